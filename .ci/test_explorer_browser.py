@@ -1,0 +1,88 @@
+"""End to end: JupyterLab on localhost, 06_explore.ipynb run in headless Chromium, a slider dragged, the image checked.
+
+Needs Debian's chromium (/usr/bin/chromium) and the dev extra (jupyterlab, playwright). Every wait is bounded and
+JupyterLab is always stopped. The screenshot goes to $FLOWERVAE_SCREENSHOTS (default: a temporary folder)."""
+import os, secrets, signal, socket, subprocess, sys, tempfile, time, urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
+ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
+# Hash the pixels the browser decoded from the widget's PNG: a change here is a change on screen.
+PIXELS_JS = """img => { const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
+  const g = c.getContext('2d'); g.drawImage(img, 0, 0); const d = g.getImageData(0, 0, c.width, c.height).data;
+  let h = 0, s = 0; for (let i = 0; i < d.length; i++) { h = (h * 31 + d[i]) % 1000000007; s += d[i]; }
+  return {hash: h, mean: s / d.length, w: c.width}; }"""
+
+def free_port()->int:
+    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+
+def wait_http(url:str, proc:subprocess.Popen, log:Path, timeout:float):
+    "Poll `url` until it answers, at most `timeout` seconds, failing at once if the server `proc` dies."
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        if proc.poll() is not None: raise RuntimeError(f"JupyterLab exited with {proc.returncode}:\n{log.read_text()[-2000:]}")
+        try: urllib.request.urlopen(url, timeout=2); return
+        except Exception: time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer in {timeout} s")
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    "A JupyterLab server on 127.0.0.1 with a random token, stopped whatever happens."
+    port, token = free_port(), secrets.token_hex(16)
+    env = dict(os.environ, IN_TEST='1', JUPYTER_CONFIG_DIR=str(tmp_path/'cfg'), JUPYTER_RUNTIME_DIR=str(tmp_path/'rt'))
+    cmd = [sys.executable, '-m', 'jupyterlab', '--no-browser', '--ip=127.0.0.1', f'--port={port}', f'--IdentityProvider.token={token}',
+           f'--ServerApp.root_dir={ROOT}', '--LabApp.news_url=None', '--ServerApp.allow_remote_access=False']
+    if os.geteuid() == 0: cmd.append('--allow-root')   # CI machines run as root
+    log = open(tmp_path/'jupyterlab.log', 'w')
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/api/status?token={token}", proc, tmp_path/'jupyterlab.log', 90)
+        yield f"http://127.0.0.1:{port}", token
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try: proc.wait(timeout=20)
+        except subprocess.TimeoutExpired: os.killpg(proc.pid, signal.SIGKILL); proc.wait(timeout=10)
+        log.close()
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+def test_slider_changes_decoded_image(jupyterlab):
+    from playwright.sync_api import sync_playwright
+    url, token = jupyterlab
+    shots = Path(os.environ.get('FLOWERVAE_SCREENSHOTS') or tempfile.mkdtemp())
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={'width': 1400, 'height': 1000})
+            page.set_default_timeout(60_000)
+            page.goto(f"{url}/lab/tree/nbs/06_explore.ipynb?token={token}")
+            page.wait_for_selector('.jp-Notebook .jp-Cell', timeout=90_000)
+            page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=90_000)
+            page.click('.lm-MenuBar-item:has-text("Run")')
+            page.click('li.lm-Menu-item:has(.lm-Menu-itemLabel:text-is("Run All Cells"))')
+            # The LatentExplorer is the first widget with vertical sliders; wait until its image holds a decoded PNG.
+            explorer = page.locator('.jp-OutputArea-output:has(.widget-vslider)').first
+            explorer.wait_for(timeout=240_000)
+            img = explorer.locator('img').first
+            page.wait_for_function("el => el.complete && el.naturalWidth > 0", arg=img.element_handle(), timeout=60_000)
+            explorer.scroll_into_view_if_needed()
+            before = img.evaluate(PIXELS_JS)
+            slider = explorer.locator('.widget-vslider').first
+            handle = slider.locator('.noUi-handle')
+            box = handle.bounding_box()
+            x, y = box['x'] + box['width'] / 2, box['y'] + box['height'] / 2
+            page.mouse.move(x, y); page.mouse.down(); page.mouse.move(x, y - 80, steps=8); page.mouse.up()   # drag upwards: +σ
+            readout = slider.locator('.widget-readout')
+            page.wait_for_function("el => el.textContent.trim() !== '+0.0'", arg=readout.element_handle(), timeout=30_000)
+            page.wait_for_function(f"([el, h]) => {{ const f = {PIXELS_JS}; return el.complete && f(el).hash !== h; }}",
+                                   arg=[img.element_handle(), before['hash']], timeout=60_000)
+            after = img.evaluate(PIXELS_JS)
+            explorer.screenshot(path=str(shots/'explorer_after_drag.png'))
+            print(f"slider moved to {readout.text_content().strip()}; image mean {before['mean']:.2f} -> {after['mean']:.2f}; "
+                  f"screenshot {shots/'explorer_after_drag.png'}")
+            assert after['hash'] != before['hash'] and after['w'] == before['w']
+        finally: browser.close()
