@@ -2,7 +2,7 @@
 
 Markdown cells are copied; code cells become ```python blocks without their `#|` directives, followed by their
 text outputs; `#| hide` cells are left out. GitHub Actions' docs build renders the same notebook with Quarto."""
-import json
+import json, os, re
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
@@ -25,5 +25,13 @@ for cell in nb['cells']:
     if any('hide' in d for d in directives(src)): continue
     if cell['cell_type'] == 'markdown': parts.append(''.join(src).strip())
     elif cell['cell_type'] == 'code': parts.append(code_block(cell))
+def rebase(md):
+    "Links and images relative to nbs/ (right for the docs site) made relative to the repository root."
+    def fix(m):
+        url = m.group(2)
+        if re.match(r'[a-z]+:|#|/', url): return m.group(0)
+        return f"{m.group(1)}({os.path.normpath('nbs/' + url)})"
+    return re.sub(r'(\]\s*)\(([^)\s]+)\)', fix, md)
+
 header = '<!-- Generated from nbs/index.ipynb by .ci/readme.py: edit the notebook, not this file. -->'
-(root/'README.md').write_text(header + '\n\n' + '\n\n'.join(p for p in parts if p) + '\n', encoding='utf-8')
+(root/'README.md').write_text(header + '\n\n' + rebase('\n\n'.join(p for p in parts if p)) + '\n', encoding='utf-8')
