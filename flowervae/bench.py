@@ -14,7 +14,7 @@ from .cache import BatchLoader, CachedFlowers, to_float
 from .data import FlowerVAEError, check_flowers_root, default_workers
 from .loss import vae_loss
 from .model import VAE, VAEConfig
-from .train import autocast, pick_device, random_flip
+from .train import autocast, pick_device, prepare_batch
 
 # %% auto #0
 __all__ = ['BF16_PEAK', 'usual_loader', 'fast_loader', 'prepare', 'time_loading', 'make_step', 'time_training',
@@ -34,9 +34,9 @@ def fast_loader(root, split:str, size:int, batch_size:int, cache=None):
     return BatchLoader(CachedFlowers(root, split, size, cache, progress=False), batch_size, shuffle=True)
 
 def prepare(x:torch.Tensor, device:torch.device, fast:bool)->torch.Tensor:
-    "A batch on `device` ready for the model: flowervae's path converts and flips there, in channels-last layout."
+    "A batch on `device` ready for the model: flowervae's path flips the bytes there and converts them in one pass, channels-last."
     x = x.to(device, non_blocking=True)
-    return random_flip(to_float(x)).contiguous(memory_format=torch.channels_last) if fast else x
+    return prepare_batch(x, train=True) if fast else x
 
 # %% ../nbs/11_bench.ipynb #22154bf3
 def _sync(device):

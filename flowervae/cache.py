@@ -22,13 +22,13 @@ __all__ = ['CACHE_ENV', 'load_square', 'cache_dir', 'fingerprint', 'build_cache'
 
 # %% ../nbs/01b_cache.ipynb #27fe42df
 def load_square(path:str|Path, size:int)->np.ndarray:
-    "`(3, size, size)` uint8 array of the image at `path`: shorter side resized to `size`, centre-cropped, RGB."
+    "`(size, size, 3)` uint8 array of the image at `path`: shorter side resized to `size`, centre-cropped, RGB."
     try:
         with Image.open(path) as im:
             a = np.asarray(T.CenterCrop(size)(T.Resize(size)(im.convert('RGB'))), dtype=np.uint8)   # (S, S, 3)
     except (OSError, SyntaxError, ValueError) as e:
         raise FlowerVAEError(f"cannot read image {path} ({type(e).__name__}: {e}); replace the file or download again") from None
-    return np.ascontiguousarray(a.transpose(2, 0, 1))
+    return a
 
 # %% ../nbs/01b_cache.ipynb #f46909a2
 CACHE_ENV = 'FLOWERVAE_CACHE'
@@ -51,11 +51,11 @@ def _decode_chunk(args):
     return np.stack([load_square(p, size) for p in paths])
 
 def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers:int|None=None, progress:bool=True)->Path:
-    "Decode `files` once into `dest`.npy (uint8, (N, 3, size, size)) with `dest`.json, atomically; returns the .npy path."
+    "Decode `files` once into `dest`.npy (uint8, (N, size, size, 3)) with `dest`.json, atomically; returns the .npy path."
     dest.parent.mkdir(parents=True, exist_ok=True)
     npy, js = dest.with_suffix('.npy'), dest.with_suffix('.json')
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp.npy")
-    arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(len(files), 3, size, size))
+    arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(len(files), size, size, 3))
     chunks = [(files[i:i + 64], size) for i in range(0, len(files), 64)]
     workers = workers or max(1, os.cpu_count() or 1)
     try:
@@ -76,22 +76,22 @@ class CachedFlowers(torch.utils.data.Dataset):
         src = Flowers102(root, split, size=check_size(size), train=False)
         self.root, self.split, self.size, self.labels = src.root, split, size, src.labels
         fp = fingerprint(src.files, split, size)
-        name = f"flowers102_{split.replace('+', '-')}_{size}px"
+        name = f"flowers102_{split.replace('+', '-')}_{size}px_nhwc"
         dest = cache_dir(cache)/name
         npy, js = dest.with_suffix('.npy'), dest.with_suffix('.json')
         fresh = npy.exists() and js.exists() and json.loads(js.read_text()).get('fingerprint') == fp
         if not fresh: build_cache(src.files, src.labels, size, dest, dict(fingerprint=fp, root=str(src.root), split=split), progress=progress)
         self.path = npy
-        self.images = np.load(npy, mmap_mode='r')              # (N, 3, S, S) uint8, paged in on demand
+        self.images = np.load(npy, mmap_mode='r')              # (N, S, S, 3) uint8, paged in on demand
         if len(self.images) != len(self.labels): raise FlowerVAEError(f"cache {npy} does not match its source: delete it to rebuild")
 
     def __len__(self): return len(self.labels)
-    def __getitem__(self, i): return torch.from_numpy(np.array(self.images[i])), self.labels[i]
+    def __getitem__(self, i): return torch.from_numpy(np.array(self.images[i])).permute(2, 0, 1), self.labels[i]
     def __repr__(self): return f"CachedFlowers(split={self.split!r}, size={self.size}, n={len(self)}, cache={str(self.path)!r})"
 
 # %% ../nbs/01b_cache.ipynb #03f14f03
 class BatchLoader:
-    "Batches of `(uint8 images (B, 3, S, S), labels (B,))` cut from an array-backed data set such as `CachedFlowers`."
+    "Batches of `(uint8 images (B, 3, S, S) in channels-last layout, labels (B,))` cut from an array-backed data set such as `CachedFlowers`."
     def __init__(self, ds, batch_size:int=64, shuffle:bool=False, drop_last:bool|None=None, indices=None,
                  generator:torch.Generator|None=None, pin_memory:bool|None=None):
         if batch_size < 1: raise FlowerVAEError(f"batch size must be at least 1, got {batch_size}")
@@ -107,24 +107,25 @@ class BatchLoader:
         idx = self.idx[torch.randperm(len(self.idx), generator=self.generator)] if self.shuffle else self.idx
         for b in range(len(self)):
             j = idx[b * self.bs:(b + 1) * self.bs].sort().values      # read in file order: the page cache likes it
-            x = torch.from_numpy(self.ds.images[j.numpy()])          # (B, 3, S, S) uint8, one copy
-            yield (x.pin_memory() if self.pin else x), self.labels[j]
+            x = torch.from_numpy(self.ds.images[j.numpy()])          # (B, S, S, 3) uint8, one copy
+            if self.pin: x = x.pin_memory()
+            yield x.permute(0, 3, 1, 2), self.labels[j]              # (B, 3, S, S) view, channels-last strides
 
 def to_float(x:torch.Tensor)->torch.Tensor:
-    "uint8 images to float in [0, 1] (float input passes through), on whatever device `x` is on."
-    return x.float().div_(255) if x.dtype == torch.uint8 else x
+    "uint8 images to float32 in [0, 1] in one pass, keeping the memory layout (float input passes through)."
+    return x.mul(1 / 255) if x.dtype == torch.uint8 else x
 
 # %% ../nbs/01b_cache.ipynb #98de011c
 class ArrayImages(torch.utils.data.Dataset):
-    "`(uint8 (3, S, S), label)` pairs held in one `(N, 3, S, S)` uint8 array: the in-memory twin of `CachedFlowers`."
+    "`(uint8 (3, S, S), label)` pairs held in one `(N, S, S, 3)` uint8 array: the in-memory twin of `CachedFlowers`."
     def __init__(self, images:np.ndarray, labels:list):
-        if images.dtype != np.uint8 or images.ndim != 4: raise FlowerVAEError(f"ArrayImages needs uint8 (N, C, H, W), got {images.dtype} {images.shape}")
-        self.images, self.labels = images, [int(l) for l in labels]
+        if images.dtype != np.uint8 or images.ndim != 4: raise FlowerVAEError(f"ArrayImages needs uint8 (N, H, W, C), got {images.dtype} {images.shape}")
+        self.images, self.labels = np.ascontiguousarray(images), [int(l) for l in labels]   # row-major (N, H, W, C)
     def __len__(self): return len(self.labels)
-    def __getitem__(self, i): return torch.from_numpy(np.array(self.images[i])), self.labels[i]
+    def __getitem__(self, i): return torch.from_numpy(np.array(self.images[i])).permute(2, 0, 1), self.labels[i]
 
     @classmethod
     def from_dataset(cls, ds, progress:bool=True):
         "Materialise a data set of float `(C, S, S)` images in [0, 1] (e.g. `SyntheticFlowers`) as bytes."
-        ims = [(ds[i][0] * 255).round().to(torch.uint8).numpy() for i in tqdm(range(len(ds)), desc='rendering', disable=not progress)]
+        ims = [(ds[i][0] * 255).round().to(torch.uint8).permute(1, 2, 0).numpy() for i in tqdm(range(len(ds)), desc='rendering', disable=not progress)]
         return cls(np.stack(ims), ds.labels)
