@@ -29,6 +29,17 @@ def wait_http(url:str, proc:subprocess.Popen, log:Path, timeout:float):
         except Exception: time.sleep(0.5)
     raise TimeoutError(f"{url} did not answer in {timeout} s")
 
+def run_all_cells(page, tries:int=3):
+    "Run > Run All Cells, checked: a click that lands before the notebook is ready does nothing, so retry until a cell starts."
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    for _ in range(tries):
+        page.locator('.jp-Notebook .jp-Cell').first.click()                 # give the notebook the focus the menu acts on
+        page.click('.lm-MenuBar-item:has-text("Run")')
+        page.click('li.lm-Menu-item:has(.lm-Menu-itemLabel:text-is("Run All Cells"))')
+        try: page.wait_for_selector('.jp-InputPrompt:has-text("[*]"), .jp-InputPrompt:has-text("[1]")', timeout=20_000); return
+        except PlaywrightTimeout: page.keyboard.press('Escape')
+    raise AssertionError(f"Run All Cells did not start the notebook in {tries} tries")
+
 @pytest.fixture
 def jupyterlab(tmp_path):
     "A JupyterLab server on 127.0.0.1 with a random token, stopped whatever happens."
@@ -62,8 +73,7 @@ def test_slider_changes_decoded_image(jupyterlab):
             page.goto(f"{url}/lab/tree/nbs/06_explore.ipynb?token={token}")
             page.wait_for_selector('.jp-Notebook .jp-Cell', timeout=90_000)
             page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=90_000)
-            page.click('.lm-MenuBar-item:has-text("Run")')
-            page.click('li.lm-Menu-item:has(.lm-Menu-itemLabel:text-is("Run All Cells"))')
+            run_all_cells(page)
             # The LatentExplorer is the first widget with vertical sliders; wait until its image holds a decoded PNG.
             explorer = page.locator('.jp-OutputArea-output:has(.widget-vslider)').first
             explorer.wait_for(timeout=240_000)
@@ -85,4 +95,10 @@ def test_slider_changes_decoded_image(jupyterlab):
             print(f"slider moved to {readout.text_content().strip()}; image mean {before['mean']:.2f} -> {after['mean']:.2f}; "
                   f"screenshot {shots/'explorer_after_drag.png'}")
             assert after['hash'] != before['hash'] and after['w'] == before['w']
+        except Exception:
+            page.screenshot(path=str(shots/'failure.png'), full_page=False)   # what the browser showed when the test gave up
+            print(f"failure screenshot: {shots/'failure.png'}")
+            errors = page.locator('.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]').all_text_contents()
+            print("cell errors in the page:", *[e[-1500:] for e in errors], sep='\n')
+            raise
         finally: browser.close()
