@@ -2,7 +2,7 @@
 
 Needs Debian's chromium (/usr/bin/chromium) and the dev extra (jupyterlab, playwright). Every wait is bounded and
 JupyterLab is always stopped. The screenshot goes to $FLOWERVAE_SCREENSHOTS (default: a temporary folder)."""
-import os, secrets, signal, socket, subprocess, sys, tempfile, time, urllib.request
+import os, secrets, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
 from pathlib import Path
 
 import pytest
@@ -42,14 +42,16 @@ def run_all_cells(page, tries:int=3):
 
 @pytest.fixture
 def jupyterlab(tmp_path):
-    "A JupyterLab server on 127.0.0.1 with a random token, stopped whatever happens."
+    "A JupyterLab server on 127.0.0.1 with a random token, serving a copy of the notebook (autosave never touches the repo)."
     port, token = free_port(), secrets.token_hex(16)
+    (tmp_path/'nbs').mkdir()
+    shutil.copy(ROOT/'nbs'/'06_explore.ipynb', tmp_path/'nbs'/'06_explore.ipynb')
     env = dict(os.environ, IN_TEST='1', JUPYTER_CONFIG_DIR=str(tmp_path/'cfg'), JUPYTER_RUNTIME_DIR=str(tmp_path/'rt'))
     cmd = [sys.executable, '-m', 'jupyterlab', '--no-browser', '--ip=127.0.0.1', f'--port={port}', f'--IdentityProvider.token={token}',
-           f'--ServerApp.root_dir={ROOT}', '--LabApp.news_url=None', '--ServerApp.allow_remote_access=False']
+           f'--ServerApp.root_dir={tmp_path}', '--LabApp.news_url=None', '--ServerApp.allow_remote_access=False']
     if os.geteuid() == 0: cmd.append('--allow-root')   # CI machines run as root
     log = open(tmp_path/'jupyterlab.log', 'w')
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_http(f"http://127.0.0.1:{port}/api/status?token={token}", proc, tmp_path/'jupyterlab.log', 90)
         yield f"http://127.0.0.1:{port}", token
