@@ -437,7 +437,7 @@ def cmd_train(a:dict):
     cfg = TrainConfig(**{**saved, **a})
     if flags['download'] and cfg.data == 'flowers102': Flowers102(cfg.root, cfg.split, cfg.size, download=True)
     fit(cfg, resume=flags['resume'], overwrite=flags['overwrite'], progress=not flags['quiet'])
-    print(f"done: checkpoints and pictures in {out}/")
+    if Dist.from_env().rank == 0: print(f"done: checkpoints and pictures in {out}/")
 
 def _dataset_for(a:dict, tc:TrainConfig):
     if (a['data'] or tc.data) == 'flowers102': return Flowers102(a['root'] or tc.root, a['split'], size=tc.size, train=False)
@@ -488,4 +488,6 @@ def main(argv:list|None=None)->int:
     except KeyboardInterrupt:
         print("flowervae: interrupted; the last finished epoch is in latest.pt (continue with --resume)", file=sys.stderr)
         return 130
+    finally:
+        if torch.distributed.is_available() and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
     return 0
