@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_train.ipynb #1d4643e2
 from __future__ import annotations
-import argparse, csv, json, math, os, sys, time
+import argparse, csv, json, math, os, sys, tempfile, time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -22,8 +22,9 @@ from .model import VAE, VAEConfig
 __all__ = ['CKPT_FORMAT', 'TrainConfig', 'has_gpu', 'preset', 'pick_device', 'split_indices', 'source_dataset', 'make_datasets',
            'shard', 'make_loaders', 'random_flip', 'prepare_batch', 'save_checkpoint', 'load_checkpoint', 'load_model',
            'bf16_ok', 'autocast', 'loss_terms', 'train_step', 'validate', 'save_pictures', 'plot_history',
-           'save_history', 'Dist', 'setup_distributed', 'all_sum', 'fit', 'check_compatible', 'evaluate', 'make_parser',
-           'cmd_train', 'cmd_sample', 'cmd_reconstruct', 'cmd_bench', 'cmd_eval', 'main']
+           'save_history', 'Dist', 'setup_distributed', 'all_sum', 'fit', 'check_compatible', 'evaluate',
+           'explore_setup', 'make_parser', 'cmd_train', 'cmd_sample', 'cmd_reconstruct', 'cmd_bench', 'cmd_eval',
+           'main']
 
 # %% ../nbs/04_train.ipynb #519dae3b
 @dataclass
@@ -382,6 +383,23 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
     return dict(checkpoint=str(ckpt), data=data, split=split if data == 'flowers102' else 'synthetic-heldout', n_images=n,
                 size=tc.size, psnr=tot['psnr'] / n, ssim=tot['ssim'] / n, nelbo_nats=tot['nelbo'] / n,
                 nelbo_bits_per_dim=tot['bpd'] / n, recon=tc.recon)
+
+# %% ../nbs/04_train.ipynb #a6bbb3fb
+def explore_setup(ckpt:str|Path|None=None, # default: $FLOWERVAE_CKPT, else runs/nb/best.pt
+                  in_test:bool|None=None # default: whether $IN_TEST is set
+                 )->tuple:
+    "`(model, data set, checkpoint path)` for exploring a latent space: a trained checkpoint, or a tiny stand-in model."
+    in_test = bool(os.environ.get('IN_TEST')) if in_test is None else in_test
+    ckpt = Path(ckpt or os.environ.get('FLOWERVAE_CKPT', 'runs/nb/best.pt'))
+    if in_test or not ckpt.exists():
+        cfg = TrainConfig(size=32, z_dim=16, width=8, n_synthetic=256, batch_size=32, epochs=2, lr=2e-3, out=tempfile.mkdtemp())
+        fit(cfg, overwrite=True, progress=False)
+        ckpt = Path(cfg.out)/'best.pt'
+    model = load_model(ckpt)
+    tc = model.train_cfg
+    if tc.data == 'flowers102' and not in_test: ds = Flowers102(flowers_root() or flowers_root(tc.root), 'test', size=tc.size)
+    else: ds = SyntheticFlowers(n=200, size=tc.size, seed=tc.seed + 1)
+    return model, ds, ckpt
 
 # %% ../nbs/04_train.ipynb #0b08af71
 def _train_parser(sub):
