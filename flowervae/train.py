@@ -21,10 +21,10 @@ from .model import VAE, VAEConfig
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'TrainConfig', 'has_gpu', 'preset', 'pick_device', 'split_indices', 'source_dataset', 'make_datasets',
            'shard', 'make_loaders', 'random_flip', 'prepare_batch', 'save_checkpoint', 'load_checkpoint', 'load_model',
-           'bf16_ok', 'autocast', 'loss_terms', 'train_step', 'validate', 'save_pictures', 'plot_history',
-           'save_history', 'Dist', 'setup_distributed', 'all_sum', 'fit', 'check_compatible', 'evaluate',
-           'explore_setup', 'make_parser', 'cmd_train', 'cmd_sample', 'cmd_reconstruct', 'cmd_bench', 'cmd_eval',
-           'main']
+           'bf16_ok', 'autocast', 'loss_terms', 'train_step', 'validate', 'recon_grid', 'save_pictures', 'plot_history',
+           'save_history', 'Dist', 'setup_distributed', 'all_sum', 'fit', 'check_compatible', 'heldout_dataset',
+           'evaluate', 'explore_setup', 'make_parser', 'cmd_train', 'cmd_sample', 'cmd_reconstruct', 'cmd_bench',
+           'cmd_eval', 'main']
 
 # %% ../nbs/04_train.ipynb #519dae3b
 @dataclass
@@ -215,13 +215,15 @@ def validate(model:VAE, loader, cfg:TrainConfig, device:torch.device)->dict:
     return {k: (v / n).item() for k, v in tot.items()}
 
 # %% ../nbs/04_train.ipynb #87299e65
+def recon_grid(model:VAE, x:torch.Tensor, nrow:int=8)->torch.Tensor:
+    "A grid of the images `x` in rows of `nrow`, each row above the reconstructions of its images."
+    r, x, nrow = model.reconstruct(x).cpu(), x.cpu(), min(nrow, len(x))
+    return image_grid(torch.cat([torch.cat([x[i:i + nrow], r[i:i + nrow]]) for i in range(0, len(x), nrow)]), nrow)
+
 def save_pictures(model:VAE, x:torch.Tensor, out:Path, tag:str, n_samples:int=32, seed:int=0):
     "Write `recon_{tag}.png` (rows of `x` above their reconstructions) and `samples_{tag}.png` (prior samples) to `out`."
     model.eval()
-    r = model.reconstruct(x).cpu()
-    nrow = min(8, len(x))
-    pairs = torch.cat([torch.cat([x[i:i + nrow].cpu(), r[i:i + nrow]]) for i in range(0, len(x), nrow)])
-    save_image(image_grid(pairs, nrow), out/f"recon_{tag}.png")
+    save_image(recon_grid(model, x), out/f"recon_{tag}.png")
     save_image(image_grid(model.sample(n_samples, generator=torch.Generator().manual_seed(seed)), 8), out/f"samples_{tag}.png")
     model.train()
 
@@ -356,6 +358,12 @@ def _stop_on_nan(out:Path, epoch:int, step:int):
                          "Lower --lr or --grad-clip, or use --kl-warmup")
 
 # %% ../nbs/04_train.ipynb #a1e95ff6
+def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None):
+    "Images a model trained with `tc` never saw: a Flowers102 split (root: given, else $FLOWERVAE_DATA, else the training root), or synthetic flowers of a fresh seed."
+    if (data or tc.data) == 'flowers102': return Flowers102(root or flowers_root() or tc.root, split, size=tc.size, train=False)
+    return SyntheticFlowers(n=n_synthetic or tc.n_synthetic, size=tc.size, seed=tc.seed + 1)
+
+# %% ../nbs/04_train.ipynb #06c4ad2b
 @torch.no_grad()
 def evaluate(ckpt:str|Path, # checkpoint written by `fit`
              data:str|None=None, root:str|None=None, # data set; default: the one the model was trained on
@@ -367,8 +375,7 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
     model = load_model(ckpt, device)
     dev, tc = next(model.parameters()).device, model.train_cfg
     data = data or tc.data
-    if data == 'flowers102': ds = Flowers102(root or tc.root, split, size=tc.size, train=False)
-    else: ds = SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed + 1)
+    ds = heldout_dataset(tc, data, root, split)
     if limit: ds = Subset(ds, range(min(limit, len(ds))))
     torch.manual_seed(0)
     tot = dict(psnr=0., ssim=0., nelbo=0., bpd=0.); n = 0
@@ -396,10 +403,7 @@ def explore_setup(ckpt:str|Path|None=None, # default: $FLOWERVAE_CKPT, else runs
         fit(cfg, overwrite=True, progress=False)
         ckpt = Path(cfg.out)/'best.pt'
     model = load_model(ckpt)
-    tc = model.train_cfg
-    if tc.data == 'flowers102' and not in_test: ds = Flowers102(flowers_root() or flowers_root(tc.root), 'test', size=tc.size)
-    else: ds = SyntheticFlowers(n=200, size=tc.size, seed=tc.seed + 1)
-    return model, ds, ckpt
+    return model, heldout_dataset(model.train_cfg, 'synthetic' if in_test else None, n_synthetic=200), ckpt
 
 # %% ../nbs/04_train.ipynb #0b08af71
 def _train_parser(sub):
@@ -457,10 +461,6 @@ def cmd_train(a:dict):
     fit(cfg, resume=flags['resume'], overwrite=flags['overwrite'], progress=not flags['quiet'])
     if Dist.from_env().rank == 0: print(f"done: checkpoints and pictures in {out}/")
 
-def _dataset_for(a:dict, tc:TrainConfig):
-    if (a['data'] or tc.data) == 'flowers102': return Flowers102(a['root'] or tc.root, a['split'], size=tc.size, train=False)
-    return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed + 1)
-
 def cmd_sample(a:dict):
     m = load_model(a['ckpt'], a['device'])
     if a['n'] < 1: raise FlowerVAEError(f"--n must be at least 1, got {a['n']}")
@@ -469,11 +469,10 @@ def cmd_sample(a:dict):
 
 def cmd_reconstruct(a:dict):
     m = load_model(a['ckpt'], a['device'])
-    ds = _dataset_for(a, m.train_cfg)
+    ds = heldout_dataset(m.train_cfg, a['data'], a['root'], a['split'])
     idx = torch.linspace(0, len(ds) - 1, min(a['n'], len(ds))).long().tolist()     # spread over the split, which is sorted by class
     x = torch.stack([ds[i][0] for i in idx])
-    save_pictures_pairs = torch.cat([torch.cat([x[i:i + 8], m.reconstruct(x[i:i + 8]).cpu()]) for i in range(0, len(x), 8)])
-    save_image(image_grid(save_pictures_pairs, 8), a['out'])
+    save_image(recon_grid(m, x), a['out'])
     print(f"wrote {len(x)} images and their reconstructions to {a['out']}")
 
 def cmd_bench(a:dict):
