@@ -81,7 +81,7 @@ class CachedFlowers(torch.utils.data.Dataset):
         npy, js = dest.with_suffix('.npy'), dest.with_suffix('.json')
         fresh = npy.exists() and js.exists() and json.loads(js.read_text()).get('fingerprint') == fp
         if not fresh: build_cache(src.files, src.labels, size, dest, dict(fingerprint=fp, root=str(src.root), split=split), progress=progress)
-        self.path = npy
+        self.path, self.fingerprint = npy, fp
         self.images = np.load(npy, mmap_mode='r')              # (N, S, S, 3) uint8, paged in on demand
         if len(self.images) != len(self.labels): raise FlowerVAEError(f"cache {npy} does not match its source: delete it to rebuild")
 

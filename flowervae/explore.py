@@ -18,7 +18,7 @@ from .model import VAE
 
 # %% auto #0
 __all__ = ['to_png', 'LatentExplorer', 'set_mode', 'start_from_image', 'start_from_class', 'start_from_prior', 'set_component',
-           'reset', 'current_z', 'render', 'save', 'widget', 'InterpolationExplorer']
+           'reset', 'current_z', 'set_class', 'render', 'save', 'widget', 'InterpolationExplorer']
 
 # %% ../nbs/06_explore.ipynb #441a81b3
 def to_png(img:torch.Tensor, # (C, H, W) image in [0, 1]
@@ -43,6 +43,8 @@ class LatentExplorer:
         self.pca = fit_pca(self.codes, n_sliders)
         self.means = class_means(self.codes)
         self.classes = sorted(self.means)
+        self.conditional = bool(getattr(model.cfg, 'n_classes', 0))
+        self.decode_class = self.classes[0] if self.conditional else None   # a conditional VAE decodes under a chosen class
         self.set_mode(mode)
         self.start_from_image(0)
         self._ui = None
@@ -64,6 +66,7 @@ def start_from_image(self:LatentExplorer, i:int):
     "Start from the posterior mean of image `i` of the data set."
     if not 0 <= i < len(self.codes['mu']): raise FlowerVAEError(f"image index {i} out of range 0..{len(self.codes['mu']) - 1}")
     self._start(self.codes['mu'][i], f"image {i} (class {int(self.codes['labels'][i])})")
+    if self.conditional: self.decode_class = int(self.codes['labels'][i])        # at first, decode it as what it is
 
 def start_from_class(self:LatentExplorer, c:int, k:int=0):
     "Start from the `k`-th image of class `c` (`k=None`: from the class mean)."
@@ -93,22 +96,28 @@ def current_z(self:LatentExplorer)->torch.Tensor:
     "`(Z,)` the code on screen: z0 + Σ_i a_i σ_i d_i."
     return self.z0 + (self.offsets * self.sigmas) @ self.dirs
 
+def set_class(self:LatentExplorer, c:int):
+    "Decode under class `c` (conditional models only): the same code, another kind of flower."
+    if not self.conditional: raise FlowerVAEError("this model is not conditional: it has no class to choose")
+    if not 0 <= c < self.model.cfg.n_classes: raise FlowerVAEError(f"class {c} out of range 0..{self.model.cfg.n_classes - 1}")
+    self.decode_class = c
 def render(self:LatentExplorer, z:torch.Tensor|None=None)->torch.Tensor:
-    "`(C, S, S)` image decoded from `z` (default: the current code)."
-    return decode_images(self.model, (self.current_z() if z is None else z)[None])[0]
+    "`(C, S, S)` image decoded from `z` (default: the current code), under `decode_class` for a conditional model."
+    y = None if self.decode_class is None else torch.tensor([self.decode_class])
+    return decode_images(self.model, (self.current_z() if z is None else z)[None], y)[0]
 
 def save(self:LatentExplorer, path:str|Path)->Path:
     "Write the current image as a PNG at `path`."
     Path(path).write_bytes(to_png(self.render(), self.px)); return Path(path)
 
 LatentExplorer.set_component, LatentExplorer.reset, LatentExplorer.current_z = set_component, reset, current_z
-LatentExplorer.render, LatentExplorer.save = render, save
+LatentExplorer.render, LatentExplorer.save, LatentExplorer.set_class = render, save, set_class
 
 # %% ../nbs/06_explore.ipynb #46da919e
 def _refresh(self:LatentExplorer):
     if self._ui is None: return
     self._ui['image'].value = to_png(self.render(), self.px)
-    self._ui['status'].value = f"start: {self.start} · mode: {self.mode}"
+    self._ui['status'].value = f"start: {self.start} · mode: {self.mode}" + (f" · decoded as class {self.decode_class}" if self.conditional else '')
 
 def _build_sliders(self:LatentExplorer):
     import ipywidgets as W
@@ -127,6 +136,7 @@ def _on_start(self:LatentExplorer, *_):
     if ui['start'].value == 'test image': self.start_from_class(ui['cls'].value, ui['idx'].value)
     elif ui['start'].value == 'class mean': self.start_from_class(ui['cls'].value, None)
     else: self.start_from_prior(ui['seed'].value)
+    if 'as_cls' in ui: ui['as_cls'].value = self.decode_class     # show the class the image came with
     self._build_sliders(); self._refresh()          # fresh sliders at 0: one decode, however many sliders
 
 def _on_mode(self:LatentExplorer, ch):
@@ -146,6 +156,9 @@ def widget(self:LatentExplorer):
     ui['idx'] = W.BoundedIntText(0, min=0, max=999, description='index')
     ui['seed'] = W.BoundedIntText(0, min=0, max=10**6, description='seed')
     ui['mode'] = W.ToggleButtons(options=['pca', 'kl'], value=self.mode, description='sliders')
+    if self.conditional:
+        ui['as_cls'] = W.Dropdown(options=list(range(self.model.cfg.n_classes)), value=self.decode_class, description='decode as')
+        ui['as_cls'].observe(lambda ch: (self.set_class(ch['new']), self._refresh()), names='value')
     ui['image'] = W.Image(format='png', width=self.px, height=self.px, layout=W.Layout(width=f"{self.px}px", height=f"{self.px}px"))
     ui['status'] = W.Label()
     buttons = {n: W.Button(description=n) for n in ('reset', 'new sample', 'save PNG')}
@@ -156,7 +169,8 @@ def widget(self:LatentExplorer):
     buttons['new sample'].on_click(lambda _: (setattr(ui['start'], 'value', 'prior sample'), setattr(ui['seed'], 'value', ui['seed'].value + 1)))
     buttons['save PNG'].on_click(lambda _: setattr(ui['status'], 'value', f"saved {self.save(f'explorer_{self.mode}.png')}"))
     self._build_sliders()
-    controls = W.VBox([ui['start'], ui['cls'], ui['idx'], ui['seed'], ui['mode'], W.HBox(list(buttons.values()))])
+    controls = W.VBox([ui['start'], ui['cls'], ui['idx'], ui['seed'], ui['mode'], *([ui['as_cls']] if self.conditional else []),
+                       W.HBox(list(buttons.values()))])
     ui['root'] = W.VBox([W.HBox([ui['image'], ui['slider_box']]), controls, ui['status']])
     self.start_from_class(ui['cls'].value, 0); self._refresh()
     return ui['root']

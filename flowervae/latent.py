@@ -29,7 +29,7 @@ def encode_dataset(model:VAE, ds, # a data set of (image, label) pairs
     dev = next(model.parameters()).device
     mus, logvars, labels = [], [], []
     for x, y in tqdm(DataLoader(ds, batch_size=batch_size), desc='encoding', disable=not progress):
-        mu, logvar = model.encode(x.to(dev))
+        mu, logvar = model.encode(x.to(dev), torch.as_tensor(y).to(dev))   # labels matter only to a conditional VAE
         mus.append(mu.float().cpu()); logvars.append(logvar.float().cpu()); labels.append(torch.as_tensor(y))
     return dict(mu=torch.cat(mus), logvar=torch.cat(logvars), labels=torch.cat(labels))
 
@@ -117,10 +117,11 @@ def slerp(z0:torch.Tensor, z1:torch.Tensor, t:torch.Tensor)->torch.Tensor:
 
 # %% ../nbs/05_latent.ipynb #d0d70a69
 @torch.no_grad()
-def decode_images(model:VAE, z:torch.Tensor)->torch.Tensor:
-    "`(B, C, S, S)` images in [0, 1] decoded from the latents `z` `(B, Z)`."
+def decode_images(model:VAE, z:torch.Tensor, y=None)->torch.Tensor:
+    "`(B, C, S, S)` images in [0, 1] decoded from the latents `z` `(B, Z)` (under the classes `y` `(B,)`, for a conditional VAE)."
     p = next(model.parameters())
-    return torch.sigmoid(model.decode(z.to(p.device, p.dtype)).float()).cpu()
+    y = None if y is None else torch.as_tensor(y).to(p.device)
+    return torch.sigmoid(model.decode(z.to(p.device, p.dtype), y).float()).cpu()
 
 def interpolate(model:VAE, z0:torch.Tensor, z1:torch.Tensor, n:int=8, mode:str='slerp')->torch.Tensor:
     "`(n, C, S, S)` decodes along the path from `z0` to `z1`, `mode` 'lerp' or 'slerp'."

@@ -21,7 +21,7 @@ def kl_per_dim(mu:torch.Tensor, logvar:torch.Tensor # (B, Z) posterior means and
     return 0.5 * (mu.pow(2) + logvar.exp() - 1. - logvar)
 
 # %% ../nbs/03_loss.ipynb #bc321791
-RECON_KINDS = ('bernoulli', 'gaussian', 'gaussian_learned')
+RECON_KINDS = ('bernoulli', 'gaussian', 'gaussian_learned', 'mse')
 
 def recon_nll(x:torch.Tensor, # (B, C, H, W) targets in [0, 1]
               logits:torch.Tensor, # (B, C, H, W) decoder outputs
@@ -34,6 +34,7 @@ def recon_nll(x:torch.Tensor, # (B, C, H, W) targets in [0, 1]
     elif kind in ('gaussian', 'gaussian_learned'):
         log_sigma = torch.as_tensor(log_sigma, dtype=logits.dtype, device=logits.device)
         nll = (x - torch.sigmoid(logits)).pow(2) / (2 * torch.exp(2 * log_sigma)) + log_sigma + 0.5 * math.log(2 * math.pi)
+    elif kind == 'mse': nll = (x - torch.sigmoid(logits)).pow(2)
     else: raise FlowerVAEError(f"unknown reconstruction term {kind!r}: choose one of {', '.join(RECON_KINDS)}")
     return nll.flatten(1).sum(1)
 
@@ -58,7 +59,8 @@ def bits_per_dim(nll:torch.Tensor|float, # negative log-likelihood (or ELBO) per
                  n_dims:int, # dimensions per image, C·H·W
                  kind:str='bernoulli' # the reconstruction term it came from
                 )->torch.Tensor|float:
-    "Nats per image -> bits per dimension; Gaussian densities on [0, 1] are moved to the 0-255 scale (+8 bits)."
+    "Nats per image -> bits per dimension; Gaussian densities on [0, 1] are moved to the 0-255 scale (+8 bits); NaN for 'mse'."
+    if kind == 'mse': return nll * math.nan
     return nll / (n_dims * math.log(2)) + (8.0 if kind.startswith('gaussian') else 0.0)
 
 # %% ../nbs/03_loss.ipynb #d83a712e

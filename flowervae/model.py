@@ -14,9 +14,12 @@ from torch import nn
 from .data import FlowerVAEError, check_size
 
 # %% auto #0
-__all__ = ['VAEConfig', 'norm', 'ResBlock', 'down', 'up', 'Encoder', 'Decoder', 'VAE', 'sample', 'reconstruct', 'count_params']
+__all__ = ['ARCHS', 'VAEConfig', 'norm', 'ResBlock', 'down', 'up', 'Encoder', 'Decoder', 'plain_layer', 'PlainEncoder',
+           'PlainDecoder', 'VAE', 'sample', 'reconstruct', 'count_params']
 
 # %% ../nbs/02_model.ipynb #ee901201
+ARCHS = ('resnet', 'plain')
+
 @dataclass
 class VAEConfig:
     img_size: int = 256    # side of the square input; a power of two from 32 to 512
@@ -26,9 +29,14 @@ class VAEConfig:
     max_width: int = 256   # cap on the channels of any stage
     n_res: int = 1         # residual blocks per stage
     bottom: int = 4        # side of the smallest feature map, where the latent is read off
+    arch: str = 'resnet'   # 'resnet', or 'plain': the seed's stride-2 convolutions with BatchNorm, kept as a baseline
+    n_classes: int = 0     # > 0: a conditional VAE over this many classes (`flowervae.cvae.CVAE`)
+    emb_dim: int = 64      # size of the class embedding of a conditional VAE
 
     def __post_init__(self):
         check_size(self.img_size)
+        if self.arch not in ARCHS: raise FlowerVAEError(f"unknown arch {self.arch!r}: choose one of {', '.join(ARCHS)}")
+        if self.n_classes < 0: raise FlowerVAEError(f"VAEConfig.n_classes must be >= 0, got {self.n_classes}")
         for k in ('in_ch', 'z_dim', 'width', 'max_width', 'bottom'):
             if getattr(self, k) < 1: raise FlowerVAEError(f"VAEConfig.{k} must be positive, got {getattr(self, k)}")
         if self.n_res < 0: raise FlowerVAEError(f"VAEConfig.n_res must be >= 0, got {self.n_res}")
@@ -92,50 +100,88 @@ class Decoder(nn.Module):
         self.body = nn.Sequential(*layers)
     def forward(self, z): return self.body(self.head(z).view(-1, *self.shape))
 
+# %% ../nbs/02_model.ipynb #552b421b
+def plain_layer(c_in:int, c_out:int, transpose:bool=False)->nn.Sequential:
+    "Stride-2 4×4 (transposed) convolution, BatchNorm, leaky ReLU: halves (or doubles) the resolution."
+    conv = (nn.ConvTranspose2d if transpose else nn.Conv2d)(c_in, c_out, 4, stride=2, padding=1)
+    return nn.Sequential(conv, nn.BatchNorm2d(c_out), nn.LeakyReLU(0.2))
+
+class PlainEncoder(nn.Module):
+    "The seed's encoder: `(B, in_ch, S, S)` -> `(B, n_out)` through `n_down` plain stride-2 layers."
+    def __init__(self, cfg:VAEConfig, n_out:int):
+        super().__init__()
+        w = cfg.widths
+        self.features = nn.Sequential(plain_layer(cfg.in_ch, w[0]), *[plain_layer(w[i], w[i + 1]) for i in range(cfg.n_down - 1)], nn.Flatten())
+        self.head = nn.Linear(w[cfg.n_down - 1] * cfg.bottom**2, n_out)
+    def forward(self, x): return self.head(self.features(x))
+
+class PlainDecoder(nn.Module):
+    "The seed's decoder: `(B, z_dim)` -> `(B, in_ch, S, S)` logits through transposed convolutions."
+    def __init__(self, cfg:VAEConfig, z_dim:int|None=None):
+        super().__init__()
+        w = cfg.widths; self.shape = (w[cfg.n_down - 1], cfg.bottom, cfg.bottom)
+        self.head = nn.Linear(z_dim or cfg.z_dim, w[cfg.n_down - 1] * cfg.bottom**2)
+        self.body = nn.Sequential(*[plain_layer(w[i + 1], w[i], transpose=True) for i in reversed(range(cfg.n_down - 1))],
+                                  nn.ConvTranspose2d(w[0], cfg.in_ch, 4, stride=2, padding=1))
+    def forward(self, z): return self.body(self.head(z).view(-1, *self.shape))
+
 # %% ../nbs/02_model.ipynb #f87f2a8b
 class VAE(nn.Module):
     "Convolutional VAE: `encode` to (μ, log σ²), `reparameterize`, `decode` to logits; images in [0, 1]."
     def __init__(self, cfg:VAEConfig|None=None):
         super().__init__()
         self.cfg = cfg or VAEConfig()
-        self.encoder = Encoder(self.cfg, 2 * self.cfg.z_dim)
-        self.decoder = Decoder(self.cfg)
+        Enc, Dec = (PlainEncoder, PlainDecoder) if self.cfg.arch == 'plain' else (Encoder, Decoder)
+        self.encoder = Enc(self.cfg, 2 * self.cfg.z_dim)
+        self.decoder = Dec(self.cfg)
         self.log_sigma = nn.Parameter(torch.zeros(()))   # decoder noise scale, used only by the learned-σ Gaussian loss
 
-    def encode(self, x):
-        "`(B, C, S, S)` images in [0, 1] -> μ, log σ², each `(B, z_dim)`."
-        mu, logvar = self.encoder(x).chunk(2, dim=1)
+    def posterior(self, h):
+        "Split the encoder's `(B, 2·z_dim)` output into μ and a clamped log σ²."
+        mu, logvar = h.chunk(2, dim=1)
         return mu, logvar.clamp(-30., 20.)
+
+    def encode(self, x, y=None):
+        "`(B, C, S, S)` images in [0, 1] -> μ, log σ², each `(B, z_dim)`."
+        return self.posterior(self.encoder(x))
 
     def reparameterize(self, mu, logvar):
         "z = μ + σ·ε with ε ~ N(0, I): a differentiable sample of q(z|x)."
         return mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
 
-    def decode(self, z):
+    def decode(self, z, y=None):
         "`(B, z_dim)` latents -> `(B, C, S, S)` logits; `torch.sigmoid` gives the image."
         return self.decoder(z)
 
-    def forward(self, x):
+    def forward(self, x, y=None):
         "Logits of a reconstruction, with the μ and log σ² of the posterior it was sampled from."
-        mu, logvar = self.encode(x)
-        return self.decode(self.reparameterize(mu, logvar)), mu, logvar
+        mu, logvar = self.encode(x, y)
+        return self.decode(self.reparameterize(mu, logvar), y), mu, logvar
+
+    @property
+    def last_layer(self)->torch.Tensor:
+        "Weight of the decoder's output convolution (the adaptive GAN weight of `08_vaegan` compares gradients there)."
+        return self.decoder.body[-1].weight
 
 # %% ../nbs/02_model.ipynb #662e2431
+def _on(y, p): return None if y is None else torch.as_tensor(y).to(p.device)   # labels to the model's device
+
 @torch.no_grad()
 def sample(self:VAE, n:int, # number of images
            temperature:float=1.0, # scale of the prior draws; < 1 trades variety for quality
-           generator:torch.Generator|None=None)->torch.Tensor:
+           generator:torch.Generator|None=None,
+           y:torch.Tensor|None=None)->torch.Tensor: # (n,) classes, for conditional models
     "`(n, C, S, S)` images in [0, 1] decoded from z ~ N(0, temperature² I)."
     p = next(self.parameters())
     z = torch.randn(n, self.cfg.z_dim, generator=generator)   # (n, z_dim), drawn on the CPU so a seed gives the same images anywhere
-    return torch.sigmoid(self.decode(temperature * z.to(p.device, p.dtype)).float())
+    return torch.sigmoid(self.decode(temperature * z.to(p.device, p.dtype), _on(y, p)).float())
 
 @torch.no_grad()
-def reconstruct(self:VAE, x:torch.Tensor # (B, C, S, S) images in [0, 1]
-               )->torch.Tensor:
+def reconstruct(self:VAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
+                y:torch.Tensor|None=None)->torch.Tensor: # (B,) classes, for conditional models
     "`(B, C, S, S)` reconstructions in [0, 1], decoded from the posterior means."
-    p = next(self.parameters())
-    return torch.sigmoid(self.decode(self.encode(x.to(p.device, p.dtype))[0]).float())
+    p, y = next(self.parameters()), _on(y, next(self.parameters()))
+    return torch.sigmoid(self.decode(self.encode(x.to(p.device, p.dtype), y)[0], y).float())
 
 VAE.sample, VAE.reconstruct = sample, reconstruct
 

@@ -20,11 +20,11 @@ from .model import VAE, VAEConfig
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'TrainConfig', 'has_gpu', 'preset', 'pick_device', 'split_indices', 'source_dataset', 'make_datasets',
-           'shard', 'make_loaders', 'random_flip', 'prepare_batch', 'save_checkpoint', 'load_checkpoint', 'load_model',
-           'bf16_ok', 'autocast', 'loss_terms', 'train_step', 'validate', 'recon_grid', 'save_pictures', 'plot_history',
-           'save_history', 'Dist', 'setup_distributed', 'all_sum', 'fit', 'check_compatible', 'heldout_dataset',
-           'evaluate', 'explore_setup', 'make_parser', 'cmd_train', 'cmd_sample', 'cmd_reconstruct', 'cmd_bench',
-           'cmd_eval', 'main']
+           'shard', 'make_loaders', 'random_flip', 'prepare_batch', 'save_checkpoint', 'load_checkpoint', 'build_model',
+           'load_model', 'bf16_ok', 'autocast', 'loss_terms', 'train_step', 'validate', 'recon_grid', 'save_pictures',
+           'plot_history', 'save_history', 'Dist', 'setup_distributed', 'all_sum', 'fit', 'check_compatible',
+           'heldout_dataset', 'evaluate', 'explore_setup', 'make_parser', 'cmd_train', 'cmd_sample', 'cmd_reconstruct',
+           'cmd_bench', 'cmd_eval', 'main']
 
 # %% ../nbs/04_train.ipynb #519dae3b
 @dataclass
@@ -51,6 +51,13 @@ class TrainConfig:
     cache: int = 1                # 1: decode once into a uint8 cache and augment on the device; 0: torchvision's path every epoch
     cache_dir: str|None = None    # where caches live; default $FLOWERVAE_CACHE or ~/.cache/flowervae
     amp: int = 1                  # 1: bf16 autocast for training steps on CUDA and on CPUs with native bf16; 0: float32 throughout
+    arch: str = 'resnet'          # 'resnet', or 'plain': the seed's stride-2 network (see VAEConfig)
+    conditional: int = 0          # 1: a conditional VAE that is told each image's class (07_cvae)
+    budget: float = 0.0           # CPU seconds of training after which the run stops at the end of a step; 0: no limit
+    gan: float = 0.0              # weight of the adversarial term of a VAE-GAN (08_vaegan); 0: a plain VAE
+    gan_start: int = 1            # epochs of plain VAE training before the discriminator switches on
+    feat_match: float = 1.0       # weight of the discriminator-feature reconstruction term, relative to the adversarial one
+    disc_width: int = 32          # channels of the discriminator's first layer
     image_every: int = 5          # epochs between PNG grids of reconstructions and samples
     out: str = 'runs/flowervae'   # run folder: checkpoints, PNGs, history
 
@@ -62,13 +69,16 @@ class TrainConfig:
             if getattr(self, k) < 1: raise FlowerVAEError(f"{k} must be at least 1, got {getattr(self, k)}")
         for k in ('lr', 'grad_clip'):
             if not getattr(self, k) > 0: raise FlowerVAEError(f"{k} must be positive, got {getattr(self, k)}")
-        for k in ('beta', 'free_bits', 'kl_warmup'):
+        for k in ('beta', 'free_bits', 'kl_warmup', 'budget', 'gan', 'gan_start', 'feat_match'):
             if getattr(self, k) < 0: raise FlowerVAEError(f"{k} must be >= 0, got {getattr(self, k)}")
         if not 0 < self.val_frac < 1: raise FlowerVAEError(f"val_frac must be in (0, 1), got {self.val_frac}")
         if self.root: self.root = str(Path(self.root).expanduser().resolve())   # checkpoints then work from any folder
+        self.model_cfg                                                           # checks the model's settings too
 
     @property
-    def model_cfg(self)->VAEConfig: return VAEConfig(img_size=self.size, z_dim=self.z_dim, width=self.width)
+    def model_cfg(self)->VAEConfig:
+        n_classes = (102 if self.data == 'flowers102' else 10) if self.conditional else 0   # SyntheticFlowers: 10
+        return VAEConfig(img_size=self.size, z_dim=self.z_dim, width=self.width, arch=self.arch, n_classes=n_classes)
 
 # %% ../nbs/04_train.ipynb #1d5b3a02
 def has_gpu()->bool: return torch.cuda.is_available() or torch.backends.mps.is_available()
@@ -168,10 +178,15 @@ def load_checkpoint(path:str|Path, map_location='cpu')->dict:
     return ck
 
 # %% ../nbs/04_train.ipynb #bb0ca1ba
+def build_model(cfg:VAEConfig)->VAE:
+    "A `VAE`, or a `CVAE` (07_cvae) when `cfg` names classes."
+    from flowervae.cvae import CVAE
+    return CVAE(cfg) if cfg.n_classes else VAE(cfg)
+
 def load_model(path:str|Path, device:str|torch.device|None=None)->VAE:
     "The `VAE` saved in the checkpoint at `path`, in eval mode, on `device`."
     ck = load_checkpoint(path)
-    model = VAE(VAEConfig(**ck['model_cfg']))
+    model = build_model(VAEConfig(**ck['model_cfg']))
     model.load_state_dict(ck['model'])
     model.train_cfg = TrainConfig(**ck['train_cfg'])
     return model.to(pick_device(device) if not isinstance(device, torch.device) else device).eval()
@@ -186,19 +201,25 @@ def autocast(device:torch.device, enabled:bool=True):
     "bf16 autocast where `device` supports it natively (and `enabled`), else a no-op context."
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=enabled and device.type in ('cuda', 'cpu') and bf16_ok(device))
 
-def loss_terms(model:VAE, x:torch.Tensor, cfg:TrainConfig, beta:float, net=None, amp:bool|None=None)->dict:
-    "The terms of `vae_loss` for the batch `x` (on the model's device); `net` is `model` wrapped for DDP, if it is."
-    with autocast(x.device, bool(cfg.amp) if amp is None else amp): logits, mu, logvar = (net or model)(x)
-    return vae_loss(x, logits, mu, logvar, beta=beta, kind=cfg.recon, free_bits=cfg.free_bits,
-                    log_sigma=model.log_sigma if cfg.recon == 'gaussian_learned' else math.log(0.1))
+def loss_terms(model:VAE, x:torch.Tensor, cfg:TrainConfig, beta:float, net=None, amp:bool|None=None, y=None, with_logits:bool=False):
+    "The terms of `vae_loss` for the batch `x` with labels `y` (on the model's device), and the logits if asked; `net` is `model` wrapped for DDP, if it is."
+    with autocast(x.device, bool(cfg.amp) if amp is None else amp): logits, mu, logvar = (net or model)(x, y)
+    terms = vae_loss(x, logits, mu, logvar, beta=beta, kind=cfg.recon, free_bits=cfg.free_bits,
+                     log_sigma=model.log_sigma if cfg.recon == 'gaussian_learned' else math.log(0.1))
+    return (terms, logits) if with_logits else terms
 
-def train_step(model:VAE, opt:torch.optim.Optimizer, x:torch.Tensor, cfg:TrainConfig, beta:float, net=None)->dict:
+def train_step(model:VAE, opt:torch.optim.Optimizer, x:torch.Tensor, cfg:TrainConfig, beta:float, net=None, y=None,
+               gan=None # a `flowervae.vaegan.Adversary`, for a VAE-GAN
+              )->dict:
     "One optimiser step on the batch `x` (uint8 or float, on the model's device); returns the loss terms and the gradient norm, as tensors."
-    terms = loss_terms(model, prepare_batch(x, train=True), cfg, beta, net)
+    x = prepare_batch(x, train=True)
+    terms, logits = loss_terms(model, x, cfg, beta, net, y=y, with_logits=True)
+    loss = terms['loss'] + (gan.generator_loss(model, x, logits, terms) if gan is not None else 0.)
     opt.zero_grad(set_to_none=True)
-    terms['loss'].backward()
+    loss.backward()
     terms['grad_norm'] = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
     opt.step()
+    if gan is not None: gan.discriminator_step(x, logits, terms)
     return {k: v.detach() for k, v in terms.items()}
 
 # %% ../nbs/04_train.ipynb #c23f4402
@@ -207,23 +228,23 @@ def validate(model:VAE, loader, cfg:TrainConfig, device:torch.device)->dict:
     "Mean loss terms per image over `loader`, with the KL at weight `cfg.beta`."
     model.eval()
     tot, n = {}, 0
-    for x, _ in loader:
+    for x, y in loader:
         x = prepare_batch(x.to(device, non_blocking=True), train=False)
-        for k, v in loss_terms(model, x, cfg, cfg.beta).items(): tot[k] = tot.get(k, 0.) + v * len(x)
+        for k, v in loss_terms(model, x, cfg, cfg.beta, y=y.to(device)).items(): tot[k] = tot.get(k, 0.) + v * len(x)
         n += len(x)
     model.train()
     return {k: (v / n).item() for k, v in tot.items()}
 
 # %% ../nbs/04_train.ipynb #87299e65
-def recon_grid(model:VAE, x:torch.Tensor, nrow:int=8)->torch.Tensor:
-    "A grid of the images `x` in rows of `nrow`, each row above the reconstructions of its images."
-    r, x, nrow = model.reconstruct(x).cpu(), x.cpu(), min(nrow, len(x))
+def recon_grid(model:VAE, x:torch.Tensor, nrow:int=8, y=None)->torch.Tensor:
+    "A grid of the images `x` (labels `y`) in rows of `nrow`, each row above the reconstructions of its images."
+    r, x, nrow = model.reconstruct(x, y).cpu(), x.cpu(), min(nrow, len(x))
     return image_grid(torch.cat([torch.cat([x[i:i + nrow], r[i:i + nrow]]) for i in range(0, len(x), nrow)]), nrow)
 
-def save_pictures(model:VAE, x:torch.Tensor, out:Path, tag:str, n_samples:int=32, seed:int=0):
+def save_pictures(model:VAE, x:torch.Tensor, out:Path, tag:str, n_samples:int=32, seed:int=0, y=None):
     "Write `recon_{tag}.png` (rows of `x` above their reconstructions) and `samples_{tag}.png` (prior samples) to `out`."
     model.eval()
-    save_image(recon_grid(model, x), out/f"recon_{tag}.png")
+    save_image(recon_grid(model, x, y=y), out/f"recon_{tag}.png")
     save_image(image_grid(model.sample(n_samples, generator=torch.Generator().manual_seed(seed)), 8), out/f"samples_{tag}.png")
     model.train()
 
@@ -299,57 +320,71 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
     gen = torch.Generator()
     train_dl, val_dl = make_loaders(cfg, gen, d.rank, d.world)
     torch.manual_seed(cfg.seed)
-    model = VAE(cfg.model_cfg).to(device, memory_format=torch.channels_last)
+    model = build_model(cfg.model_cfg).to(device, memory_format=torch.channels_last)
     model.log_sigma.requires_grad_(cfg.recon == 'gaussian_learned')      # a parameter only the learned-σ loss uses
     net = torch.nn.parallel.DistributedDataParallel(model) if d.world > 1 else None
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=cfg.lr, **({'fused': True} if device.type == 'cuda' else {}))
-    start, step, history, best = 0, 0, [], math.inf
+    gan = _adversary(cfg, device, d)
+    start, step, history, best, cpu0 = 0, 0, [], math.inf, 0.
     if resume:
         ck = load_checkpoint(out/'latest.pt')
         check_compatible(ck, cfg)
         model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt'])
-        start, step, history, best = ck['epoch'], ck['step'], ck['history'], ck['best_val']
+        if gan is not None: gan.load_state_dict(ck['gan'])
+        start, step, history, best, cpu0 = ck['epoch'], ck['step'], ck['history'], ck['best_val'], ck.get('cpu_seconds', 0.)
     if d.rank == 0: out.mkdir(parents=True, exist_ok=True); (out/'config.json').write_text(json.dumps(asdict(cfg), indent=1))
-    x_show = to_float(next(iter(val_dl))[0][:16].to(device))               # (16, C, S, S) fixed held-out images
-    warmup_steps = cfg.kl_warmup * len(train_dl)
+    xs, ys = next(iter(val_dl)); x_show, y_show = to_float(xs[:16].to(device)), ys[:16].to(device)   # (16, C, S, S) fixed held-out images
+    warmup_steps, t_cpu = cfg.kl_warmup * len(train_dl), time.process_time() - cpu0
+    spent = lambda: time.process_time() - t_cpu                           # CPU seconds of training, over resumes
     for epoch in range(start, cfg.epochs):
         _seed_epoch(cfg, epoch, gen)
+        if gan is not None: gan.active = epoch >= cfg.gan_start
         t0, tot, n = time.time(), {}, 0
         bar = tqdm(train_dl, desc=f"epoch {epoch + 1}/{cfg.epochs}", leave=False, disable=not progress or d.rank > 0)
-        for i, (x, _) in enumerate(bar):
-            x = x.to(device, non_blocking=True)
-            terms = train_step(model, opt, x, cfg, kl_weight(step, cfg.beta, warmup_steps), net)
+        for i, (x, y) in enumerate(bar):
+            x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+            terms = train_step(model, opt, x, cfg, kl_weight(step, cfg.beta, warmup_steps), net, y, gan)
             step += 1; n += len(x)
             for k, v in terms.items(): tot[k] = tot.get(k, 0.) + v * len(x)
             if i % 10 == 0 or i == len(train_dl) - 1:
                 loss = all_sum(tot['loss'], d).item() / (n * d.world)      # every rank sees the same number
                 if not math.isfinite(loss): _stop_on_nan(out, epoch, step)
                 bar.set_postfix(loss=f"{loss:.1f}", kl=f"{tot['kl'].item() / n:.1f}")
-        secs = time.time() - t0
+                if cfg.budget and spent() >= cfg.budget: break             # the CPU budget is spent: close this epoch and stop
+        secs, out_of_budget = time.time() - t0, bool(cfg.budget) and spent() >= cfg.budget
         val = validate(model, val_dl, cfg, device)
         if not math.isfinite(val['nelbo']): _stop_on_nan(out, epoch, step)
         h = dict(epoch=epoch + 1, step=step, **{f"train_{k}": (all_sum(v, d) / (n * d.world)).item() for k, v in tot.items()},
                  **{f"val_{k}": v for k, v in val.items() if k != 'grad_norm'}, kl_weight=kl_weight(step, cfg.beta, warmup_steps),
-                 seconds=round(secs, 2), images_per_s=round(n * d.world / secs, 1))
+                 seconds=round(secs, 2), cpu_seconds=round(spent(), 1), images_per_s=round(n * d.world / secs, 1))
         history.append(h)
-        if d.rank > 0: continue                                                   # only rank 0 writes
-        ck = dict(format=CKPT_FORMAT, model=model.state_dict(), opt=opt.state_dict(), model_cfg=asdict(cfg.model_cfg),
-                  train_cfg=asdict(cfg), epoch=epoch + 1, step=step, history=history, best_val=min(best, val['nelbo']))
-        save_checkpoint(ck, out/'latest.pt')
-        if val['nelbo'] < best: best = val['nelbo']; save_checkpoint(ck, out/'best.pt')
-        save_history(history, out)
-        if (epoch + 1) % cfg.image_every == 0 or epoch + 1 == cfg.epochs:
-            save_pictures(model, x_show, out, f"{epoch + 1:04d}", seed=cfg.seed)
-            plot_history(history, out/'loss.png')
-        if progress: tqdm.write(f"epoch {epoch + 1:>4}: train loss {h['train_loss']:.1f}  val −ELBO {val['nelbo']:.1f} "
-                                f"({val['bpd']:.3f} bits/dim)  KL {val['kl']:.1f}  {h['images_per_s']:.0f} img/s")
+        if d.rank == 0:                                                   # only rank 0 writes
+            ck = dict(format=CKPT_FORMAT, model=model.state_dict(), opt=opt.state_dict(), model_cfg=asdict(cfg.model_cfg),
+                      train_cfg=asdict(cfg), epoch=epoch + 1, step=step, history=history, best_val=min(best, val['nelbo']),
+                      cpu_seconds=spent(), **({'gan': gan.state_dict()} if gan is not None else {}))
+            save_checkpoint(ck, out/'latest.pt')
+            if val['nelbo'] < best: best = val['nelbo']; save_checkpoint(ck, out/'best.pt')
+            save_history(history, out)
+            if (epoch + 1) % cfg.image_every == 0 or epoch + 1 == cfg.epochs or out_of_budget:
+                save_pictures(model, x_show, out, f"{epoch + 1:04d}", seed=cfg.seed, y=y_show)
+                plot_history(history, out/'loss.png')
+            if progress: tqdm.write(f"epoch {epoch + 1:>4}: train loss {h['train_loss']:.1f}  val −ELBO {val['nelbo']:.1f} "
+                                    f"({val['bpd']:.3f} bits/dim)  KL {val['kl']:.1f}  {h['images_per_s']:.0f} img/s")
+        if out_of_budget: break
     return model.eval(), history
+
+def _adversary(cfg:TrainConfig, device:torch.device, d:Dist):
+    "The discriminator and its optimiser of a VAE-GAN (`cfg.gan > 0`), else None."
+    if not cfg.gan: return None
+    if d.world > 1: raise FlowerVAEError("VAE-GAN training (--gan) runs in one process: launch it without torchrun")
+    from flowervae.vaegan import Adversary
+    return Adversary(cfg, device)
 
 # %% ../nbs/04_train.ipynb #af385c41
 def check_compatible(ck:dict, cfg:TrainConfig):
     "Raise `FlowerVAEError` naming each model setting where the checkpoint `ck` differs from `cfg`."
-    saved, now = ck['model_cfg'], asdict(cfg.model_cfg)
-    diff = [f"{k}: checkpoint {saved.get(k)!r}, now {v!r}" for k, v in now.items() if saved.get(k) != v]
+    saved, now, default = ck['model_cfg'], asdict(cfg.model_cfg), asdict(VAEConfig())
+    diff = [f"{k}: checkpoint {saved.get(k, default[k])!r}, now {v!r}" for k, v in now.items() if saved.get(k, default[k]) != v]
     if diff: raise FlowerVAEError("the checkpoint was made for a different model (" + '; '.join(diff) + ")")
 
 def _stop_on_nan(out:Path, epoch:int, step:int):
@@ -369,22 +404,24 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
              data:str|None=None, root:str|None=None, # data set; default: the one the model was trained on
              split:str='test', # Flowers102 split to score (synthetic data: a fresh seed stands in for a test set)
              batch_size:int=64, device:str|None=None, limit:int|None=None, # score only the first `limit` images
-             progress:bool=True)->dict:
+             progress:bool=True,
+             dataset=None # images to score instead (float, or uint8 such as `CachedFlowers`)
+            )->dict:
     "Reconstruction PSNR and SSIM, and the negative ELBO in nats and bits/dim, of a checkpoint on a split."
     from torchmetrics.functional.image import peak_signal_noise_ratio, structural_similarity_index_measure
     model = load_model(ckpt, device)
     dev, tc = next(model.parameters()).device, model.train_cfg
     data = data or tc.data
-    ds = heldout_dataset(tc, data, root, split)
+    ds = dataset if dataset is not None else heldout_dataset(tc, data, root, split)
     if limit: ds = Subset(ds, range(min(limit, len(ds))))
     torch.manual_seed(0)
     tot = dict(psnr=0., ssim=0., nelbo=0., bpd=0.); n = 0
-    for x, _ in tqdm(make_loader(ds, batch_size), desc='evaluating', disable=not progress):
-        x = x.to(dev)
-        r = model.reconstruct(x)
+    for x, y in tqdm(make_loader(ds, batch_size), desc='evaluating', disable=not progress):
+        x, y = to_float(x.to(dev)), y.to(dev)
+        r = model.reconstruct(x, y)
         tot['psnr'] += peak_signal_noise_ratio(r, x, data_range=1.0, reduction='none', dim=(1, 2, 3)).sum().item()
         tot['ssim'] += structural_similarity_index_measure(r, x, data_range=1.0, reduction='none').sum().item()
-        t = loss_terms(model, x, tc, 1.0, amp=False)      # exact float32 figures
+        t = loss_terms(model, x, tc, 1.0, amp=False, y=y)      # exact float32 figures
         tot['nelbo'] += t['nelbo'].item() * len(x); tot['bpd'] += t['bpd'].item() * len(x)
         n += len(x)
     return dict(checkpoint=str(ckpt), data=data, split=split if data == 'flowers102' else 'synthetic-heldout', n_images=n,
@@ -471,8 +508,8 @@ def cmd_reconstruct(a:dict):
     m = load_model(a['ckpt'], a['device'])
     ds = heldout_dataset(m.train_cfg, a['data'], a['root'], a['split'])
     idx = torch.linspace(0, len(ds) - 1, min(a['n'], len(ds))).long().tolist()     # spread over the split, which is sorted by class
-    x = torch.stack([ds[i][0] for i in idx])
-    save_image(recon_grid(m, x), a['out'])
+    x, y = torch.stack([ds[i][0] for i in idx]), torch.tensor([ds[i][1] for i in idx])
+    save_image(recon_grid(m, x, y=y), a['out'])
     print(f"wrote {len(x)} images and their reconstructions to {a['out']}")
 
 def cmd_bench(a:dict):
