@@ -24,7 +24,7 @@ __all__ = ['CKPT_FORMAT', 'TrainConfig', 'has_gpu', 'preset', 'pick_device', 'sp
            'load_model', 'bf16_ok', 'autocast', 'loss_terms', 'train_step', 'validate', 'recon_grid', 'save_pictures',
            'plot_history', 'save_history', 'Dist', 'setup_distributed', 'all_sum', 'fit', 'check_compatible',
            'heldout_dataset', 'evaluate', 'explore_setup', 'make_parser', 'cmd_train', 'cmd_sample', 'cmd_reconstruct',
-           'cmd_bench', 'cmd_eval', 'main']
+           'cmd_bench', 'cmd_results', 'cmd_eval', 'main']
 
 # %% ../nbs/04_train.ipynb #519dae3b
 @dataclass
@@ -476,6 +476,12 @@ def make_parser()->argparse.ArgumentParser:
         p.add_argument('--batch-size', type=int, default=64)
     p.add_argument('--limit', type=int, default=None, help='score only the first LIMIT images'); p.add_argument('--quiet', action='store_true')
     p.add_argument('--out', default=None, help='also write the JSON here')
+    p.add_argument('--fid', action='store_true', help='also the Fréchet distance of prior samples to the reference split')
+    p.add_argument('--kid', action='store_true', help='also the KID of prior samples (implies the same features as --fid)')
+    p.add_argument('--n-samples', type=int, default=5000, help='prior samples for --fid/--kid')
+    p.add_argument('--ref-split', default='test', help='Flowers102 split of the real images for --fid/--kid')
+    p.add_argument('--inception-weights', default=None, help="torch-fidelity's Inception-v3 weights file (else flowervae's extractor)")
+    p.add_argument('--cache-dir', default=None)
     sub.choices['reconstruct'].add_argument('--n', type=int, default=32); sub.choices['reconstruct'].add_argument('--out', default='recon.png')
     p = sub.add_parser('bench', help="images/s of flowervae's data path and training steps against the usual pipeline")
     p.add_argument('--root', default=None); p.add_argument('--sizes', type=int, nargs='+', default=[64, 128, 256])
@@ -484,6 +490,11 @@ def make_parser()->argparse.ArgumentParser:
     p.add_argument('--width', type=int, default=16); p.add_argument('--device', default=None)
     p.add_argument('--compile', action='store_true', help='torch.compile the model on the fast path')
     p.add_argument('--cache-dir', default=None); p.add_argument('--json', action='store_true', help='print the results as JSON')
+    p = sub.add_parser('results', help='train and score the models of the results table, an equal CPU budget each (10_results)')
+    p.add_argument('--root', default=None); p.add_argument('--budget', type=float, default=600., help='CPU seconds of training per model')
+    p.add_argument('--out', default='runs/results'); p.add_argument('--rows', nargs='+', default=None)
+    p.add_argument('--n-samples', type=int, default=5000); p.add_argument('--size', type=int, default=64)
+    p.add_argument('--cache-dir', default=None); p.add_argument('--quiet', action='store_true')
     return ap
 
 # %% ../nbs/04_train.ipynb #c722f5a5
@@ -519,8 +530,24 @@ def cmd_bench(a:dict):
               a['compile'], a['cache_dir'], progress=not a['json'])
     if a['json']: print(json.dumps(r, indent=1))
 
+def cmd_results(a:dict):
+    from flowervae.results import run_table, results_markdown
+    check_size(a['size'])
+    r = run_table(a['root'], a['budget'], a['out'], a['rows'], a['n_samples'], a['cache_dir'], progress=not a['quiet'], size=a['size'])
+    print(results_markdown(r))
+
 def cmd_eval(a:dict):
-    r = evaluate(a['ckpt'], a['data'], a['root'], a['split'], a['batch_size'], a['device'], a['limit'], progress=not a['quiet'])
+    if a['fid'] or a['kid']:
+        from flowervae.metrics import evaluate_all, generative_scores
+        tc = load_model(a['ckpt'], 'cpu').train_cfg
+        if (a['data'] or tc.data) != 'flowers102': raise FlowerVAEError("--fid and --kid compare with real Flowers102 images: give --root")
+        if a['n_samples'] < 1000: raise FlowerVAEError(f"--n-samples must be at least 1000 (KID subsets), got {a['n_samples']}")
+        root = a['root'] or flowers_root() or tc.root
+        scores = generative_scores(root, tc.size, a['ref_split'], a['inception_weights'], a['cache_dir'], progress=not a['quiet'])
+        ds = CachedFlowers(root, a['split'], tc.size, a['cache_dir'])
+        if a['limit']: ds = Subset(ds, range(min(a['limit'], len(ds))))
+        r = evaluate_all(a['ckpt'], scores, ds, a['n_samples'], a['batch_size'], a['device'], progress=not a['quiet'])
+    else: r = evaluate(a['ckpt'], a['data'], a['root'], a['split'], a['batch_size'], a['device'], a['limit'], progress=not a['quiet'])
     txt = json.dumps(r, indent=1)
     if a['out']: Path(a['out']).write_text(txt + '\n')
     print(txt)
@@ -535,7 +562,8 @@ def main(argv:list|None=None)->int:
     "Entry point of the `flowervae` command."
     a = vars(make_parser().parse_args(argv))
     try:
-        {'train': cmd_train, 'sample': cmd_sample, 'reconstruct': cmd_reconstruct, 'eval': cmd_eval, 'bench': cmd_bench}[a['command']](a)
+        {'train': cmd_train, 'sample': cmd_sample, 'reconstruct': cmd_reconstruct, 'eval': cmd_eval, 'bench': cmd_bench,
+         'results': cmd_results}[a['command']](a)
     except FlowerVAEError as e:
         print(f"flowervae: error: {_one_line(e)}", file=sys.stderr)
         return 2
