@@ -86,12 +86,12 @@ def _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overri
 def results_markdown(results:list)->str:
     "The results as a Markdown table, with the feature extractor named under it."
     f = lambda v, d: '—' if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{d}f}"
-    lines = ["| model | recon | β | PSNR (dB) | SSIM | bits/dim | active units | Fréchet distance | KID ×1000 | epochs | CPU s |",
+    lines = ["| model | recon | β | PSNR (dB) | SSIM | bits/dim | active units | Fréchet distance | KID | epochs | CPU s |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         lines.append(f"| {r['row']} | {r['recon']} | {r.get('beta', 1.0):g} | {f(r['psnr'], 2)} | {f(r['ssim'], 3)} | "
                      f"{f(r['nelbo_bits_per_dim'], 3)} | {r['active_units']}/{r['z_dim']} | {f(r.get('fid'), 2)} | "
-                     f"{f(r['kid'] * 1000 if 'kid' in r else None, 2)} ± {f(r['kid_std'] * 1000 if 'kid_std' in r else None, 2)} | "
+                     f"{f(r.get('kid'), 2)} ± {f(r.get('kid_std'), 2)} | "
                      f"{r['epochs']} | {r['cpu_seconds']:.0f} |")
     if results and 'extractor' in results[0]:
         lines.append(f"\nSample scores: {results[0]['n_samples']} prior samples against {results[0]['n_real']} test images, "
