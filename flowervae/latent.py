@@ -11,6 +11,7 @@ import torch
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
+from .cache import to_float
 from .data import FlowerVAEError, image_grid, show_images
 from .loss import kl_per_dim
 from .model import VAE
@@ -29,7 +30,7 @@ def encode_dataset(model:VAE, ds, # a data set of (image, label) pairs
     dev = next(model.parameters()).device
     mus, logvars, labels = [], [], []
     for x, y in tqdm(DataLoader(ds, batch_size=batch_size), desc='encoding', disable=not progress):
-        mu, logvar = model.encode(x.to(dev), torch.as_tensor(y).to(dev))   # labels matter only to a conditional VAE
+        mu, logvar = model.encode(to_float(x.to(dev)), torch.as_tensor(y).to(dev))   # labels matter only to a conditional VAE
         mus.append(mu.float().cpu()); logvars.append(logvar.float().cpu()); labels.append(torch.as_tensor(y))
     return dict(mu=torch.cat(mus), logvar=torch.cat(logvars), labels=torch.cat(labels))
 

@@ -164,13 +164,7 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
     r = evaluate(ckpt, batch_size=batch_size, device=device, progress=progress, dataset=dataset)
     model = load_model(ckpt, device)
     ds = dataset if dataset is not None else heldout_dataset(model.train_cfg)
-    codes = encode_dataset(model, _float_view(ds), batch_size, progress=progress)
+    codes = encode_dataset(model, ds, batch_size, progress=progress)
     r['active_units'] = int(active_units(codes).sum()); r['z_dim'] = model.cfg.z_dim
     if scores is not None: r.update(scores.score(sample_batches(model, n_samples, seed=0), progress=progress), n_samples=n_samples)
     return r
-
-class _float_view(torch.utils.data.Dataset):
-    "A data set's images as float in [0, 1], whatever it stores."
-    def __init__(self, ds): self.ds = ds
-    def __len__(self): return len(self.ds)
-    def __getitem__(self, i): x, y = self.ds[i]; return to_float(x), y

@@ -12,7 +12,7 @@ import torch
 from torchvision.utils import save_image
 
 from .data import FlowerVAEError, SyntheticFlowers, image_grid
-from .cache import ArrayImages, CachedFlowers
+from .cache import ArrayImages, CachedFlowers, to_float
 from .metrics import GenerativeScores, evaluate_all, generative_scores, real_batches
 from .train import TrainConfig, fit, load_model, recon_grid
 
@@ -41,7 +41,7 @@ def row_config(name:str, root:str, budget:float, out:str|Path, **overrides)->Tra
 def row_figure(model, test_ds, path:Path, n:int=8, seed:int=0):
     "Write a PNG: `n` test images over their reconstructions, then two rows of prior samples."
     idx = torch.linspace(0, len(test_ds) - 1, n).long().tolist()                    # spread over the (class-sorted) split
-    x = torch.stack([test_ds[i][0] for i in idx]).float() / 255                        # (n, 3, S, S)
+    x = to_float(torch.stack([test_ds[i][0] for i in idx]))                            # (n, 3, S, S)
     y = torch.tensor([test_ds[i][1] for i in idx])
     s = model.sample(2 * n, generator=torch.Generator().manual_seed(seed)).cpu()
     save_image(torch.cat([recon_grid(model, x, n, y=y), image_grid(s, n)], 1), path)

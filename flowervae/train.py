@@ -252,6 +252,7 @@ def save_pictures(model:VAE, x:torch.Tensor, out:Path, tag:str, n_samples:int=32
 def plot_history(history:list, path:str|Path|None=None):
     "Training and validation loss, and the KL, per epoch; saved to `path` if given; returns the figure."
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
     ep = [h['epoch'] for h in history]
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.5))
     a1.plot(ep, [h['train_loss'] for h in history], label='train loss')
@@ -260,6 +261,7 @@ def plot_history(history:list, path:str|Path|None=None):
     a2.plot(ep, [h['train_kl'] for h in history], label='train KL')
     a2.plot(ep, [h['val_kl'] for h in history], label='validation KL')
     a2.set(xlabel='epoch', ylabel='nats per image', title='KL(q(z|x) ‖ p(z))'); a2.legend()
+    for a in (a1, a2): a.xaxis.set_major_locator(MaxNLocator(integer=True))      # whole epochs, even for a 3-epoch run
     fig.tight_layout()
     if path is not None: fig.savefig(path, dpi=90); plt.close(fig)
     return fig
