@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from .data import FlowerVAEError
 
 # %% auto #0
-__all__ = ['RECON_KINDS', 'kl_per_dim', 'recon_nll', 'kl_weight', 'free_bits_kl', 'bits_per_dim', 'vae_loss']
+__all__ = ['RECON_KINDS', 'kl_per_dim', 'recon_nll', 'kl_weight', 'free_bits_kl', 'bits_per_dim', 'vae_loss', 'optimal_log_sigma']
 
 # %% ../nbs/03_loss.ipynb #2f1f7b9f
 def kl_per_dim(mu:torch.Tensor, logvar:torch.Tensor # (B, Z) posterior means and log-variances
@@ -21,17 +21,17 @@ def kl_per_dim(mu:torch.Tensor, logvar:torch.Tensor # (B, Z) posterior means and
     return 0.5 * (mu.pow(2) + logvar.exp() - 1. - logvar)
 
 # %% ../nbs/03_loss.ipynb #bc321791
-RECON_KINDS = ('bernoulli', 'gaussian', 'gaussian_learned', 'mse')
+RECON_KINDS = ('bernoulli', 'gaussian', 'gaussian_learned', 'gaussian_optimal', 'mse')
 
 def recon_nll(x:torch.Tensor, # (B, C, H, W) targets in [0, 1]
               logits:torch.Tensor, # (B, C, H, W) decoder outputs
               kind:str='bernoulli', # one of `RECON_KINDS`
-              log_sigma:torch.Tensor|float=math.log(0.1), # the Gaussian's log σ (fixed, or a learned parameter)
+              log_sigma:torch.Tensor|float=math.log(0.1), # the Gaussian's log σ (fixed, learned, or `optimal_log_sigma`)
              )->torch.Tensor:
     "`(B,)` negative log-likelihood of each image in nats, summed over its pixels."
     if kind == 'bernoulli':
         nll = F.binary_cross_entropy_with_logits(logits, x, reduction='none')
-    elif kind in ('gaussian', 'gaussian_learned'):
+    elif kind.startswith('gaussian'):
         log_sigma = torch.as_tensor(log_sigma, dtype=logits.dtype, device=logits.device)
         nll = (x - torch.sigmoid(logits)).pow(2) / (2 * torch.exp(2 * log_sigma)) + log_sigma + 0.5 * math.log(2 * math.pi)
     elif kind == 'mse': nll = (x - torch.sigmoid(logits)).pow(2)
@@ -80,3 +80,12 @@ def vae_loss(x:torch.Tensor, # (B, C, H, W) targets in [0, 1]
     nelbo = recon + kl
     return dict(loss=recon + beta * free_bits_kl(kl_d, free_bits), recon=recon, kl=kl, nelbo=nelbo,
                 bpd=bits_per_dim(nelbo, x[0].numel(), kind))
+
+# %% ../nbs/03_loss.ipynb #6a75ff64
+def optimal_log_sigma(x:torch.Tensor, # (B, C, H, W) targets in [0, 1]
+                      logits:torch.Tensor, # (B, C, H, W) decoder outputs
+                      min_sigma:float=1e-3, # floor, so a perfect batch cannot send the loss to −∞
+                     )->torch.Tensor:
+    "The σ that minimises the Gaussian term for these reconstructions, as a detached scalar log σ = ½·log MSE."
+    mse = (x.float() - torch.sigmoid(logits.float())).pow(2).mean().detach()
+    return 0.5 * torch.log(mse.clamp_min(min_sigma**2))

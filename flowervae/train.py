@@ -15,16 +15,16 @@ from tqdm.auto import tqdm
 
 from .cache import ArrayImages, BatchLoader, CachedFlowers, to_float
 from .data import (FlowerVAEError, Flowers102, SyntheticFlowers, check_size, flowers_root, image_grid, make_loader)
-from .loss import RECON_KINDS, kl_weight, vae_loss
+from .loss import RECON_KINDS, kl_weight, optimal_log_sigma, vae_loss
 from .model import VAE, VAEConfig
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'TrainConfig', 'has_gpu', 'preset', 'pick_device', 'split_indices', 'source_dataset', 'make_datasets',
            'shard', 'make_loaders', 'random_flip', 'prepare_batch', 'save_checkpoint', 'load_checkpoint', 'build_model',
-           'load_model', 'bf16_ok', 'autocast', 'loss_terms', 'train_step', 'validate', 'recon_grid', 'save_pictures',
-           'plot_history', 'save_history', 'Dist', 'setup_distributed', 'all_sum', 'fit', 'check_compatible',
-           'heldout_dataset', 'evaluate', 'explore_setup', 'make_parser', 'cmd_train', 'cmd_sample', 'cmd_reconstruct',
-           'cmd_bench', 'cmd_results', 'cmd_eval', 'main']
+           'load_model', 'bf16_ok', 'autocast', 'likelihood_log_sigma', 'loss_terms', 'train_step', 'validate',
+           'recon_grid', 'save_pictures', 'plot_history', 'save_history', 'Dist', 'setup_distributed', 'all_sum', 'fit',
+           'check_compatible', 'heldout_dataset', 'evaluate', 'explore_setup', 'make_parser', 'cmd_train', 'cmd_sample',
+           'cmd_reconstruct', 'cmd_bench', 'cmd_results', 'cmd_eval', 'main']
 
 # %% ../nbs/04_train.ipynb #519dae3b
 @dataclass
@@ -39,7 +39,7 @@ class TrainConfig:
     batch_size: int = 64          # images per optimiser step
     lr: float = 1e-4              # Adam learning rate
     beta: float = 1.0             # KL weight
-    recon: str = 'bernoulli'      # reconstruction term: 'bernoulli', 'gaussian' or 'gaussian_learned'
+    recon: str = 'bernoulli'      # reconstruction term, one of loss.RECON_KINDS ('gaussian_optimal': σ-VAE with closed-form σ)
     kl_warmup: int = 0            # epochs of linear KL warm-up from 0 to beta
     free_bits: float = 0.0        # nats per latent dimension that the KL does not charge
     grad_clip: float = 1000.0     # max global gradient norm (the loss is summed over pixels, so norms are large)
@@ -57,6 +57,7 @@ class TrainConfig:
     gan: float = 0.0              # weight of the adversarial term of a VAE-GAN (08_vaegan); 0: a plain VAE
     gan_start: int = 1            # epochs of plain VAE training before the discriminator switches on
     feat_match: float = 1.0       # weight of the discriminator-feature reconstruction term, relative to the adversarial one
+    gan_prior: int = 1            # 1: the discriminator also judges images decoded from prior draws (Larsen et al. 2016)
     disc_width: int = 32          # channels of the discriminator's first layer
     image_every: int = 5          # epochs between PNG grids of reconstructions and samples
     out: str = 'runs/flowervae'   # run folder: checkpoints, PNGs, history
@@ -201,11 +202,19 @@ def autocast(device:torch.device, enabled:bool=True):
     "bf16 autocast where `device` supports it natively (and `enabled`), else a no-op context."
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=enabled and device.type in ('cuda', 'cpu') and bf16_ok(device))
 
+def likelihood_log_sigma(model:VAE, x:torch.Tensor, logits:torch.Tensor, kind:str, track:float=0.05):
+    "log σ of the Gaussian terms: 0.1 fixed; the model's parameter ('gaussian_learned'); for 'gaussian_optimal' the batch's optimum while training, with `model.log_sigma` following it by `track` per step, and that tracked value in evaluation."
+    if kind == 'gaussian_learned' or (kind == 'gaussian_optimal' and not model.training): return model.log_sigma
+    if kind != 'gaussian_optimal': return math.log(0.1)
+    ls = optimal_log_sigma(x, logits)
+    with torch.no_grad(): model.log_sigma.lerp_(ls.to(model.log_sigma.dtype), track)
+    return ls
+
 def loss_terms(model:VAE, x:torch.Tensor, cfg:TrainConfig, beta:float, net=None, amp:bool|None=None, y=None, with_logits:bool=False):
     "The terms of `vae_loss` for the batch `x` with labels `y` (on the model's device), and the logits if asked; `net` is `model` wrapped for DDP, if it is."
     with autocast(x.device, bool(cfg.amp) if amp is None else amp): logits, mu, logvar = (net or model)(x, y)
     terms = vae_loss(x, logits, mu, logvar, beta=beta, kind=cfg.recon, free_bits=cfg.free_bits,
-                     log_sigma=model.log_sigma if cfg.recon == 'gaussian_learned' else math.log(0.1))
+                     log_sigma=likelihood_log_sigma(model, x, logits, cfg.recon))
     return (terms, logits) if with_logits else terms
 
 def train_step(model:VAE, opt:torch.optim.Optimizer, x:torch.Tensor, cfg:TrainConfig, beta:float, net=None, y=None,
@@ -214,7 +223,7 @@ def train_step(model:VAE, opt:torch.optim.Optimizer, x:torch.Tensor, cfg:TrainCo
     "One optimiser step on the batch `x` (uint8 or float, on the model's device); returns the loss terms and the gradient norm, as tensors."
     x = prepare_batch(x, train=True)
     terms, logits = loss_terms(model, x, cfg, beta, net, y=y, with_logits=True)
-    loss = terms['loss'] + (gan.generator_loss(model, x, logits, terms) if gan is not None else 0.)
+    loss = terms['loss'] + (gan.generator_loss(model, x, logits, terms, y) if gan is not None else 0.)
     opt.zero_grad(set_to_none=True)
     loss.backward()
     terms['grad_norm'] = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)

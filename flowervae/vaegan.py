@@ -69,27 +69,34 @@ class Adversary:
         for k in keys: terms[k] = torch.zeros((), device=terms['loss'].device)
 
 # %% ../nbs/08_vaegan.ipynb #5d8c666e
-def generator_loss(self:Adversary, model, x:torch.Tensor, logits:torch.Tensor, terms:dict)->torch.Tensor:
-    "g·λ·(adversarial + feat_match·feature loss) for the decoder, logged into `terms`; 0 while inactive."
+def generator_loss(self:Adversary, model, x:torch.Tensor, logits:torch.Tensor, terms:dict, y=None)->torch.Tensor:
+    "g·λ·(adversarial + feat_match·feature loss) for the decoder, logged into `terms`; 0 while inactive. `y`: labels, for a CVAE's prior draws."
     if not self.active: self._zeros(terms, 'adv', 'feat', 'adv_weight'); return torch.zeros((), device=x.device)
     from flowervae.train import autocast
     self.disc.requires_grad_(False)
     with autocast(x.device, bool(self.cfg.amp)):
         fake, fake_feats = self.disc(torch.sigmoid(logits), features=True)
         with torch.no_grad(): real_feats = self.disc(x, features=True)[1]
+        adv = generator_adv_loss(fake.float())
+        if self.cfg.gan_prior:                       # Larsen et al.: images decoded from z ~ p(z) are fakes too
+            prior = torch.sigmoid(model.decode(torch.randn(len(x), model.cfg.z_dim, device=x.device), y))   # (B, C, S, S)
+            adv = 0.5 * (adv + generator_adv_loss(self.disc(prior).float()))
+            self.prior = prior.detach()              # kept for this step's discriminator update
     self.disc.requires_grad_(True)
-    adv, feat = generator_adv_loss(fake.float()), feature_match_loss(fake_feats, real_feats)
+    feat = feature_match_loss(fake_feats, real_feats)
     total = adv + self.cfg.feat_match * feat
     lam = self.cfg.gan * adaptive_weight(terms['recon'], total, model.last_layer)
     terms.update(adv=adv.detach(), feat=feat.detach(), adv_weight=lam)
     return lam * total
 
 def discriminator_step(self:Adversary, x:torch.Tensor, logits:torch.Tensor, terms:dict):
-    "One optimiser step of the discriminator on the real batch `x` and the detached reconstructions; logs `d_loss`."
+    "One optimiser step of the discriminator on the real batch `x` against the detached reconstructions (and prior draws); logs `d_loss`."
     if not self.active: return self._zeros(terms, 'd_loss')
     from flowervae.train import autocast
+    fakes = torch.sigmoid(logits.detach())
+    if getattr(self, 'prior', None) is not None: fakes, self.prior = torch.cat([fakes, self.prior.to(fakes.dtype)]), None
     with autocast(x.device, bool(self.cfg.amp)):
-        real, fake = self.disc(x), self.disc(torch.sigmoid(logits.detach()))
+        real, fake = self.disc(x), self.disc(fakes)
     d_loss = hinge_d_loss(real.float(), fake.float())
     self.opt.zero_grad(set_to_none=True); d_loss.backward(); self.opt.step()
     terms['d_loss'] = d_loss.detach()
