@@ -42,10 +42,11 @@ class CVAE(VAE):
 # %% ../nbs/07_cvae.ipynb #3669e286
 @torch.no_grad()
 def sample(self:CVAE, n:int, temperature:float=1.0, generator:torch.Generator|None=None,
-           y:torch.Tensor|None=None)->torch.Tensor: # (n,) classes; default: drawn uniformly
-    "`(n, C, S, S)` images in [0, 1] of the classes `y`, decoded from z ~ N(0, temperature² I)."
+           y:torch.Tensor|None=None, # (n,) classes; default: drawn uniformly
+           prior=None)->torch.Tensor: # as in `VAE.sample`
+    "`(n, C, S, S)` images in [0, 1] of the classes `y`, decoded from z ~ N(0, temperature² I) or from `prior`."
     if y is None: y = torch.randint(self.cfg.n_classes, (n,), generator=generator)
-    return VAE.sample(self, n, temperature, generator, y)
+    return VAE.sample(self, n, temperature, generator, y, prior)
 
 CVAE.sample = sample
 

@@ -19,7 +19,7 @@ from .model import VAE
 # %% auto #0
 __all__ = ['encode_dataset', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance', 'tsne_2d',
            'plot_tsne', 'image_scatter', 'lerp', 'slerp', 'decode_images', 'interpolate', 'class_means',
-           'class_arithmetic', 'traversal', 'pca_directions', 'top_kl_directions']
+           'class_arithmetic', 'traversal', 'pca_directions', 'top_kl_directions', 'FittedPrior']
 
 # %% ../nbs/05_latent.ipynb #a0870c29
 @torch.no_grad()
@@ -160,3 +160,26 @@ def top_kl_directions(codes:dict, k:int=6)->tuple:
     "Unit vectors `(k, Z)` of the `k` latent dimensions with the most KL, the standard deviations `(k,)` of μ along them, and their indices."
     idx = kl_by_dim(codes).argsort(descending=True)[:k]
     return torch.eye(codes['mu'].shape[1])[idx], codes['mu'][:, idx].std(0), idx
+
+# %% ../nbs/05_latent.ipynb #08bb8531
+class FittedPrior:
+    "A full-covariance Gaussian moment-matched to the aggregate posterior of encoded images; pass it to `VAE.sample(prior=...)`."
+    def __init__(self, mean:torch.Tensor, # (Z,) mean of the codes
+                 scale_tril:torch.Tensor): # (Z, Z) lower Cholesky factor of their covariance
+        self.mean, self.scale_tril = mean, scale_tril
+
+    @classmethod
+    def from_codes(cls, codes:dict, # from `encode_dataset`
+                   jitter:float=1e-5)->'FittedPrior':
+        "Moment-match q(z): mean of μ, covariance Cov(μ) + mean diag σ² (+ `jitter`·I so the factorisation cannot fail)."
+        mu, var = codes['mu'].double(), codes['logvar'].double().exp()                    # (N, Z), (N, Z)
+        if len(mu) < 2: raise FlowerVAEError(f"FittedPrior needs at least 2 encoded images, got {len(mu)}")
+        cov = torch.cov(mu.T) + torch.diag(var.mean(0) + jitter)                            # (Z, Z)
+        return cls(mu.mean(0).float(), torch.linalg.cholesky(cov).float())
+
+    def draw(self, n:int, generator:torch.Generator|None=None)->torch.Tensor:
+        "`(n, Z)` codes: mean + L·ε with ε ~ N(0, I) drawn on the CPU."
+        return self.mean + torch.randn(n, len(self.mean), generator=generator) @ self.scale_tril.T
+
+    def state_dict(self)->dict: return dict(mean=self.mean, scale_tril=self.scale_tril)
+    def __repr__(self): return f"FittedPrior(z_dim={len(self.mean)}, mean norm {self.mean.norm():.2f}, mean variance {self.scale_tril.pow(2).sum(1).mean():.3f})"

@@ -13,12 +13,12 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .cache import ArrayImages, BatchLoader, CachedFlowers, to_float
-from .data import FlowerVAEError, flowers_root
-from .latent import active_units, encode_dataset
+from .data import FlowerVAEError, SyntheticFlowers, flowers_root
+from .latent import FittedPrior, active_units, encode_dataset
 
 # %% auto #0
 __all__ = ['FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'GenerativeScores', 'score', 'inception_extractor',
-           'real_batches', 'sample_batches', 'generative_scores', 'evaluate_all']
+           'real_batches', 'sample_batches', 'generative_scores', 'training_images', 'evaluate_all']
 
 # %% ../nbs/09_metrics.ipynb #b4feba66
 class FeatureNet(nn.Module):
@@ -140,10 +140,10 @@ def real_batches(ds, batch_size:int=256):
     "uint8 batches of an array-backed data set, in order."
     for x, _ in BatchLoader(ds, batch_size): yield x
 
-def sample_batches(model, n:int, batch_size:int=250, seed:int=0):
-    "`n` prior samples of `model` in batches, from one seeded generator (classes drawn at random for a conditional model)."
+def sample_batches(model, n:int, batch_size:int=250, seed:int=0, prior=None):
+    "`n` samples of `model` in batches, from one seeded generator (classes drawn at random for a conditional model); `prior`: see `VAE.sample`."
     g = torch.Generator().manual_seed(seed)
-    for i in range(0, n, batch_size): yield model.sample(min(batch_size, n - i), generator=g).cpu()
+    for i in range(0, n, batch_size): yield model.sample(min(batch_size, n - i), generator=g, prior=prior).cpu()
 
 def generative_scores(root:str|Path|None=None, size:int=64, ref_split:str='test', inception_weights:str|None=None,
                       cache_dir:str|None=None, kid_subset:int=1000, progress:bool=True)->GenerativeScores:
@@ -156,9 +156,16 @@ def generative_scores(root:str|Path|None=None, size:int=64, ref_split:str='test'
                             inception_weights if isinstance(ext, int) else None, progress)
 
 # %% ../nbs/09_metrics.ipynb #87e8648a
+def training_images(tc):
+    "The images a model trained with `tc` (a `TrainConfig`) learned from: its cached Flowers102 split, or its synthetic flowers."
+    if tc.data == 'flowers102': return CachedFlowers(flowers_root() or tc.root, tc.split, tc.size)
+    return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed)
+
 def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `generative_scores`; None: no sample scores
                  dataset=None, # images to score reconstructions on (default: the test split the checkpoint's data names)
-                 n_samples:int=5000, batch_size:int=128, device:str|None=None, progress:bool=True)->dict:
+                 n_samples:int=5000, batch_size:int=128, device:str|None=None, progress:bool=True,
+                 train_dataset=None, # images to fit the prior on (default: `training_images` of the checkpoint)
+                )->dict:
     "Reconstruction, likelihood, active units and (with `scores`) the sample scores of one checkpoint, as a dict."
     from flowervae.train import evaluate, heldout_dataset, load_model
     r = evaluate(ckpt, batch_size=batch_size, device=device, progress=progress, dataset=dataset)
@@ -166,5 +173,10 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
     ds = dataset if dataset is not None else heldout_dataset(model.train_cfg)
     codes = encode_dataset(model, ds, batch_size, progress=progress)
     r['active_units'] = int(active_units(codes).sum()); r['z_dim'] = model.cfg.z_dim
-    if scores is not None: r.update(scores.score(sample_batches(model, n_samples, seed=0), progress=progress), n_samples=n_samples)
+    if scores is None: return r
+    r.update(scores.score(sample_batches(model, n_samples, seed=0), progress=progress), n_samples=n_samples)
+    train = train_dataset if train_dataset is not None else training_images(model.train_cfg)
+    fp = FittedPrior.from_codes(encode_dataset(model, train, batch_size, progress=progress))
+    fitted = scores.score(sample_batches(model, n_samples, seed=0, prior=fp), progress=progress)
+    r.update(fid_fitted=fitted['fid'], kid_fitted=fitted['kid'], kid_fitted_std=fitted['kid_std'])
     return r

@@ -170,10 +170,11 @@ def _on(y, p): return None if y is None else torch.as_tensor(y).to(p.device)   #
 def sample(self:VAE, n:int, # number of images
            temperature:float=1.0, # scale of the prior draws; < 1 trades variety for quality
            generator:torch.Generator|None=None,
-           y:torch.Tensor|None=None)->torch.Tensor: # (n,) classes, for conditional models
-    "`(n, C, S, S)` images in [0, 1] decoded from z ~ N(0, temperature² I)."
+           y:torch.Tensor|None=None, # (n,) classes, for conditional models
+           prior=None)->torch.Tensor: # draw z from `prior.draw(n, generator)` instead (e.g. `latent.FittedPrior`)
+    "`(n, C, S, S)` images in [0, 1] decoded from z ~ N(0, temperature² I), or from `prior`."
     p = next(self.parameters())
-    z = torch.randn(n, self.cfg.z_dim, generator=generator)   # (n, z_dim), drawn on the CPU so a seed gives the same images anywhere
+    z = prior.draw(n, generator) if prior is not None else torch.randn(n, self.cfg.z_dim, generator=generator)   # (n, z_dim), on the CPU: a seed gives the same images anywhere
     return torch.sigmoid(self.decode(temperature * z.to(p.device, p.dtype), _on(y, p)).float())
 
 @torch.no_grad()

@@ -13,7 +13,8 @@ from torchvision.utils import save_image
 
 from .data import FlowerVAEError, SyntheticFlowers, image_grid
 from .cache import ArrayImages, CachedFlowers, to_float
-from .metrics import GenerativeScores, evaluate_all, generative_scores, real_batches
+from .latent import FittedPrior, encode_dataset
+from .metrics import GenerativeScores, evaluate_all, generative_scores, real_batches, training_images
 from .train import TrainConfig, fit, load_model, recon_grid
 
 # %% auto #0
@@ -21,16 +22,17 @@ __all__ = ['ROWS', 'SHARED', 'row_config', 'row_figure', 'run_row', 'run_table',
 
 # %% ../nbs/10_results.ipynb #9ec73d7c
 ROWS = {
-    'seed':           dict(arch='plain', width=32, recon='mse', beta=0.1),
+    'seed':           dict(recon='mse', beta=0.1),
     'bce':            dict(recon='bernoulli', beta=1.0),
-    'bce_beta0.25':   dict(recon='bernoulli', beta=0.25),
-    'bce_beta4':      dict(recon='bernoulli', beta=4.0),
-    'sigma':          dict(recon='gaussian_learned', beta=1.0),
-    'sigma_freebits': dict(recon='gaussian_learned', beta=1.0, free_bits=0.25),
-    'cvae':           dict(recon='gaussian_learned', beta=1.0, conditional=1),
-    'vaegan':         dict(recon='gaussian_learned', beta=1.0, gan=0.5, gan_start=3),
+    'sigma':          dict(recon='gaussian_optimal', beta=1.0),
+    'sigma_beta0.5':  dict(recon='gaussian_optimal', beta=0.5),
+    'sigma_beta2':    dict(recon='gaussian_optimal', beta=2.0),
+    'sigma_freebits': dict(recon='gaussian_optimal', beta=1.0, free_bits=0.25),
+    'cvae':           dict(recon='gaussian_optimal', beta=1.0, conditional=1),
+    'vaegan':         dict(recon='gaussian_optimal', beta=1.0, gan=0.5, gan_start=20, disc_width=16),
 }
-SHARED = dict(data='flowers102', split='train+val', size=64, z_dim=256, width=16, batch_size=64, lr=1e-4, epochs=100_000, image_every=1000)
+SHARED = dict(data='flowers102', split='train+val', size=64, z_dim=256, arch='plain', width=32, batch_size=64, lr=1e-4,
+              epochs=100_000, image_every=1000)
 
 def row_config(name:str, root:str, budget:float, out:str|Path, **overrides)->TrainConfig:
     "The `TrainConfig` of table row `name`: the shared settings, the row's own, then `overrides`."
@@ -38,13 +40,14 @@ def row_config(name:str, root:str, budget:float, out:str|Path, **overrides)->Tra
     return TrainConfig(**{**SHARED, 'root': root, 'budget': budget, 'out': str(Path(out)/name), **ROWS[name], **overrides})
 
 # %% ../nbs/10_results.ipynb #9e8a0562
-def row_figure(model, test_ds, path:Path, n:int=8, seed:int=0):
-    "Write a PNG: `n` test images over their reconstructions, then two rows of prior samples."
+def row_figure(model, test_ds, path:Path, prior=None, n:int=8, seed:int=0):
+    "Write a PNG: `n` test images over their reconstructions, `n` samples from N(0, I), then (with `prior`) `n` from `prior`."
     idx = torch.linspace(0, len(test_ds) - 1, n).long().tolist()                    # spread over the (class-sorted) split
     x = to_float(torch.stack([test_ds[i][0] for i in idx]))                            # (n, 3, S, S)
     y = torch.tensor([test_ds[i][1] for i in idx])
-    s = model.sample(2 * n, generator=torch.Generator().manual_seed(seed)).cpu()
-    save_image(torch.cat([recon_grid(model, x, n, y=y), image_grid(s, n)], 1), path)
+    g = lambda: torch.Generator().manual_seed(seed)
+    s = [model.sample(n, generator=g()).cpu()] + ([model.sample(n, generator=g(), prior=prior).cpu()] if prior is not None else [])
+    save_image(torch.cat([recon_grid(model, x, n, y=y), image_grid(torch.cat(s), n)], 1), path)
 
 def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeScores|None, test_ds,
             n_samples:int=5000, progress:bool=True, **overrides)->dict:
@@ -58,7 +61,8 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     ck = torch.load(run/'latest.pt', weights_only=True)
     r = {'row': name, **ROWS[name], 'epochs': ck['epoch'], 'steps': ck['step'], 'cpu_seconds': round(ck['cpu_seconds'], 1),
          **evaluate_all(run/'latest.pt', scores, test_ds, n_samples, progress=progress)}
-    row_figure(load_model(run/'latest.pt'), test_ds, run/'figure.png')
+    model = load_model(run/'latest.pt')
+    row_figure(model, test_ds, run/'figure.png', FittedPrior.from_codes(encode_dataset(model, training_images(model.train_cfg), progress=False)))
     done.write_text(json.dumps(r, indent=1))
     return r
 
@@ -86,14 +90,14 @@ def _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overri
 def results_markdown(results:list)->str:
     "The results as a Markdown table, with the feature extractor named under it."
     f = lambda v, d: '—' if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{d}f}"
-    lines = ["| model | recon | β | PSNR (dB) | SSIM | bits/dim | active units | Fréchet distance | KID | epochs | CPU s |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| model | recon | β | PSNR (dB) | SSIM | bits/dim | active units | FD, N(0, I) | KID, N(0, I) | FD, fitted prior | KID, fitted prior | epochs | CPU s |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         lines.append(f"| {r['row']} | {r['recon']} | {r.get('beta', 1.0):g} | {f(r['psnr'], 2)} | {f(r['ssim'], 3)} | "
                      f"{f(r['nelbo_bits_per_dim'], 3)} | {r['active_units']}/{r['z_dim']} | {f(r.get('fid'), 2)} | "
-                     f"{f(r.get('kid'), 2)} ± {f(r.get('kid_std'), 2)} | "
-                     f"{r['epochs']} | {r['cpu_seconds']:.0f} |")
+                     f"{f(r.get('kid'), 2)} ± {f(r.get('kid_std'), 2)} | {f(r.get('fid_fitted'), 2)} | "
+                     f"{f(r.get('kid_fitted'), 2)} ± {f(r.get('kid_fitted_std'), 2)} | {r['epochs']} | {r['cpu_seconds']:.0f} |")
     if results and 'extractor' in results[0]:
-        lines.append(f"\nSample scores: {results[0]['n_samples']} prior samples against {results[0]['n_real']} test images, "
+        lines.append(f"\nSample scores (FD: Fréchet distance; KID: kernel distance, unscaled): {results[0]['n_samples']} samples per prior against {results[0]['n_real']} test images, "
                      f"features of {results[0]['extractor']}.")
     return '\n'.join(lines) + '\n'
