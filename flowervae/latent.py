@@ -177,9 +177,9 @@ class FittedPrior:
         cov = torch.cov(mu.T) + torch.diag(var.mean(0) + jitter)                            # (Z, Z)
         return cls(mu.mean(0).float(), torch.linalg.cholesky(cov).float())
 
-    def draw(self, n:int, generator:torch.Generator|None=None)->torch.Tensor:
-        "`(n, Z)` codes: mean + L·ε with ε ~ N(0, I) drawn on the CPU."
-        return self.mean + torch.randn(n, len(self.mean), generator=generator) @ self.scale_tril.T
+    def draw(self, n:int, generator:torch.Generator|None=None, temperature:float=1.0)->torch.Tensor:
+        "`(n, Z)` codes: mean + temperature·L·ε with ε ~ N(0, I) drawn on the CPU."
+        return self.mean + temperature * torch.randn(n, len(self.mean), generator=generator) @ self.scale_tril.T
 
     def state_dict(self)->dict: return dict(mean=self.mean, scale_tril=self.scale_tril)
     def __repr__(self): return f"FittedPrior(z_dim={len(self.mean)}, mean norm {self.mean.norm():.2f}, mean variance {self.scale_tril.pow(2).sum(1).mean():.3f})"

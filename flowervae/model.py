@@ -171,11 +171,12 @@ def sample(self:VAE, n:int, # number of images
            temperature:float=1.0, # scale of the prior draws; < 1 trades variety for quality
            generator:torch.Generator|None=None,
            y:torch.Tensor|None=None, # (n,) classes, for conditional models
-           prior=None)->torch.Tensor: # draw z from `prior.draw(n, generator)` instead (e.g. `latent.FittedPrior`)
+           prior=None)->torch.Tensor: # draw z from `prior.draw(n, generator, temperature)` instead (e.g. `latent.FittedPrior`)
     "`(n, C, S, S)` images in [0, 1] decoded from z ~ N(0, temperature² I), or from `prior`."
     p = next(self.parameters())
-    z = prior.draw(n, generator) if prior is not None else torch.randn(n, self.cfg.z_dim, generator=generator)   # (n, z_dim), on the CPU: a seed gives the same images anywhere
-    return torch.sigmoid(self.decode(temperature * z.to(p.device, p.dtype), _on(y, p)).float())
+    if prior is not None: z = prior.draw(n, generator, temperature)
+    else: z = temperature * torch.randn(n, self.cfg.z_dim, generator=generator)   # (n, z_dim), on the CPU: a seed gives the same images anywhere
+    return torch.sigmoid(self.decode(z.to(p.device, p.dtype), _on(y, p)).float())
 
 @torch.no_grad()
 def reconstruct(self:VAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]

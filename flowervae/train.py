@@ -480,6 +480,8 @@ def make_parser()->argparse.ArgumentParser:
     p = _ckpt_parser(sub, 'sample', 'decode samples from the prior into a PNG grid')
     p.add_argument('--n', type=int, default=64); p.add_argument('--seed', type=int, default=0)
     p.add_argument('--temperature', type=float, default=1.0); p.add_argument('--out', default='samples.png')
+    p.add_argument('--prior', choices=('normal', 'fitted'), default='normal',
+                   help="normal: z ~ N(0, I); fitted: a Gaussian fitted to the codes of the training images (encodes them first)")
     for name, help in (('reconstruct', 'a PNG of images above their reconstructions'), ('eval', 'PSNR, SSIM and bits/dim as JSON')):
         p = _ckpt_parser(sub, name, help)
         p.add_argument('--data', choices=('flowers102', 'synthetic'), default=None, help="default: the model's training data")
@@ -523,8 +525,13 @@ def cmd_train(a:dict):
 def cmd_sample(a:dict):
     m = load_model(a['ckpt'], a['device'])
     if a['n'] < 1: raise FlowerVAEError(f"--n must be at least 1, got {a['n']}")
-    save_image(image_grid(m.sample(a['n'], a['temperature'], torch.Generator().manual_seed(a['seed'])), 8), a['out'])
-    print(f"wrote {a['n']} samples to {a['out']}")
+    prior = None
+    if a['prior'] == 'fitted':                       # the Gaussian fitted to the training codes (05_latent): no prior hole
+        from flowervae.latent import FittedPrior, encode_dataset
+        from flowervae.metrics import training_images
+        prior = FittedPrior.from_codes(encode_dataset(m, training_images(m.train_cfg)))
+    save_image(image_grid(m.sample(a['n'], a['temperature'], torch.Generator().manual_seed(a['seed']), prior=prior), 8), a['out'])
+    print(f"wrote {a['n']} samples ({a['prior']} prior) to {a['out']}")
 
 def cmd_reconstruct(a:dict):
     m = load_model(a['ckpt'], a['device'])
