@@ -68,7 +68,7 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     return r
 
 # %% ../nbs/10_results.ipynb #e9b13600
-def run_table(root:str, budget:float=600., out:str|Path='runs/results', rows:list|None=None, n_samples:int=5000,
+def run_table(root:str, budget:float=180., out:str|Path='runs/results', rows:list|None=None, n_samples:int=5000,
               cache_dir:str|None=None, progress:bool=True, **overrides)->list:
     "Train and score every row of `ROWS` (or `rows`) for `budget` CPU seconds each; write results.json and results.md in `out`."
     size = overrides.get('size', SHARED['size'])

@@ -504,7 +504,7 @@ def make_parser()->argparse.ArgumentParser:
     p.add_argument('--compile', action='store_true', help='torch.compile the model on the fast path')
     p.add_argument('--cache-dir', default=None); p.add_argument('--json', action='store_true', help='print the results as JSON')
     p = sub.add_parser('results', help='train and score the models of the results table, an equal CPU budget each (10_results)')
-    p.add_argument('--root', default=None); p.add_argument('--budget', type=float, default=600., help='CPU seconds of training per model')
+    p.add_argument('--root', default=None); p.add_argument('--budget', type=float, default=180., help='CPU seconds of training per model (the table in 10_results used 180)')
     p.add_argument('--out', default='runs/results'); p.add_argument('--rows', nargs='+', default=None)
     p.add_argument('--n-samples', type=int, default=5000); p.add_argument('--size', type=int, default=64)
     p.add_argument('--cache-dir', default=None); p.add_argument('--quiet', action='store_true')
