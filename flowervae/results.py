@@ -31,6 +31,7 @@ ROWS = {
     'cvae':           dict(recon='gaussian_optimal', beta=1.0, conditional=1),
     'vaegan':         dict(recon='gaussian_optimal', beta=1.0, gan=0.5, gan_start=20, disc_width=16),
     'vaegan_g0.2':    dict(recon='gaussian_optimal', beta=1.0, gan=0.2, gan_start=20, disc_width=16),
+    'vaegan_g0.1':    dict(recon='gaussian_optimal', beta=1.0, gan=0.1, gan_start=20, disc_width=16),
 }
 SHARED = dict(data='flowers102', split='train+val', size=64, z_dim=256, arch='plain', width=32, batch_size=64, lr=1e-4,
               epochs=100_000, image_every=1000)
