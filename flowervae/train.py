@@ -508,6 +508,7 @@ def make_parser()->argparse.ArgumentParser:
     p.add_argument('--out', default='runs/results'); p.add_argument('--rows', nargs='+', default=None)
     p.add_argument('--n-samples', type=int, default=5000); p.add_argument('--size', type=int, default=64)
     p.add_argument('--cache-dir', default=None); p.add_argument('--quiet', action='store_true')
+    p.add_argument('--seed', type=int, default=0, help='seed of every row (data order, initialisation, noise); give each seed its own --out')
     return ap
 
 # %% ../nbs/04_train.ipynb #c722f5a5
@@ -551,7 +552,7 @@ def cmd_bench(a:dict):
 def cmd_results(a:dict):
     from flowervae.results import run_table, results_markdown
     check_size(a['size'])
-    r = run_table(a['root'], a['budget'], a['out'], a['rows'], a['n_samples'], a['cache_dir'], progress=not a['quiet'], size=a['size'])
+    r = run_table(a['root'], a['budget'], a['out'], a['rows'], a['n_samples'], a['cache_dir'], progress=not a['quiet'], size=a['size'], seed=a['seed'])
     print(results_markdown(r))
 
 def cmd_eval(a:dict):
