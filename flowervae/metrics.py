@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_metrics.ipynb #3c313742
 from __future__ import annotations
-import hashlib, json, os
+import hashlib
 from pathlib import Path
 
 import torch
@@ -13,6 +13,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .cache import ArrayImages, BatchLoader, CachedFlowers, to_float
+from .cache import cache_dir as cache_folder
 from .data import FlowerVAEError, SyntheticFlowers, flowers_root
 from .latent import FittedPrior, active_units, encode_dataset
 
@@ -76,7 +77,7 @@ def feature_net(root:str|Path|None=None, size:int=64, cache_dir:str|Path|None=No
     "The home-trained Flowers102 extractor for `root` at `size`: loaded from the cache folder, or trained (minutes on a CPU) and saved."
     tr, te = CachedFlowers(root, 'train+val', size, cache_dir), CachedFlowers(root, 'test', size, cache_dir)
     key = hashlib.sha1(f"{tr.fingerprint}{te.fingerprint}{size}{epochs}".encode()).hexdigest()[:12]
-    path = Path(cache_dir or os.environ.get('FLOWERVAE_CACHE') or Path.home()/'.cache'/'flowervae')/f"feature_net_{size}px_{key}.pt"
+    path = cache_folder(cache_dir)/f"feature_net_{size}px_{key}.pt"
     if path.exists():
         ck = torch.load(path, weights_only=True)
         net = FeatureNet(102, ck['width'], size); net.load_state_dict(ck['model'])
@@ -165,6 +166,7 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
                  dataset=None, # images to score reconstructions on (default: the test split the checkpoint's data names)
                  n_samples:int=5000, batch_size:int=128, device:str|None=None, progress:bool=True,
                  train_dataset=None, # images to fit the prior on (default: `training_images` of the checkpoint)
+                 prior:FittedPrior|None=None, # the fitted prior, if the caller has one already (then `train_dataset` is not used)
                 )->dict:
     "Reconstruction, likelihood, active units and (with `scores`) the sample scores of one checkpoint, as a dict."
     from flowervae.train import evaluate, heldout_dataset, load_model
@@ -175,8 +177,9 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
     r['active_units'] = int(active_units(codes).sum()); r['z_dim'] = model.cfg.z_dim
     if scores is None: return r
     r.update(scores.score(sample_batches(model, n_samples, seed=0), progress=progress), n_samples=n_samples)
-    train = train_dataset if train_dataset is not None else training_images(model.train_cfg)
-    fp = FittedPrior.from_codes(encode_dataset(model, train, batch_size, progress=progress))
-    fitted = scores.score(sample_batches(model, n_samples, seed=0, prior=fp), progress=progress)
+    if prior is None:
+        train = train_dataset if train_dataset is not None else training_images(model.train_cfg)
+        prior = FittedPrior.from_codes(encode_dataset(model, train, batch_size, progress=progress))
+    fitted = scores.score(sample_batches(model, n_samples, seed=0, prior=prior), progress=progress)
     r.update(fid_fitted=fitted['fid'], kid_fitted=fitted['kid'], kid_fitted_std=fitted['kid_std'])
     return r

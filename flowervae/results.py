@@ -60,11 +60,11 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     started = (run/'latest.pt').exists()
     spent = torch.load(run/'latest.pt', weights_only=True).get('cpu_seconds', 0.) if started else 0.
     if spent < cfg.budget: fit(cfg, resume=started, overwrite=not started, progress=progress)   # else: trained, not yet scored
-    ck = torch.load(run/'latest.pt', weights_only=True)
+    ck, model = torch.load(run/'latest.pt', weights_only=True), load_model(run/'latest.pt')
+    prior = FittedPrior.from_codes(encode_dataset(model, training_images(model.train_cfg), progress=False))   # fitted once: scores and figure
     r = {'row': name, **ROWS[name], 'epochs': ck['epoch'], 'steps': ck['step'], 'cpu_seconds': round(ck['cpu_seconds'], 1),
-         **evaluate_all(run/'latest.pt', scores, test_ds, n_samples, progress=progress)}
-    model = load_model(run/'latest.pt')
-    row_figure(model, test_ds, run/'figure.png', FittedPrior.from_codes(encode_dataset(model, training_images(model.train_cfg), progress=False)))
+         **evaluate_all(run/'latest.pt', scores, test_ds, n_samples, progress=progress, prior=prior)}
+    row_figure(model, test_ds, run/'figure.png', prior)
     done.write_text(json.dumps(r, indent=1))
     return r
 
