@@ -170,8 +170,8 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
                 )->dict:
     "Reconstruction, likelihood, active units and (with `scores`) the sample scores of one checkpoint, as a dict."
     from flowervae.train import evaluate, heldout_dataset, load_model
-    r = evaluate(ckpt, batch_size=batch_size, device=device, progress=progress, dataset=dataset)
     model = load_model(ckpt, device)
+    r = evaluate(ckpt, batch_size=batch_size, device=device, progress=progress, dataset=dataset, model=model)
     ds = dataset if dataset is not None else heldout_dataset(model.train_cfg)
     codes = encode_dataset(model, ds, batch_size, progress=progress)
     r['active_units'] = int(active_units(codes).sum()); r['z_dim'] = model.cfg.z_dim

@@ -416,11 +416,12 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
              split:str='test', # Flowers102 split to score (synthetic data: a fresh seed stands in for a test set)
              batch_size:int=64, device:str|None=None, limit:int|None=None, # score only the first `limit` images
              progress:bool=True,
-             dataset=None # images to score instead (float, or uint8 such as `CachedFlowers`)
+             dataset=None, # images to score instead (float, or uint8 such as `CachedFlowers`)
+             model:VAE|None=None, # the model of `ckpt` if the caller has loaded it already
             )->dict:
     "Reconstruction PSNR and SSIM, and the negative ELBO in nats and bits/dim, of a checkpoint on a split."
     from torchmetrics.functional.image import peak_signal_noise_ratio, structural_similarity_index_measure
-    model = load_model(ckpt, device)
+    model = model if model is not None else load_model(ckpt, device)
     dev, tc = next(model.parameters()).device, model.train_cfg
     data = data or tc.data
     ds = dataset if dataset is not None else heldout_dataset(tc, data, root, split)
