@@ -14,8 +14,8 @@ from torch import nn
 from .data import FlowerVAEError, check_size
 
 # %% auto #0
-__all__ = ['ARCHS', 'VAEConfig', 'norm', 'ResBlock', 'down', 'up', 'Encoder', 'Decoder', 'plain_layer', 'PlainEncoder',
-           'PlainDecoder', 'VAE', 'sample', 'reconstruct', 'count_params']
+__all__ = ['ARCHS', 'VAEConfig', 'GroupNorm', 'norm', 'ResBlock', 'down', 'up', 'Encoder', 'Decoder', 'plain_layer',
+           'PlainEncoder', 'PlainDecoder', 'VAE', 'sample', 'reconstruct', 'count_params']
 
 # %% ../nbs/02_model.ipynb #ee901201
 ARCHS = ('resnet', 'plain')
@@ -49,10 +49,19 @@ class VAEConfig:
     def widths(self)->list: return [min(self.width * 2**i, self.max_width) for i in range(self.n_down + 1)]
 
 # %% ../nbs/02_model.ipynb #1bad4f42
-def norm(ch:int)->nn.GroupNorm:
-    "GroupNorm with 8 groups when they divide `ch`, else one group."
-    return nn.GroupNorm(8 if ch % 8 == 0 else 1, ch)
+class GroupNorm(nn.GroupNorm):
+    "`nn.GroupNorm`, detouring through the contiguous layout for bf16 channels-last tensors on CPU, where PyTorch's own kernel is slow."
+    def forward(self, x):
+        if x.device.type == 'cpu' and x.dtype == torch.bfloat16 and x.dim() == 4 and not x.is_contiguous() \
+           and x.is_contiguous(memory_format=torch.channels_last):
+            return super().forward(x.contiguous()).contiguous(memory_format=torch.channels_last)
+        return super().forward(x)
 
+def norm(ch:int)->GroupNorm:
+    "GroupNorm with 8 groups when they divide `ch`, else one group."
+    return GroupNorm(8 if ch % 8 == 0 else 1, ch)
+
+# %% ../nbs/02_model.ipynb #38ebb668
 class ResBlock(nn.Module):
     "Two pre-activated 3×3 convolutions with a skip connection; `(B, c_in, H, W) -> (B, c_out, H, W)`."
     def __init__(self, c_in:int, c_out:int|None=None):
