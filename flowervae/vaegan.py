@@ -4,6 +4,7 @@
 
 # %% ../nbs/08_vaegan.ipynb #76fcd6f0
 from __future__ import annotations
+from contextlib import contextmanager
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -11,8 +12,8 @@ from torch import nn
 from .model import norm
 
 # %% auto #0
-__all__ = ['PatchDiscriminator', 'hinge_d_loss', 'generator_adv_loss', 'feature_match_loss', 'adaptive_weight', 'Adversary',
-           'generator_loss', 'discriminator_step']
+__all__ = ['PatchDiscriminator', 'hinge_d_loss', 'generator_adv_loss', 'feature_match_loss', 'adaptive_weight', 'batchnorm_eval',
+           'Adversary', 'generator_loss', 'discriminator_step']
 
 # %% ../nbs/08_vaegan.ipynb #7e9e88ac
 class PatchDiscriminator(nn.Module):
@@ -54,6 +55,16 @@ def adaptive_weight(rec:torch.Tensor, adv:torch.Tensor, # scalar losses, both de
     g_adv = torch.autograd.grad(adv, last, retain_graph=True)[0]
     return (g_rec.norm() / (g_adv.norm() + eps)).clamp(0., max_weight).detach()
 
+# %% ../nbs/08_vaegan.ipynb #bd18491c
+@contextmanager
+def batchnorm_eval(model:nn.Module):
+    "Within the block, `model`'s BatchNorm layers use and keep their running statistics, as at sampling time; other layers are untouched."
+    bns = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.training]
+    for m in bns: m.eval()
+    try: yield
+    finally:
+        for m in bns: m.train()
+
 # %% ../nbs/08_vaegan.ipynb #98a82659
 class Adversary:
     "A VAE-GAN's discriminator side: the network, its optimiser, and the two loss terms it adds to training (`cfg`: a `TrainConfig`)."
@@ -79,7 +90,8 @@ def generator_loss(self:Adversary, model, x:torch.Tensor, logits:torch.Tensor, t
         with torch.no_grad(): real_feats = self.disc(x, features=True)[1]
         adv = generator_adv_loss(fake.float())
         if self.cfg.gan_prior:                       # Larsen et al.: images decoded from z ~ p(z) are fakes too
-            prior = torch.sigmoid(model.decode(torch.randn(len(x), model.cfg.z_dim, device=x.device), y))   # (B, C, S, S)
+            with batchnorm_eval(model):              # decoded as `VAE.sample` does; BatchNorm's running statistics untouched
+                prior = torch.sigmoid(model.decode(torch.randn(len(x), model.cfg.z_dim, device=x.device), y))   # (B, C, S, S)
             adv = 0.5 * (adv + generator_adv_loss(self.disc(prior).float()))
             self.prior = prior.detach()              # kept for this step's discriminator update
     self.disc.requires_grad_(True)
