@@ -17,8 +17,8 @@ from tqdm.auto import tqdm
 from .data import FlowerVAEError, Flowers102, SyntheticFlowers, check_size
 
 # %% auto #0
-__all__ = ['CACHE_ENV', 'load_square', 'cache_dir', 'fingerprint', 'build_cache', 'CachedFlowers', 'BatchLoader', 'to_float',
-           'ArrayImages']
+__all__ = ['CACHE_ENV', 'load_square', 'cache_dir', 'fingerprint', 'content_hash', 'build_cache', 'CachedFlowers', 'BatchLoader',
+           'to_float', 'ArrayImages']
 
 # %% ../nbs/01b_cache.ipynb #27fe42df
 def load_square(path:str|Path, size:int)->np.ndarray:
@@ -45,6 +45,12 @@ def fingerprint(files:list, split:str, size:int)->str:
         h.update(f"|{Path(f).name}:{st.st_size}:{st.st_mtime_ns}".encode())
     return h.hexdigest()[:16]
 
+def content_hash(images:np.ndarray, labels:list, chunk:int=256)->str:
+    "A short hash of the decoded pixels (hashed in chunks of `chunk` images, so a memory map is read once) and the labels."
+    h = hashlib.sha1(f"{images.shape}|{[int(l) for l in labels]}".encode())
+    for i in range(0, len(images), chunk): h.update(np.ascontiguousarray(images[i:i + chunk]).data)
+    return h.hexdigest()[:16]
+
 # %% ../nbs/01b_cache.ipynb #0c1bb712
 def _decode_chunk(args):
     paths, size = args
@@ -62,8 +68,8 @@ def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers
         with ProcessPoolExecutor(workers) as ex, tqdm(total=len(files), desc=f"caching {dest.name}", disable=not progress) as bar:
             for i, block in enumerate(ex.map(_decode_chunk, chunks)):
                 arr[i * 64:i * 64 + len(block)] = block; bar.update(len(block))
-        arr.flush(); del arr
-        js.write_text(json.dumps(dict(meta, labels=[int(l) for l in labels], n=len(files), size=size)))
+        arr.flush(); content = content_hash(arr, labels); del arr
+        js.write_text(json.dumps(dict(meta, labels=[int(l) for l in labels], n=len(files), size=size, content=content)))
         os.replace(tmp, npy)
     except BaseException:
         tmp.unlink(missing_ok=True); raise
@@ -84,6 +90,10 @@ class CachedFlowers(torch.utils.data.Dataset):
         self.path, self.fingerprint = npy, fp
         self.images = np.load(npy, mmap_mode='r')              # (N, S, S, 3) uint8, paged in on demand
         if len(self.images) != len(self.labels): raise FlowerVAEError(f"cache {npy} does not match its source: delete it to rebuild")
+        meta = json.loads(js.read_text())
+        if 'content' not in meta:                              # a cache written before content hashes: hash it once
+            meta['content'] = content_hash(self.images, self.labels); js.write_text(json.dumps(meta))
+        self.content = meta['content']
 
     def __len__(self): return len(self.labels)
     def __getitem__(self, i): return torch.from_numpy(np.array(self.images[i])).permute(2, 0, 1), self.labels[i]

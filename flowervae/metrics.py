@@ -76,7 +76,7 @@ def train_feature_net(train_ds, test_ds, # array-backed (uint8 image, label) dat
 def feature_net(root:str|Path|None=None, size:int=64, cache_dir:str|Path|None=None, epochs:int=30, progress:bool=True)->FeatureNet:
     "The home-trained Flowers102 extractor for `root` at `size`: loaded from the cache folder, or trained (minutes on a CPU) and saved."
     tr, te = CachedFlowers(root, 'train+val', size, cache_dir), CachedFlowers(root, 'test', size, cache_dir)
-    key = hashlib.sha1(f"{tr.fingerprint}{te.fingerprint}{size}{epochs}".encode()).hexdigest()[:12]
+    key = hashlib.sha1(f"{tr.content}{te.content}{size}{epochs}".encode()).hexdigest()[:12]
     path = cache_folder(cache_dir)/f"feature_net_{size}px_{key}.pt"
     if path.exists():
         ck = torch.load(path, weights_only=True)
