@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_bench.ipynb #a00ab37b
 from __future__ import annotations
-import json, math, time
+import json, math, sys, time
 
 import torch
 from torchvision import datasets
@@ -18,7 +18,7 @@ from .train import autocast, pick_device, prepare_batch
 
 # %% auto #0
 __all__ = ['BF16_PEAK', 'usual_loader', 'fast_loader', 'prepare', 'time_loading', 'make_step', 'time_training',
-           'train_flops_per_image', 'bf16_peak', 'bench', 'format_row']
+           'train_flops_per_image', 'bf16_peak', 'peak_rss_gb', 'bench', 'format_row']
 
 # %% ../nbs/11_bench.ipynb #4ffed41e
 def usual_loader(root, split:str, size:int, batch_size:int, num_workers:int|None=None):
@@ -104,6 +104,13 @@ def bf16_peak(device)->float|None:
     return next((v for k, v in BF16_PEAK.items() if k in name), None)
 
 # %% ../nbs/11_bench.ipynb #7af7f86b
+def peak_rss_gb()->float|None:
+    "Peak resident memory of this process so far, in GiB (None where the OS does not say: Windows)."
+    try: import resource
+    except ImportError: return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (2**30 if sys.platform == 'darwin' else 2**20)   # bytes on macOS, KiB on Linux
+
+# %% ../nbs/11_bench.ipynb #7d645147
 def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
           sizes=(64, 128, 256), split:str='train', batch_size:int=64,
           load_batches:int=20, # batches timed for data loading
@@ -130,6 +137,7 @@ def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
             r['train_flops_per_image'] = train_flops_per_image(mcfg, dev)
             if (peak := bf16_peak(dev)): r['bf16_peak_fraction'] = r['train_flops_per_image'] * r['train_fast'] / peak
             r['peak_memory_gb'] = torch.cuda.max_memory_allocated(dev) / 2**30
+        if (rss := peak_rss_gb()) is not None: r['peak_rss_gb'] = rss
         res['sizes'][size] = {k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()}
         if progress: print(format_row(size, res['sizes'][size]), flush=True)
         del usual_dl
@@ -140,4 +148,5 @@ def format_row(size:int, r:dict)->str:
     return (f"{size:>4} px | loading: usual {r['load_usual']:6.0f} img/s, flowervae {r['load_fast']:6.0f} img/s ×{r['load_ratio']:4.1f} "
             f"(as bytes {r['load_fast_bytes']:6.0f} img/s ×{r['load_bytes_ratio']:5.1f}) "
             f"| training: usual {r['train_usual']:7.1f} img/s, flowervae {r['train_fast']:7.1f} img/s, ×{r['train_ratio']:4.2f}"
-            + (f" | {r['bf16_peak_fraction']:.1%} of bf16 peak" if 'bf16_peak_fraction' in r else ''))
+            + (f" | {r['bf16_peak_fraction']:.1%} of bf16 peak" if 'bf16_peak_fraction' in r else '')
+            + (f" | peak RSS {r['peak_rss_gb']:.1f} GB" if 'peak_rss_gb' in r else ''))
