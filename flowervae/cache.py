@@ -91,8 +91,11 @@ class CachedFlowers(torch.utils.data.Dataset):
         self.images = np.load(npy, mmap_mode='r')              # (N, S, S, 3) uint8, paged in on demand
         if len(self.images) != len(self.labels): raise FlowerVAEError(f"cache {npy} does not match its source: delete it to rebuild")
         meta = json.loads(js.read_text())
-        if 'content' not in meta:                              # a cache written before content hashes: hash it once
-            meta['content'] = content_hash(self.images, self.labels); js.write_text(json.dumps(meta))
+        if 'content' not in meta:                              # a cache written before content hashes: hash it, and save it if we may
+            meta['content'] = content_hash(self.images, self.labels)
+            tmp = js.with_name(f".{js.name}.{os.getpid()}.tmp")
+            try: tmp.write_text(json.dumps(meta)); os.replace(tmp, js)
+            except OSError: tmp.unlink(missing_ok=True)        # a read-only cache still works: the hash is recomputed next time
         self.content = meta['content']
 
     def __len__(self): return len(self.labels)
