@@ -19,7 +19,7 @@ from .latent import FittedPrior, active_units, encode_dataset
 
 # %% auto #0
 __all__ = ['FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'GenerativeScores', 'score', 'inception_extractor',
-           'real_batches', 'sample_batches', 'generative_scores', 'training_images', 'evaluate_all']
+           'real_batches', 'sample_batches', 'generative_scores', 'training_images', 'fit_prior', 'evaluate_all']
 
 # %% ../nbs/09_metrics.ipynb #b4feba66
 class FeatureNet(nn.Module):
@@ -162,6 +162,12 @@ def training_images(tc):
     if tc.data == 'flowers102': return CachedFlowers(flowers_root() or tc.root, tc.split, tc.size)
     return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed)
 
+def fit_prior(model, dataset=None, # images to encode (default: `training_images` of the model)
+              batch_size:int=128, progress:bool=True)->FittedPrior:
+    "The `FittedPrior` of `model`'s codes of `dataset`, by default of the images it trained on (never of test images)."
+    ds = dataset if dataset is not None else training_images(model.train_cfg)
+    return FittedPrior.from_codes(encode_dataset(model, ds, batch_size, progress=progress))
+
 def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `generative_scores`; None: no sample scores
                  dataset=None, # images to score reconstructions on (default: the test split the checkpoint's data names)
                  n_samples:int=5000, batch_size:int=128, device:str|None=None, progress:bool=True,
@@ -177,9 +183,7 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
     r['active_units'] = int(active_units(codes).sum()); r['z_dim'] = model.cfg.z_dim
     if scores is None: return r
     r.update(scores.score(sample_batches(model, n_samples, seed=0), progress=progress), n_samples=n_samples)
-    if prior is None:
-        train = train_dataset if train_dataset is not None else training_images(model.train_cfg)
-        prior = FittedPrior.from_codes(encode_dataset(model, train, batch_size, progress=progress))
+    if prior is None: prior = fit_prior(model, train_dataset, batch_size, progress)
     fitted = scores.score(sample_batches(model, n_samples, seed=0, prior=prior), progress=progress)
     r.update(fid_fitted=fitted['fid'], kid_fitted=fitted['kid'], kid_fitted_std=fitted['kid_std'])
     return r

@@ -13,8 +13,7 @@ from torchvision.utils import save_image
 
 from .data import FlowerVAEError, SyntheticFlowers, image_grid
 from .cache import ArrayImages, CachedFlowers, to_float
-from .latent import FittedPrior, encode_dataset
-from .metrics import GenerativeScores, evaluate_all, generative_scores, real_batches, training_images
+from .metrics import GenerativeScores, evaluate_all, fit_prior, generative_scores, real_batches
 from .train import TrainConfig, fit, load_model, recon_grid
 
 # %% auto #0
@@ -61,7 +60,7 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     spent = torch.load(run/'latest.pt', weights_only=True).get('cpu_seconds', 0.) if started else 0.
     if spent < cfg.budget: fit(cfg, resume=started, overwrite=not started, progress=progress)   # else: trained, not yet scored
     ck, model = torch.load(run/'latest.pt', weights_only=True), load_model(run/'latest.pt')
-    prior = FittedPrior.from_codes(encode_dataset(model, training_images(model.train_cfg), progress=False))   # fitted once: scores and figure
+    prior = fit_prior(model, progress=False)                                   # fitted once: scores and figure
     r = {'row': name, **ROWS[name], 'epochs': ck['epoch'], 'steps': ck['step'], 'cpu_seconds': round(ck['cpu_seconds'], 1),
          **evaluate_all(run/'latest.pt', scores, test_ds, n_samples, progress=progress, prior=prior)}
     row_figure(model, test_ds, run/'figure.png', prior)

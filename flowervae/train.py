@@ -529,9 +529,8 @@ def cmd_sample(a:dict):
     if a['n'] < 1: raise FlowerVAEError(f"--n must be at least 1, got {a['n']}")
     prior = None
     if a['prior'] == 'fitted':                       # the Gaussian fitted to the training codes (05_latent): no prior hole
-        from flowervae.latent import FittedPrior, encode_dataset
-        from flowervae.metrics import training_images
-        prior = FittedPrior.from_codes(encode_dataset(m, training_images(m.train_cfg)))
+        from flowervae.metrics import fit_prior
+        prior = fit_prior(m)
     save_image(image_grid(m.sample(a['n'], a['temperature'], torch.Generator().manual_seed(a['seed']), prior=prior), 8), a['out'])
     print(f"wrote {a['n']} samples ({a['prior']} prior) to {a['out']}")
 
