@@ -14,7 +14,7 @@ from .cache import BatchLoader, CachedFlowers, to_float
 from .data import FlowerVAEError, check_flowers_root, default_workers
 from .loss import vae_loss
 from .model import VAE, VAEConfig
-from .train import autocast, pick_device, prepare_batch
+from .train import autocast, keep_freed_memory, pick_device, prepare_batch
 
 # %% auto #0
 __all__ = ['BF16_PEAK', 'usual_loader', 'fast_loader', 'prepare', 'time_loading', 'make_step', 'time_training',
@@ -63,7 +63,7 @@ def make_step(model_cfg:VAEConfig, device:torch.device, fast:bool, compile:bool=
     model.log_sigma.requires_grad_(False)
     if fast: model = model.to(memory_format=torch.channels_last)
     params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.Adam(params, lr=1e-4, **({'fused': True} if fast and device.type == 'cuda' else {}))
+    opt = torch.optim.Adam(params, lr=1e-4, fused=fast and device.type in ('cuda', 'cpu'))
     fwd = torch.compile(model) if fast and compile else model
     def step(x):
         with autocast(device) if fast else torch.autocast('cpu', enabled=False):
@@ -73,17 +73,19 @@ def make_step(model_cfg:VAEConfig, device:torch.device, fast:bool, compile:bool=
         return loss.detach() if fast else loss.item()        # the usual loop reads the loss every step
     return step, model
 
-def time_training(loader, step, device, fast:bool, n_batches:int)->float:
-    "Images per second through full training steps (loading included), after one warm-up step."
+def time_training(loader, step, device, fast:bool, n_batches:int, min_seconds:float=0.)->float:
+    "Images per second through full training steps (loading included), after two warm-up steps: rounds of `n_batches` until `min_seconds` have passed."
     it, n = iter(loader), 0
-    step(prepare(next(it)[0], device, fast)); _sync(device)
-    t0 = time.perf_counter()
-    for _ in range(n_batches):
-        try: x = next(it)[0]
-        except StopIteration: it = iter(loader); x = next(it)[0]
-        step(prepare(x, device, fast)); n += len(x)
+    for _ in range(2): step(prepare(next(it)[0], device, fast))
     _sync(device)
-    return n / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    while True:
+        for _ in range(n_batches):
+            try: x = next(it)[0]
+            except StopIteration: it = iter(loader); x = next(it)[0]
+            step(prepare(x, device, fast)); n += len(x)
+        _sync(device)                                     # once per round: the device catches up before the clock is read
+        if time.perf_counter() - t0 >= min_seconds: return n / (time.perf_counter() - t0)
 
 # %% ../nbs/11_bench.ipynb #2fa89ba8
 BF16_PEAK = {'H100': 989e12, 'H200': 989e12, 'A100': 312e12, 'L40S': 362e12, 'L4': 121e12, 'A10G': 70e12}   # dense TFLOP/s, data sheets
@@ -114,13 +116,15 @@ def peak_rss_gb()->float|None:
 def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
           sizes=(64, 128, 256), split:str='train', batch_size:int=64,
           load_batches:int=20, # batches timed for data loading
-          train_batches:int=5, # batches timed for training steps
+          train_batches:int=5, # batches timed for training steps, in rounds...
+          train_seconds:float=10., # ...repeated until this many seconds have passed
           width:int=16, # model width (the CPU preset's; 32 is the GPU recipe's)
           device:str|None=None, compile:bool=False, cache=None, progress:bool=True)->dict:
     "Images per second of the usual pipeline and flowervae's, for loading and training, at each size; with ratios."
     root, dev = check_flowers_root(root), pick_device(device)
+    kept = keep_freed_memory() if dev.type == 'cpu' else False    # as `fit` does on a CPU; for both pipelines
     res = dict(device=str(dev), device_name=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu',
-               threads=torch.get_num_threads(), batch_size=batch_size, width=width, split=split, sizes={})
+               threads=torch.get_num_threads(), batch_size=batch_size, width=width, split=split, keep_freed_memory=kept, sizes={})
     for size in sizes:
         t0 = time.perf_counter(); fast_dl = fast_loader(root, split, size, batch_size, cache); t_cache = time.perf_counter() - t0
         usual_dl = usual_loader(root, split, size, batch_size)
@@ -129,8 +133,8 @@ def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
         r['load_usual'] = time_loading(usual_dl, dev, False, load_batches)
         r['load_fast'] = time_loading(fast_dl, dev, True, load_batches)
         r['load_fast_bytes'] = time_loading(fast_dl, dev, True, load_batches, convert=False)
-        r['train_usual'] = time_training(usual_dl, make_step(mcfg, dev, False)[0], dev, False, train_batches)
-        r['train_fast'] = time_training(fast_dl, make_step(mcfg, dev, True, compile)[0], dev, True, train_batches)
+        r['train_usual'] = time_training(usual_dl, make_step(mcfg, dev, False)[0], dev, False, train_batches, train_seconds)
+        r['train_fast'] = time_training(fast_dl, make_step(mcfg, dev, True, compile)[0], dev, True, train_batches, train_seconds)
         r['load_ratio'], r['train_ratio'] = r['load_fast'] / r['load_usual'], r['train_fast'] / r['train_usual']
         r['load_bytes_ratio'] = r['load_fast_bytes'] / r['load_usual']
         if dev.type == 'cuda':
