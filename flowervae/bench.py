@@ -18,7 +18,7 @@ from .train import autocast, keep_freed_memory, pick_device, prepare_batch
 
 # %% auto #0
 __all__ = ['BF16_PEAK', 'usual_loader', 'fast_loader', 'prepare', 'time_loading', 'make_step', 'time_training',
-           'train_flops_per_image', 'bf16_peak', 'peak_rss_gb', 'bench', 'format_row']
+           'train_flops_per_image', 'bf16_peak', 'peak_rss_gb', 'bench', 'format_row', 'plot_bench']
 
 # %% ../nbs/11_bench.ipynb #4ffed41e
 def usual_loader(root, split:str, size:int, batch_size:int, num_workers:int|None=None):
@@ -42,18 +42,20 @@ def prepare(x:torch.Tensor, device:torch.device, fast:bool)->torch.Tensor:
 def _sync(device):
     if device.type == 'cuda': torch.cuda.synchronize()
 
-def time_loading(loader, device, fast:bool, n_batches:int, convert:bool=True)->float:
-    "Images per second delivered to `device`, after one warm-up batch: ready for the model, or as they come if not `convert`."
+def _batches(loader):
+    "Batches of `loader` without end, epoch after epoch."
+    while True: yield from loader
+
+def time_loading(loader, device, fast:bool, n_batches:int, convert:bool=True, min_seconds:float=0.)->float:
+    "Images per second delivered to `device`, after one warm-up batch: ready for the model, or as they come if not `convert`; rounds of `n_batches` until `min_seconds` have passed."
     prep = (lambda x: prepare(x, device, fast)) if convert else (lambda x: x.to(device, non_blocking=True))
-    it, n = iter(loader), 0
+    it, n = _batches(loader), 0
     prep(next(it)[0]); _sync(device)
     t0 = time.perf_counter()
-    for _ in range(n_batches):
-        try: x = next(it)[0]
-        except StopIteration: it = iter(loader); x = next(it)[0]
-        n += len(prep(x))
-    _sync(device)
-    return n / (time.perf_counter() - t0)
+    while True:
+        for _ in range(n_batches): n += len(prep(next(it)[0]))
+        _sync(device)
+        if time.perf_counter() - t0 >= min_seconds: return n / (time.perf_counter() - t0)
 
 # %% ../nbs/11_bench.ipynb #f65a6d7a
 def make_step(model_cfg:VAEConfig, device:torch.device, fast:bool, compile:bool=False):
@@ -75,15 +77,13 @@ def make_step(model_cfg:VAEConfig, device:torch.device, fast:bool, compile:bool=
 
 def time_training(loader, step, device, fast:bool, n_batches:int, min_seconds:float=0.)->float:
     "Images per second through full training steps (loading included), after two warm-up steps: rounds of `n_batches` until `min_seconds` have passed."
-    it, n = iter(loader), 0
+    it, n = _batches(loader), 0
     for _ in range(2): step(prepare(next(it)[0], device, fast))
     _sync(device)
     t0 = time.perf_counter()
     while True:
         for _ in range(n_batches):
-            try: x = next(it)[0]
-            except StopIteration: it = iter(loader); x = next(it)[0]
-            step(prepare(x, device, fast)); n += len(x)
+            x = next(it)[0]; step(prepare(x, device, fast)); n += len(x)
         _sync(device)                                     # once per round: the device catches up before the clock is read
         if time.perf_counter() - t0 >= min_seconds: return n / (time.perf_counter() - t0)
 
@@ -115,7 +115,8 @@ def peak_rss_gb()->float|None:
 # %% ../nbs/11_bench.ipynb #7d645147
 def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
           sizes=(64, 128, 256), split:str='train', batch_size:int=64,
-          load_batches:int=20, # batches timed for data loading
+          load_batches:int=20, # batches timed for data loading, in rounds...
+          load_seconds:float=3., # ...repeated until this many seconds have passed
           train_batches:int=5, # batches timed for training steps, in rounds...
           train_seconds:float=10., # ...repeated until this many seconds have passed
           width:int=16, # model width (the CPU preset's; 32 is the GPU recipe's)
@@ -127,12 +128,13 @@ def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
                threads=torch.get_num_threads(), batch_size=batch_size, width=width, split=split, keep_freed_memory=kept, sizes={})
     for size in sizes:
         t0 = time.perf_counter(); fast_dl = fast_loader(root, split, size, batch_size, cache); t_cache = time.perf_counter() - t0
+        for _ in fast_dl: pass                          # one untimed pass maps the cache's pages into this process, as a first epoch does
         usual_dl = usual_loader(root, split, size, batch_size)
         mcfg = VAEConfig(img_size=size, width=width)
         r = dict(cache_seconds=round(t_cache, 1), cache_mb=round(fast_dl.ds.path.stat().st_size / 2**20, 1))
-        r['load_usual'] = time_loading(usual_dl, dev, False, load_batches)
-        r['load_fast'] = time_loading(fast_dl, dev, True, load_batches)
-        r['load_fast_bytes'] = time_loading(fast_dl, dev, True, load_batches, convert=False)
+        r['load_usual'] = time_loading(usual_dl, dev, False, load_batches, min_seconds=load_seconds)
+        r['load_fast'] = time_loading(fast_dl, dev, True, load_batches, min_seconds=load_seconds)
+        r['load_fast_bytes'] = time_loading(fast_dl, dev, True, load_batches, convert=False, min_seconds=load_seconds)
         r['train_usual'] = time_training(usual_dl, make_step(mcfg, dev, False)[0], dev, False, train_batches, train_seconds)
         r['train_fast'] = time_training(fast_dl, make_step(mcfg, dev, True, compile)[0], dev, True, train_batches, train_seconds)
         r['load_ratio'], r['train_ratio'] = r['load_fast'] / r['load_usual'], r['train_fast'] / r['train_usual']
@@ -154,3 +156,24 @@ def format_row(size:int, r:dict)->str:
             f"| training: usual {r['train_usual']:7.1f} img/s, flowervae {r['train_fast']:7.1f} img/s, ×{r['train_ratio']:4.2f}"
             + (f" | {r['bf16_peak_fraction']:.1%} of bf16 peak" if 'bf16_peak_fraction' in r else '')
             + (f" | peak RSS {r['peak_rss_gb']:.1f} GB" if 'peak_rss_gb' in r else ''))
+
+# %% ../nbs/11_bench.ipynb #2f265cac
+def plot_bench(res:dict, # what `bench` returns (or its `--json` output, read back)
+               path=None # save the figure here too
+              ):
+    "Images per second of the usual pipeline and flowervae's, for loading and for training at each size, on a log scale."
+    import matplotlib.pyplot as plt
+    sizes = list(res['sizes']); rs = [res['sizes'][s] for s in sizes]
+    fig, axs = plt.subplots(1, 2, figsize=(10, 3.6))
+    for ax, (title, u, f) in zip(axs, [('data loading (float-ready)', 'load_usual', 'load_fast'), ('training steps', 'train_usual', 'train_fast')]):
+        xs = range(len(sizes))
+        ax.bar([x - 0.2 for x in xs], [r[u] for r in rs], 0.4, label='usual pipeline', color='tab:gray')
+        bars = ax.bar([x + 0.2 for x in xs], [r[f] for r in rs], 0.4, label='flowervae', color='tab:green')
+        ax.bar_label(bars, labels=[f"×{r[f] / r[u]:.1f}" for r in rs], padding=2)
+        ax.set(title=title, xticks=list(xs), xticklabels=[f"{s} px" for s in sizes], ylabel='images per second', yscale='log')
+        ax.margins(y=0.15)
+    axs[1].legend(loc='upper right')
+    fig.suptitle(f"flowervae bench on {res['device_name']} ({res['threads']} threads), batch {res['batch_size']}, width {res['width']}")
+    fig.tight_layout()
+    if path: fig.savefig(path, dpi=100)
+    return fig

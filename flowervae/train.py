@@ -526,10 +526,12 @@ def make_parser()->argparse.ArgumentParser:
     p.add_argument('--root', default=None); p.add_argument('--sizes', type=int, nargs='+', default=[64, 128, 256])
     p.add_argument('--split', default='train'); p.add_argument('--batch-size', type=int, default=64)
     p.add_argument('--load-batches', type=int, default=20); p.add_argument('--train-batches', type=int, default=5)
+    p.add_argument('--load-seconds', type=float, default=3., help='repeat the timed loading batches until this many seconds have passed')
     p.add_argument('--train-seconds', type=float, default=10., help='repeat the timed training batches until this many seconds have passed')
     p.add_argument('--width', type=int, default=16); p.add_argument('--device', default=None)
     p.add_argument('--compile', action='store_true', help='torch.compile the model on the fast path')
     p.add_argument('--cache-dir', default=None); p.add_argument('--json', action='store_true', help='print the results as JSON')
+    p.add_argument('--plot', default=None, metavar='PNG', help='save a bar chart of the results here')
     p = sub.add_parser('results', help='train and score the models of the results table, an equal CPU budget each (10_results)')
     p.add_argument('--root', default=None); p.add_argument('--budget', type=float, default=180., help='CPU seconds of training per model (the table in 10_results used 180)')
     p.add_argument('--out', default='runs/results'); p.add_argument('--rows', nargs='+', default=None)
@@ -569,12 +571,13 @@ def cmd_reconstruct(a:dict):
     print(f"wrote {len(x)} images and their reconstructions to {a['out']}")
 
 def cmd_bench(a:dict):
-    from flowervae.bench import bench
+    from flowervae.bench import bench, plot_bench
     for s in a['sizes']: check_size(s)
-    r = bench(a['root'], a['sizes'], a['split'], a['batch_size'], load_batches=a['load_batches'], train_batches=a['train_batches'],
-              train_seconds=a['train_seconds'], width=a['width'], device=a['device'], compile=a['compile'], cache=a['cache_dir'],
-              progress=not a['json'])
+    r = bench(a['root'], a['sizes'], a['split'], a['batch_size'], load_batches=a['load_batches'], load_seconds=a['load_seconds'],
+              train_batches=a['train_batches'], train_seconds=a['train_seconds'], width=a['width'], device=a['device'],
+              compile=a['compile'], cache=a['cache_dir'], progress=not a['json'])
     if a['json']: print(json.dumps(r, indent=1))
+    if a['plot']: plot_bench(r, a['plot']); print(f"plot saved to {a['plot']}", file=sys.stderr if a['json'] else sys.stdout)
 
 def cmd_results(a:dict):
     from flowervae.results import run_table, results_markdown
