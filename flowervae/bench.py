@@ -5,6 +5,7 @@
 # %% ../nbs/11_bench.ipynb #a00ab37b
 from __future__ import annotations
 import json, math, sys, time
+from pathlib import Path
 
 import torch
 from torchvision import datasets
@@ -18,7 +19,7 @@ from .train import autocast, keep_freed_memory, pick_device, prepare_batch
 
 # %% auto #0
 __all__ = ['BF16_PEAK', 'usual_loader', 'fast_loader', 'prepare', 'time_loading', 'make_step', 'time_training',
-           'train_flops_per_image', 'bf16_peak', 'peak_rss_gb', 'bench', 'format_row', 'plot_bench']
+           'train_flops_per_image', 'bf16_peak', 'peak_rss_gb', 'reset_peak_rss', 'bench', 'format_row', 'plot_bench']
 
 # %% ../nbs/11_bench.ipynb #4ffed41e
 def usual_loader(root, split:str, size:int, batch_size:int, num_workers:int|None=None):
@@ -112,6 +113,12 @@ def peak_rss_gb()->float|None:
     except ImportError: return None
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (2**30 if sys.platform == 'darwin' else 2**20)   # bytes on macOS, KiB on Linux
 
+def reset_peak_rss()->bool:
+    "Start `peak_rss_gb` afresh from the current resident memory (Linux 4.0+); False where that cannot be done."
+    try: Path('/proc/self/clear_refs').write_text('5')
+    except OSError: return False
+    return True
+
 # %% ../nbs/11_bench.ipynb #7d645147
 def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
           sizes=(64, 128, 256), split:str='train', batch_size:int=64,
@@ -123,19 +130,25 @@ def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
           device:str|None=None, compile:bool=False, cache=None, progress:bool=True)->dict:
     "Images per second of the usual pipeline and flowervae's, for loading and training, at each size; with ratios."
     root, dev = check_flowers_root(root), pick_device(device)
-    kept = keep_freed_memory() if dev.type == 'cpu' else False    # as `fit` does on a CPU; for both pipelines
     res = dict(device=str(dev), device_name=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu',
-               threads=torch.get_num_threads(), batch_size=batch_size, width=width, split=split, keep_freed_memory=kept, sizes={})
-    for size in sizes:
-        t0 = time.perf_counter(); fast_dl = fast_loader(root, split, size, batch_size, cache); t_cache = time.perf_counter() - t0
-        for _ in fast_dl: pass                          # one untimed pass maps the cache's pages into this process, as a first epoch does
-        usual_dl = usual_loader(root, split, size, batch_size)
-        mcfg = VAEConfig(img_size=size, width=width)
-        r = dict(cache_seconds=round(t_cache, 1), cache_mb=round(fast_dl.ds.path.stat().st_size / 2**20, 1))
+               threads=torch.get_num_threads(), batch_size=batch_size, width=width, split=split, sizes={})
+    rows = {size: {} for size in sizes}
+    for size in sizes:                                  # the usual pipeline first, with the allocator as a usual script has it
+        if progress: print(f"{size:>4} px: the usual pipeline...", flush=True)
+        usual_dl, r = usual_loader(root, split, size, batch_size), rows[size]
         r['load_usual'] = time_loading(usual_dl, dev, False, load_batches, min_seconds=load_seconds)
+        r['train_usual'] = time_training(usual_dl, make_step(VAEConfig(img_size=size, width=width), dev, False)[0], dev, False,
+                                         train_batches, train_seconds)
+        del usual_dl
+    res['keep_freed_memory'] = keep_freed_memory() if dev.type == 'cpu' else False   # then flowervae's path, as `fit` runs it
+    for size in sizes:
+        r, mcfg = rows[size], VAEConfig(img_size=size, width=width)
+        reset_peak_rss()                                # so that each size reports its own peak
+        t0 = time.perf_counter(); fast_dl = fast_loader(root, split, size, batch_size, cache); r['cache_seconds'] = time.perf_counter() - t0
+        r['cache_mb'] = fast_dl.ds.path.stat().st_size / 2**20
+        for _ in fast_dl: pass                          # one untimed pass maps the cache's pages into this process, as a first epoch does
         r['load_fast'] = time_loading(fast_dl, dev, True, load_batches, min_seconds=load_seconds)
         r['load_fast_bytes'] = time_loading(fast_dl, dev, True, load_batches, convert=False, min_seconds=load_seconds)
-        r['train_usual'] = time_training(usual_dl, make_step(mcfg, dev, False)[0], dev, False, train_batches, train_seconds)
         r['train_fast'] = time_training(fast_dl, make_step(mcfg, dev, True, compile)[0], dev, True, train_batches, train_seconds)
         r['load_ratio'], r['train_ratio'] = r['load_fast'] / r['load_usual'], r['train_fast'] / r['train_usual']
         r['load_bytes_ratio'] = r['load_fast_bytes'] / r['load_usual']
@@ -146,7 +159,6 @@ def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
         if (rss := peak_rss_gb()) is not None: r['peak_rss_gb'] = rss
         res['sizes'][size] = {k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()}
         if progress: print(format_row(size, res['sizes'][size]), flush=True)
-        del usual_dl
     return res
 
 def format_row(size:int, r:dict)->str:
@@ -158,6 +170,8 @@ def format_row(size:int, r:dict)->str:
             + (f" | peak RSS {r['peak_rss_gb']:.1f} GB" if 'peak_rss_gb' in r else ''))
 
 # %% ../nbs/11_bench.ipynb #2f265cac
+def _times(ratio:float)->str: return f"×{ratio:.2f}" if ratio < 10 else f"×{ratio:.0f}"   # ×1.97 must not read as ×2.0
+
 def plot_bench(res:dict, # what `bench` returns (or its `--json` output, read back)
                path=None # save the figure here too
               ):
@@ -169,7 +183,7 @@ def plot_bench(res:dict, # what `bench` returns (or its `--json` output, read ba
         xs = range(len(sizes))
         ax.bar([x - 0.2 for x in xs], [r[u] for r in rs], 0.4, label='usual pipeline', color='tab:gray')
         bars = ax.bar([x + 0.2 for x in xs], [r[f] for r in rs], 0.4, label='flowervae', color='tab:green')
-        ax.bar_label(bars, labels=[f"×{r[f] / r[u]:.1f}" for r in rs], padding=2)
+        ax.bar_label(bars, labels=[_times(r[f] / r[u]) for r in rs], padding=2)
         ax.set(title=title, xticks=list(xs), xticklabels=[f"{s} px" for s in sizes], ylabel='images per second', yscale='log')
         ax.margins(y=0.15)
     axs[1].legend(loc='upper right')
