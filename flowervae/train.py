@@ -222,6 +222,8 @@ def likelihood_log_sigma(model:VAE, x:torch.Tensor, logits:torch.Tensor, kind:st
     if kind == 'gaussian_learned' or (kind == 'gaussian_optimal' and not model.training): return model.log_sigma
     if kind != 'gaussian_optimal': return math.log(0.1)
     ls = optimal_log_sigma(x, logits)
+    if torch.distributed.is_available() and torch.distributed.is_initialized() and (world := torch.distributed.get_world_size()) > 1:
+        mse = (2 * ls).exp(); torch.distributed.all_reduce(mse); ls = 0.5 * (mse / world).log()   # the whole global batch's optimum: one σ on every rank
     with torch.no_grad(): model.log_sigma.lerp_(ls.to(model.log_sigma.dtype), track)
     return ls
 
