@@ -14,8 +14,8 @@ from torchvision import transforms as T
 from .cache import BatchLoader, CachedFlowers, to_float
 from .data import FlowerVAEError, check_flowers_root, default_workers
 from .loss import vae_loss
-from .model import VAE, VAEConfig
-from .train import autocast, keep_freed_memory, pick_device, prepare_batch
+from .model import VAE, VAEConfig, autocast
+from .train import keep_freed_memory, pick_device, prepare_batch
 
 # %% auto #0
 __all__ = ['BF16_PEAK', 'usual_loader', 'fast_loader', 'prepare', 'time_loading', 'make_step', 'time_training',

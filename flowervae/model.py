@@ -14,8 +14,8 @@ from torch import nn
 from .data import FlowerVAEError, check_size
 
 # %% auto #0
-__all__ = ['ARCHS', 'VAEConfig', 'GroupNorm', 'norm', 'ResBlock', 'down', 'up', 'Encoder', 'Decoder', 'plain_layer',
-           'PlainEncoder', 'PlainDecoder', 'VAE', 'sample', 'reconstruct', 'count_params']
+__all__ = ['ARCHS', 'VAEConfig', 'GroupNorm', 'norm', 'bf16_ok', 'autocast', 'ResBlock', 'down', 'up', 'Encoder', 'Decoder',
+           'plain_layer', 'PlainEncoder', 'PlainDecoder', 'VAE', 'sample', 'reconstruct', 'count_params']
 
 # %% ../nbs/02_model.ipynb #ee901201
 ARCHS = ('resnet', 'plain')
@@ -60,6 +60,16 @@ class GroupNorm(nn.GroupNorm):
 def norm(ch:int)->GroupNorm:
     "GroupNorm with 8 groups when they divide `ch`, else one group."
     return GroupNorm(8 if ch % 8 == 0 else 1, ch)
+
+# %% ../nbs/02_model.ipynb #1fe10f68
+def bf16_ok(device:torch.device)->bool:
+    "Does `device` run bf16 convolutions natively? CUDA GPUs do; CPUs with AVX-512 BF16 or AMX do (oneDNN says)."
+    if device.type == 'cuda': return True
+    return device.type == 'cpu' and torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
+
+def autocast(device:torch.device, enabled:bool=True):
+    "bf16 autocast where `device` supports it natively (and `enabled`), else a no-op context."
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=enabled and device.type in ('cuda', 'cpu') and bf16_ok(device))
 
 # %% ../nbs/02_model.ipynb #38ebb668
 class ResBlock(nn.Module):

@@ -16,16 +16,15 @@ from tqdm.auto import tqdm
 from .cache import ArrayImages, BatchLoader, CachedFlowers, to_float
 from .data import (FlowerVAEError, Flowers102, SyntheticFlowers, check_size, flowers_root, image_grid, make_loader)
 from .loss import RECON_KINDS, kl_weight, optimal_log_sigma, vae_loss
-from .model import VAE, VAEConfig
+from .model import VAE, VAEConfig, autocast
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'TrainConfig', 'has_gpu', 'preset', 'pick_device', 'split_indices', 'source_dataset', 'make_datasets',
            'shard', 'make_loaders', 'random_flip', 'flip_to_float', 'prepare_batch', 'save_checkpoint',
-           'load_checkpoint', 'build_model', 'load_model', 'bf16_ok', 'autocast', 'likelihood_log_sigma', 'loss_terms',
-           'train_step', 'keep_freed_memory', 'validate', 'recon_grid', 'save_pictures', 'plot_history', 'save_history',
-           'Dist', 'setup_distributed', 'all_sum', 'fit', 'check_compatible', 'heldout_dataset', 'evaluate',
-           'explore_setup', 'make_parser', 'cmd_train', 'cmd_sample', 'cmd_reconstruct', 'cmd_bench', 'cmd_results',
-           'cmd_eval', 'main']
+           'load_checkpoint', 'build_model', 'load_model', 'likelihood_log_sigma', 'loss_terms', 'train_step',
+           'keep_freed_memory', 'validate', 'recon_grid', 'save_pictures', 'plot_history', 'save_history', 'Dist',
+           'setup_distributed', 'all_sum', 'fit', 'check_compatible', 'heldout_dataset', 'evaluate', 'explore_setup',
+           'make_parser', 'cmd_train', 'cmd_sample', 'cmd_reconstruct', 'cmd_bench', 'cmd_results', 'cmd_eval', 'main']
 
 # %% ../nbs/04_train.ipynb #519dae3b
 @dataclass
@@ -208,15 +207,6 @@ def load_model(path:str|Path, device:str|torch.device|None=None)->VAE:
     return model.to(pick_device(device) if not isinstance(device, torch.device) else device).eval()
 
 # %% ../nbs/04_train.ipynb #7d2cb707
-def bf16_ok(device:torch.device)->bool:
-    "Does `device` run bf16 convolutions natively? CUDA GPUs do; CPUs with AVX-512 BF16 or AMX do (oneDNN says)."
-    if device.type == 'cuda': return True
-    return device.type == 'cpu' and torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
-
-def autocast(device:torch.device, enabled:bool=True):
-    "bf16 autocast where `device` supports it natively (and `enabled`), else a no-op context."
-    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=enabled and device.type in ('cuda', 'cpu') and bf16_ok(device))
-
 def likelihood_log_sigma(model:VAE, x:torch.Tensor, logits:torch.Tensor, kind:str, track:float=0.05):
     "log σ of the Gaussian terms: 0.1 fixed; the model's parameter ('gaussian_learned'); for 'gaussian_optimal' the batch's optimum while training, with `model.log_sigma` following it by `track` per step, and that tracked value in evaluation."
     if kind == 'gaussian_learned' or (kind == 'gaussian_optimal' and not model.training): return model.log_sigma

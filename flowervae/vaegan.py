@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .model import norm
+from .model import autocast, norm
 
 # %% auto #0
 __all__ = ['PatchDiscriminator', 'hinge_d_loss', 'generator_adv_loss', 'feature_match_loss', 'adaptive_weight', 'batchnorm_eval',
@@ -83,7 +83,6 @@ class Adversary:
 def generator_loss(self:Adversary, model, x:torch.Tensor, logits:torch.Tensor, terms:dict, y=None)->torch.Tensor:
     "g·λ·(adversarial + feat_match·feature loss) for the decoder, logged into `terms`; 0 while inactive. `y`: labels, for a CVAE's prior draws."
     if not self.active: self._zeros(terms, 'adv', 'feat', 'adv_weight'); return torch.zeros((), device=x.device)
-    from flowervae.train import autocast
     self.disc.requires_grad_(False)
     with autocast(x.device, bool(self.cfg.amp)):
         fake, fake_feats = self.disc(torch.sigmoid(logits), features=True)
@@ -104,7 +103,6 @@ def generator_loss(self:Adversary, model, x:torch.Tensor, logits:torch.Tensor, t
 def discriminator_step(self:Adversary, x:torch.Tensor, logits:torch.Tensor, terms:dict):
     "One optimiser step of the discriminator on the real batch `x` against the detached reconstructions (and prior draws); logs `d_loss`."
     if not self.active: return self._zeros(terms, 'd_loss')
-    from flowervae.train import autocast
     fakes = torch.sigmoid(logits.detach())
     if getattr(self, 'prior', None) is not None: fakes, self.prior = torch.cat([fakes, self.prior.to(fakes.dtype)]), None
     with autocast(x.device, bool(self.cfg.amp)):
