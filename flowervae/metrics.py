@@ -14,12 +14,13 @@ from tqdm.auto import tqdm
 
 from .cache import ArrayImages, BatchLoader, CachedFlowers, to_float
 from .cache import cache_dir as cache_folder
-from .data import FlowerVAEError, SyntheticFlowers, flowers_root
+from .data import FlowerVAEError
 from .latent import FittedPrior, active_units, encode_dataset
+from .train import evaluate, heldout_dataset, load_model, training_images
 
 # %% auto #0
 __all__ = ['FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'GenerativeScores', 'score', 'inception_extractor',
-           'real_batches', 'sample_batches', 'generative_scores', 'training_images', 'fit_prior', 'evaluate_all']
+           'real_batches', 'sample_batches', 'generative_scores', 'fit_prior', 'evaluate_all']
 
 # %% ../nbs/09_metrics.ipynb #b4feba66
 class FeatureNet(nn.Module):
@@ -157,12 +158,7 @@ def generative_scores(root:str|Path|None=None, size:int=64, ref_split:str='test'
                             inception_weights if isinstance(ext, int) else None, progress)
 
 # %% ../nbs/09_metrics.ipynb #87e8648a
-def training_images(tc):
-    "The images a model trained with `tc` (a `TrainConfig`) learned from: its cached Flowers102 split, or its synthetic flowers."
-    if tc.data == 'flowers102': return CachedFlowers(flowers_root() or tc.root, tc.split, tc.size)
-    return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed)
-
-def fit_prior(model, dataset=None, # images to encode (default: `training_images` of the model)
+def fit_prior(model, dataset=None, # images to encode (default: `train.training_images` of the model)
               batch_size:int=128, progress:bool=True)->FittedPrior:
     "The `FittedPrior` of `model`'s codes of `dataset`, by default of the images it trained on (never of test images)."
     ds = dataset if dataset is not None else training_images(model.train_cfg)
@@ -175,7 +171,6 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
                  prior:FittedPrior|None=None, # the fitted prior, if the caller has one already (then `train_dataset` is not used)
                 )->dict:
     "Reconstruction, likelihood, active units and (with `scores`) the sample scores of one checkpoint, as a dict."
-    from flowervae.train import evaluate, heldout_dataset, load_model
     model = load_model(ckpt, device)
     r = evaluate(ckpt, batch_size=batch_size, device=device, progress=progress, dataset=dataset, model=model)
     ds = dataset if dataset is not None else heldout_dataset(model.train_cfg)

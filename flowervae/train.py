@@ -23,8 +23,9 @@ __all__ = ['CKPT_FORMAT', 'TrainConfig', 'has_gpu', 'preset', 'pick_device', 'sp
            'shard', 'make_loaders', 'random_flip', 'flip_to_float', 'prepare_batch', 'save_checkpoint',
            'load_checkpoint', 'build_model', 'load_model', 'likelihood_log_sigma', 'loss_terms', 'train_step',
            'keep_freed_memory', 'validate', 'recon_grid', 'save_pictures', 'plot_history', 'save_history', 'Dist',
-           'setup_distributed', 'all_sum', 'fit', 'check_compatible', 'heldout_dataset', 'evaluate', 'explore_setup',
-           'make_parser', 'cmd_train', 'cmd_sample', 'cmd_reconstruct', 'cmd_bench', 'cmd_results', 'cmd_eval', 'main']
+           'setup_distributed', 'all_sum', 'fit', 'check_compatible', 'training_images', 'heldout_dataset', 'evaluate',
+           'explore_setup', 'make_parser', 'cmd_train', 'cmd_sample', 'cmd_reconstruct', 'cmd_bench', 'cmd_results',
+           'cmd_eval', 'main']
 
 # %% ../nbs/04_train.ipynb #519dae3b
 @dataclass
@@ -421,6 +422,11 @@ def _stop_on_nan(out:Path, epoch:int, step:int):
                          "Lower --lr or --grad-clip, or use --kl-warmup")
 
 # %% ../nbs/04_train.ipynb #a1e95ff6
+def training_images(tc:TrainConfig):
+    "The images a model trained with `tc` learned from: its cached Flowers102 split, or its synthetic flowers."
+    if tc.data == 'flowers102': return CachedFlowers(flowers_root() or tc.root, tc.split, tc.size)
+    return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed)
+
 def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None):
     "Images a model trained with `tc` never saw: a Flowers102 split (root: given, else $FLOWERVAE_DATA, else the training root), or synthetic flowers of a fresh seed."
     if (data or tc.data) == 'flowers102': return Flowers102(root or flowers_root() or tc.root, split, size=tc.size, train=False)
