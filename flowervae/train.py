@@ -52,6 +52,7 @@ class TrainConfig:
     cache: int = 1                # 1: decode once into a uint8 cache and augment on the device; 0: torchvision's path every epoch
     cache_dir: str|None = None    # where caches live; default $FLOWERVAE_CACHE or ~/.cache/flowervae
     amp: int = 1                  # 1: bf16 autocast for training steps on CUDA and on CPUs with native bf16; 0: float32 throughout
+    compile: int = 0              # 1: torch.compile the model for training steps (for GPUs: on this project's CPU it was slower)
     arch: str = 'resnet'          # 'resnet', or 'plain': the seed's stride-2 network (see VAEConfig)
     conditional: int = 0          # 1: a conditional VAE that is told each image's class (07_cvae)
     budget: float = 0.0           # CPU seconds of training after which the run stops at the end of a step; 0: no limit
@@ -220,7 +221,7 @@ def likelihood_log_sigma(model:VAE, x:torch.Tensor, logits:torch.Tensor, kind:st
 
 def loss_terms(model:VAE, x:torch.Tensor, cfg:TrainConfig, beta:float, net=None, amp:bool|None=None, y=None, with_logits:bool=False):
     "The terms of `vae_loss` for the batch `x` with labels `y` (on the model's device), and the logits if asked; `net` is `model` wrapped for DDP, if it is."
-    with autocast(x.device, bool(cfg.amp) if amp is None else amp): logits, mu, logvar = (net or model)(x, y)
+    with autocast(x.device, bool(cfg.amp) if amp is None else amp): logits, mu, logvar = (model if net is None else net)(x, y)
     terms = vae_loss(x, logits, mu, logvar, beta=beta, kind=cfg.recon, free_bits=cfg.free_bits,
                      log_sigma=likelihood_log_sigma(model, x, logits, cfg.recon))
     return (terms, logits) if with_logits else terms
@@ -352,6 +353,7 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
     model = build_model(cfg.model_cfg).to(device, memory_format=torch.channels_last)
     model.log_sigma.requires_grad_(cfg.recon == 'gaussian_learned')      # a parameter only the learned-σ loss uses
     net = torch.nn.parallel.DistributedDataParallel(model) if d.world > 1 else None
+    if cfg.compile: net = torch.compile(model if net is None else net)  # the training forward; validation and pictures run eagerly
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=cfg.lr, fused=device.type in ('cuda', 'cpu'))   # one kernel for all parameters
     gan = _adversary(cfg, device, d)
     start, step, history, best, cpu0 = 0, 0, [], math.inf, 0.
