@@ -18,8 +18,9 @@ from .model import VAE, VAEConfig, autocast
 from .train import keep_freed_memory, pick_device, prepare_batch
 
 # %% auto #0
-__all__ = ['BF16_PEAK', 'usual_loader', 'fast_loader', 'prepare', 'time_loading', 'make_step', 'time_training',
-           'train_flops_per_image', 'bf16_peak', 'peak_rss_gb', 'reset_peak_rss', 'bench', 'format_row', 'plot_bench']
+__all__ = ['BF16_PEAK', 'usual_loader', 'fast_loader', 'prepare', 'images_per_second', 'time_loading', 'make_step',
+           'time_training', 'train_flops_per_image', 'bf16_peak', 'peak_rss_gb', 'reset_peak_rss', 'bench',
+           'format_row', 'plot_bench']
 
 # %% ../nbs/11_bench.ipynb #4ffed41e
 def usual_loader(root, split:str, size:int, batch_size:int, num_workers:int|None=None):
@@ -47,16 +48,22 @@ def _batches(loader):
     "Batches of `loader` without end, epoch after epoch."
     while True: yield from loader
 
-def time_loading(loader, device, fast:bool, n_batches:int, convert:bool=True, min_seconds:float=0.)->float:
-    "Images per second delivered to `device`, after one warm-up batch: ready for the model, or as they come if not `convert`; rounds of `n_batches` until `min_seconds` have passed."
-    prep = (lambda x: prepare(x, device, fast)) if convert else (lambda x: x.to(device, non_blocking=True))
+def images_per_second(loader, consume, device, n_batches:int, min_seconds:float=0., warmup:int=1)->float:
+    "Images per second through `consume(x)` for the images `x` of `loader`, after `warmup` batches: rounds of `n_batches` until `min_seconds` have passed."
     it, n = _batches(loader), 0
-    prep(next(it)[0]); _sync(device)
+    for _ in range(warmup): consume(next(it)[0])
+    _sync(device)
     t0 = time.perf_counter()
     while True:
-        for _ in range(n_batches): n += len(prep(next(it)[0]))
-        _sync(device)
+        for _ in range(n_batches):
+            x = next(it)[0]; consume(x); n += len(x)
+        _sync(device)                                     # once per round: the device catches up before the clock is read
         if time.perf_counter() - t0 >= min_seconds: return n / (time.perf_counter() - t0)
+
+def time_loading(loader, device, fast:bool, n_batches:int, convert:bool=True, min_seconds:float=0.)->float:
+    "Images per second delivered to `device`: ready for the model, or as they come if not `convert`."
+    prep = (lambda x: prepare(x, device, fast)) if convert else (lambda x: x.to(device, non_blocking=True))
+    return images_per_second(loader, prep, device, n_batches, min_seconds)
 
 # %% ../nbs/11_bench.ipynb #f65a6d7a
 def make_step(model_cfg:VAEConfig, device:torch.device, fast:bool, compile:bool=False):
@@ -77,16 +84,8 @@ def make_step(model_cfg:VAEConfig, device:torch.device, fast:bool, compile:bool=
     return step, model
 
 def time_training(loader, step, device, fast:bool, n_batches:int, min_seconds:float=0.)->float:
-    "Images per second through full training steps (loading included), after two warm-up steps: rounds of `n_batches` until `min_seconds` have passed."
-    it, n = _batches(loader), 0
-    for _ in range(2): step(prepare(next(it)[0], device, fast))
-    _sync(device)
-    t0 = time.perf_counter()
-    while True:
-        for _ in range(n_batches):
-            x = next(it)[0]; step(prepare(x, device, fast)); n += len(x)
-        _sync(device)                                     # once per round: the device catches up before the clock is read
-        if time.perf_counter() - t0 >= min_seconds: return n / (time.perf_counter() - t0)
+    "Images per second through full training steps (loading included), after two warm-up steps."
+    return images_per_second(loader, lambda x: step(prepare(x, device, fast)), device, n_batches, min_seconds, warmup=2)
 
 # %% ../nbs/11_bench.ipynb #2fa89ba8
 BF16_PEAK = {'H100': 989e12, 'H200': 989e12, 'A100': 312e12, 'L40S': 362e12, 'L4': 121e12, 'A10G': 70e12}   # dense TFLOP/s, data sheets
