@@ -169,9 +169,10 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
                  n_samples:int=5000, batch_size:int=128, device:str|None=None, progress:bool=True,
                  train_dataset=None, # images to fit the prior on (default: `training_images` of the checkpoint)
                  prior:FittedPrior|None=None, # the fitted prior, if the caller has one already (then `train_dataset` is not used)
+                 model=None, # the model of `ckpt`, if the caller has loaded it already
                 )->dict:
     "Reconstruction, likelihood, active units and (with `scores`) the sample scores of one checkpoint, as a dict."
-    model = load_model(ckpt, device)
+    model = model if model is not None else load_model(ckpt, device)
     r = evaluate(ckpt, batch_size=batch_size, device=device, progress=progress, dataset=dataset, model=model)
     ds = dataset if dataset is not None else heldout_dataset(model.train_cfg)
     codes = encode_dataset(model, ds, batch_size, progress=progress)

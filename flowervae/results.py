@@ -62,7 +62,7 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     ck, model = torch.load(run/'latest.pt', weights_only=True), load_model(run/'latest.pt')
     prior = fit_prior(model, progress=False)                                   # fitted once: scores and figure
     r = {'row': name, **ROWS[name], 'epochs': ck['epoch'], 'steps': ck['step'], 'cpu_seconds': round(ck['cpu_seconds'], 1),
-         **evaluate_all(run/'latest.pt', scores, test_ds, n_samples, progress=progress, prior=prior)}
+         **evaluate_all(run/'latest.pt', scores, test_ds, n_samples, progress=progress, prior=prior, model=model)}
     row_figure(model, test_ds, run/'figure.png', prior)
     done.write_text(json.dumps(r, indent=1))
     return r
