@@ -19,8 +19,8 @@ from .train import keep_freed_memory, pick_device, prepare_batch
 
 # %% auto #0
 __all__ = ['BF16_PEAK', 'usual_loader', 'fast_loader', 'prepare', 'images_per_second', 'time_loading', 'make_step',
-           'time_training', 'train_flops_per_image', 'bf16_peak', 'peak_rss_gb', 'reset_peak_rss', 'bench',
-           'format_row', 'plot_bench']
+           'time_training', 'train_flops_per_image', 'peak_for_name', 'bf16_peak', 'peak_rss_gb', 'reset_peak_rss',
+           'bench', 'format_row', 'plot_bench']
 
 # %% ../nbs/11_bench.ipynb #4ffed41e
 def usual_loader(root, split:str, size:int, batch_size:int, num_workers:int|None=None):
@@ -88,7 +88,8 @@ def time_training(loader, step, device, fast:bool, n_batches:int, min_seconds:fl
     return images_per_second(loader, lambda x: step(prepare(x, device, fast)), device, n_batches, min_seconds, warmup=2)
 
 # %% ../nbs/11_bench.ipynb #2fa89ba8
-BF16_PEAK = {'H100': 989e12, 'H200': 989e12, 'A100': 312e12, 'L40S': 362e12, 'L4': 121e12, 'A10G': 70e12}   # dense TFLOP/s, data sheets
+BF16_PEAK = {'H100 PCIe': 756e12, 'H100 NVL': 835e12, 'H100': 989e12, 'H200': 989e12, 'A100': 312e12, 'L40S': 362e12, 'L4': 121e12,
+             'A10G': 70e12}   # dense FLOP/s from the data sheets (half the "with sparsity" figure); a variant before its family's SXM figure
 
 def train_flops_per_image(model_cfg:VAEConfig, device, batch:int=8)->float:
     "FLOPs of one forward and backward pass, per image."
@@ -99,11 +100,13 @@ def train_flops_per_image(model_cfg:VAEConfig, device, batch:int=8)->float:
         logits, mu, logvar = model(x); vae_loss(x, logits, mu, logvar)['loss'].backward()
     return fc.get_total_flops() / batch
 
+def peak_for_name(name:str)->float|None:
+    "The dense bf16 peak of the GPU that CUDA calls `name`, from `BF16_PEAK`: the first key the name contains."
+    return next((v for k, v in BF16_PEAK.items() if k in name), None)
+
 def bf16_peak(device)->float|None:
     "The dense bf16 peak of `device` in FLOP/s, if known."
-    if device.type != 'cuda': return None
-    name = torch.cuda.get_device_name(device)
-    return next((v for k, v in BF16_PEAK.items() if k in name), None)
+    return peak_for_name(torch.cuda.get_device_name(device)) if device.type == 'cuda' else None
 
 # %% ../nbs/11_bench.ipynb #7af7f86b
 def peak_rss_gb()->float|None:
@@ -143,6 +146,7 @@ def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
     for size in sizes:
         r, mcfg = rows[size], VAEConfig(img_size=size, width=width)
         reset_peak_rss()                                # so that each size reports its own peak
+        if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
         t0 = time.perf_counter(); fast_dl = fast_loader(root, split, size, batch_size, cache); r['cache_seconds'] = time.perf_counter() - t0
         r['cache_mb'] = fast_dl.ds.path.stat().st_size / 2**20
         for _ in fast_dl: pass                          # one untimed pass maps the cache's pages into this process, as a first epoch does
