@@ -4,7 +4,8 @@
 
 # %% ../nbs/11_bench.ipynb #a00ab37b
 from __future__ import annotations
-import json, math, sys, time
+import json, math, multiprocessing, sys, time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import torch
@@ -19,8 +20,8 @@ from .train import keep_freed_memory, pick_device, prepare_batch
 
 # %% auto #0
 __all__ = ['BF16_PEAK', 'usual_loader', 'fast_loader', 'prepare', 'images_per_second', 'time_loading', 'make_step',
-           'time_training', 'train_flops_per_image', 'peak_for_name', 'bf16_peak', 'peak_rss_gb', 'reset_peak_rss',
-           'bench', 'format_row', 'plot_bench']
+           'time_training', 'train_flops_per_image', 'peak_for_name', 'bf16_peak', 'usual_figures', 'in_fresh_process',
+           'peak_rss_gb', 'reset_peak_rss', 'bench', 'format_row', 'plot_bench']
 
 # %% ../nbs/11_bench.ipynb #4ffed41e
 def usual_loader(root, split:str, size:int, batch_size:int, num_workers:int|None=None):
@@ -108,6 +109,19 @@ def bf16_peak(device)->float|None:
     "The dense bf16 peak of `device` in FLOP/s, if known."
     return peak_for_name(torch.cuda.get_device_name(device)) if device.type == 'cuda' else None
 
+# %% ../nbs/11_bench.ipynb #07a073d6
+def usual_figures(root, split:str, size:int, batch_size:int, width:int, device:str, load_batches:int, load_seconds:float,
+                  train_batches:int, train_seconds:float)->dict:
+    "Images per second of the usual pipeline at `size`: loading alone, and full training steps of a fresh model."
+    dev, dl = torch.device(device), usual_loader(root, split, size, batch_size)
+    return dict(load_usual=time_loading(dl, dev, False, load_batches, min_seconds=load_seconds),
+                train_usual=time_training(dl, make_step(VAEConfig(img_size=size, width=width), dev, False)[0], dev, False,
+                                          train_batches, train_seconds))
+
+def in_fresh_process(f, *args, **kwargs):
+    "`f(*args, **kwargs)` computed in a new Python process, spawned (not forked) so that it starts from nothing of this one; `f` must be importable."
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context('spawn')) as ex: return ex.submit(f, *args, **kwargs).result()
+
 # %% ../nbs/11_bench.ipynb #7af7f86b
 def peak_rss_gb()->float|None:
     "Peak resident memory of this process so far, in GiB (None where the OS does not say: Windows)."
@@ -134,17 +148,14 @@ def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
     root, dev = check_flowers_root(root), pick_device(device)
     res = dict(device=str(dev), device_name=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu',
                threads=torch.get_num_threads(), batch_size=batch_size, width=width, split=split, sizes={})
-    rows = {size: {} for size in sizes}
-    for size in sizes:                                  # the usual pipeline first, with the allocator as a usual script has it
-        if progress: print(f"{size:>4} px: the usual pipeline...", flush=True)
-        usual_dl, r = usual_loader(root, split, size, batch_size), rows[size]
-        r['load_usual'] = time_loading(usual_dl, dev, False, load_batches, min_seconds=load_seconds)
-        r['train_usual'] = time_training(usual_dl, make_step(VAEConfig(img_size=size, width=width), dev, False)[0], dev, False,
-                                         train_batches, train_seconds)
-        del usual_dl
-    res['keep_freed_memory'] = keep_freed_memory() if dev.type == 'cpu' else False   # then flowervae's path, as `fit` runs it
+    import flowervae.bench as fb                        # the installed module: a spawned process cannot find a function defined in a notebook
+    res['keep_freed_memory'] = keep_freed_memory() if dev.type == 'cpu' else False   # for flowervae's path, as `fit` runs it
     for size in sizes:
-        r, mcfg = rows[size], VAEConfig(img_size=size, width=width)
+        if progress: print(f"{size:>4} px: the usual pipeline, in a fresh process...", flush=True)
+        r = in_fresh_process(fb.usual_figures, str(root), split, size, batch_size, width, str(dev), load_batches, load_seconds,
+                             train_batches, train_seconds)
+        if progress: print(f"{size:>4} px: flowervae...", flush=True)
+        mcfg = VAEConfig(img_size=size, width=width)
         reset_peak_rss()                                # so that each size reports its own peak
         if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
         t0 = time.perf_counter(); fast_dl = fast_loader(root, split, size, batch_size, cache); r['cache_seconds'] = time.perf_counter() - t0
