@@ -4,8 +4,7 @@
 
 # %% ../nbs/11_bench.ipynb #a00ab37b
 from __future__ import annotations
-import json, math, multiprocessing, sys, time
-from concurrent.futures import ProcessPoolExecutor
+import json, math, subprocess, sys, time
 from pathlib import Path
 
 import torch
@@ -118,9 +117,14 @@ def usual_figures(root, split:str, size:int, batch_size:int, width:int, device:s
                 train_usual=time_training(dl, make_step(VAEConfig(img_size=size, width=width), dev, False)[0], dev, False,
                                           train_batches, train_seconds))
 
-def in_fresh_process(f, *args, **kwargs):
-    "`f(*args, **kwargs)` computed in a new Python process, spawned (not forked) so that it starts from nothing of this one; `f` must be importable."
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context('spawn')) as ex: return ex.submit(f, *args, **kwargs).result()
+def in_fresh_process(name:str, # a function by its dotted name, such as 'flowervae.bench.usual_figures'
+                     *args):    # its arguments, which like its result must be JSON
+    "The function `name` applied to `args` by a new Python interpreter, which imports that function's module and nothing of this process."
+    module, fn = name.rsplit('.', 1)
+    code = f"import json, sys; from {module} import {fn} as f; print(json.dumps(f(*json.loads(sys.argv[1]))))"
+    p = subprocess.run([sys.executable, '-c', code, json.dumps(args)], capture_output=True, text=True)
+    if p.returncode: raise FlowerVAEError(f"{name} failed in its own process:\n{p.stderr[-3000:]}")
+    return json.loads(p.stdout.splitlines()[-1])
 
 # %% ../nbs/11_bench.ipynb #7af7f86b
 def peak_rss_gb()->float|None:
@@ -148,12 +152,11 @@ def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
     root, dev = check_flowers_root(root), pick_device(device)
     res = dict(device=str(dev), device_name=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu',
                threads=torch.get_num_threads(), batch_size=batch_size, width=width, split=split, sizes={})
-    import flowervae.bench as fb                        # the installed module: a spawned process cannot find a function defined in a notebook
     res['keep_freed_memory'] = keep_freed_memory() if dev.type == 'cpu' else False   # for flowervae's path, as `fit` runs it
     for size in sizes:
         if progress: print(f"{size:>4} px: the usual pipeline, in a fresh process...", flush=True)
-        r = in_fresh_process(fb.usual_figures, str(root), split, size, batch_size, width, str(dev), load_batches, load_seconds,
-                             train_batches, train_seconds)
+        r = in_fresh_process('flowervae.bench.usual_figures', str(root), split, size, batch_size, width, str(dev), load_batches,
+                             load_seconds, train_batches, train_seconds)
         if progress: print(f"{size:>4} px: flowervae...", flush=True)
         mcfg = VAEConfig(img_size=size, width=width)
         reset_peak_rss()                                # so that each size reports its own peak
