@@ -151,16 +151,12 @@ def random_flip(x:torch.Tensor # (B, C, H, W), any dtype: flipping bytes before 
     return torch.where(flip, x.flip(-1), x)
 
 def flip_to_float(x:torch.Tensor, # (B, C, H, W) uint8 images on the CPU
-                  flip:list, # mirror image `i` where `flip[i]`
-                  chunk_bytes:int=2**22 # scale this much output at a time, while it is still in cache
+                  flip:list # mirror image `i` where `flip[i]`
                  )->torch.Tensor:
     "float32 in [0, 1], channels-last, image `i` mirrored where `flip[i]`: one read of each image, none of the batch-sized temporaries `random_flip` makes."
     out = torch.empty(x.shape, dtype=torch.float32, memory_format=torch.channels_last)   # (B, C, H, W)
-    step = max(1, chunk_bytes // out[0].nbytes)
-    for s in range(0, len(x), step):
-        for i in range(s, min(s + step, len(x))): out[i].copy_(x[i].flip(-1) if flip[i] else x[i])
-        out[s:s + step].mul_(1 / 255)
-    return out
+    for i in range(len(x)): out[i].copy_(x[i].flip(-1) if flip[i] else x[i])
+    return out.mul_(1 / 255)
 
 def prepare_batch(x:torch.Tensor, train:bool)->torch.Tensor:
     "A batch already on its device -> float32 in [0, 1], channels-last, flipped at random if `train`."
