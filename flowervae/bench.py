@@ -12,7 +12,7 @@ from torchvision import datasets
 from torchvision import transforms as T
 
 from .cache import BatchLoader, CachedFlowers, to_float
-from .data import FlowerVAEError, check_flowers_root, default_workers
+from .data import FlowerVAEError, check_flowers_root, check_size, default_workers
 from .loss import vae_loss
 from .model import VAE, VAEConfig, autocast
 from .train import keep_freed_memory, pick_device, prepare_batch
@@ -149,6 +149,7 @@ def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
           width:int=16, # model width (the CPU preset's; 32 is the GPU recipe's)
           device:str|None=None, compile:bool=False, cache=None, progress:bool=True)->dict:
     "Images per second of the usual pipeline and flowervae's, for loading and training, at each size; with ratios."
+    sizes = [check_size(s) for s in sizes]             # before any work: a bad size found at 256 px would waste minutes
     root, dev = check_flowers_root(root), pick_device(device)
     res = dict(device=str(dev), device_name=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu',
                threads=torch.get_num_threads(), batch_size=batch_size, width=width, split=split, sizes={})

@@ -568,7 +568,6 @@ def cmd_reconstruct(a:dict):
 
 def cmd_bench(a:dict):
     from flowervae.bench import bench, plot_bench
-    for s in a['sizes']: check_size(s)
     r = bench(a['root'], a['sizes'], a['split'], a['batch_size'], load_batches=a['load_batches'], load_seconds=a['load_seconds'],
               train_batches=a['train_batches'], train_seconds=a['train_seconds'], width=a['width'], device=a['device'],
               compile=a['compile'], cache=a['cache_dir'], progress=not a['json'])
