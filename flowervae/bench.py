@@ -12,15 +12,19 @@ from torchvision import datasets
 from torchvision import transforms as T
 
 from .cache import BatchLoader, CachedFlowers, prepare_batch, to_float
-from .core import FlowerVAEError, autocast, check_size, keep_freed_memory, pick_device
+from .core import FlowerVAEError, autocast, check_size, cpuinfo, device_name, keep_freed_memory, pick_device
 from .data import check_flowers_root, default_workers
+from .learner import TrainConfig
+from .precision import choose_amp
 from .loss import vae_loss
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['BF16_PEAK', 'usual_loader', 'fast_loader', 'prepare', 'images_per_second', 'time_loading', 'make_step',
-           'time_training', 'train_flops_per_image', 'peak_for_name', 'bf16_peak', 'usual_figures', 'in_fresh_process',
-           'peak_rss_gb', 'reset_peak_rss', 'bench', 'format_row', 'plot_bench']
+__all__ = ['BF16_PEAK', 'USUAL', 'MEMORY', 'FAST', 'BENCH_PANELS', 'usual_loader', 'fast_loader', 'prepare', 'images_per_second',
+           'time_loading', 'make_step', 'time_training', 'train_flops_per_image', 'peak_for_name', 'bf16_peak',
+           'cpu_clock_ghz', 'cpu_flops_per_cycle', 'gemm_flops', 'cpu_peak', 'usual_figures', 'in_fresh_process',
+           'memory_batches', 'memory_figures', 'peak_rss_gb', 'reset_peak_rss', 'fast_figures', 'compute_figures',
+           'bench', 'format_row', 'plot_bench']
 
 # %% ../nbs/11_bench.ipynb #4ffed41e
 def usual_loader(root, split:str, size:int, batch_size:int, num_workers:int|None=None):
@@ -66,8 +70,8 @@ def time_loading(loader, device, fast:bool, n_batches:int, convert:bool=True, mi
     return images_per_second(loader, prep, device, n_batches, min_seconds)
 
 # %% ../nbs/11_bench.ipynb #f65a6d7a
-def make_step(model_cfg:VAEConfig, device:torch.device, fast:bool, compile:bool=False):
-    "A training step `step(x) -> loss` for a fresh model, the usual way or flowervae's."
+def make_step(model_cfg:VAEConfig, device:torch.device, fast:bool, compile:bool=False, amp:bool=True):
+    "A training step `step(x) -> loss` for a fresh model, the usual way or flowervae's (bf16 where `amp` and native)."
     torch.manual_seed(0)
     model = VAE(model_cfg).to(device)
     model.log_sigma.requires_grad_(False)
@@ -76,7 +80,7 @@ def make_step(model_cfg:VAEConfig, device:torch.device, fast:bool, compile:bool=
     opt = torch.optim.Adam(params, lr=1e-4, fused=fast and device.type in ('cuda', 'cpu'))
     fwd = torch.compile(model) if fast and compile else model
     def step(x):
-        with autocast(device) if fast else torch.autocast('cpu', enabled=False):
+        with autocast(device, fast and amp):
             logits, mu, logvar = fwd(x)
         loss = vae_loss(x, logits, mu, logvar)['loss']
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
@@ -109,6 +113,37 @@ def bf16_peak(device)->float|None:
     "The dense bf16 peak of `device` in FLOP/s, if known."
     return peak_for_name(torch.cuda.get_device_name(device)) if device.type == 'cuda' else None
 
+def cpu_clock_ghz()->float|None:
+    "The CPU's highest clock in GHz, from cpufreq or /proc/cpuinfo; None where the system does not say (many virtual machines)."
+    f = Path('/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq')
+    if f.exists(): return int(f.read_text()) / 1e6
+    mhz = cpuinfo('cpu MHz')
+    return float(mhz[0]) / 1e3 if mhz else None
+
+def cpu_flops_per_cycle(bf16:bool)->tuple:
+    "`(FLOPs per cycle per core, how)` from the CPU's flags: lanes × 2 FMA units × 2, doubled for AVX-512 BF16; AMX's 1,024."
+    flags = set(' '.join(cpuinfo('flags')).split())
+    if bf16 and 'amx_bf16' in flags: return 1024, 'AMX tiles'
+    lanes = 16 if 'avx512f' in flags else 8 if 'avx2' in flags else 4
+    per = lanes * 2 * 2 * (2 if bf16 and 'avx512_bf16' in flags else 1)
+    return per, f"{lanes} float32 lanes × 2 FMA units × 2" + (' × 2 (AVX-512 BF16)' if per > lanes * 4 else '')
+
+def gemm_flops(bf16:bool, n:int=2048, repeats:int=5)->float:
+    "FLOP/s of the best of `repeats` n×n matrix products on this CPU's threads, in bf16 or float32."
+    a, b = (torch.randn(n, n, dtype=torch.bfloat16 if bf16 else torch.float32) for _ in range(2))
+    best = math.inf
+    for _ in range(repeats + 1):
+        t0 = time.perf_counter(); a @ b; best = min(best, time.perf_counter() - t0)
+    return 2 * n**3 / best
+
+def cpu_peak(bf16:bool)->tuple:
+    "`(FLOP/s, how it was found)`: derived from cores, clock and flags where the clock is known, else measured by `gemm_flops`."
+    cores, ghz, dtype = torch.get_num_threads(), cpu_clock_ghz(), 'bf16' if bf16 else 'float32'
+    if ghz:
+        per, how = cpu_flops_per_cycle(bf16)
+        return cores * ghz * 1e9 * per, f"{dtype} peak derived: {cores} cores × {ghz:.2f} GHz × {per} FLOP/cycle ({how})"
+    return gemm_flops(bf16), f"{dtype} ceiling measured: best 2048² matrix product on {cores} threads (no clock reported)"
+
 # %% ../nbs/11_bench.ipynb #07a073d6
 def usual_figures(root, split:str, size:int, batch_size:int, width:int, device:str, load_batches:int, load_seconds:float,
                   train_batches:int, train_seconds:float)->dict:
@@ -127,6 +162,24 @@ def in_fresh_process(name:str, # a function by its dotted name, such as 'flowerv
     if p.returncode: raise FlowerVAEError(f"{name} failed in its own process:\n{p.stderr[-3000:]}")
     return json.loads(p.stdout.splitlines()[-1])
 
+# %% ../nbs/11_bench.ipynb #b11e0002
+def memory_batches(root, split:str, size:int, batch_size:int, seed:int=0):
+    "Endless `(x, None)` batches of the plain in-memory loop: images decoded once into uint8, then sliced, floated, flipped."
+    ds = datasets.Flowers102(root, split=split, transform=T.Compose([T.Resize(size), T.CenterCrop(size), T.PILToTensor()]))
+    images = torch.stack([ds[i][0] for i in range(len(ds))])                  # (N, 3, S, S) uint8, decoded once
+    g = torch.Generator().manual_seed(seed)
+    while True:
+        for idx in torch.randperm(len(images), generator=g)[:len(images) // batch_size * batch_size].split(batch_size):
+            x = images[idx].float() / 255                                           # (B, 3, S, S)
+            yield torch.where(torch.rand(len(x), 1, 1, 1) < 0.5, x.flip(-1), x), None
+
+def memory_figures(root, split:str, size:int, batch_size:int, width:int, device:str, train_batches:int,
+                   train_seconds:float)->dict:
+    "Images per second of full training steps of a fresh model in the plain in-memory float32 loop at `size`."
+    dev, step = torch.device(device), make_step(VAEConfig(img_size=size, width=width), torch.device(device), False)[0]
+    return dict(train_memory=time_training(memory_batches(root, split, size, batch_size), step, dev, False, train_batches,
+                                           train_seconds))
+
 # %% ../nbs/11_bench.ipynb #7af7f86b
 def peak_rss_gb()->float|None:
     "Peak resident memory of this process so far, in GiB (None where the OS does not say: Windows)."
@@ -142,6 +195,34 @@ def reset_peak_rss()->bool:
     return True
 
 # %% ../nbs/11_bench.ipynb #7d645147
+def _ratios(r:dict)->dict:
+    return dict(load_ratio=r['load_fast'] / r['load_usual'], load_bytes_ratio=r['load_fast_bytes'] / r['load_usual'],
+                train_ratio=r['train_fast'] / r['train_usual'], train_memory_ratio=r['train_fast'] / r['train_memory'])
+
+def fast_figures(root, split:str, size:int, batch_size:int, width:int, dev:torch.device, load_batches:int, load_seconds:float,
+                 train_batches:int, train_seconds:float, compile:bool=False, cache_dir=None, amp:bool|None=None)->dict:
+    "flowervae's path at `size`, in this process as `fit` runs it: the cache, loading, the bf16 decision, training steps."
+    mcfg, t0 = VAEConfig(img_size=size, width=width), time.perf_counter()
+    dl = fast_loader(root, split, size, batch_size, cache_dir)
+    r = dict(cache_seconds=time.perf_counter() - t0, cache_mb=dl.ds.path.stat().st_size / 2**20)
+    for _ in dl: pass                                   # one untimed pass maps the cache's pages in, as a first epoch does
+    r['load_fast'] = time_loading(dl, dev, True, load_batches, min_seconds=load_seconds)
+    r['load_fast_bytes'] = time_loading(dl, dev, True, load_batches, convert=False, min_seconds=load_seconds)
+    x, y = next(iter(dl))
+    tc = TrainConfig(size=size, width=width, batch_size=batch_size, cache_dir=cache_dir, amp=amp)   # the step's model, loss
+    r['amp'], r['amp_why'] = choose_amp(VAE(mcfg).to(dev, memory_format=torch.channels_last), x.to(dev), y.to(dev), tc)
+    r['train_fast'] = time_training(dl, make_step(mcfg, dev, True, compile, r['amp'])[0], dev, True, train_batches, train_seconds)
+    return r
+
+def compute_figures(size:int, width:int, dev:torch.device, r:dict)->dict:
+    "FLOPs per image of a training step, the rate flowervae's path achieved, and its fraction of the device's peak."
+    flops = train_flops_per_image(VAEConfig(img_size=size, width=width), dev)
+    if dev.type == 'cuda': peak, how = (bf16_peak(dev), 'bf16 data-sheet peak') if r['amp'] else (None, '')
+    else: peak, how = cpu_peak(r['amp'])
+    out = dict(train_flops_per_image=flops, achieved_flops=flops * r['train_fast'])
+    return out | (dict(peak_flops=peak, peak_how=how, peak_fraction=flops * r['train_fast'] / peak) if peak else {})
+
+# %% ../nbs/11_bench.ipynb #7d645148
 def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
           sizes=(64, 128, 256), split:str='train', batch_size:int=64,
           load_batches:int=20, # batches timed for data loading, in rounds...
@@ -149,34 +230,26 @@ def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
           train_batches:int=5, # batches timed for training steps, in rounds...
           train_seconds:float=10., # ...repeated until this many seconds have passed
           width:int=16, # model width (the CPU preset's; 32 is the GPU recipe's)
-          device:str|None=None, compile:bool=False, cache_dir=None, progress:bool=True)->dict:
-    "Images per second of the usual pipeline and flowervae's, for loading and training, at each size; with ratios."
+          device:str|None=None, compile:bool=False, cache_dir=None, progress:bool=True,
+          amp:bool|None=None, # bf16 on flowervae's path; default: as `fit` decides (`choose_amp`)
+         )->dict:
+    "Images per second of the usual pipeline, the in-memory loop and flowervae's, for loading and training, at each size."
     sizes = [check_size(s) for s in sizes]             # before any work: a bad size found at 256 px would waste minutes
     root, dev = check_flowers_root(root), pick_device(device)
-    res = dict(device=str(dev), device_name=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu',
-               threads=torch.get_num_threads(), batch_size=batch_size, width=width, split=split, sizes={})
-    res['keep_freed_memory'] = keep_freed_memory() if dev.type == 'cpu' else False   # for flowervae's path, as `fit` runs it
+    res = dict(device=str(dev), device_name=device_name(dev), threads=torch.get_num_threads(), batch_size=batch_size, width=width,
+               split=split, sizes={}, keep_freed_memory=keep_freed_memory() if dev.type == 'cpu' else False)   # as `fit` runs
     for size in sizes:
-        if progress: print(f"{size:>4} px: the usual pipeline, in a fresh process...", flush=True)
-        r = in_fresh_process('flowervae.bench.usual_figures', str(root), split, size, batch_size, width, str(dev), load_batches,
-                             load_seconds, train_batches, train_seconds)
+        if progress: print(f"{size:>4} px: the usual pipeline and the in-memory loop, each in a fresh process...", flush=True)
+        common = (str(root), split, size, batch_size, width, str(dev))
+        r = in_fresh_process('flowervae.bench.usual_figures', *common, load_batches, load_seconds, train_batches, train_seconds)
+        r |= in_fresh_process('flowervae.bench.memory_figures', *common, train_batches, train_seconds)
         if progress: print(f"{size:>4} px: flowervae...", flush=True)
-        mcfg = VAEConfig(img_size=size, width=width)
         reset_peak_rss()                                # so that each size reports its own peak
         if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
-        t0 = time.perf_counter()
-        fast_dl = fast_loader(root, split, size, batch_size, cache_dir); r['cache_seconds'] = time.perf_counter() - t0
-        r['cache_mb'] = fast_dl.ds.path.stat().st_size / 2**20
-        for _ in fast_dl: pass                          # one untimed pass maps the cache's pages in, as a first epoch does
-        r['load_fast'] = time_loading(fast_dl, dev, True, load_batches, min_seconds=load_seconds)
-        r['load_fast_bytes'] = time_loading(fast_dl, dev, True, load_batches, convert=False, min_seconds=load_seconds)
-        r['train_fast'] = time_training(fast_dl, make_step(mcfg, dev, True, compile)[0], dev, True, train_batches, train_seconds)
-        r['load_ratio'], r['train_ratio'] = r['load_fast'] / r['load_usual'], r['train_fast'] / r['train_usual']
-        r['load_bytes_ratio'] = r['load_fast_bytes'] / r['load_usual']
-        if dev.type == 'cuda':
-            r['train_flops_per_image'] = train_flops_per_image(mcfg, dev)
-            if (peak := bf16_peak(dev)): r['bf16_peak_fraction'] = r['train_flops_per_image'] * r['train_fast'] / peak
-            r['peak_memory_gb'] = torch.cuda.max_memory_allocated(dev) / 2**30
+        r |= fast_figures(root, split, size, batch_size, width, dev, load_batches, load_seconds, train_batches, train_seconds,
+                          compile, cache_dir, amp)
+        r |= _ratios(r) | compute_figures(size, width, dev, r)
+        if dev.type == 'cuda': r['peak_memory_gb'] = torch.cuda.max_memory_allocated(dev) / 2**30
         if (rss := peak_rss_gb()) is not None: r['peak_rss_gb'] = rss
         res['sizes'][size] = {k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()}
         if progress: print(format_row(size, res['sizes'][size]), flush=True)
@@ -187,31 +260,40 @@ def format_row(size:int, r:dict)->str:
     return (f"{size:>4} px | loading: usual {r['load_usual']:6.0f} img/s, "
             f"flowervae {r['load_fast']:6.0f} img/s ×{r['load_ratio']:4.1f} "
             f"(as bytes {r['load_fast_bytes']:6.0f} img/s ×{r['load_bytes_ratio']:5.1f}) "
-            f"| training: usual {r['train_usual']:7.1f} img/s, flowervae {r['train_fast']:7.1f} img/s, ×{r['train_ratio']:4.2f}"
-            + (f" | {r['bf16_peak_fraction']:.1%} of bf16 peak" if 'bf16_peak_fraction' in r else '')
+            f"| training: usual {r['train_usual']:7.1f}, in-memory {r['train_memory']:7.1f}, "
+            f"flowervae {r['train_fast']:7.1f} img/s "
+            f"({'bf16' if r['amp'] else 'float32'}), ×{r['train_ratio']:4.2f} and ×{r['train_memory_ratio']:4.2f}"
+            + (f" | {r['peak_fraction']:.1%} of the {r['peak_how'].split(' ')[0]} peak" if 'peak_fraction' in r else '')
             + (f" | peak RSS {r['peak_rss_gb']:.1f} GB" if 'peak_rss_gb' in r else ''))
 
 # %% ../nbs/11_bench.ipynb #2f265cac
 def _times(ratio:float)->str: return f"×{ratio:.2f}" if ratio < 10 else f"×{ratio:.0f}"   # ×1.97 must not read as ×2.0
 
+def _label(r:dict, key:str)->str:
+    "flowervae's ratio to the usual pipeline, and for training also to the in-memory loop."
+    kind = key.split('_')[0]
+    return _times(r[key] / r[f"{kind}_usual"]) + (f" · {_times(r[key] / r['train_memory'])}" if kind == 'train' else '')
+
+USUAL, MEMORY, FAST = ('usual pipeline', 'tab:gray'), ('in-memory loop', 'tab:blue'), ('flowervae', 'tab:green')
+BENCH_PANELS = [('data loading (float-ready)', [('load_usual', *USUAL), ('load_fast', *FAST)]),
+                ('training steps', [('train_usual', *USUAL), ('train_memory', *MEMORY), ('train_fast', *FAST)])]
+
 def plot_bench(res:dict, # what `bench` returns (or its `--json` output, read back)
                path=None # save the figure here too
               ):
-    "Images per second of the usual pipeline and flowervae's, for loading and for training at each size, on a log scale."
+    "Images per second of each pipeline, loading and training at each size, on a log scale; flowervae's bars carry its ratios."
     import matplotlib.pyplot as plt
     sizes = list(res['sizes']); rs = [res['sizes'][s] for s in sizes]
-    fig, axs = plt.subplots(1, 2, figsize=(10, 3.6))
-    panels = [('data loading (float-ready)', 'load_usual', 'load_fast'), ('training steps', 'train_usual', 'train_fast')]
-    for ax, (title, u, f) in zip(axs, panels):
-        xs = range(len(sizes))
-        ax.bar([x - 0.2 for x in xs], [r[u] for r in rs], 0.4, label='usual pipeline', color='tab:gray')
-        bars = ax.bar([x + 0.2 for x in xs], [r[f] for r in rs], 0.4, label='flowervae', color='tab:green')
-        ax.bar_label(bars, labels=[_times(r[f] / r[u]) for r in rs], padding=2)
+    fig, axs = plt.subplots(1, 2, figsize=(11, 3.8))
+    for ax, (title, bars) in zip(axs, BENCH_PANELS):
+        xs, w = range(len(sizes)), 0.8 / len(bars)
+        for j, (key, label, color) in enumerate(bars):
+            b = ax.bar([x + (j - (len(bars) - 1) / 2) * w for x in xs], [r[key] for r in rs], w, label=label, color=color)
+            if key.endswith('_fast'): ax.bar_label(b, labels=[_label(r, key) for r in rs], padding=2, fontsize=8)
         ax.set(title=title, xticks=list(xs), xticklabels=[f"{s} px" for s in sizes], ylabel='images per second', yscale='log')
-        ax.margins(y=0.15)
-    axs[1].legend(loc='upper right')
-    fig.suptitle(f"flowervae bench on {res['device_name']} ({res['threads']} threads), "
-                 f"batch {res['batch_size']}, width {res['width']}")
+        ax.margins(y=0.2); ax.legend(loc='lower left', fontsize=8)
+    fig.suptitle(f"flowervae bench on {res['device_name']} ({res['threads']} threads), batch {res['batch_size']}, width "
+                 f"{res['width']}; labels: flowervae ÷ usual · ÷ in-memory", fontsize=10)
     fig.tight_layout()
     if path: fig.savefig(path, dpi=100)
     return fig

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01b_cache.ipynb #f0d51853
 from __future__ import annotations
-import hashlib, json, os
+import ctypes, hashlib, json, os, shutil, signal, sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -18,8 +18,9 @@ from .core import FlowerVAEError, check_size
 from .data import Flowers102, SyntheticFlowers
 
 # %% auto #0
-__all__ = ['CACHE_ENV', 'load_square', 'cache_folder', 'fingerprint', 'content_hash', 'build_cache', 'CachedFlowers',
-           'BatchLoader', 'to_float', 'random_flip', 'flip_to_float', 'prepare_batch', 'ArrayImages']
+__all__ = ['CACHE_ENV', 'load_square', 'cache_folder', 'fingerprint', 'content_hash', 'sweep_temporaries', 'check_free_space',
+           'build_cache', 'open_cache', 'CachedFlowers', 'BatchLoader', 'to_float', 'random_flip', 'flip_to_float',
+           'prepare_batch', 'ArrayImages']
 
 # %% ../nbs/01b_cache.ipynb #27fe42df
 def load_square(path:str|Path, size:int)->np.ndarray:
@@ -38,11 +39,19 @@ def cache_folder(path:str|Path|None=None)->Path:
     "Where caches live: `path`, else $FLOWERVAE_CACHE, else ~/.cache/flowervae."
     return Path(path or os.environ.get(CACHE_ENV) or Path.home()/'.cache'/'flowervae').expanduser()
 
+def _stat_image(f)->os.stat_result:
+    "`os.stat` of an image file, or a `FlowerVAEError` naming it when it is missing or not a regular file (a FIFO would hang)."
+    try: st = os.stat(f)
+    except OSError as e:
+        raise FlowerVAEError(f"cannot read image {f} ({e.strerror}); replace the file or download again") from None
+    if not Path(f).is_file(): raise FlowerVAEError(f"image {f} is not a regular file; replace it with the JPEG")
+    return st
+
 def fingerprint(files:list, split:str, size:int)->str:
     "A short hash of the split, the size and each file's name, size and modification time."
     h = hashlib.sha1(f"{split}|{size}".encode())
     for f in files:
-        st = os.stat(f)
+        st = _stat_image(f)
         h.update(f"|{Path(f).name}:{st.st_size}:{st.st_mtime_ns}".encode())
     return h.hexdigest()[:16]
 
@@ -57,54 +66,100 @@ def _decode_chunk(args):
     paths, size = args
     return np.stack([load_square(p, size) for p in paths])
 
+def _die_with_parent():
+    "In a decoding worker: ask Linux to kill this process when its parent dies, even by SIGKILL (elsewhere: nothing)."
+    if sys.platform.startswith('linux'):
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+def _alive(pid:int)->bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: pass                              # someone else's process: alive
+    return True
+
+def sweep_temporaries(dest:Path)->list:
+    "Delete the half-written caches `dest` that processes which are no longer running left behind; returns their paths."
+    gone = [t for t in dest.parent.glob(f".{dest.name}.*.tmp.npy") if t.name.split('.')[-3].isdigit()
+            and not _alive(int(t.name.split('.')[-3]))]
+    for t in gone: t.unlink(missing_ok=True)
+    return gone
+
+def check_free_space(dest:Path, n_bytes:int):
+    "Raise `FlowerVAEError` before writing `n_bytes` to `dest`'s folder if its disk has less free (with 5% and 64 MB to spare)."
+    free = shutil.disk_usage(dest.parent).free
+    if free < n_bytes * 1.05 + 2**26:
+        raise FlowerVAEError(f"the cache {dest.name} needs {n_bytes / 1e9:.2f} GB and {dest.parent} has {free / 1e9:.2f} GB "
+                             f"free: "
+                             f"free some space, or put caches elsewhere (--cache-dir or ${CACHE_ENV})")
+
+# %% ../nbs/01b_cache.ipynb #0c1bb713
 def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers:int|None=None, progress:bool=True)->Path:
     "Decode `files` once into `dest`.npy (uint8, (N, size, size, 3)) with `dest`.json, atomically; returns the .npy path."
     dest.parent.mkdir(parents=True, exist_ok=True)
+    sweep_temporaries(dest)
+    check_free_space(dest, len(files) * size * size * 3)
     npy, js = dest.with_suffix('.npy'), dest.with_suffix('.json')
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp.npy")
-    arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(len(files), size, size, 3))
     chunks = [(files[i:i + 64], size) for i in range(0, len(files), 64)]
-    workers = workers or max(1, os.cpu_count() or 1)
+    ex = ProcessPoolExecutor(workers or max(1, os.cpu_count() or 1), initializer=_die_with_parent)
     try:
-        with ProcessPoolExecutor(workers) as ex, tqdm(total=len(files), desc=f"caching {dest.name}", disable=not progress) as bar:
+        arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(len(files), size, size, 3))
+        with tqdm(total=len(files), desc=f"caching {dest.name}", disable=not progress) as bar:
             for i, block in enumerate(ex.map(_decode_chunk, chunks)):
                 arr[i * 64:i * 64 + len(block)] = block; bar.update(len(block))
+        ex.shutdown()
         arr.flush(); content = content_hash(arr, labels); del arr
         js.write_text(json.dumps(dict(meta, labels=[int(l) for l in labels], n=len(files), size=size, content=content)))
         os.replace(tmp, npy)
-    except BaseException:
-        tmp.unlink(missing_ok=True); raise
+    except BaseException:                                     # an error, Ctrl-C, or SIGTERM through the command line
+        ex.shutdown(wait=False, cancel_futures=True); tmp.unlink(missing_ok=True); raise
     return npy
 
 # %% ../nbs/01b_cache.ipynb #2fb2bdce
+def open_cache(dest:Path, fp:str, labels:list, size:int)->tuple:
+    "`(images, meta, None)`: the memory-mapped cache `dest` and its record if whole and current; else `(None, None, problem)`."
+    npy, js = dest.with_suffix('.npy'), dest.with_suffix('.json')
+    if not (npy.exists() and js.exists()): return None, None, 'missing'
+    try: meta, images = json.loads(js.read_text()), np.load(npy, mmap_mode='r')
+    except (OSError, ValueError, EOFError) as e: return None, None, f"unreadable ({type(e).__name__})"   # truncated, emptied
+    shape = (len(labels), size, size, 3)
+    if meta.get('fingerprint') != fp: return None, None, 'stale: its source images changed'
+    if images.dtype != np.uint8 or images.shape != shape: return None, None, f"{images.dtype} {images.shape}, not uint8 {shape}"
+    if meta.get('labels', labels) != labels: return None, None, 'labelled unlike its source'
+    if 'content' in meta and content_hash(images, labels) != meta['content']: return None, None, 'changed since it was built'
+    return images, meta, None
+
 class CachedFlowers(torch.utils.data.Dataset):
     "Flowers102 `split` at `size`, decoded once into a memory-mapped uint8 cache; items are `(uint8 (3, S, S), label)`."
     def __init__(self, root=None, split:str='train', size:int=64, cache_dir:str|Path|None=None, progress:bool=True):
         src = Flowers102(root, split, size=check_size(size), train=False)
         self.root, self.split, self.size, self.labels = src.root, split, size, src.labels
-        fp = fingerprint(src.files, split, size)
-        name = f"flowers102_{split.replace('+', '-')}_{size}px_nhwc"
-        dest = cache_folder(cache_dir)/name
-        npy, js = dest.with_suffix('.npy'), dest.with_suffix('.json')
-        fresh = npy.exists() and js.exists() and json.loads(js.read_text()).get('fingerprint') == fp
-        if not fresh:
+        self.fingerprint = fp = fingerprint(src.files, split, size)
+        dest = cache_folder(cache_dir)/f"flowers102_{split.replace('+', '-')}_{size}px_nhwc"
+        self.path = dest.with_suffix('.npy')
+        self.images, meta, problem = open_cache(dest, fp, self.labels, size)
+        if problem:
+            if problem != 'missing' and progress: print(f"cache {self.path} is {problem}: building it again")
             meta = dict(fingerprint=fp, root=str(src.root), split=split)
-            build_cache(src.files, src.labels, size, dest, meta, progress=progress)
-        self.path, self.fingerprint = npy, fp
-        self.images = np.load(npy, mmap_mode='r')              # (N, S, S, 3) uint8, paged in on demand
-        if len(self.images) != len(self.labels):
-            raise FlowerVAEError(f"cache {npy} does not match its source: delete it to rebuild")
-        meta = json.loads(js.read_text())
-        if 'content' not in meta:                              # written before content hashes: hash it, and save it if we may
-            meta['content'] = content_hash(self.images, self.labels)
-            tmp = js.with_name(f".{js.name}.{os.getpid()}.tmp")
-            try: tmp.write_text(json.dumps(meta)); os.replace(tmp, js)
-            except OSError: tmp.unlink(missing_ok=True)        # a read-only cache still works: the hash is recomputed next time
+            try: build_cache(src.files, src.labels, size, dest, meta, progress=progress)
+            except PermissionError: raise FlowerVAEError(f"cache {self.path} is {problem} and its folder is read-only: "
+                                                         "delete it, or give --cache-dir a writable folder") from None
+            self.images, meta, _ = open_cache(dest, fp, self.labels, size)
+        if 'content' not in meta: meta = _add_content_hash(dest.with_suffix('.json'), meta, self.images, self.labels)
         self.content = meta['content']
 
     def __len__(self): return len(self.labels)
     def __getitem__(self, i): return torch.from_numpy(np.array(self.images[i])).permute(2, 0, 1), self.labels[i]
     def __repr__(self): return f"CachedFlowers(split={self.split!r}, size={self.size}, n={len(self)}, cache={str(self.path)!r})"
+
+def _add_content_hash(js:Path, meta:dict, images, labels)->dict:
+    "A cache written before content hashes: hash it, and save the hash if the folder allows (else it is hashed again next time)."
+    meta = dict(meta, content=content_hash(images, labels))
+    tmp = js.with_name(f".{js.name}.{os.getpid()}.tmp")
+    try: tmp.write_text(json.dumps(meta)); os.replace(tmp, js)
+    except OSError: tmp.unlink(missing_ok=True)
+    return meta
 
 # %% ../nbs/01b_cache.ipynb #03f14f03
 class BatchLoader:

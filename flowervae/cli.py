@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_cli.ipynb #c12c0004
 from __future__ import annotations
-import argparse, json, sys
+import argparse, json, math, signal, sys
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -15,8 +15,8 @@ from torchvision.utils import save_image
 
 from .bench import bench, plot_bench
 from .cache import CachedFlowers
-from .core import FlowerVAEError, check_size
-from .data import Flowers102, flowers_root, image_grid
+from .core import FlowerVAEError, check_size, check_writable
+from .data import download_flowers, flowers_root, image_grid
 from .distributed import Dist
 from .learner import TrainConfig
 from .metrics import evaluate, evaluate_all, fit_prior, generative_scores
@@ -138,6 +138,7 @@ def _bench_parser(sub):
     p.add_argument('--width', type=int, default=16, help="model width (default 16, the CPU preset's)")
     p.add_argument('--device', default=None, help='cpu, cuda, cuda:N or mps (default: the best available)')
     p.add_argument('--compile', action='store_true', help='torch.compile the model on the fast path')
+    p.add_argument('--amp', action=BoolFlag, default=None, help="bf16 on flowervae's path (default: as train decides, measured)")
     p.add_argument('--cache-dir', default=None, help='folder of the caches (default $FLOWERVAE_CACHE or ~/.cache/flowervae)')
     p.add_argument('--json', action='store_true', help='print the results as JSON')
     p.add_argument('--plot', default=None, metavar='PNG', help='save a bar chart of the results here')
@@ -183,9 +184,10 @@ def cmd_train(a:dict):
     gan_given = {k: a.pop(k) for k in GAN_FIELDS if k in a}
     out = Path(a.get('out', TrainConfig.out))
     ck = load_checkpoint(out/'latest.pt') if flags['resume'] and (out/'latest.pt').exists() else None
-    cfg = TrainConfig(**{**(asdict(train_config(ck['train_cfg'])) if ck else {}), **a})
+    if 'root' in a and 'data' not in a and not ck: a['data'] = 'flowers102'      # a --root means the flowers in it
+    cfg = TrainConfig(**{**(asdict(train_config(ck['train_cfg'])) if ck else {}), **a, 'out': str(out)})   # where it was found
     gan = _gan_config(gan_given, ck)
-    if flags['download'] and cfg.data == 'flowers102': Flowers102(cfg.root, cfg.split, cfg.size, download=True)
+    if flags['download'] and cfg.data == 'flowers102': download_flowers(cfg.root, cfg.split)
     cbs = [Adversary(gan)] if gan else []
     fit(cfg, resume=flags['resume'], overwrite=flags['overwrite'], progress=not flags['quiet'], cbs=cbs)
     if Dist.from_env().rank == 0: print(f"done: checkpoints and pictures in {out}/")
@@ -193,15 +195,17 @@ def cmd_train(a:dict):
 # %% ../nbs/12_cli.ipynb #c12c000c
 def cmd_sample(a:dict):
     "`flowervae sample`: a PNG grid of prior samples (the fitted prior: encodes the training images first)."
-    m = load_model(a['ckpt'], a['device'])
     if a['n'] < 1: raise FlowerVAEError(f"--n must be at least 1, got {a['n']}")
+    m = load_model(a['ckpt'], a['device'])
     prior = fit_prior(m) if a['prior'] == 'fitted' else None       # the Gaussian fitted to the training codes (05_latent)
-    x = m.sample(a['n'], a['temperature'], torch.Generator().manual_seed(a['seed']), prior=prior)
+    g = torch.Generator().manual_seed(a['seed'])
+    x = torch.cat([m.sample(min(256, a['n'] - i), a['temperature'], g, prior=prior).cpu() for i in range(0, a['n'], 256)])
     save_image(image_grid(x, 8), a['out'])
     print(f"wrote {a['n']} samples ({a['prior']} prior) to {a['out']}")
 
 def cmd_reconstruct(a:dict):
     "`flowervae reconstruct`: held-out images spread over the split, above their reconstructions."
+    if a['n'] < 1: raise FlowerVAEError(f"--n must be at least 1, got {a['n']}")
     m = load_model(a['ckpt'], a['device'])
     ds = heldout_dataset(m.train_cfg, a['data'], a['root'], a['split'])
     idx = torch.linspace(0, len(ds) - 1, min(a['n'], len(ds))).long().tolist()     # spread over the class-sorted split
@@ -223,20 +227,22 @@ def _eval_with_samples(a:dict)->dict:
     return evaluate_all(a['ckpt'], scores, ds, a['n_samples'], a['batch_size'], a['device'], progress=not a['quiet'])
 
 def cmd_eval(a:dict):
-    "`flowervae eval`: the scores as JSON, printed (and written to --out)."
+    "`flowervae eval`: the scores as JSON, printed (and written to --out); a score that is not a number is null."
+    if a['limit'] is not None and a['limit'] < 1: raise FlowerVAEError(f"--limit must be at least 1, got {a['limit']}")
+    if a['out']: check_writable(Path(a['out']))                   # before the work, not after it
     if a['fid'] or a['kid']: r = _eval_with_samples(a)
     else: r = evaluate(a['ckpt'], a['data'], a['root'], a['split'], a['batch_size'], a['device'], a['limit'],
                        progress=not a['quiet'])
-    txt = json.dumps(r, indent=1)
-    if a['out']: Path(a['out']).write_text(txt + '\n')
+    txt = json.dumps({k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in r.items()}, indent=1)
     print(txt)
+    if a['out']: Path(a['out']).write_text(txt + '\n')
 
 # %% ../nbs/12_cli.ipynb #c12c000e
 def cmd_bench(a:dict):
     "`flowervae bench` (11_bench)."
     r = bench(a['root'], a['sizes'], a['split'], a['batch_size'], load_batches=a['load_batches'], load_seconds=a['load_seconds'],
               train_batches=a['train_batches'], train_seconds=a['train_seconds'], width=a['width'], device=a['device'],
-              compile=a['compile'], cache_dir=a['cache_dir'], progress=not a['json'])
+              compile=a['compile'], cache_dir=a['cache_dir'], progress=not a['json'], amp=a['amp'])
     if a['json']: print(json.dumps(r, indent=1))
     if a['plot']: plot_bench(r, a['plot']); print(f"plot saved to {a['plot']}", file=sys.stderr if a['json'] else sys.stdout)
 
@@ -256,16 +262,28 @@ def _one_line(e:Exception)->str:
     msg = str(e).strip().splitlines()[-1]
     return msg.split('FlowerVAEError: ', 1)[-1]
 
+def _interrupted(signum, frame): raise KeyboardInterrupt        # SIGTERM cleans up as Ctrl-C does
+
+def _interrupt_note(command:str, out:str)->str:
+    "What an interrupted command leaves: for `train`, the last finished epoch, if one was saved."
+    latest = Path(out)/'latest.pt'
+    if command != 'train': return 'flowervae: interrupted'
+    if not latest.exists(): return 'flowervae: interrupted before an epoch was saved'
+    return f"flowervae: interrupted; the last finished epoch is in {latest} (continue with --resume)"
+
 def main(argv:list|None=None)->int:
     "Entry point of the `flowervae` command."
     a = vars(make_parser().parse_args(argv))
-    try: COMMANDS[a.pop('command')](a)
+    command, out = a.pop('command'), a.get('out') or TrainConfig.out
+    on_term = signal.signal(signal.SIGTERM, _interrupted)
+    try: COMMANDS[command](a)
     except FlowerVAEError as e:
         print(f"flowervae: error: {_one_line(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("flowervae: interrupted; the last finished epoch is in latest.pt (continue with --resume)", file=sys.stderr)
+        print(_interrupt_note(command, out), file=sys.stderr)
         return 130
     finally:
+        signal.signal(signal.SIGTERM, on_term)
         if torch.distributed.is_available() and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
     return 0

@@ -4,13 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #c0a1e004
 from __future__ import annotations
-import ctypes, ctypes.util
+import ctypes, ctypes.util, os, platform, time
+from pathlib import Path
 
 import torch
 
 # %% auto #0
-__all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'check_size', 'has_gpu', 'pick_device', 'bf16_ok', 'autocast',
-           'keep_freed_memory']
+__all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'check_size', 'has_gpu', 'pick_device', 'cpuinfo', 'device_name',
+           'check_writable', 'bf16_ok', 'autocast', 'idle_cores', 'pick_threads', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -43,16 +44,59 @@ def pick_device(device:str|None=None)->torch.device:
     if d.type not in ('cpu', 'cuda', 'mps'): raise FlowerVAEError(f"unsupported device {device!r}: use 'cpu', 'cuda' or 'mps'")
     return d
 
+# %% ../nbs/00_core.ipynb #c0a1e007
+def cpuinfo(field:str)->list:
+    "The values of `field` in /proc/cpuinfo, one per core (none where the system has no such file)."
+    info = Path('/proc/cpuinfo')
+    lines = info.read_text().splitlines() if info.exists() else []
+    return [l.split(':', 1)[1].strip() for l in lines if l.startswith(field)]
+
+def device_name(device:torch.device)->str:
+    "The GPU's name, or the CPU's model name (from /proc/cpuinfo where there is one)."
+    if device.type == 'cuda': return torch.cuda.get_device_name(device)
+    if device.type != 'cpu': return device.type
+    names = cpuinfo('model name')
+    return names[0] if names else platform.processor() or 'cpu'
+
+# %% ../nbs/00_core.ipynb #c0a1e014
+def check_writable(path:Path):
+    "Raise `FlowerVAEError` unless a file can be written at `path` (its folder exists and takes files)."
+    folder = path.parent if str(path.parent) else Path('.')
+    if not folder.is_dir(): raise FlowerVAEError(f"cannot write {path}: {folder} is not a folder")
+    try: path.open('a').close()
+    except OSError as e: raise FlowerVAEError(f"cannot write {path} ({e.strerror})") from None
+
 # %% ../nbs/00_core.ipynb #1fe10f68
 def bf16_ok(device:torch.device)->bool:
-    "Does `device` run bf16 convolutions natively? CUDA GPUs do; CPUs with AVX-512 BF16 or AMX do (oneDNN says)."
-    if device.type == 'cuda': return True
-    return device.type == 'cpu' and torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
+    "Does `device` compute in bf16 natively? CUDA GPUs that support it; CPUs with AVX-512 BF16 or AMX. Elsewhere it is emulated."
+    if device.type == 'cuda': return torch.cuda.is_bf16_supported()
+    if device.type != 'cpu' or not torch.backends.mkldnn.is_available(): return False
+    return torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
 
 def autocast(device:torch.device, enabled:bool=True):
     "bf16 autocast where `device` supports it natively (and `enabled`), else a no-op context."
     on = enabled and device.type in ('cuda', 'cpu') and bf16_ok(device)
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=on)
+
+# %% ../nbs/00_core.ipynb #c0a1e011
+def idle_cores(seconds:float=0.5)->float|None:
+    "How many cores were idle over the next `seconds`, from /proc/stat (None where there is none: macOS, Windows)."
+    stat = Path('/proc/stat')
+    if not stat.exists(): return None
+    def sample():
+        lines = stat.read_text().splitlines()
+        ticks = [int(v) for v in lines[0].split()[1:]]                        # user nice system idle iowait ...
+        return sum(ticks), ticks[3] + ticks[4], sum(l.startswith('cpu') for l in lines) - 1
+    total0, idle0, _ = sample(); time.sleep(seconds); total1, idle1, cores = sample()
+    return cores * (idle1 - idle0) / max(1, total1 - total0)
+
+def pick_threads(threads:int|None=None)->int:
+    "`threads` if given; PyTorch's count where $OMP_NUM_THREADS sets it; else the idle cores this process may use, at least 1."
+    if threads: return threads
+    if os.environ.get('OMP_NUM_THREADS'): return torch.get_num_threads()
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
+    idle = idle_cores()
+    return usable if idle is None else max(1, min(usable, round(idle)))
 
 # %% ../nbs/00_core.ipynb #9ea397e2
 def keep_freed_memory()->bool:

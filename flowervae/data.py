@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #4a69528a
 from __future__ import annotations
-import colorsys, math, os
+import colorsys, math, os, urllib.error
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +18,8 @@ from .core import FlowerVAEError, check_size
 
 # %% auto #0
 __all__ = ['DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'flowers_root', 'check_flowers_root', 'flower_transforms', 'check_split',
-           'Flowers102', 'render_flower', 'SyntheticFlowers', 'default_workers', 'make_loader', 'image_grid',
-           'show_images', 'examples_per_class']
+           'Flowers102', 'download_flowers', 'render_flower', 'SyntheticFlowers', 'default_workers', 'make_loader',
+           'image_grid', 'show_images', 'examples_per_class']
 
 # %% ../nbs/01_data.ipynb #bd8d1e9d
 DATA_ENV = 'FLOWERVAE_DATA'
@@ -32,7 +32,7 @@ def flowers_root(root:str|Path|None=None # folder holding `flowers-102/`; defaul
     return Path(root).expanduser() if root else None
 
 # %% ../nbs/01_data.ipynb #94815a35
-_HOW_TO_GET = f"pass download=True (--download), point ${DATA_ENV} or --root at a copy, or use --data synthetic"
+_HOW_TO_GET = f"give --root DIR (root= in Python) or ${DATA_ENV} a copy, add --download to fetch one, or use --data synthetic"
 
 def check_flowers_root(root:str|Path|None=None, # folder holding `flowers-102/`
                        download:bool=False # will torchvision download what is missing?
@@ -40,9 +40,10 @@ def check_flowers_root(root:str|Path|None=None, # folder holding `flowers-102/`
     "The Flowers102 root, after checking that every file torchvision needs is there (unless it will `download`)."
     path = flowers_root(root)
     if path is None:
-        if download: raise FlowerVAEError(f"download=True needs a root folder to download into: pass root= or set ${DATA_ENV}")
+        if download: raise FlowerVAEError(f"--download needs a folder to download into: give --root DIR or set ${DATA_ENV}")
         raise FlowerVAEError(f"no Flowers102 root given: {_HOW_TO_GET}")
     if download: return path
+    if path.exists() and not path.is_dir(): raise FlowerVAEError(f"Flowers102 root {path} is a file, not a folder: {_HOW_TO_GET}")
     if not path.is_dir(): raise FlowerVAEError(f"Flowers102 root {path} does not exist: {_HOW_TO_GET}")
     for f in FLOWERS_FILES:
         if not (path/'flowers-102'/f).exists():
@@ -97,6 +98,14 @@ class Flowers102(ConcatDataset):
         except (OSError, SyntaxError, ValueError) as e:
             why = f"{type(e).__name__}: {e}"
             raise FlowerVAEError(f"cannot read image {self.files[i]} ({why}); replace the file or download again") from None
+
+# %% ../nbs/01_data.ipynb #d1d10002
+def download_flowers(root, split:str='train'):
+    "torchvision's download of Flowers102 into `root`, with a one-line error where there is no network."
+    try: return Flowers102(root, split, download=True)
+    except (urllib.error.URLError, OSError) as e:
+        raise FlowerVAEError(f"could not download Flowers102 into {root} ({getattr(e, 'reason', e)}): check the network, "
+                             "or copy the data set there and leave out --download") from None
 
 # %% ../nbs/01_data.ipynb #7a6646bb
 def _hsv(h, s, v): return np.array(colorsys.hsv_to_rgb(h % 1.0, s, v), dtype=np.float32)

@@ -14,7 +14,7 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 
 from .cache import ArrayImages, BatchLoader, CachedFlowers, prepare_batch
-from .core import FlowerVAEError, autocast, check_size, has_gpu
+from .core import FlowerVAEError, autocast, bf16_ok, check_size, has_gpu
 from .data import Flowers102, SyntheticFlowers, flowers_root, make_loader
 from .loss import RECON_KINDS, kl_weight, likelihood_log_sigma, vae_loss
 from .model import VAE, VAEConfig
@@ -47,9 +47,10 @@ class TrainConfig:
     seed: int = 0                 # seeds initialisation, data order, flips and sampling noise
     device: str|None = None       # cpu, cuda, cuda:N or mps; default: the best available
     num_workers: int|None = None  # decoding processes when not caching; default: one fewer than the cores
+    threads: int|None = None      # CPU threads of a training step; default: the cores idle when training starts
     cache: bool = True            # decode the images once into a uint8 cache; off: torchvision decodes them every epoch
     cache_dir: str|None = None    # folder of the caches; default $FLOWERVAE_CACHE or ~/.cache/flowervae
-    amp: bool = True              # bf16 autocast for training steps on CUDA and on CPUs with native bf16
+    amp: bool|None = None         # bf16 autocast for training steps; default: where native and measured faster than float32
     compile: bool = False         # torch.compile the model for training steps (meant for GPUs)
     arch: str = 'resnet'          # network: resnet, or plain (the seed's stride-2 convolutions)
     conditional: bool = False     # a conditional VAE that is told each image's class (07_cvae)
@@ -69,6 +70,7 @@ class TrainConfig:
         for k in ('beta', 'free_bits', 'kl_warmup', 'budget'):
             if getattr(self, k) < 0: raise FlowerVAEError(f"{k} must be >= 0, got {getattr(self, k)}")
         if not 0 < self.val_frac < 1: raise FlowerVAEError(f"val_frac must be in (0, 1), got {self.val_frac}")
+        if self.threads is not None and self.threads < 1: raise FlowerVAEError(f"threads must be at least 1, got {self.threads}")
         if self.root: self.root = str(Path(self.root).expanduser().resolve())   # checkpoints then work from any folder
         self.model_cfg                                                           # checks the model's settings too
 
@@ -136,20 +138,20 @@ def loss_terms(model:VAE, x:torch.Tensor, # (B, C, S, S) float images in [0, 1],
                y=None, # (B,) labels, for a conditional model
                with_logits:bool=False):
     "The terms of `vae_loss` for the batch `x`, and the decoder's logits if asked."
-    with autocast(x.device, cfg.amp if amp is None else amp): logits, mu, logvar = (model if net is None else net)(x, y)
+    with autocast(x.device, bool(cfg.amp if amp is None else amp)): logits, mu, logvar = (model if net is None else net)(x, y)
     terms = vae_loss(x, logits, mu, logvar, beta=beta, kind=cfg.recon, free_bits=cfg.free_bits,
                      log_sigma=likelihood_log_sigma(model, x, logits, cfg.recon))
     return (terms, logits) if with_logits else terms
 
 # %% ../nbs/04_train.ipynb #c23f4402
 @torch.no_grad()
-def validate(model:VAE, loader, cfg:TrainConfig, device:torch.device)->dict:
-    "Mean loss terms per image over `loader`, with the KL at weight `cfg.beta`."
+def validate(model:VAE, loader, cfg:TrainConfig, device:torch.device, amp:bool|None=None)->dict:
+    "Mean loss terms per image over `loader`, with the KL at weight `cfg.beta` (bf16 autocast if `amp`, default `cfg.amp`)."
     model.eval()
     tot, n = {}, 0
     for x, y in loader:
         x = prepare_batch(x.to(device, non_blocking=True), train=False)
-        for k, v in loss_terms(model, x, cfg, cfg.beta, y=y.to(device)).items(): tot[k] = tot.get(k, 0.) + v * len(x)
+        for k, v in loss_terms(model, x, cfg, cfg.beta, amp=amp, y=y.to(device)).items(): tot[k] = tot.get(k, 0.) + v * len(x)
         n += len(x)
     model.train()
     return {k: (v / n).item() for k, v in tot.items()}
@@ -173,6 +175,7 @@ class Learner:
         self.cbs = sorted(cbs, key=lambda cb: cb.order)
         self.epoch, self.step, self.history, self.stop, self.cpu_before = 0, 0, [], False, 0.
         self.rank, self.world, self.all_sum = 0, 1, lambda t: t      # one process; see 04c_distributed
+        self.amp = bf16_ok(self.device) if cfg.amp is None else cfg.amp   # `04d_precision` measures instead of assuming
 
     def callback(self, event:str):
         "Call `event` on every callback that defines it, in order."
@@ -189,7 +192,7 @@ class Learner:
 def one_batch(self:Learner):
     "One optimiser step on `self.x`, `self.y`."
     self.x = prepare_batch(self.x, train=True)
-    self.terms, self.logits = loss_terms(self.model, self.x, self.cfg, self.beta, self.net, y=self.y, with_logits=True)
+    self.terms, self.logits = loss_terms(self.model, self.x, self.cfg, self.beta, self.net, self.amp, self.y, with_logits=True)
     self.loss = self.terms['loss']
     self.callback('after_loss')
     self.opt.zero_grad(set_to_none=True)
@@ -208,7 +211,7 @@ def one_epoch(self:Learner):
             self.beta = kl_weight(self.step, self.cfg.beta, self.cfg.kl_warmup * len(self.train_dl))
             self.callback('before_batch'); self.one_batch(); self.callback('after_batch')
     except CancelEpoch: pass
-    self.val = validate(self.model, self.val_dl, self.cfg, self.device)
+    self.val = validate(self.model, self.val_dl, self.cfg, self.device, self.amp)
 
 @patch
 def fit(self:Learner, epochs:int|None=None # default `cfg.epochs`

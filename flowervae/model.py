@@ -16,11 +16,13 @@ from fastcore.basics import patch
 from .core import FlowerVAEError, check_size
 
 # %% auto #0
-__all__ = ['ARCHS', 'VAEConfig', 'GroupNorm', 'norm', 'ResBlock', 'down', 'up', 'Encoder', 'Decoder', 'plain_layer',
+__all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'GroupNorm', 'norm', 'ResBlock', 'down', 'up', 'Encoder', 'Decoder', 'plain_layer',
            'PlainEncoder', 'PlainDecoder', 'VAE', 'count_params']
 
 # %% ../nbs/02_model.ipynb #ee901201
 ARCHS = ('resnet', 'plain')
+LIMITS = dict(in_ch=(1, 4), z_dim=(1, 8192), width=(1, 512), max_width=(1, 2048), n_res=(0, 8), bottom=(1, 64),
+              n_classes=(0, 10_000), emb_dim=(1, 1024))   # the bounds of every setting that sizes an allocation
 
 @dataclass
 class VAEConfig:
@@ -38,10 +40,9 @@ class VAEConfig:
     def __post_init__(self):
         check_size(self.img_size)
         if self.arch not in ARCHS: raise FlowerVAEError(f"unknown arch {self.arch!r}: choose one of {', '.join(ARCHS)}")
-        if self.n_classes < 0: raise FlowerVAEError(f"VAEConfig.n_classes must be >= 0, got {self.n_classes}")
-        for k in ('in_ch', 'z_dim', 'width', 'max_width', 'bottom'):
-            if getattr(self, k) < 1: raise FlowerVAEError(f"VAEConfig.{k} must be positive, got {getattr(self, k)}")
-        if self.n_res < 0: raise FlowerVAEError(f"VAEConfig.n_res must be >= 0, got {self.n_res}")
+        for k, (lo, hi) in LIMITS.items():                    # before anything is allocated: no edited checkpoint asks for TBs
+            if not (isinstance(getattr(self, k), int) and lo <= getattr(self, k) <= hi):
+                raise FlowerVAEError(f"VAEConfig.{k} must be a whole number from {lo} to {hi}, got {getattr(self, k)!r}")
         if self.bottom >= self.img_size or self.img_size % self.bottom:
             raise FlowerVAEError(f"VAEConfig.bottom={self.bottom} must divide img_size={self.img_size} and be smaller")
 

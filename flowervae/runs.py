@@ -4,7 +4,8 @@
 
 # %% ../nbs/04b_runs.ipynb #d4b20004
 from __future__ import annotations
-import csv, json, math, os
+import csv, json, math, os, socket
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -12,19 +13,19 @@ import torch
 from torchvision.utils import save_image
 
 from .cache import CachedFlowers, to_float
-from .core import FlowerVAEError, keep_freed_memory, pick_device
+from .core import FlowerVAEError, keep_freed_memory, pick_device, pick_threads
 from .cvae import CVAE
 from .data import Flowers102, SyntheticFlowers, flowers_root, image_grid
 from .distributed import join_processes, setup_distributed
-from .learner import (CancelEpoch, Callback, Learner, ProgressBar, Recorder, TrainConfig, make_loaders,
-                               plot_history)
+from .learner import CancelEpoch, Callback, Learner, ProgressBar, Recorder, TrainConfig, make_loaders, plot_history
+from .precision import ChooseAmp
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'save_checkpoint', 'load_checkpoint', 'build_model', 'model_kind',
-           'train_config', 'load_model', 'check_compatible', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history',
-           'checkpoint_of', 'Checkpoints', 'recon_grid', 'save_pictures', 'Pictures', 'check_run_dir', 'fit',
-           'training_images', 'heldout_dataset', 'explore_setup']
+__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'RUN_FILES', 'save_checkpoint', 'load_checkpoint', 'build_model',
+           'model_kind', 'train_config', 'load_model', 'check_compatible', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget',
+           'save_history', 'checkpoint_of', 'Checkpoints', 'recon_grid', 'save_pictures', 'Pictures', 'run_lock',
+           'prepare_run_dir', 'make_learner', 'fit', 'training_images', 'heldout_dataset', 'explore_setup']
 
 # %% ../nbs/04b_runs.ipynb #cb6d6629
 CKPT_FORMAT = 'flowervae-checkpoint-v2'
@@ -73,7 +74,8 @@ def train_config(d:dict)->TrainConfig:
 def load_model(path:str|Path, device:str|torch.device|None=None)->VAE:
     "The model saved in the checkpoint at `path`, in eval mode, on `device`, with its `train_cfg`."
     ck = load_checkpoint(path)
-    cfg = VAEConfig(**ck['model_cfg'])
+    try: cfg = VAEConfig(**ck['model_cfg'])                          # bounded: an edited file cannot ask for terabytes
+    except TypeError as e: raise FlowerVAEError(f"{path} holds a model setting this version does not know ({e})") from None
     kind = ck.get('model_kind', 'cvae' if cfg.n_classes else 'vae')        # v1 checkpoints: the classes tell
     if kind not in MODEL_KINDS: raise FlowerVAEError(f"{path} holds a model of unknown kind {kind!r}")
     model = MODEL_KINDS[kind](cfg)
@@ -149,6 +151,9 @@ class Checkpoints(Callback):
 
     def load(self, learn, ck:dict):
         check_compatible(ck, learn.cfg)
+        if learn.cfg.epochs <= ck['epoch'] and not learn.cfg.budget:
+            raise FlowerVAEError(f"the run in {self.out} has done {ck['epoch']} of its epochs already: to go on, "
+                                 f"give --epochs more than {ck['epoch']}")
         learn.model.load_state_dict(ck['model']); learn.opt.load_state_dict(ck['opt'])
         for cb in _stateful(learn):
             if cb.name not in ck: raise FlowerVAEError(f"the checkpoint has no {cb.name} state: it was trained without one")
@@ -190,11 +195,49 @@ class Pictures(Callback):
             plot_history(learn.history, self.out/'loss.png')
 
 # %% ../nbs/04b_runs.ipynb #e04dddd6
-def check_run_dir(out:Path, resume:bool, overwrite:bool):
-    "Refuse to resume a run that is not there, or to start one over a run that is."
+RUN_FILES = ('latest.pt', 'best.pt', 'config.json', 'history.json', 'history.csv', 'loss.png', 'recon_*.png', 'samples_*.png')
+
+@contextmanager
+def run_lock(out:Path):
+    "Hold an exclusive lock on the run folder `out` (`.lock`, naming its holder) while the block runs; a second run there fails."
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out/'.lock', 'a+') as f:
+        try:
+            import fcntl                                              # POSIX; on Windows no lock is taken
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)             # released by the kernel when the process ends, however
+        except ImportError: pass
+        except BlockingIOError:
+            f.seek(0); holder = f.read().strip() or 'another process'
+            raise FlowerVAEError(f"{out} is in use by another run ({holder}): wait for it to end, or choose another --out") \
+                from None
+        f.seek(0); f.truncate(); f.write(f"pid {os.getpid()} on {socket.gethostname()}\n"); f.flush()
+        yield
+
+def prepare_run_dir(out:Path, resume:bool, overwrite:bool):
+    "Refuse to resume a run that is not there or to start one over a run that is; clear an overwritten run and dead temporaries."
     if resume and not (out/'latest.pt').exists(): raise FlowerVAEError(f"cannot resume: {out/'latest.pt'} does not exist")
-    if not resume and not overwrite and (out/'latest.pt').exists():
-        raise FlowerVAEError(f"{out} already holds a run: pass --resume to continue it or --overwrite to start again")
+    if not resume and (out/'latest.pt').exists():
+        if not overwrite:
+            raise FlowerVAEError(f"{out} already holds a run: pass --resume to continue it or --overwrite to start again")
+        for pattern in RUN_FILES:
+            for f in out.glob(pattern): f.unlink()
+    for tmp in out.glob('.*.tmp*'): tmp.unlink()                      # left by a run killed while writing a checkpoint
+
+# %% ../nbs/04b_runs.ipynb #e04dddd7
+def make_learner(cfg:TrainConfig, device:torch.device, d, resume:bool=False, progress:bool=True, cbs:list=())->Learner:
+    "The `Learner` of the run `cfg` describes: its data, a fresh model, the run's callbacks and `cbs`, joined to other processes."
+    out, gen = Path(cfg.out), torch.Generator()
+    train_dl, val_dl = make_loaders(cfg, gen, d.rank, d.world)
+    torch.manual_seed(cfg.seed)
+    model = build_model(cfg.model_cfg).to(device, memory_format=torch.channels_last)
+    model.log_sigma.requires_grad_(cfg.recon == 'gaussian_learned')     # a parameter only the learned-σ loss uses
+    run = [ChooseAmp(progress), Recorder(), SeedEachEpoch(gen, cfg.seed), StopOnNaN(out), Checkpoints(out, resume), Pictures(out)]
+    if cfg.budget: run.append(CpuBudget(cfg.budget))
+    if progress: run.append(ProgressBar())
+    learn = Learner(model, train_dl, val_dl, cfg, cbs=run + list(cbs))
+    join_processes(learn, d)
+    if cfg.compile: learn.net = torch.compile(learn.net)              # the training forward; validation and pictures run eagerly
+    return learn
 
 def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from `latest.pt`
         overwrite:bool=False, # start again even if `cfg.out` holds a run
@@ -203,22 +246,14 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
     "Train a VAE as `cfg` says; returns `(model, history)` and leaves checkpoints, PNGs and the history in `cfg.out`."
     out = Path(cfg.out)
     d, device = setup_distributed(pick_device(cfg.device))
-    check_run_dir(out, resume, overwrite)
-    if device.type == 'cpu': keep_freed_memory()                       # 256 px steps 1.5× faster; see 00_core
-    if d.rank == 0:
-        for tmp in out.glob('.*.tmp*'): tmp.unlink()                   # left by a run killed while writing a checkpoint
-    gen = torch.Generator()
-    train_dl, val_dl = make_loaders(cfg, gen, d.rank, d.world)
-    torch.manual_seed(cfg.seed)
-    model = build_model(cfg.model_cfg).to(device, memory_format=torch.channels_last)
-    model.log_sigma.requires_grad_(cfg.recon == 'gaussian_learned')     # a parameter only the learned-σ loss uses
-    run = [Recorder(), SeedEachEpoch(gen, cfg.seed), StopOnNaN(out), Checkpoints(out, resume), Pictures(out)]
-    if cfg.budget: run.append(CpuBudget(cfg.budget))
-    if progress: run.append(ProgressBar())
-    learn = Learner(model, train_dl, val_dl, cfg, cbs=run + list(cbs))
-    join_processes(learn, d)
-    if cfg.compile: learn.net = torch.compile(learn.net)              # the training forward; validation and pictures run eagerly
-    return learn.fit(), learn.history
+    with run_lock(out) if d.rank == 0 else nullcontext():
+        if d.rank == 0: prepare_run_dir(out, resume, overwrite)
+        if device.type == 'cpu':
+            keep_freed_memory()                                        # 256 px steps 1.5× faster; see 00_core
+            torch.set_num_threads(pick_threads(cfg.threads))            # the idle cores: a busy core stalls every step
+            if progress and d.rank == 0: print(f"threads: {torch.get_num_threads()} of {os.cpu_count()} cores")
+        learn = make_learner(cfg, device, d, resume, progress, cbs)
+        return learn.fit(), learn.history
 
 # %% ../nbs/04b_runs.ipynb #a1e95ff6
 def training_images(tc:TrainConfig):

@@ -105,7 +105,7 @@ class Adversary(Callback):
 
     def before_fit(self, learn):
         if learn.world > 1: raise FlowerVAEError("VAE-GAN training (--gan) runs in one process: launch it without torchrun")
-        self.setup(learn.device, learn.cfg.lr, learn.cfg.amp)
+        self.setup(learn.device, learn.cfg.lr, learn.amp)
     def before_epoch(self, learn): self.active = learn.epoch >= self.cfg.gan_start
     def after_loss(self, learn):
         learn.loss = learn.loss + self.generator_loss(learn.model, learn.x, learn.logits, learn.terms, learn.y)
