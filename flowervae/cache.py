@@ -15,12 +15,12 @@ from torchvision import transforms as T
 from tqdm.auto import tqdm
 
 from .core import FlowerVAEError, check_size
-from .data import Flowers102, SyntheticFlowers
+from .data import FolderImages, Flowers102, SyntheticFlowers
 
 # %% auto #0
 __all__ = ['CACHE_ENV', 'load_square', 'cache_folder', 'fingerprint', 'content_hash', 'sweep_temporaries', 'check_free_space',
-           'build_cache', 'open_cache', 'CachedFlowers', 'BatchLoader', 'to_float', 'random_flip', 'flip_to_float',
-           'prepare_batch', 'ArrayImages']
+           'build_cache', 'open_cache', 'CachedImages', 'CachedFlowers', 'CachedFolder', 'BatchLoader', 'to_float',
+           'random_flip', 'flip_to_float', 'prepare_batch', 'ArrayImages']
 
 # %% ../nbs/01b_cache.ipynb #27fe42df
 def load_square(path:str|Path, size:int)->np.ndarray:
@@ -28,8 +28,8 @@ def load_square(path:str|Path, size:int)->np.ndarray:
     try:
         with Image.open(path) as im:
             a = np.asarray(T.CenterCrop(size)(T.Resize(size)(im.convert('RGB'))), dtype=np.uint8)   # (S, S, 3)
-    except (OSError, SyntaxError, ValueError) as e:
-        raise FlowerVAEError(f"cannot read image {path} ({type(e).__name__}: {e}); replace the file or download again") from None
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
+        raise FlowerVAEError(f"cannot read image {path} ({type(e).__name__}: {e}); replace or delete the file") from None
     return a
 
 # %% ../nbs/01b_cache.ipynb #f46909a2
@@ -130,13 +130,13 @@ def open_cache(dest:Path, fp:str, labels:list, size:int)->tuple:
     if 'content' in meta and content_hash(images, labels) != meta['content']: return None, None, 'changed since it was built'
     return images, meta, None
 
-class CachedFlowers(torch.utils.data.Dataset):
-    "Flowers102 `split` at `size`, decoded once into a memory-mapped uint8 cache; items are `(uint8 (3, S, S), label)`."
-    def __init__(self, root=None, split:str='train', size:int=64, cache_dir:str|Path|None=None, progress:bool=True):
-        src = Flowers102(root, split, size=check_size(size), train=False)
+class CachedImages(torch.utils.data.Dataset):
+    "The images of `src` (a `Flowers102` or `FolderImages`) decoded once into the memory-mapped uint8 cache `name`."
+    def __init__(self, src, name:str, cache_dir:str|Path|None=None, progress:bool=True):
+        split, size = src.split, src.size
         self.root, self.split, self.size, self.labels = src.root, split, size, src.labels
         self.fingerprint = fp = fingerprint(src.files, split, size)
-        dest = cache_folder(cache_dir)/f"flowers102_{split.replace('+', '-')}_{size}px_nhwc"
+        dest = cache_folder(cache_dir)/name
         self.path = dest.with_suffix('.npy')
         self.images, meta, problem = open_cache(dest, fp, self.labels, size)
         if problem:
@@ -151,7 +151,21 @@ class CachedFlowers(torch.utils.data.Dataset):
 
     def __len__(self): return len(self.labels)
     def __getitem__(self, i): return torch.from_numpy(np.array(self.images[i])).permute(2, 0, 1), self.labels[i]
-    def __repr__(self): return f"CachedFlowers(split={self.split!r}, size={self.size}, n={len(self)}, cache={str(self.path)!r})"
+    def __repr__(self):
+        return f"{type(self).__name__}(split={self.split!r}, size={self.size}, n={len(self)}, cache={str(self.path)!r})"
+
+class CachedFlowers(CachedImages):
+    "Flowers102 `split` at `size`, decoded once into a memory-mapped uint8 cache; items are `(uint8 (3, S, S), label)`."
+    def __init__(self, root=None, split:str='train', size:int=64, cache_dir:str|Path|None=None, progress:bool=True):
+        src = Flowers102(root, split, size=check_size(size), train=False)
+        super().__init__(src, f"flowers102_{split.replace('+', '-')}_{size}px_nhwc", cache_dir, progress)
+
+class CachedFolder(CachedImages):
+    "A folder of your own images (`FolderImages`), `split` at `size`, decoded once like `CachedFlowers`."
+    def __init__(self, root, split:str='train+val', size:int=64, cache_dir:str|Path|None=None, progress:bool=True):
+        src = FolderImages(root, split, size)
+        key = hashlib.sha1(str(src.root).encode()).hexdigest()[:8]              # one cache per folder, whatever its name
+        super().__init__(src, f"folder_{src.root.name}_{key}_{split.replace('+', '-')}_{size}px_nhwc", cache_dir, progress)
 
 def _add_content_hash(js:Path, meta:dict, images, labels)->dict:
     "A cache written before content hashes: hash it, and save the hash if the folder allows (else it is hashed again next time)."

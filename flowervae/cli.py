@@ -95,10 +95,10 @@ def _sample_parser(sub):
                    help="normal: z ~ N(0, I); fitted: a Gaussian fitted to the codes of the training images (encodes them first)")
 
 def _heldout_options(p):
-    p.add_argument('--data', choices=('flowers102', 'synthetic'), default=None,
+    p.add_argument('--data', choices=('flowers102', 'synthetic', 'folder'), default=None,
                    help="data set (default: the model's training data)")
     p.add_argument('--root', default=None, help='Flowers102 folder (default: $FLOWERVAE_DATA, else the training root)')
-    p.add_argument('--split', default='test', help='Flowers102 split (default test)')
+    p.add_argument('--split', default='test', help="split of the images (default test; a folder's test split is a fixed tenth)")
     p.add_argument('--batch-size', type=int, default=64, help='images per batch (default 64)')
 
 # %% ../nbs/12_cli.ipynb #4662ec58

@@ -5,6 +5,7 @@
 # %% ../nbs/01_data.ipynb #4a69528a
 from __future__ import annotations
 import colorsys, math, os, urllib.error
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -12,14 +13,16 @@ import torch
 from torch.utils.data import ConcatDataset, DataLoader, Dataset
 from torchvision import datasets
 from torchvision import transforms as T
+from PIL import Image
 from torchvision.utils import make_grid
 
 from .core import FlowerVAEError, check_size
 
 # %% auto #0
-__all__ = ['DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'flowers_root', 'check_flowers_root', 'flower_transforms', 'check_split',
-           'Flowers102', 'download_flowers', 'render_flower', 'SyntheticFlowers', 'default_workers', 'make_loader',
-           'image_grid', 'show_images', 'examples_per_class']
+__all__ = ['DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'IMAGE_SUFFIXES', 'FOLDER_SPLITS', 'flowers_root', 'check_flowers_root',
+           'flower_transforms', 'check_split', 'Flowers102', 'download_flowers', 'check_folder', 'folder_classes',
+           'folder_files', 'folder_split', 'FolderImages', 'render_flower', 'SyntheticFlowers', 'default_workers',
+           'make_loader', 'image_grid', 'show_images', 'examples_per_class']
 
 # %% ../nbs/01_data.ipynb #bd8d1e9d
 DATA_ENV = 'FLOWERVAE_DATA'
@@ -106,6 +109,68 @@ def download_flowers(root, split:str='train'):
     except (urllib.error.URLError, OSError) as e:
         raise FlowerVAEError(f"could not download Flowers102 into {root} ({getattr(e, 'reason', e)}): check the network, "
                              "or copy the data set there and leave out --download") from None
+
+# %% ../nbs/01_data.ipynb #d1f00002
+IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')
+FOLDER_SPLITS = ('train+val', 'test', 'all')
+
+def _is_image(p:Path)->bool: return p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith('.') and p.is_file()
+
+def check_folder(root)->Path:
+    "`root` as a folder of images, or a `FlowerVAEError` saying what it is instead."
+    if root is None: raise FlowerVAEError("--data folder needs --root DIR, the folder of your images")
+    root = Path(root).expanduser()
+    if not root.exists(): raise FlowerVAEError(f"image folder {root} does not exist: give --root DIR, the folder of your images")
+    if not root.is_dir(): raise FlowerVAEError(f"image folder {root} is a file, not a folder")
+    return root
+
+@lru_cache(maxsize=16)
+def _class_dirs(root:Path)->tuple:
+    "`((name, folder), ...)`: the sub-folders of `root` that hold images, sorted; for a flat folder, `root` itself."
+    subs = tuple((d.name, d) for d in sorted(root.iterdir()) if d.is_dir() and any(_is_image(f) for f in d.rglob('*')))
+    return subs or ((root.name, root),)
+
+def folder_classes(root)->tuple:
+    "The class names of an image folder: its sub-folders that hold images; a flat folder is one class, named after it."
+    return tuple(name for name, _ in _class_dirs(check_folder(root).resolve()))
+
+def folder_files(root)->tuple:
+    "`(files, labels)` of the images in an image folder, class by class, each class's files sorted."
+    root = check_folder(root).resolve()
+    dirs = _class_dirs(root)
+    nested = dirs[0][1] != root
+    pairs = [(f, c) for c, (_, d) in enumerate(dirs) for f in sorted(d.rglob('*') if nested else d.iterdir()) if _is_image(f)]
+    if not pairs: raise FlowerVAEError(f"no images ({' '.join(IMAGE_SUFFIXES)}) in {root}")
+    return [f for f, _ in pairs], [c for _, c in pairs]
+
+def folder_split(n:int, split:str, test_frac:float=0.1)->list:
+    "Sorted indices of `split` among `n` images: a fixed seeded tenth is 'test', 'train+val' the rest, 'all' everything."
+    if split not in FOLDER_SPLITS:
+        raise FlowerVAEError(f"an image folder has the splits {', '.join(FOLDER_SPLITS)}, not {split!r}")
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(0)).tolist()
+    n_test = max(1, round(test_frac * n)) if n > 1 else 0
+    return sorted({'test': perm[:n_test], 'train+val': perm[n_test:], 'all': perm}[split])
+
+# %% ../nbs/01_data.ipynb #d1f00003
+class FolderImages(Dataset):
+    "A folder of your own images as `(image, label)` pairs like `Flowers102`: images `(3, size, size)` in [0, 1]."
+    def __init__(self, root, split:str='train+val', size:int=64, train:bool=False):
+        files, labels = folder_files(root)
+        idx = folder_split(len(files), split)
+        self.root, self.split, self.size = check_folder(root).resolve(), split, check_size(size)
+        self.classes = folder_classes(root)
+        self.files, self.labels, self.n_classes = [files[i] for i in idx], [labels[i] for i in idx], len(self.classes)
+        self.tfm = flower_transforms(size, train)
+
+    def __len__(self): return len(self.files)
+    def __repr__(self):
+        return f"FolderImages({str(self.root)!r}, {self.split!r}, size={self.size}, n={len(self)}, {self.n_classes} classes)"
+
+    def __getitem__(self, i):
+        try:
+            with Image.open(self.files[i]) as im: return self.tfm(im.convert('RGB')), self.labels[i]
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
+            raise FlowerVAEError(f"cannot read image {self.files[i]} ({type(e).__name__}: {e}); replace or delete it") from None
 
 # %% ../nbs/01_data.ipynb #7a6646bb
 def _hsv(h, s, v): return np.array(colorsys.hsv_to_rgb(h % 1.0, s, v), dtype=np.float32)

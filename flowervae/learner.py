@@ -13,9 +13,9 @@ from torch.utils.data import Subset
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 
-from .cache import ArrayImages, BatchLoader, CachedFlowers, prepare_batch
+from .cache import ArrayImages, BatchLoader, CachedFlowers, CachedFolder, prepare_batch
 from .core import FlowerVAEError, autocast, bf16_ok, check_size, has_gpu
-from .data import Flowers102, SyntheticFlowers, flowers_root, make_loader
+from .data import FolderImages, Flowers102, SyntheticFlowers, check_folder, flowers_root, folder_classes, make_loader
 from .loss import RECON_KINDS, kl_weight, likelihood_log_sigma, vae_loss
 from .model import VAE, VAEConfig
 
@@ -24,12 +24,12 @@ __all__ = ['DATA_KINDS', 'TrainConfig', 'preset', 'split_indices', 'source_datas
            'loss_terms', 'validate', 'CancelEpoch', 'Callback', 'Learner', 'Recorder', 'ProgressBar', 'plot_history']
 
 # %% ../nbs/04_train.ipynb #519dae3b
-DATA_KINDS = ('flowers102', 'synthetic')
+DATA_KINDS = ('flowers102', 'synthetic', 'folder')
 
 @dataclass
 class TrainConfig:
-    data: str = 'synthetic'       # 'flowers102' or 'synthetic' (procedural flowers that need no download)
-    root: str|None = None         # Flowers102 folder (holding flowers-102/); default $FLOWERVAE_DATA
+    data: str = 'synthetic'       # flowers102, synthetic (procedural flowers, no download), or folder (your images in --root)
+    root: str|None = None         # Flowers102 folder (holding flowers-102/; default $FLOWERVAE_DATA), or your images' folder
     split: str = 'train+val'      # Flowers102 split to train on: train, val, test, train+val or all
     size: int = 256               # image side: a power of two from 32 to 512
     z_dim: int = 256              # latent dimension
@@ -59,7 +59,8 @@ class TrainConfig:
     out: str = 'runs/flowervae'   # run folder: checkpoints, PNGs, history
 
     def __post_init__(self):
-        if self.data not in DATA_KINDS: raise FlowerVAEError(f"unknown data {self.data!r}: use 'flowers102' or 'synthetic'")
+        if self.data not in DATA_KINDS: raise FlowerVAEError(f"unknown data {self.data!r}: use {', '.join(DATA_KINDS)}")
+        if self.data == 'folder': check_folder(self.root)
         if self.recon not in RECON_KINDS:
             raise FlowerVAEError(f"unknown recon {self.recon!r}: choose one of {', '.join(RECON_KINDS)}")
         check_size(self.size)
@@ -77,7 +78,7 @@ class TrainConfig:
     @property
     def model_cfg(self)->VAEConfig:
         "The model this run trains (a conditional one has a class per Flowers102 category, or 10 for `SyntheticFlowers`)."
-        n_classes = (102 if self.data == 'flowers102' else 10) if self.conditional else 0
+        n_classes = dict(flowers102=102, synthetic=10).get(self.data) or len(folder_classes(self.root)) if self.conditional else 0
         return VAEConfig(img_size=self.size, z_dim=self.z_dim, width=self.width, arch=self.arch, n_classes=n_classes)
 
 # %% ../nbs/04_train.ipynb #1d5b3a02
@@ -99,11 +100,14 @@ def split_indices(n:int, cfg:TrainConfig)->tuple:
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(cfg.seed)).tolist()
     return perm[n_val:], perm[:n_val]
 
-def source_dataset(cfg:TrainConfig, cached:bool):
+def source_dataset(cfg:TrainConfig, cached:bool, progress:bool=True):
     "The whole data set `cfg` names: uint8 and array-backed if `cached`, else float images decoded on access."
     if cfg.data == 'flowers102':
-        if cached: return CachedFlowers(cfg.root, cfg.split, cfg.size, cfg.cache_dir)
+        if cached: return CachedFlowers(cfg.root, cfg.split, cfg.size, cfg.cache_dir, progress)
         return Flowers102(cfg.root, cfg.split, size=cfg.size, train=False)
+    if cfg.data == 'folder':
+        if cached: return CachedFolder(cfg.root, cfg.split, cfg.size, cfg.cache_dir, progress)
+        return FolderImages(cfg.root, cfg.split, cfg.size)
     ds = SyntheticFlowers(n=cfg.n_synthetic, size=cfg.size, seed=cfg.seed)
     return ArrayImages.from_dataset(ds, progress=False) if cached else ds
 
@@ -119,9 +123,9 @@ def shard(idx:list, rank:int=0, world:int=1)->list:
     return idx[:len(idx) // world * world][rank::world]
 
 def make_loaders(cfg:TrainConfig, gen:torch.Generator, # fixes the shuffle order
-                 rank:int=0, world:int=1)->tuple:
+                 rank:int=0, world:int=1, progress:bool=True)->tuple:
     "`(train, val)` batch iterators for `cfg`: the decode-once path unless `cfg.cache` is off; training data sharded by rank."
-    ds = source_dataset(cfg, cached=cfg.cache)
+    ds = source_dataset(cfg, cached=cfg.cache, progress=progress)
     tr, va = split_indices(len(ds), cfg)
     tr = shard(tr, rank, world)
     if cfg.cache:

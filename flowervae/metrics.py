@@ -53,7 +53,7 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
         t = loss_terms(model, x, tc, 1.0, amp=False, y=y)      # exact float32 figures
         tot['nelbo'] += t['nelbo'].item() * len(x); tot['bpd'] += t['bpd'].item() * len(x)
         n += len(x)
-    return dict(checkpoint=str(ckpt), data=data, split=split if data == 'flowers102' else 'synthetic-heldout', n_images=n,
+    return dict(checkpoint=str(ckpt), data=data, split=split if data != 'synthetic' else 'synthetic-heldout', n_images=n,
                 size=tc.size, psnr=tot['psnr'] / n, ssim=tot['ssim'] / n, nelbo_nats=tot['nelbo'] / n,
                 nelbo_bits_per_dim=tot['bpd'] / n, recon=tc.recon)
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import torch
 from torchvision.utils import save_image
 
-from .cache import CachedFlowers, to_float
+from .cache import CachedFlowers, CachedFolder, to_float
 from .core import FlowerVAEError, keep_freed_memory, pick_device, pick_threads
 from .cvae import CVAE
-from .data import Flowers102, SyntheticFlowers, flowers_root, image_grid
+from .data import FolderImages, Flowers102, SyntheticFlowers, flowers_root, image_grid
 from .distributed import join_processes, setup_distributed
 from .learner import CancelEpoch, Callback, Learner, ProgressBar, Recorder, TrainConfig, make_loaders, plot_history
 from .precision import ChooseAmp
@@ -39,6 +39,9 @@ def save_checkpoint(obj:dict, path:str|Path)->Path:
         with open(tmp, 'wb') as f:
             torch.save(obj, f); f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)
+    except (OSError, RuntimeError) as e:                             # a full disk reaches torch.save as 'unexpected pos'
+        why = getattr(e, 'strerror', None) or str(e).splitlines()[0][:100]
+        raise FlowerVAEError(f"could not write {path} ({why}): is the disk full, or the folder read-only?") from None
     finally: tmp.unlink(missing_ok=True)
     return path
 
@@ -200,8 +203,10 @@ RUN_FILES = ('latest.pt', 'best.pt', 'config.json', 'history.json', 'history.csv
 @contextmanager
 def run_lock(out:Path):
     "Hold an exclusive lock on the run folder `out` (`.lock`, naming its holder) while the block runs; a second run there fails."
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out/'.lock', 'a+') as f:
+    try: out.mkdir(parents=True, exist_ok=True); f = open(out/'.lock', 'a+')
+    except OSError as e: raise FlowerVAEError(f"cannot write to the run folder {out} ({e.strerror}): choose another --out") \
+        from None
+    with f:
         try:
             import fcntl                                              # POSIX; on Windows no lock is taken
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)             # released by the kernel when the process ends, however
@@ -227,7 +232,7 @@ def prepare_run_dir(out:Path, resume:bool, overwrite:bool):
 def make_learner(cfg:TrainConfig, device:torch.device, d, resume:bool=False, progress:bool=True, cbs:list=())->Learner:
     "The `Learner` of the run `cfg` describes: its data, a fresh model, the run's callbacks and `cbs`, joined to other processes."
     out, gen = Path(cfg.out), torch.Generator()
-    train_dl, val_dl = make_loaders(cfg, gen, d.rank, d.world)
+    train_dl, val_dl = make_loaders(cfg, gen, d.rank, d.world, progress)
     torch.manual_seed(cfg.seed)
     model = build_model(cfg.model_cfg).to(device, memory_format=torch.channels_last)
     model.log_sigma.requires_grad_(cfg.recon == 'gaussian_learned')     # a parameter only the learned-σ loss uses
@@ -259,12 +264,14 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
 def training_images(tc:TrainConfig):
     "The images a model trained with `tc` learned from: its cached Flowers102 split, or its synthetic flowers."
     if tc.data == 'flowers102': return CachedFlowers(flowers_root() or tc.root, tc.split, tc.size)
+    if tc.data == 'folder': return CachedFolder(tc.root, tc.split, tc.size)
     return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed)
 
 def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None):
     "Images a model trained with `tc` never saw: a Flowers102 split, or synthetic flowers of a fresh seed."
     # the root: as given, else $FLOWERVAE_DATA, else the one the model trained on
     if (data or tc.data) == 'flowers102': return Flowers102(root or flowers_root() or tc.root, split, size=tc.size, train=False)
+    if (data or tc.data) == 'folder': return FolderImages(root or tc.root, split, tc.size)
     return SyntheticFlowers(n=n_synthetic or tc.n_synthetic, size=tc.size, seed=tc.seed + 1)
 
 # %% ../nbs/04b_runs.ipynb #a6bbb3fb
