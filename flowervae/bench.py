@@ -235,7 +235,8 @@ def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
          )->dict:
     "Images per second of the usual pipeline, the in-memory loop and flowervae's, for loading and training, at each size."
     sizes = [check_size(s) for s in sizes]             # before any work: a bad size found at 256 px would waste minutes
-    root, dev = check_flowers_root(root), pick_device(device)
+    hint = "bench measures the real flowers: give --root DIR or set $FLOWERVAE_DATA (flowervae train --download fetches them)"
+    root, dev = check_flowers_root(root, hint=hint), pick_device(device)
     res = dict(device=str(dev), device_name=device_name(dev), threads=torch.get_num_threads(), batch_size=batch_size, width=width,
                split=split, sizes={}, keep_freed_memory=keep_freed_memory() if dev.type == 'cpu' else False)   # as `fit` runs
     for size in sizes:

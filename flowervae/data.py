@@ -38,19 +38,20 @@ def flowers_root(root:str|Path|None=None # folder holding `flowers-102/`; defaul
 _HOW_TO_GET = f"give --root DIR (root= in Python) or ${DATA_ENV} a copy, add --download to fetch one, or use --data synthetic"
 
 def check_flowers_root(root:str|Path|None=None, # folder holding `flowers-102/`
-                       download:bool=False # will torchvision download what is missing?
+                       download:bool=False, # will torchvision download what is missing?
+                       hint:str|None=None, # what to do about it, for commands other than `train` (default `_HOW_TO_GET`)
                       )->Path:
     "The Flowers102 root, after checking that every file torchvision needs is there (unless it will `download`)."
-    path = flowers_root(root)
+    path, how = flowers_root(root), hint or _HOW_TO_GET
     if path is None:
         if download: raise FlowerVAEError(f"--download needs a folder to download into: give --root DIR or set ${DATA_ENV}")
-        raise FlowerVAEError(f"no Flowers102 root given: {_HOW_TO_GET}")
+        raise FlowerVAEError(f"no Flowers102 root given: {how}")
     if download: return path
-    if path.exists() and not path.is_dir(): raise FlowerVAEError(f"Flowers102 root {path} is a file, not a folder: {_HOW_TO_GET}")
-    if not path.is_dir(): raise FlowerVAEError(f"Flowers102 root {path} does not exist: {_HOW_TO_GET}")
+    if path.exists() and not path.is_dir(): raise FlowerVAEError(f"Flowers102 root {path} is a file, not a folder: {how}")
+    if not path.is_dir(): raise FlowerVAEError(f"Flowers102 root {path} does not exist: {how}")
     for f in FLOWERS_FILES:
         if not (path/'flowers-102'/f).exists():
-            raise FlowerVAEError(f"Flowers102 root {path} lacks flowers-102/{f}: {_HOW_TO_GET}")
+            raise FlowerVAEError(f"Flowers102 root {path} lacks flowers-102/{f}: {how}")
     return path
 
 # %% ../nbs/01_data.ipynb #bd9d769c

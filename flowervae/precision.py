@@ -58,9 +58,10 @@ def choose_amp(model:VAE, x:torch.Tensor, y, # a model and a batch on its device
 class ChooseAmp(Callback):
     "Before training, set `learn.amp` by `choose_amp` on a validation batch (bf16 on several ranks only if all chose it); say so."
     order = -30
-    def __init__(self, verbose:bool=True): self.verbose = verbose
+    def __init__(self, verbose:bool=True, resumed:bool|None=None): self.verbose, self.resumed = verbose, resumed
     def before_fit(self, learn):
         x, y = next(iter(learn.val_dl))
-        amp, why = choose_amp(learn.model, x.to(learn.device), y.to(learn.device), learn.cfg)
+        if self.resumed is not None and learn.cfg.amp is None: amp, why = self.resumed, 'as the run it resumes'
+        else: amp, why = choose_amp(learn.model, x.to(learn.device), y.to(learn.device), learn.cfg)
         learn.amp = learn.all_sum(torch.tensor(float(amp), device=learn.device)).item() == learn.world
         if self.verbose and learn.rank == 0: print(f"precision: {'bf16 autocast' if learn.amp else 'float32'} ({why})")

@@ -137,7 +137,7 @@ def checkpoint_of(learn:Learner, best:float)->dict:
     "Everything needed to resume `learn` after the epoch it just finished, as plain types."
     ck = dict(format=CKPT_FORMAT, model_kind=model_kind(learn.model), model=learn.model.state_dict(), opt=learn.opt.state_dict(),
               model_cfg=asdict(learn.model.cfg), train_cfg=asdict(learn.cfg), epoch=learn.epoch + 1, step=learn.step,
-              history=learn.history, best_val=best, cpu_seconds=learn.cpu_seconds)
+              history=learn.history, best_val=best, cpu_seconds=learn.cpu_seconds, amp=learn.amp)
     return ck | {cb.name: cb.state_dict() for cb in _stateful(learn)}
 
 # %% ../nbs/04b_runs.ipynb #d4b2000a
@@ -236,7 +236,9 @@ def make_learner(cfg:TrainConfig, device:torch.device, d, resume:bool=False, pro
     torch.manual_seed(cfg.seed)
     model = build_model(cfg.model_cfg).to(device, memory_format=torch.channels_last)
     model.log_sigma.requires_grad_(cfg.recon == 'gaussian_learned')     # a parameter only the learned-σ loss uses
-    run = [ChooseAmp(progress), Recorder(), SeedEachEpoch(gen, cfg.seed), StopOnNaN(out), Checkpoints(out, resume), Pictures(out)]
+    amp = load_checkpoint(out/'latest.pt').get('amp') if resume else None       # a resumed run keeps its precision
+    run = [ChooseAmp(progress, amp), Recorder(), SeedEachEpoch(gen, cfg.seed), StopOnNaN(out), Checkpoints(out, resume),
+           Pictures(out)]
     if cfg.budget: run.append(CpuBudget(cfg.budget))
     if progress: run.append(ProgressBar())
     learn = Learner(model, train_dl, val_dl, cfg, cbs=run + list(cbs))
