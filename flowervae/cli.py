@@ -55,13 +55,14 @@ class HelpFormatter(argparse.HelpFormatter):
 # %% ../nbs/12_cli.ipynb #c12c0007
 def add_config_options(p, # a parser or argument group
                        cls, # a dataclass whose fields have a comment each
-                       note:str=''): # appended to every help line
+                       note:str='', # appended to every default
+                       helps:dict|None=None): # help lines that replace the comments of some fields
     "One option per field of the dataclass `cls`, typed from its annotation, its help the field's comment and default."
     docs = docments(cls)
     for f in fields(cls):
         typ = f.type.split('|')[0].strip()                                # 'int|None' -> 'int'
         default = '' if f.default is None else f" (default {f.default!r}{note})"       # a None default: the comment says what
-        help = (docs[f.name] + default).replace('%', '%%')
+        help = ((helps or {}).get(f.name) or docs[f.name] + default).replace('%', '%%')
         if typ == 'bool': p.add_argument('--' + f.name.replace('_', '-'), action=BoolFlag, help=help)
         else: p.add_argument('--' + f.name.replace('_', '-'), type={'int': int, 'float': float}.get(typ, str),
                              metavar=f.name.upper(), help=help)
@@ -72,7 +73,9 @@ def _train_parser(sub):
                        usage='flowervae train [OPTIONS]',
                        description='Train a VAE; checkpoints, pictures and history go to --out.')
     add_config_options(p.add_argument_group('the run (TrainConfig, 04_train)'), TrainConfig)
-    add_config_options(p.add_argument_group('VAE-GAN (GANConfig, 08_vaegan): on when --gan is given'), GANConfig, ' with --gan')
+    add_config_options(p.add_argument_group('VAE-GAN (GANConfig, 08_vaegan): on when --gan is given'), GANConfig, ' with --gan',
+                       dict(gan='weight g of the adversarial term, times the adaptive λ: giving it turns the VAE-GAN on '
+                                '(10_results: 0.5)'))
     g = p.add_argument_group('what to do with the run folder')
     g.add_argument('--download', action='store_true', help='let torchvision download Flowers102 into --root')
     g.add_argument('--resume', action='store_true', help='continue the run in --out from latest.pt')
