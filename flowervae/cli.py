@@ -21,7 +21,8 @@ from .distributed import Dist
 from .learner import TrainConfig
 from .metrics import evaluate, evaluate_all, fit_prior, generative_scores
 from .results import results_markdown, run_table
-from .runs import fit, heldout_dataset, load_checkpoint, load_model, recon_grid, train_config
+from .checkpoint import load_checkpoint, load_model, train_config
+from .runs import fit, heldout_dataset, recon_grid
 from .vaegan import Adversary, GANConfig
 
 # %% auto #0

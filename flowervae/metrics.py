@@ -20,7 +20,8 @@ from .data import make_loader
 from .latent import FittedPrior, active_units, encode_dataset
 from .learner import loss_terms
 from .model import VAE
-from .runs import heldout_dataset, load_model, training_images
+from .checkpoint import load_model
+from .runs import heldout_dataset, training_images
 
 # %% auto #0
 __all__ = ['evaluate', 'FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'GenerativeScores', 'inception_extractor',

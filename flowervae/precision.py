@@ -64,4 +64,5 @@ class ChooseAmp(Callback):
         if self.resumed is not None and learn.cfg.amp is None: amp, why = self.resumed, 'as the run it resumes'
         else: amp, why = choose_amp(learn.model, x.to(learn.device), y.to(learn.device), learn.cfg)
         learn.amp = learn.all_sum(torch.tensor(float(amp), device=learn.device)).item() == learn.world
-        if self.verbose and learn.rank == 0: print(f"precision: {'bf16 autocast' if learn.amp else 'float32'} ({why})")
+        learn.precision = f"{'bf16 autocast' if learn.amp else 'float32'} ({why})"
+        if self.verbose and learn.rank == 0: print(f"precision: {learn.precision}")

@@ -16,7 +16,8 @@ from .core import FlowerVAEError
 from .data import SyntheticFlowers, image_grid
 from .learner import TrainConfig
 from .metrics import GenerativeScores, evaluate_all, fit_prior, generative_scores, real_batches
-from .runs import fit, load_model, recon_grid
+from .checkpoint import load_model
+from .runs import fit, recon_grid
 from .vaegan import Adversary, GANConfig
 
 # %% auto #0

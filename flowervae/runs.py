@@ -13,85 +13,19 @@ import torch
 from torchvision.utils import save_image
 
 from .cache import CachedFlowers, CachedFolder, to_float
-from .core import FlowerVAEError, keep_freed_memory, pick_device, pick_threads
-from .cvae import CVAE
+from .checkpoint import (CKPT_FORMAT, build_model, check_compatible, load_checkpoint, load_model, model_kind,
+                                  save_checkpoint)
+from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads
 from .data import FolderImages, Flowers102, SyntheticFlowers, flowers_root, image_grid
-from .distributed import join_processes, setup_distributed
+from .distributed import Dist, join_processes, setup_distributed
 from .learner import CancelEpoch, Callback, Learner, ProgressBar, Recorder, TrainConfig, make_loaders, plot_history
 from .precision import ChooseAmp
-from .model import VAE, VAEConfig
+from .model import VAE, VAEConfig, count_params
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'RUN_FILES', 'save_checkpoint', 'load_checkpoint', 'build_model',
-           'model_kind', 'train_config', 'load_model', 'check_compatible', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget',
-           'save_history', 'checkpoint_of', 'Checkpoints', 'recon_grid', 'save_pictures', 'Pictures', 'run_lock',
-           'prepare_run_dir', 'make_learner', 'fit', 'training_images', 'heldout_dataset', 'explore_setup']
-
-# %% ../nbs/04b_runs.ipynb #cb6d6629
-CKPT_FORMAT = 'flowervae-checkpoint-v2'
-OLD_FORMATS = ('flowervae-checkpoint-v1',)   # integer flags, and the VAE-GAN's settings among the training ones
-
-def save_checkpoint(obj:dict, path:str|Path)->Path:
-    "Write `obj` to `path` atomically: temporary file, flush, fsync, rename."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        with open(tmp, 'wb') as f:
-            torch.save(obj, f); f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except (OSError, RuntimeError) as e:                             # a full disk reaches torch.save as 'unexpected pos'
-        why = getattr(e, 'strerror', None) or str(e).splitlines()[0][:100]
-        raise FlowerVAEError(f"could not write {path} ({why}): is the disk full, or the folder read-only?") from None
-    finally: tmp.unlink(missing_ok=True)
-    return path
-
-# %% ../nbs/04b_runs.ipynb #7cd9ccdb
-def load_checkpoint(path:str|Path, map_location='cpu')->dict:
-    "A flowervae checkpoint loaded with `weights_only=True`, or a `FlowerVAEError` saying what is wrong with the file."
-    path = Path(path)
-    if not path.is_file(): raise FlowerVAEError(f"checkpoint {path} does not exist")
-    try: ck = torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as e:
-        why = f"{type(e).__name__}: {str(e).splitlines()[0][:160]}"
-        raise FlowerVAEError(f"{path} is not a loadable flowervae checkpoint ({why})") from None
-    if not isinstance(ck, dict) or ck.get('format') not in (CKPT_FORMAT, *OLD_FORMATS):
-        raise FlowerVAEError(f"{path} is not a flowervae checkpoint (no '{CKPT_FORMAT}' marker)")
-    return ck
-
-# %% ../nbs/04b_runs.ipynb #bb0ca1ba
-MODEL_KINDS = {'vae': VAE, 'cvae': CVAE}
-
-def build_model(cfg:VAEConfig)->VAE:
-    "A fresh model of the kind `cfg` describes: a `CVAE` when it names classes, else a `VAE`."
-    return MODEL_KINDS['cvae' if cfg.n_classes else 'vae'](cfg)
-
-def model_kind(model:VAE)->str:
-    "The name under which `model`'s class is registered in `MODEL_KINDS`."
-    return next(k for k, cls in MODEL_KINDS.items() if type(model) is cls)
-
-def train_config(d:dict)->TrainConfig:
-    "The `TrainConfig` a checkpoint saved, in either format: 0/1 flags become booleans, other configurations' fields go."
-    kinds = {f.name: f.type for f in fields(TrainConfig)}
-    return TrainConfig(**{k: bool(v) if kinds[k] == 'bool' else v for k, v in d.items() if k in kinds})
-
-def load_model(path:str|Path, device:str|torch.device|None=None)->VAE:
-    "The model saved in the checkpoint at `path`, in eval mode, on `device`, with its `train_cfg`."
-    ck = load_checkpoint(path)
-    try: cfg = VAEConfig(**ck['model_cfg'])                          # bounded: an edited file cannot ask for terabytes
-    except TypeError as e: raise FlowerVAEError(f"{path} holds a model setting this version does not know ({e})") from None
-    kind = ck.get('model_kind', 'cvae' if cfg.n_classes else 'vae')        # v1 checkpoints: the classes tell
-    if kind not in MODEL_KINDS: raise FlowerVAEError(f"{path} holds a model of unknown kind {kind!r}")
-    model = MODEL_KINDS[kind](cfg)
-    model.load_state_dict(ck['model'])
-    model.train_cfg = train_config(ck['train_cfg'])
-    return model.to(device if isinstance(device, torch.device) else pick_device(device)).eval()
-
-# %% ../nbs/04b_runs.ipynb #af385c41
-def check_compatible(ck:dict, cfg:TrainConfig):
-    "Raise `FlowerVAEError` naming each model setting where the checkpoint `ck` differs from `cfg`."
-    saved, now, default = ck['model_cfg'], asdict(cfg.model_cfg), asdict(VAEConfig())
-    diff = [f"{k}: checkpoint {saved.get(k, default[k])!r}, now {v!r}" for k, v in now.items() if saved.get(k, default[k]) != v]
-    if diff: raise FlowerVAEError("the checkpoint was made for a different model (" + '; '.join(diff) + ")")
+__all__ = ['RUN_FILES', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history', 'checkpoint_of', 'Checkpoints', 'recon_grid',
+           'save_pictures', 'Pictures', 'run_lock', 'prepare_run_dir', 'make_learner', 'fit', 'describe_run', 'Header',
+           'training_images', 'heldout_dataset', 'explore_setup']
 
 # %% ../nbs/04b_runs.ipynb #9b3cadbe
 class SeedEachEpoch(Callback):
@@ -237,8 +171,8 @@ def make_learner(cfg:TrainConfig, device:torch.device, d, resume:bool=False, pro
     model = build_model(cfg.model_cfg).to(device, memory_format=torch.channels_last)
     model.log_sigma.requires_grad_(cfg.recon == 'gaussian_learned')     # a parameter only the learned-σ loss uses
     amp = load_checkpoint(out/'latest.pt').get('amp') if resume else None       # a resumed run keeps its precision
-    run = [ChooseAmp(progress, amp), Recorder(), SeedEachEpoch(gen, cfg.seed), StopOnNaN(out), Checkpoints(out, resume),
-           Pictures(out)]
+    run = [ChooseAmp(False, amp), Recorder(), SeedEachEpoch(gen, cfg.seed), StopOnNaN(out), Checkpoints(out, resume),
+           Pictures(out)] + [Header()] * progress
     if cfg.budget: run.append(CpuBudget(cfg.budget))
     if progress: run.append(ProgressBar())
     learn = Learner(model, train_dl, val_dl, cfg, cbs=run + list(cbs))
@@ -258,9 +192,31 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
         if device.type == 'cpu':
             keep_freed_memory()                                        # 256 px steps 1.5× faster; see 00_core
             torch.set_num_threads(pick_threads(cfg.threads))            # the idle cores: a busy core stalls every step
-            if progress and d.rank == 0: print(f"threads: {torch.get_num_threads()} of {os.cpu_count()} cores")
         learn = make_learner(cfg, device, d, resume, progress, cbs)
         return learn.fit(), learn.history
+
+# %% ../nbs/04b_runs.ipynb #d4b2000e
+def _images(dl)->int: return len(dl.idx) if hasattr(dl, 'idx') else len(dl.dataset)     # `BatchLoader`, or a `DataLoader`
+
+def describe_run(learn:Learner)->str:
+    "A few lines on the run `learn` will train: device, precision, data, model and run folder."
+    cfg, m = learn.cfg, learn.model
+    cores = f", {torch.get_num_threads()} of {os.cpu_count()} cores" if learn.device.type == 'cpu' else ''
+    dev = device_name(learn.device) + cores
+    data = cfg.data if cfg.data == 'synthetic' else f"{cfg.data} {cfg.split} in {cfg.root}"
+    n_train, n_val = _images(learn.train_dl) * learn.world, _images(learn.val_dl)
+    precision = getattr(learn, 'precision', 'bf16' if learn.amp else 'float32')
+    model = f"{model_kind(m)} ({cfg.arch}, width {cfg.width}, z_dim {cfg.z_dim}), {count_params(m) / 1e6:.2f} M parameters"
+    until = f"{cfg.epochs} epoch{'s' * (cfg.epochs != 1)}" + (f" or {cfg.budget:g} CPU seconds" if cfg.budget else '')
+    return '\n'.join([f"device:    {learn.device.type} ({dev})", f"precision: {precision}",
+                      f"data:      {data}, {cfg.size} px: {n_train:,} training and {n_val:,} validation images",
+                      f"model:     {model}", f"run:       {cfg.out}/ (checkpoints, pictures, history), {until}"])
+
+class Header(Callback):
+    "Print `describe_run` once, before the first epoch (rank 0)."
+    order = -25
+    def before_fit(self, learn):
+        if learn.rank == 0: print(describe_run(learn), flush=True)
 
 # %% ../nbs/04b_runs.ipynb #a1e95ff6
 def training_images(tc:TrainConfig):
