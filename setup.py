@@ -15,6 +15,7 @@ py_versions = ['3.10', '3.11', '3.12', '3.13']
 
 requirements = cfg.get('requirements', '').split()
 dev_requirements = cfg.get('dev_requirements', '').split()
+hub_requirements = cfg.get('hub_requirements', '').split()   # sharing models through the Hugging Face hub
 console_scripts = cfg.get('console_scripts', '').split()
 readme = Path(__file__).parent/'README.md'
 
@@ -38,7 +39,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=['flowervae', 'flowervae.*']),
     include_package_data=True,
     install_requires=requirements,
-    extras_require={'dev': dev_requirements},
+    extras_require={'dev': dev_requirements, 'hub': hub_requirements},
     python_requires='>=' + min_python,
     entry_points={'console_scripts': console_scripts, 'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
     zip_safe=False,

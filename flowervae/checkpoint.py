@@ -4,7 +4,7 @@
 
 # %% ../nbs/04a_checkpoint.ipynb #d4a10004
 from __future__ import annotations
-import os
+import json, os
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -16,8 +16,8 @@ from .learner import TrainConfig
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'save_checkpoint', 'load_checkpoint', 'build_model', 'model_kind',
-           'train_config', 'load_model', 'check_compatible']
+__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'PRETRAINED_FORMAT', 'save_checkpoint', 'load_checkpoint', 'build_model',
+           'model_kind', 'train_config', 'load_model', 'check_compatible', 'save_pretrained', 'from_pretrained']
 
 # %% ../nbs/04a_checkpoint.ipynb #cb6d6629
 CKPT_FORMAT = 'flowervae-checkpoint-v2'
@@ -66,14 +66,20 @@ def train_config(d:dict)->TrainConfig:
     kinds = {f.name: f.type for f in fields(TrainConfig)}
     return TrainConfig(**{k: bool(v) if kinds[k] == 'bool' else v for k, v in d.items() if k in kinds})
 
-def load_model(path:str|Path, device:str|torch.device|None=None)->VAE:
-    "The model saved in the checkpoint at `path`, in eval mode, on `device`, with its `train_cfg`."
-    ck = load_checkpoint(path)
+def _model_of(ck:dict, path)->VAE:
+    "A fresh model of the kind and configuration that the checkpoint (or pretrained record) `ck` from `path` names."
     try: cfg = VAEConfig(**ck['model_cfg'])                          # bounded: an edited file cannot ask for terabytes
     except TypeError as e: raise FlowerVAEError(f"{path} holds a model setting this version does not know ({e})") from None
     kind = ck.get('model_kind', 'cvae' if cfg.n_classes else 'vae')        # v1 checkpoints: the classes tell
     if kind not in MODEL_KINDS: raise FlowerVAEError(f"{path} holds a model of unknown kind {kind!r}")
-    model = MODEL_KINDS[kind](cfg)
+    return MODEL_KINDS[kind](cfg)
+
+def load_model(path:str|Path, # a checkpoint written by `fit`, or a folder written by `save_pretrained`
+               device:str|torch.device|None=None)->VAE:
+    "The model saved at `path`, in eval mode, on `device`, with its `train_cfg`."
+    if Path(path).is_dir(): return from_pretrained(path, device)
+    ck = load_checkpoint(path)
+    model = _model_of(ck, path)
     model.load_state_dict(ck['model'])
     model.train_cfg = train_config(ck['train_cfg'])
     return model.to(device if isinstance(device, torch.device) else pick_device(device)).eval()
@@ -84,3 +90,44 @@ def check_compatible(ck:dict, cfg:TrainConfig):
     saved, now, default = ck['model_cfg'], asdict(cfg.model_cfg), asdict(VAEConfig())
     diff = [f"{k}: checkpoint {saved.get(k, default[k])!r}, now {v!r}" for k, v in now.items() if saved.get(k, default[k]) != v]
     if diff: raise FlowerVAEError("the checkpoint was made for a different model (" + '; '.join(diff) + ")")
+
+# %% ../nbs/04a_checkpoint.ipynb #d4a10011
+PRETRAINED_FORMAT = 'flowervae-pretrained-v1'
+
+def save_pretrained(model:VAE, folder, # a trained model, and the folder to write
+                    half:bool=False)->Path: # store float weights as float16
+    "Write `model` as `folder/config.json` and `folder/model.safetensors` (the Hugging Face layout); returns the folder."
+    from safetensors.torch import save_file
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    cast = lambda t: t.half() if half and t.is_floating_point() else t
+    save_file({k: cast(v.detach().cpu().contiguous()) for k, v in model.state_dict().items()}, str(folder/'model.safetensors'))
+    tc = getattr(model, 'train_cfg', None)
+    meta = dict(format=PRETRAINED_FORMAT, model_kind=model_kind(model), model_cfg=asdict(model.cfg), train_cfg=tc and asdict(tc))
+    (folder/'config.json').write_text(json.dumps(meta, indent=1))
+    return folder
+
+def _pretrained_folder(where)->Path:
+    "A local folder, or a hub repository `owner/name` downloaded by `huggingface_hub` where it is installed."
+    path = Path(where).expanduser()
+    if path.is_dir(): return path
+    if str(where).count('/') != 1: raise FlowerVAEError(f"{where} is neither a folder nor a hub repository name (owner/name)")
+    try: from huggingface_hub import snapshot_download
+    except ImportError:
+        raise FlowerVAEError(f"{where} is not a folder here; to fetch it from the hub: pip install 'flowervae[hub]'") from None
+    return Path(snapshot_download(str(where)))
+
+def from_pretrained(where, # a folder written by `save_pretrained`, or a hub repository `owner/name`
+                    device:str|torch.device|None=None)->VAE:
+    "The model saved by `save_pretrained`, in float32 and eval mode, on `device`."
+    from safetensors.torch import load_file
+    folder = _pretrained_folder(where)
+    try: meta = json.loads((folder/'config.json').read_text())
+    except (OSError, ValueError) as e:
+        raise FlowerVAEError(f"{folder} holds no readable config.json ({type(e).__name__})") from None
+    if meta.get('format') != PRETRAINED_FORMAT: raise FlowerVAEError(f"{folder}/config.json is not a flowervae model's")
+    model = _model_of(meta, folder)
+    try: state = load_file(str(folder/'model.safetensors'))
+    except Exception as e: raise FlowerVAEError(f"{folder}/model.safetensors cannot be read ({type(e).__name__})") from None
+    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+    if meta.get('train_cfg'): model.train_cfg = train_config(meta['train_cfg'])
+    return model.to(device if isinstance(device, torch.device) else pick_device(device)).eval()
