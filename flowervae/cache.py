@@ -110,8 +110,10 @@ def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers
                 arr[i * 64:i * 64 + len(block)] = block; bar.update(len(block))
         ex.shutdown()
         arr.flush(); content = content_hash(arr, labels); del arr
-        js.write_text(json.dumps(dict(meta, labels=[int(l) for l in labels], n=len(files), size=size, content=content)))
-        os.replace(tmp, npy)
+        os.replace(tmp, npy)                                  # the pixels first, then the record that vouches for them
+        record = js.with_name(f".{js.name}.{os.getpid()}.tmp")
+        record.write_text(json.dumps(dict(meta, labels=[int(l) for l in labels], n=len(files), size=size, content=content)))
+        os.replace(record, js)
     except BaseException:                                     # an error, Ctrl-C, or SIGTERM through the command line
         ex.shutdown(wait=False, cancel_futures=True); tmp.unlink(missing_ok=True); raise
     return npy
@@ -143,9 +145,11 @@ class CachedImages(torch.utils.data.Dataset):
             if problem != 'missing' and progress: print(f"cache {self.path} is {problem}: building it again")
             meta = dict(fingerprint=fp, root=str(src.root), split=split)
             try: build_cache(src.files, src.labels, size, dest, meta, progress=progress)
-            except PermissionError: raise FlowerVAEError(f"cache {self.path} is {problem} and its folder is read-only: "
-                                                         "delete it, or give --cache-dir a writable folder") from None
-            self.images, meta, _ = open_cache(dest, fp, self.labels, size)
+            except OSError as e: raise FlowerVAEError(f"cache {self.path} is {problem} and cannot be written ({e.strerror}): "
+                                                      "delete it, or give --cache-dir a writable folder") from None
+            self.images, meta, problem = open_cache(dest, fp, self.labels, size)
+            if problem: raise FlowerVAEError(f"cache {self.path} is {problem} just after it was built: is another process "
+                                             "building it too? Let it finish, then run again")
         if 'content' not in meta: meta = _add_content_hash(dest.with_suffix('.json'), meta, self.images, self.labels)
         self.content = meta['content']
 

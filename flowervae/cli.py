@@ -222,7 +222,7 @@ def _eval_with_samples(a:dict)->dict:
     "`evaluate_all` of the checkpoint, with FD and KID of its samples against a Flowers102 split."
     tc = load_model(a['ckpt'], 'cpu').train_cfg
     if (a['data'] or tc.data) != 'flowers102':
-        raise FlowerVAEError("--fid and --kid compare with real Flowers102 images: give --root")
+        raise FlowerVAEError("--fid and --kid compare with real Flowers102 images: give --data flowers102 --root DIR")
     if a['n_samples'] < 1000: raise FlowerVAEError(f"--n-samples must be at least 1000 (KID subsets), got {a['n_samples']}")
     root = a['root'] or flowers_root() or tc.root
     scores = generative_scores(root, tc.size, a['ref_split'], a['inception_weights'], a['cache_dir'], progress=not a['quiet'])

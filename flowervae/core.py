@@ -41,6 +41,8 @@ def pick_device(device:str|None=None)->torch.device:
     except RuntimeError: raise FlowerVAEError(f"unknown device {device!r}: use 'cpu', 'cuda', 'cuda:N' or 'mps'") from None
     missing = {'cuda': not torch.cuda.is_available(), 'mps': not torch.backends.mps.is_available()}
     if missing.get(d.type): raise FlowerVAEError(f"device {device!r} asked for, but {d.type.upper()} is not available")
+    if d.type == 'cuda' and (d.index or 0) >= torch.cuda.device_count():
+        raise FlowerVAEError(f"device {device!r} asked for, but this machine has {torch.cuda.device_count()} GPU(s)")
     if d.type not in ('cpu', 'cuda', 'mps'): raise FlowerVAEError(f"unsupported device {device!r}: use 'cpu', 'cuda' or 'mps'")
     return d
 
@@ -69,7 +71,7 @@ def check_writable(path:Path):
 # %% ../nbs/00_core.ipynb #1fe10f68
 def bf16_ok(device:torch.device)->bool:
     "Does `device` compute in bf16 natively? CUDA GPUs that support it; CPUs with AVX-512 BF16 or AMX. Elsewhere it is emulated."
-    if device.type == 'cuda': return torch.cuda.is_bf16_supported()
+    if device.type == 'cuda': return torch.cuda.get_device_capability(device)[0] >= 8    # Ampere and later; older GPUs emulate
     if device.type != 'cpu' or not torch.backends.mkldnn.is_available(): return False
     return torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
 
@@ -90,11 +92,17 @@ def idle_cores(seconds:float=0.5)->float|None:
     total0, idle0, _ = sample(); time.sleep(seconds); total1, idle1, cores = sample()
     return cores * (idle1 - idle0) / max(1, total1 - total0)
 
+def _cpu_quota()->int:
+    "The CPUs a container's cgroup (v2) allows this process, rounded up; a large number where there is no quota."
+    f = Path('/sys/fs/cgroup/cpu.max')
+    quota, period = (f.read_text().split() + ['max', '100000'])[:2] if f.exists() else ('max', '100000')
+    return 1 << 16 if quota == 'max' else max(1, -(-int(quota) // int(period)))
+
 def pick_threads(threads:int|None=None)->int:
     "`threads` if given; PyTorch's count where $OMP_NUM_THREADS sets it; else the idle cores this process may use, at least 1."
     if threads: return threads
     if os.environ.get('OMP_NUM_THREADS'): return torch.get_num_threads()
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
+    usable = min(len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1, _cpu_quota())
     idle = idle_cores()
     return usable if idle is None else max(1, min(usable, round(idle)))
 

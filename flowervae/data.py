@@ -5,7 +5,6 @@
 # %% ../nbs/01_data.ipynb #4a69528a
 from __future__ import annotations
 import colorsys, math, os, urllib.error
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -125,10 +124,12 @@ def check_folder(root)->Path:
     if not root.is_dir(): raise FlowerVAEError(f"image folder {root} is a file, not a folder")
     return root
 
-@lru_cache(maxsize=16)
 def _class_dirs(root:Path)->tuple:
     "`((name, folder), ...)`: the sub-folders of `root` that hold images, sorted; for a flat folder, `root` itself."
     subs = tuple((d.name, d) for d in sorted(root.iterdir()) if d.is_dir() and any(_is_image(f) for f in d.rglob('*')))
+    if subs and any(_is_image(f) for f in root.iterdir()):
+        raise FlowerVAEError(f"{root} holds images beside sub-folders of images: give the loose ones a sub-folder (a class) of "
+                             "their own, or point --root at one folder of images")
     return subs or ((root.name, root),)
 
 def folder_classes(root)->tuple:

@@ -14,7 +14,7 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 
 from .cache import ArrayImages, BatchLoader, CachedFlowers, CachedFolder, prepare_batch
-from .core import FlowerVAEError, autocast, bf16_ok, check_size, has_gpu
+from .core import FlowerVAEError, autocast, bf16_ok, check_size, has_gpu, pick_device
 from .data import FolderImages, Flowers102, SyntheticFlowers, check_folder, flowers_root, folder_classes, make_loader
 from .loss import RECON_KINDS, kl_weight, likelihood_log_sigma, vae_loss
 from .model import VAE, VAEConfig
@@ -30,7 +30,7 @@ DATA_KINDS = ('flowers102', 'synthetic', 'folder')
 class TrainConfig:
     data: str = 'synthetic'       # flowers102, synthetic (procedural flowers, no download), or folder (your images in --root)
     root: str|None = None         # Flowers102 folder (holding flowers-102/; default $FLOWERVAE_DATA), or your images' folder
-    split: str = 'train+val'      # Flowers102 split to train on: train, val, test, train+val or all
+    split: str = 'train+val'      # split to train on: train, val, test, train+val or all (a folder: train+val, test or all)
     size: int = 256               # image side: a power of two from 32 to 512
     z_dim: int = 256              # latent dimension
     width: int = 32               # model channels at full resolution, doubled at each downsampling
@@ -54,7 +54,7 @@ class TrainConfig:
     compile: bool = False         # torch.compile the model for training steps (meant for GPUs)
     arch: str = 'resnet'          # network: resnet, or plain (the seed's stride-2 convolutions)
     conditional: bool = False     # a conditional VAE that is told each image's class (07_cvae)
-    budget: float = 0.0           # CPU seconds of training after which the run stops at the end of a step; 0: no limit
+    budget: float = 0.0           # CPU seconds of training after which the run stops (at the next tenth step); 0: no limit
     image_every: int = 5          # epochs between PNG grids of reconstructions and samples
     out: str = 'runs/flowervae'   # run folder: checkpoints, PNGs, history
 
@@ -128,6 +128,8 @@ def make_loaders(cfg:TrainConfig, gen:torch.Generator, # fixes the shuffle order
     ds = source_dataset(cfg, cached=cfg.cache, progress=progress)
     tr, va = split_indices(len(ds), cfg)
     tr = shard(tr, rank, world)
+    if len(tr) < cfg.batch_size: raise FlowerVAEError(f"each of the {world} processes gets {len(tr)} training images, fewer than "
+                                                      f"a batch of {cfg.batch_size}: lower --batch-size or start fewer processes")
     if cfg.cache:
         return (BatchLoader(ds, cfg.batch_size, shuffle=True, indices=tr, generator=gen),
                 BatchLoader(ds, cfg.batch_size, indices=va))

@@ -199,7 +199,7 @@ def generative_scores(root:str|Path|None=None, size:int=64, ref_split:str='test'
                             inception_weights if isinstance(ext, int) else None, progress)
 
 # %% ../nbs/09_metrics.ipynb #87e8648a
-def fit_prior(model, dataset=None, # images to encode (default: `train.training_images` of the model)
+def fit_prior(model, dataset=None, # images to encode (default: `runs.training_images` of the model)
               batch_size:int=128, progress:bool=True)->FittedPrior:
     "The `FittedPrior` of `model`'s codes of `dataset`, by default of the images it trained on (never of test images)."
     ds = dataset if dataset is not None else training_images(model.train_cfg)

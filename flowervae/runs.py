@@ -56,7 +56,9 @@ class CpuBudget(Callback):
     order = 15
     def __init__(self, seconds:float): self.seconds = seconds
     def after_batch(self, learn):
-        if learn.log_now and learn.cpu_seconds >= self.seconds: learn.stop = True; raise CancelEpoch
+        if not learn.log_now: return
+        over = learn.all_sum(torch.tensor(float(learn.cpu_seconds >= self.seconds), device=learn.device)).item() > 0
+        if over: learn.stop = True; raise CancelEpoch                   # all ranks stop together, or DDP would hang
 
 # %% ../nbs/04b_runs.ipynb #a68a0fed
 def save_history(history:list, out:Path):
@@ -91,7 +93,11 @@ class Checkpoints(Callback):
         if learn.cfg.epochs <= ck['epoch'] and not learn.cfg.budget:
             raise FlowerVAEError(f"the run in {self.out} has done {ck['epoch']} of its epochs already: to go on, "
                                  f"give --epochs more than {ck['epoch']}")
-        learn.model.load_state_dict(ck['model']); learn.opt.load_state_dict(ck['opt'])
+        learn.model.load_state_dict(ck['model'])
+        try: learn.opt.load_state_dict(ck['opt'])
+        except ValueError: raise FlowerVAEError("the checkpoint's optimiser trained other parameters: keep its --recon "
+                                                "(gaussian_learned trains one more)") from None
+        for g in learn.opt.param_groups: g['lr'] = learn.cfg.lr          # a resumed run may be given a new --lr
         for cb in _stateful(learn):
             if cb.name not in ck: raise FlowerVAEError(f"the checkpoint has no {cb.name} state: it was trained without one")
             cb.load_state_dict(ck[cb.name])
@@ -220,9 +226,9 @@ class Header(Callback):
 
 # %% ../nbs/04b_runs.ipynb #a1e95ff6
 def training_images(tc:TrainConfig):
-    "The images a model trained with `tc` learned from: its cached Flowers102 split, or its synthetic flowers."
-    if tc.data == 'flowers102': return CachedFlowers(flowers_root() or tc.root, tc.split, tc.size)
-    if tc.data == 'folder': return CachedFolder(tc.root, tc.split, tc.size)
+    "The images a model trained with `tc` learned from: its cached Flowers102 split or image folder, or its synthetic flowers."
+    if tc.data == 'flowers102': return CachedFlowers(flowers_root() or tc.root, tc.split, tc.size, tc.cache_dir)
+    if tc.data == 'folder': return CachedFolder(tc.root, tc.split, tc.size, tc.cache_dir)
     return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed)
 
 def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None):
