@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
+from PIL import Image, ImageOps
 from torchvision import transforms as T
 from tqdm.auto import tqdm
 
@@ -23,10 +23,11 @@ __all__ = ['CACHE_ENV', 'load_square', 'cache_folder', 'fingerprint', 'content_h
            'random_flip', 'flip_to_float', 'prepare_batch', 'ArrayImages']
 
 # %% ../nbs/01b_cache.ipynb #27fe42df
-def load_square(path:str|Path, size:int)->np.ndarray:
-    "`(size, size, 3)` uint8 array of the image at `path`: shorter side resized to `size`, centre-cropped, RGB."
+def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
+    "`(size, size, 3)` uint8 array of the image at `path`: turned as its EXIF says if `upright`, resized, centre-cropped, RGB."
     try:
         with Image.open(path) as im:
+            im = ImageOps.exif_transpose(im) if upright else im                           # phones store photos sideways
             a = np.asarray(T.CenterCrop(size)(T.Resize(size)(im.convert('RGB'))), dtype=np.uint8)   # (S, S, 3)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
         raise FlowerVAEError(f"cannot read image {path} ({type(e).__name__}: {e}); replace or delete the file") from None
@@ -63,8 +64,8 @@ def content_hash(images:np.ndarray, labels:list, chunk:int=256)->str:
 
 # %% ../nbs/01b_cache.ipynb #0c1bb712
 def _decode_chunk(args):
-    paths, size = args
-    return np.stack([load_square(p, size) for p in paths])
+    paths, size, upright = args
+    return np.stack([load_square(p, size, upright) for p in paths])
 
 def _die_with_parent():
     "In a decoding worker: ask Linux to kill this process when its parent dies, even by SIGKILL (elsewhere: nothing)."
@@ -94,14 +95,15 @@ def check_free_space(dest:Path, n_bytes:int):
                              f"free some space, or put caches elsewhere (--cache-dir or ${CACHE_ENV})")
 
 # %% ../nbs/01b_cache.ipynb #0c1bb713
-def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers:int|None=None, progress:bool=True)->Path:
+def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers:int|None=None, progress:bool=True,
+                upright:bool=False)->Path: # turn photos as their EXIF orientation says (your own images; Flowers102 has none)
     "Decode `files` once into `dest`.npy (uint8, (N, size, size, 3)) with `dest`.json, atomically; returns the .npy path."
     dest.parent.mkdir(parents=True, exist_ok=True)
     sweep_temporaries(dest)
     check_free_space(dest, len(files) * size * size * 3)
     npy, js = dest.with_suffix('.npy'), dest.with_suffix('.json')
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp.npy")
-    chunks = [(files[i:i + 64], size) for i in range(0, len(files), 64)]
+    chunks = [(files[i:i + 64], size, upright) for i in range(0, len(files), 64)]
     ex = ProcessPoolExecutor(workers or max(1, os.cpu_count() or 1), initializer=_die_with_parent)
     try:
         arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(len(files), size, size, 3))
@@ -144,7 +146,7 @@ class CachedImages(torch.utils.data.Dataset):
         if problem:
             if problem != 'missing' and progress: print(f"cache {self.path} is {problem}: building it again")
             meta = dict(fingerprint=fp, root=str(src.root), split=split)
-            try: build_cache(src.files, src.labels, size, dest, meta, progress=progress)
+            try: build_cache(src.files, src.labels, size, dest, meta, progress=progress, upright=isinstance(src, FolderImages))
             except OSError as e: raise FlowerVAEError(f"cache {self.path} is {problem} and cannot be written ({e.strerror}): "
                                                       "delete it, or give --cache-dir a writable folder") from None
             self.images, meta, problem = open_cache(dest, fp, self.labels, size)

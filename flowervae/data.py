@@ -12,7 +12,7 @@ import torch
 from torch.utils.data import ConcatDataset, DataLoader, Dataset
 from torchvision import datasets
 from torchvision import transforms as T
-from PIL import Image
+from PIL import Image, ImageOps
 from torchvision.utils import make_grid
 
 from .core import FlowerVAEError, check_size
@@ -170,7 +170,7 @@ class FolderImages(Dataset):
 
     def __getitem__(self, i):
         try:
-            with Image.open(self.files[i]) as im: return self.tfm(im.convert('RGB')), self.labels[i]
+            with Image.open(self.files[i]) as im: return self.tfm(ImageOps.exif_transpose(im).convert('RGB')), self.labels[i]
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
             raise FlowerVAEError(f"cannot read image {self.files[i]} ({type(e).__name__}: {e}); replace or delete it") from None
 
