@@ -66,14 +66,14 @@ def set_mode(self:LatentExplorer, mode:str):
     self.mode, self.offsets = mode, torch.zeros(len(self.dirs))
 
 @patch
-def _start(self:LatentExplorer, z:torch.Tensor, what:str):
-    self.z0, self.start, self.offsets = z.float().clone(), what, torch.zeros(len(self.dirs))
+def _start(self:LatentExplorer, z:torch.Tensor, what:str, index:int|None=None):
+    self.z0, self.start, self.offsets, self.start_index = z.float().clone(), what, torch.zeros(len(self.dirs)), index
 
 @patch
 def start_from_image(self:LatentExplorer, i:int):
     "Start from the posterior mean of image `i` of the data set."
     if not 0 <= i < len(self.codes['mu']): raise FlowerVAEError(f"image index {i} out of range 0..{len(self.codes['mu']) - 1}")
-    self._start(self.codes['mu'][i], f"image {i} (class {int(self.codes['labels'][i])})")
+    self._start(self.codes['mu'][i], f"image {i} (class {int(self.codes['labels'][i])})", i)
     if self.conditional: self.decode_class = int(self.codes['labels'][i])        # at first, decode it as what it is
 
 @patch
@@ -125,9 +125,18 @@ def save(self:LatentExplorer, path:str|Path)->Path:
 
 # %% ../nbs/06_explore.ipynb #46da919e
 @patch
+def source(self:LatentExplorer)->torch.Tensor|None:
+    "`(C, S, S)` the image in [0, 1] that the code on screen started from; None for a class mean or a prior draw."
+    if self.start_index is None: return None
+    x = self.ds[self.start_index][0]
+    return x.float() / 255 if x.dtype == torch.uint8 else x
+
+@patch
 def _refresh(self:LatentExplorer):
     if self._ui is None: return
     self._ui['image'].value = to_png(self.render(), self.px)
+    src = self.source()                                            # beside the decode: where it started, or a grey square
+    self._ui['source'].value = to_png(src if src is not None else torch.full((3, 4, 4), 0.9), self.px // 2)
     as_class = f" · decoded as class {self.decode_class}" if self.conditional else ''
     self._ui['status'].value = f"start: {self.start} · mode: {self.mode}" + as_class
 
@@ -136,7 +145,7 @@ def _build_sliders(self:LatentExplorer):
     import ipywidgets as W
     names = [f"PC{i + 1}" for i in range(len(self.dirs))] if self.mode == 'pca' else [f"z[{int(d)}]" for d in self.dims]
     sliders = [W.FloatSlider(0., min=-3., max=3., step=0.1, description=n, continuous_update=False, orientation='vertical',
-                             readout_format='+.1f', layout=W.Layout(height='220px', width='52px')) for n in names]
+                             readout_format='+.1f', layout=W.Layout(height='320px', width='52px')) for n in names]
     for i, s in enumerate(sliders): s.observe(lambda ch, i=i: (self.set_component(i, ch['new']), self._refresh()), names='value')
     self._ui['sliders'] = sliders
     self._ui['slider_box'].children = sliders
@@ -153,7 +162,7 @@ def _on_start(self:LatentExplorer, *_):
 
 @patch
 def _on_mode(self:LatentExplorer, ch):
-    self.set_mode(ch['new']); self._start(self.z0, self.start)
+    self.set_mode(ch['new']); self._start(self.z0, self.start, self.start_index)
     self._build_sliders(); self._refresh()
 
 # %% ../nbs/06_explore.ipynb #fd848b63
@@ -171,7 +180,7 @@ def widget(self:LatentExplorer):
     if self.conditional:
         ui['as_cls'] = W.Dropdown(options=list(range(self.model.cfg.n_classes)), value=self.decode_class, description='decode as')
         ui['as_cls'].observe(lambda ch: (self.set_class(ch['new']), self._refresh()), names='value')
-    ui['image'] = _image_widget(self.px)
+    ui['image'], ui['source'] = _image_widget(self.px), _image_widget(self.px // 2)
     ui['status'] = W.Label()
     buttons = {n: W.Button(description=n) for n in ('reset', 'new sample', 'save PNG')}
     ui['slider_box'] = W.HBox()
@@ -184,7 +193,8 @@ def widget(self:LatentExplorer):
     self._build_sliders()
     controls = W.VBox([ui['start'], ui['cls'], ui['idx'], ui['seed'], ui['mode'], *([ui['as_cls']] if self.conditional else []),
                        W.HBox(list(buttons.values()))])
-    ui['root'] = W.VBox([W.HBox([ui['image'], ui['slider_box']]), controls, ui['status']])
+    images = [W.VBox([W.Label('decoded'), ui['image']]), W.VBox([W.Label('started from'), ui['source']])]
+    ui['root'] = W.VBox([W.HBox([*images, ui['slider_box']]), controls, ui['status']])
     self.start_from_class(ui['cls'].value, 0); self._refresh()
     return ui['root']
 
