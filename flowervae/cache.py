@@ -44,7 +44,7 @@ def _stat_image(f)->os.stat_result:
     "`os.stat` of an image file, or a `FlowerVAEError` naming it when it is missing or not a regular file (a FIFO would hang)."
     try: st = os.stat(f)
     except OSError as e:
-        raise FlowerVAEError(f"cannot read image {f} ({e.strerror}); replace the file or download again") from None
+        raise FlowerVAEError(f"cannot read image {f} ({e.strerror}); replace or delete the file") from None
     if not Path(f).is_file(): raise FlowerVAEError(f"image {f} is not a regular file; replace it with the JPEG")
     return st
 
@@ -86,13 +86,18 @@ def sweep_temporaries(dest:Path)->list:
     for t in gone: t.unlink(missing_ok=True)
     return gone
 
+def _write_record(js:Path, meta:dict):
+    "Write a cache's JSON record atomically: to a temporary file beside it, then renamed over it."
+    tmp = js.with_name(f".{js.name}.{os.getpid()}.tmp")
+    try: tmp.write_text(json.dumps(meta)); os.replace(tmp, js)
+    finally: tmp.unlink(missing_ok=True)
+
 def check_free_space(dest:Path, n_bytes:int):
     "Raise `FlowerVAEError` before writing `n_bytes` to `dest`'s folder if its disk has less free (with 5% and 64 MB to spare)."
     free = shutil.disk_usage(dest.parent).free
     if free < n_bytes * 1.05 + 2**26:
         raise FlowerVAEError(f"the cache {dest.name} needs {n_bytes / 1e9:.2f} GB and {dest.parent} has {free / 1e9:.2f} GB "
-                             f"free: "
-                             f"free some space, or put caches elsewhere (--cache-dir or ${CACHE_ENV})")
+                             f"free: free some space, or put caches elsewhere (--cache-dir or ${CACHE_ENV})")
 
 # %% ../nbs/01b_cache.ipynb #0c1bb713
 def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers:int|None=None, progress:bool=True,
@@ -113,9 +118,7 @@ def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers
         ex.shutdown()
         arr.flush(); content = content_hash(arr, labels); del arr
         os.replace(tmp, npy)                                  # the pixels first, then the record that vouches for them
-        record = js.with_name(f".{js.name}.{os.getpid()}.tmp")
-        record.write_text(json.dumps(dict(meta, labels=[int(l) for l in labels], n=len(files), size=size, content=content)))
-        os.replace(record, js)
+        _write_record(js, dict(meta, labels=[int(l) for l in labels], n=len(files), size=size, content=content))
     except BaseException:                                     # an error, Ctrl-C, or SIGTERM through the command line
         ex.shutdown(wait=False, cancel_futures=True); tmp.unlink(missing_ok=True); raise
     return npy
@@ -176,9 +179,8 @@ class CachedFolder(CachedImages):
 def _add_content_hash(js:Path, meta:dict, images, labels)->dict:
     "A cache written before content hashes: hash it, and save the hash if the folder allows (else it is hashed again next time)."
     meta = dict(meta, content=content_hash(images, labels))
-    tmp = js.with_name(f".{js.name}.{os.getpid()}.tmp")
-    try: tmp.write_text(json.dumps(meta)); os.replace(tmp, js)
-    except OSError: tmp.unlink(missing_ok=True)
+    try: _write_record(js, meta)
+    except OSError: pass
     return meta
 
 # %% ../nbs/01b_cache.ipynb #03f14f03

@@ -60,9 +60,10 @@ class ChooseAmp(Callback):
     order = -30
     def __init__(self, verbose:bool=True, resumed:bool|None=None): self.verbose, self.resumed = verbose, resumed
     def before_fit(self, learn):
-        x, y = next(iter(learn.val_dl))
         if self.resumed is not None and learn.cfg.amp is None: amp, why = self.resumed, 'as the run it resumes'
-        else: amp, why = choose_amp(learn.model, x.to(learn.device), y.to(learn.device), learn.cfg)
+        else:
+            x, y = next(iter(learn.val_dl))
+            amp, why = choose_amp(learn.model, x.to(learn.device), y.to(learn.device), learn.cfg)
         if amp and not bf16_ok(learn.device): amp, why = False, f"bf16 was asked for, but {device_name(learn.device)} has none"
         learn.amp = learn.all_sum(torch.tensor(float(amp), device=learn.device)).item() == learn.world
         learn.precision = f"{'bf16 autocast' if learn.amp else 'float32'} ({why})"

@@ -78,12 +78,12 @@ def checkpoint_of(learn:Learner, best:float)->dict:
 
 # %% ../nbs/04b_runs.ipynb #d4b2000a
 class Checkpoints(Callback):
-    "Resume from `out/latest.pt` if asked; after each epoch write `latest.pt`, `best.pt` when validation improved, the history."
+    "Resume from the checkpoint `resume` if given; after each epoch write `latest.pt`, `best.pt` if validation improved, history."
     order = 20
-    def __init__(self, out:Path, resume:bool=False): self.out, self.resume, self.best = Path(out), resume, math.inf
+    def __init__(self, out:Path, resume:dict|None=None): self.out, self.resume, self.best = Path(out), resume, math.inf
 
     def before_fit(self, learn):
-        if self.resume: self.load(learn, load_checkpoint(self.out/'latest.pt'))
+        if self.resume: self.load(learn, self.resume)
         if learn.rank == 0:
             self.out.mkdir(parents=True, exist_ok=True)
             (self.out/'config.json').write_text(json.dumps(asdict(learn.cfg), indent=1))
@@ -176,8 +176,8 @@ def make_learner(cfg:TrainConfig, device:torch.device, d, resume:bool=False, pro
     torch.manual_seed(cfg.seed)
     model = build_model(cfg.model_cfg).to(device, memory_format=torch.channels_last)
     model.log_sigma.requires_grad_(cfg.recon == 'gaussian_learned')     # a parameter only the learned-σ loss uses
-    amp = load_checkpoint(out/'latest.pt').get('amp') if resume else None       # a resumed run keeps its precision
-    run = [ChooseAmp(False, amp), Recorder(), SeedEachEpoch(gen, cfg.seed), StopOnNaN(out), Checkpoints(out, resume),
+    ck = load_checkpoint(out/'latest.pt') if resume else None                    # read once: its precision, then its state
+    run = [ChooseAmp(False, ck and ck.get('amp')), Recorder(), SeedEachEpoch(gen, cfg.seed), StopOnNaN(out), Checkpoints(out, ck),
            Pictures(out)] + [Header()] * progress
     if cfg.budget: run.append(CpuBudget(cfg.budget))
     if progress: run.append(ProgressBar())
