@@ -38,6 +38,7 @@ setuptools.setup(
     ] + [f'Programming Language :: Python :: {v}' for v in py_versions[py_versions.index(min_python):]],
     packages=setuptools.find_packages(include=['flowervae', 'flowervae.*']),
     include_package_data=True,
+    package_data={'flowervae': ['weights/*/*']},   # the bundled models (04e_pretrained)
     install_requires=requirements,
     extras_require={'dev': dev_requirements, 'hub': hub_requirements},
     python_requires='>=' + min_python,

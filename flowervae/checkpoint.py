@@ -6,18 +6,21 @@
 from __future__ import annotations
 import json, os
 from dataclasses import asdict, fields
+from importlib.resources import files
 from pathlib import Path
 
 import torch
 
 from .core import FlowerVAEError, pick_device
 from .cvae import CVAE
+from .latent import prior_from_state
 from .learner import TrainConfig
 from .model import VAE, VAEConfig
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'PRETRAINED_FORMAT', 'save_checkpoint', 'load_checkpoint', 'build_model',
-           'model_kind', 'train_config', 'load_model', 'check_compatible', 'save_pretrained', 'from_pretrained']
+           'model_kind', 'train_config', 'load_model', 'weights_dir', 'bundled_names', 'bundled_folder',
+           'check_compatible', 'save_pretrained', 'from_pretrained']
 
 # %% ../nbs/04a_checkpoint.ipynb #cb6d6629
 CKPT_FORMAT = 'flowervae-checkpoint-v2'
@@ -74,15 +77,32 @@ def _model_of(ck:dict, path)->VAE:
     if kind not in MODEL_KINDS: raise FlowerVAEError(f"{path} holds a model of unknown kind {kind!r}")
     return MODEL_KINDS[kind](cfg)
 
-def load_model(path:str|Path, # a checkpoint written by `fit`, or a folder written by `save_pretrained`
+def load_model(path:str|Path, # a checkpoint written by `fit`, a folder written by `save_pretrained`, or a bundled model's name
                device:str|torch.device|None=None)->VAE:
     "The model saved at `path`, in eval mode, on `device`, with its `train_cfg`."
+    if not Path(path).exists() and bundled_folder(path): path = bundled_folder(path)   # a file of that name wins
     if Path(path).is_dir(): return from_pretrained(path, device)
+    if not Path(path).exists():
+        raise FlowerVAEError(f"checkpoint {path} does not exist (bundled models: {', '.join(bundled_names()) or 'none'})")
     ck = load_checkpoint(path)
     model = _model_of(ck, path)
     model.load_state_dict(ck['model'])
     model.train_cfg = train_config(ck['train_cfg'])
     return model.to(device if isinstance(device, torch.device) else pick_device(device)).eval()
+
+# %% ../nbs/04a_checkpoint.ipynb #b0d1e002
+def weights_dir()->Path:
+    "The folder inside the installed package that holds the bundled models."
+    return Path(str(files('flowervae')))/'weights'
+
+def bundled_names()->list:
+    "Names of the models bundled with flowervae, sorted."
+    d = weights_dir()
+    return sorted(p.name for p in d.iterdir() if (p/'config.json').is_file()) if d.is_dir() else []
+
+def bundled_folder(name)->Path|None:
+    "The folder of the bundled model `name`, or None when no bundled model has that name."
+    return weights_dir()/str(name) if str(name) in bundled_names() else None
 
 # %% ../nbs/04a_checkpoint.ipynb #af385c41
 def check_compatible(ck:dict, cfg:TrainConfig):
@@ -95,28 +115,32 @@ def check_compatible(ck:dict, cfg:TrainConfig):
 PRETRAINED_FORMAT = 'flowervae-pretrained-v1'
 
 def save_pretrained(model:VAE, folder, # a trained model, and the folder to write
-                    half:bool=False)->Path: # store float weights as float16
+                    half:bool=False, # store float weights as float16
+                    priors:dict|None=None)->Path: # `{name: prior}` fitted to its training codes (05_latent), kept beside it
     "Write `model` as `folder/config.json` and `folder/model.safetensors` (the Hugging Face layout); returns the folder."
     from safetensors.torch import save_file
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     cast = lambda t: t.half() if half and t.is_floating_point() else t
     save_file({k: cast(v.detach().cpu().contiguous()) for k, v in model.state_dict().items()}, str(folder/'model.safetensors'))
+    if priors: save_file({f"{n}.{k}": v.contiguous() for n, p in priors.items() for k, v in p.state_dict().items()},
+                         str(folder/'priors.safetensors'))
     tc = getattr(model, 'train_cfg', None)
     meta = dict(format=PRETRAINED_FORMAT, model_kind=model_kind(model), model_cfg=asdict(model.cfg), train_cfg=tc and asdict(tc))
     (folder/'config.json').write_text(json.dumps(meta, indent=1))
     return folder
 
 def _pretrained_folder(where)->Path:
-    "A local folder, or a hub repository `owner/name` downloaded by `huggingface_hub` where it is installed."
+    "A local folder, a bundled model's name, or a hub repository `owner/name` downloaded by `huggingface_hub` where installed."
     path = Path(where).expanduser()
     if path.is_dir(): return path
+    if bundled_folder(where): return bundled_folder(where)
     if str(where).count('/') != 1: raise FlowerVAEError(f"{where} is neither a folder nor a hub repository name (owner/name)")
     try: from huggingface_hub import snapshot_download
     except ImportError:
         raise FlowerVAEError(f"{where} is not a folder here; to fetch it from the hub: pip install 'flowervae[hub]'") from None
     return Path(snapshot_download(str(where)))
 
-def from_pretrained(where, # a folder written by `save_pretrained`, or a hub repository `owner/name`
+def from_pretrained(where, # a folder written by `save_pretrained`, a bundled model's name, or a hub repository `owner/name`
                     device:str|torch.device|None=None)->VAE:
     "The model saved by `save_pretrained`, in float32 and eval mode, on `device`."
     from safetensors.torch import load_file
@@ -130,4 +154,11 @@ def from_pretrained(where, # a folder written by `save_pretrained`, or a hub rep
     except Exception as e: raise FlowerVAEError(f"{folder}/model.safetensors cannot be read ({type(e).__name__})") from None
     model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
     if meta.get('train_cfg'): model.train_cfg = train_config(meta['train_cfg'])
+    if (folder/'priors.safetensors').is_file(): model.priors = _priors(load_file(str(folder/'priors.safetensors')))
     return model.to(device if isinstance(device, torch.device) else pick_device(device)).eval()
+
+def _priors(flat:dict)->dict:
+    "`{name: prior}` from the flat `{'name.key': tensor}` of a `priors.safetensors`."
+    by_name = {}
+    for k, v in flat.items(): n, key = k.split('.', 1); by_name.setdefault(n, {})[key] = v.float()
+    return {n: prior_from_state(n, state) for n, state in by_name.items()}

@@ -9,7 +9,6 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 import torch
-from fastcore.docments import docments
 from torch.utils.data import Subset
 from torchvision.utils import save_image
 
@@ -18,62 +17,29 @@ from .cache import CachedFlowers
 from .core import FlowerVAEError, check_size, check_writable
 from .data import download_flowers, flowers_root, image_grid
 from .distributed import Dist
-from .learner import TrainConfig
+from .latent import PRIORS
+from .learner import RECIPES, TrainConfig
 from .metrics import evaluate, evaluate_all, fit_prior, generative_scores
+from .options import BoolFlag, HelpFormatter, add_config_options
+from .pretrained import DEFAULT_MODEL, cards, table
 from .results import results_markdown, run_table
 from .checkpoint import load_checkpoint, load_model, train_config
 from .runs import fit, heldout_dataset, recon_grid
 from .vaegan import Adversary, GANConfig
 
 # %% auto #0
-__all__ = ['GAN_FIELDS', 'COMMANDS', 'BoolFlag', 'HelpFormatter', 'add_config_options', 'make_parser', 'cmd_train', 'cmd_sample',
-           'cmd_reconstruct', 'cmd_eval', 'cmd_bench', 'cmd_results', 'main']
-
-# %% ../nbs/12_cli.ipynb #c12c0006
-def _to_bool(parser, option:str, value:str)->bool:
-    v = value.lower()
-    if v in ('1', 'true', 'yes', 'on'): return True
-    if v in ('0', 'false', 'no', 'off'): return False
-    parser.error(f"{option} is a switch: give it alone (or {option} 1 / 0), not {value!r}")
-
-class BoolFlag(argparse.Action):
-    "`--name` and `--no-name` for a boolean field; `--name 1` and `--name 0` work too."
-    def __init__(self, option_strings, dest, **kwargs):
-        super().__init__([*option_strings, '--no-' + option_strings[0][2:]], dest, nargs='?', metavar='0|1', **kwargs)
-
-    def __call__(self, parser, namespace, value, option_string=None):
-        if option_string.startswith('--no-'):
-            if value is not None: parser.error(f"{option_string} takes no value")
-            return setattr(namespace, self.dest, False)
-        setattr(namespace, self.dest, True if value is None else _to_bool(parser, option_string, value))
-
-class HelpFormatter(argparse.HelpFormatter):
-    "argparse's help, with a switch shown as `--amp, --no-amp`."
-    def _format_action_invocation(self, action):
-        if isinstance(action, BoolFlag): return ', '.join(action.option_strings)
-        return super()._format_action_invocation(action)
-
-# %% ../nbs/12_cli.ipynb #c12c0007
-def add_config_options(p, # a parser or argument group
-                       cls, # a dataclass whose fields have a comment each
-                       note:str='', # appended to every default
-                       helps:dict|None=None): # help lines that replace the comments of some fields
-    "One option per field of the dataclass `cls`, typed from its annotation, its help the field's comment and default."
-    docs = docments(cls)
-    for f in fields(cls):
-        typ = f.type.split('|')[0].strip()                                # 'int|None' -> 'int'
-        default = '' if f.default is None else f" (default {f.default!r}{note})"       # a None default: the comment says what
-        help = ((helps or {}).get(f.name) or docs[f.name] + default).replace('%', '%%')
-        if typ == 'bool': p.add_argument('--' + f.name.replace('_', '-'), action=BoolFlag, help=help)
-        else: p.add_argument('--' + f.name.replace('_', '-'), type={'int': int, 'float': float}.get(typ, str),
-                             metavar=f.name.upper(), help=help)
+__all__ = ['GAN_FIELDS', 'COMMANDS', 'make_parser', 'cmd_train', 'cmd_sample', 'cmd_reconstruct', 'cmd_eval', 'cmd_bench',
+           'cmd_results', 'cmd_pretrained', 'main']
 
 # %% ../nbs/12_cli.ipynb #0b08af71
 def _train_parser(sub):
     p = sub.add_parser('train', help='train a VAE', argument_default=argparse.SUPPRESS, formatter_class=HelpFormatter,
                        usage='flowervae train [OPTIONS]',
                        description='Train a VAE; checkpoints, pictures and history go to --out.')
-    add_config_options(p.add_argument_group('the run (TrainConfig, 04_train)'), TrainConfig)
+    p.add_argument('--preset', choices=list(RECIPES), default='default',
+                   help="recipe the other options start from: default (the best measured, 10_results) or seed (the seed's "
+                        "256 px BCE recipe)")
+    add_config_options(p.add_argument_group('the run (TrainConfig, 04_train): defaults of --preset default'), TrainConfig)
     add_config_options(p.add_argument_group('VAE-GAN (GANConfig, 08_vaegan): on when --gan is given'), GANConfig, ' with --gan',
                        dict(gan='weight g of the adversarial term, times the adaptive λ: giving it turns the VAE-GAN on '
                                 '(10_results: 0.5)'))
@@ -85,7 +51,9 @@ def _train_parser(sub):
 
 def _ckpt_parser(sub, name:str, help:str):
     p = sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + '.')
-    p.add_argument('--ckpt', required=True, help='checkpoint written by train (RUN_DIR/best.pt or latest.pt)')
+    p.add_argument('--ckpt', default=DEFAULT_MODEL,
+                   help=f"checkpoint written by train (RUN_DIR/best.pt), a save_pretrained folder, or a bundled model's name "
+                        f"(flowervae pretrained; default {DEFAULT_MODEL})")
     p.add_argument('--device', default=None, help='cpu, cuda, cuda:N or mps (default: the best available)')
     return p
 
@@ -95,8 +63,9 @@ def _sample_parser(sub):
     p.add_argument('--seed', type=int, default=0, help='seed of the prior draws (default 0)')
     p.add_argument('--temperature', type=float, default=1.0, help='scale of the prior draws; below 1 trades variety for quality')
     p.add_argument('--out', default='samples.png', help='PNG to write (default samples.png)')
-    p.add_argument('--prior', choices=('normal', 'fitted'), default='normal',
-                   help="normal: z ~ N(0, I); fitted: a Gaussian fitted to the codes of the training images (encodes them first)")
+    p.add_argument('--prior', choices=list(PRIORS), default='standard',
+                   help="standard: z ~ N(0, I); gaussian, mixture: fitted to the codes of the training images (05_latent; "
+                        "stored with a bundled model, else the training images are encoded first)")
 
 def _heldout_options(p):
     p.add_argument('--data', choices=('flowers102', 'synthetic', 'folder'), default=None,
@@ -161,11 +130,17 @@ def _results_parser(sub):
     p.add_argument('--seed', type=int, default=0,
                    help='seed of every row (data order, initialisation, noise); give each seed its own --out')
 
+def _pretrained_parser(sub):
+    p = sub.add_parser('pretrained', help='list the models bundled with flowervae: names that every --ckpt takes',
+                       description='The models bundled with flowervae, with their test scores (04e_pretrained).')
+    p.add_argument('--json', action='store_true', help='print every model card as JSON')
+
 def make_parser()->argparse.ArgumentParser:
     "The `flowervae` argument parser."
     ap = argparse.ArgumentParser(prog='flowervae', description='Variational autoencoders on Oxford Flowers102.')
     sub = ap.add_subparsers(dest='command', required=True)
-    for add in (_train_parser, _sample_parser, _reconstruct_parser, _eval_parser, _bench_parser, _results_parser): add(sub)
+    for add in (_train_parser, _sample_parser, _reconstruct_parser, _eval_parser, _bench_parser, _results_parser,
+                _pretrained_parser): add(sub)
     return ap
 
 # %% ../nbs/12_cli.ipynb #c722f5a5
@@ -189,7 +164,8 @@ def cmd_train(a:dict):
     out = Path(a.get('out', TrainConfig.out))
     ck = load_checkpoint(out/'latest.pt') if flags['resume'] and (out/'latest.pt').exists() else None
     if 'root' in a and 'data' not in a and not ck: a['data'] = 'flowers102'      # a --root means the flowers in it
-    cfg = TrainConfig(**{**(asdict(train_config(ck['train_cfg'])) if ck else {}), **a, 'out': str(out)})   # where it was found
+    recipe = RECIPES[a.pop('preset', 'default')]
+    cfg = TrainConfig(**{**(asdict(train_config(ck['train_cfg'])) if ck else recipe), **a, 'out': str(out)})   # found here
     gan = _gan_config(gan_given, ck)
     if flags['download'] and cfg.data == 'flowers102': download_flowers(cfg.root, cfg.split)
     cbs = [Adversary(gan)] if gan else []
@@ -198,10 +174,10 @@ def cmd_train(a:dict):
 
 # %% ../nbs/12_cli.ipynb #c12c000c
 def cmd_sample(a:dict):
-    "`flowervae sample`: a PNG grid of prior samples (the fitted prior: encodes the training images first)."
+    "`flowervae sample`: a PNG grid of samples from the prior `--prior`."
     if a['n'] < 1: raise FlowerVAEError(f"--n must be at least 1, got {a['n']}")
     m = load_model(a['ckpt'], a['device'])
-    prior = fit_prior(m) if a['prior'] == 'fitted' else None       # the Gaussian fitted to the training codes (05_latent)
+    prior = fit_prior(m, name=a['prior'])                           # None for the standard normal (05_latent)
     g = torch.Generator().manual_seed(a['seed'])
     x = torch.cat([m.sample(min(256, a['n'] - i), a['temperature'], g, prior=prior).cpu() for i in range(0, a['n'], 256)])
     save_image(image_grid(x, 8), a['out'])
@@ -258,8 +234,12 @@ def cmd_results(a:dict):
     print(results_markdown(r))
 
 # %% ../nbs/12_cli.ipynb #05349dd5
+def cmd_pretrained(a:dict):
+    "`flowervae pretrained`: the bundled models, as a table or as JSON."
+    print(json.dumps(cards(), indent=1) if a['json'] else table(), end='')
+
 COMMANDS = dict(train=cmd_train, sample=cmd_sample, reconstruct=cmd_reconstruct, eval=cmd_eval, bench=cmd_bench,
-                results=cmd_results)
+                results=cmd_results, pretrained=cmd_pretrained)
 
 def _one_line(e:Exception)->str:
     "The message of `e` on one line: the last line of an error re-raised from a DataLoader worker."

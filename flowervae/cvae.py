@@ -5,6 +5,7 @@
 # %% ../nbs/07_cvae.ipynb #107ece20
 from __future__ import annotations
 import torch
+import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
@@ -12,7 +13,7 @@ from .core import FlowerVAEError
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['CVAE', 'class_samples', 'decode_as']
+__all__ = ['CVAE', 'class_samples', 'decode_as', 'class_effect', 'class_accuracy']
 
 # %% ../nbs/07_cvae.ipynb #0e62e912
 class CVAE(VAE):
@@ -23,6 +24,8 @@ class CVAE(VAE):
         self.label_emb = nn.Embedding(cfg.n_classes, cfg.emb_dim)
         self.encoder.head = nn.Linear(self.encoder.head.in_features + cfg.emb_dim, 2 * cfg.z_dim)  # features ⊕ label -> μ, log σ²
         self.decoder.head = nn.Linear(cfg.z_dim + cfg.emb_dim, self.decoder.head.out_features)     # z ⊕ label -> feature map
+        if cfg.class_adv:                                                    # guesses the class from μ (see below)
+            self.critic = nn.Sequential(nn.Linear(cfg.z_dim, 256), nn.SiLU(), nn.Linear(256, cfg.n_classes))
 
     def embed(self, y:torch.Tensor|None)->torch.Tensor:
         "`(B,)` class labels -> `(B, emb_dim)` embeddings, refusing missing or out-of-range labels."
@@ -39,6 +42,13 @@ class CVAE(VAE):
     def decode(self, z, y=None):
         "`(B, z_dim)` latents and `(B,)` labels -> `(B, C, S, S)` logits."
         return self.decoder(torch.cat([z, self.embed(y).to(z.dtype)], 1))
+
+    def aux_terms(self, mu, y=None)->dict:
+        "The critic's cross-entropy on μ; its gradient reaches the encoder reversed and `class_adv` times larger."
+        if not self.cfg.class_adv or y is None: return {}
+        lam = self.cfg.class_adv
+        flipped = (1 + lam) * mu.detach() - lam * mu               # value μ, gradient −λ: the encoder learns to hide the class
+        return dict(class_adv=F.cross_entropy(self.critic(flipped.float()), y))
 
 # %% ../nbs/07_cvae.ipynb #3669e286
 @patch
@@ -68,3 +78,32 @@ def decode_as(model:CVAE, z:torch.Tensor, # (N, Z) codes
     return torch.sigmoid(model.decode(zz, yy).float()).cpu()
 
 def _img_shape(model:VAE)->tuple: return (model.cfg.in_ch, model.cfg.img_size, model.cfg.img_size)
+
+# %% ../nbs/07_cvae.ipynb #c7a00011
+@torch.no_grad()
+def _decode(model:CVAE, z:torch.Tensor, y:torch.Tensor, batch:int=250)->torch.Tensor:
+    "`(N, C, S, S)` images of codes `z` `(N, Z)` as classes `y` `(N,)`, decoded in batches, on the CPU."
+    p = next(model.parameters())
+    return torch.cat([torch.sigmoid(model.decode(z[i:i + batch].to(p.device, p.dtype), y[i:i + batch].to(p.device)).float()).cpu()
+                      for i in range(0, len(z), batch)])
+
+def class_effect(model:CVAE, n:int=500, seed:int=0)->dict:
+    "Mean change of a decoded pixel (grey levels) when only the class changes, when only the code changes, and their ratio."
+    g, C, Z = torch.Generator().manual_seed(seed), model.cfg.n_classes, model.cfg.z_dim
+    z, z2 = torch.randn(n, Z, generator=g), torch.randn(n, Z, generator=g)
+    y = torch.randint(C, (n,), generator=g)
+    y2 = (y + torch.randint(1, max(C, 2), (n,), generator=g)) % C            # another class for every code
+    base = _decode(model, z, y)
+    by_class, by_code = [255 * (base - _decode(model, *a)).abs().mean().item() for a in ((z, y2), (z2, y))]
+    return dict(class_change=by_class, code_change=by_code, ratio=by_class / by_code)
+
+@torch.no_grad()
+def class_accuracy(model:CVAE, classify, # `(B, 3, S, S)` images in [0, 1] -> `(B, n_classes)` logits
+                   n_per_class:int=20, temperature:float=1.0, seed:int=0)->dict:
+    "Top-1 and top-5 share of class-conditioned prior samples that `classify` assigns to the class they were drawn as."
+    g, C = torch.Generator().manual_seed(seed), model.cfg.n_classes
+    y = torch.arange(C).repeat_interleave(n_per_class)                                      # (C·n,)
+    x = _decode(model, temperature * torch.randn(len(y), model.cfg.z_dim, generator=g), y)
+    top = torch.cat([classify(x[i:i + 250]).topk(min(5, C), 1).indices for i in range(0, len(x), 250)])   # (C·n, 5)
+    return dict(top1=(top[:, 0] == y).float().mean().item(), top5=(top == y[:, None]).any(1).float().mean().item(),
+                n=len(y), chance=1 / C)

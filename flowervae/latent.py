@@ -18,9 +18,10 @@ from .loss import kl_per_dim
 from .model import VAE
 
 # %% auto #0
-__all__ = ['encode_dataset', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance', 'tsne_2d',
-           'plot_tsne', 'image_scatter', 'lerp', 'slerp', 'decode_images', 'interpolate', 'class_means',
-           'class_arithmetic', 'traversal', 'pca_directions', 'top_kl_directions', 'FittedPrior']
+__all__ = ['PRIORS', 'encode_dataset', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance',
+           'tsne_2d', 'plot_tsne', 'image_scatter', 'lerp', 'slerp', 'decode_images', 'interpolate', 'class_means',
+           'class_arithmetic', 'traversal', 'pca_directions', 'top_kl_directions', 'FittedPrior', 'MixturePrior',
+           'fit_named_prior', 'prior_from_state']
 
 # %% ../nbs/05_latent.ipynb #a0870c29
 @torch.no_grad()
@@ -188,3 +189,45 @@ class FittedPrior:
     def __repr__(self):
         var = self.scale_tril.pow(2).sum(1).mean()
         return f"FittedPrior(z_dim={len(self.mean)}, mean norm {self.mean.norm():.2f}, mean variance {var:.3f})"
+
+# %% ../nbs/05_latent.ipynb #f5a10002
+class MixturePrior:
+    "A Gaussian mixture fitted to draws from the aggregate posterior of encoded images; pass it to `VAE.sample(prior=...)`."
+    def __init__(self, weights:torch.Tensor, means:torch.Tensor, scale_tril:torch.Tensor): # (K,), (K, Z), (K, Z, Z)
+        self.weights, self.means, self.scale_tril = weights, means, scale_tril
+
+    @classmethod
+    def from_codes(cls, codes:dict, # from `encode_dataset`
+                   k:int=10, draws:int=4, # components; posterior draws per image
+                   reg:float=1e-3, seed:int=0)->'MixturePrior':
+        "Fit `k` full-covariance Gaussians by EM to `draws` samples of q(z|x) per encoded image."
+        from sklearn.mixture import GaussianMixture
+        mu, std = codes['mu'].double(), (0.5 * codes['logvar'].double()).exp()                 # (N, Z), (N, Z)
+        if len(mu) < 2 * k: raise FlowerVAEError(f"a {k}-component mixture needs at least {2 * k} encoded images, got {len(mu)}")
+        g = torch.Generator().manual_seed(seed)
+        z = mu.repeat(draws, 1) + std.repeat(draws, 1) * torch.randn(draws * len(mu), mu.shape[1], generator=g, dtype=mu.dtype)
+        gm = GaussianMixture(k, covariance_type='full', reg_covar=reg, max_iter=200, random_state=seed).fit(z.numpy())
+        covs = torch.from_numpy(gm.covariances_)                                                # (K, Z, Z)
+        w, m = torch.from_numpy(gm.weights_).float(), torch.from_numpy(gm.means_).float()
+        return cls(w, m, torch.linalg.cholesky(covs).float())
+
+    def draw(self, n:int, generator:torch.Generator|None=None, temperature:float=1.0)->torch.Tensor:
+        "`(n, Z)` codes: a component per code by its weight, then its mean + temperature·L·ε, all drawn on the CPU."
+        k = torch.multinomial(self.weights, n, replacement=True, generator=generator)           # (n,)
+        eps = torch.randn(n, self.means.shape[1], generator=generator)                            # (n, Z)
+        return self.means[k] + temperature * torch.einsum('nij,nj->ni', self.scale_tril[k], eps)
+
+    def state_dict(self)->dict: return dict(weights=self.weights, means=self.means, scale_tril=self.scale_tril)
+    def __repr__(self): return f"MixturePrior({len(self.weights)} components, z_dim={self.means.shape[1]})"
+
+PRIORS = {'standard': None, 'gaussian': FittedPrior, 'mixture': MixturePrior}   # what `sample(prior=...)` can be given, by name
+
+def fit_named_prior(name:str, codes:dict):
+    "The prior `name` of `PRIORS` fitted to `codes` (of *training* images); None for the standard normal."
+    if name not in PRIORS: raise FlowerVAEError(f"unknown prior {name!r}: choose one of {', '.join(PRIORS)}")
+    return PRIORS[name] and PRIORS[name].from_codes(codes)
+
+def prior_from_state(name:str, state:dict):
+    "A prior of kind `name` rebuilt from its `state_dict()`."
+    if name not in PRIORS or PRIORS[name] is None: raise FlowerVAEError(f"no stored state for prior {name!r}")
+    return PRIORS[name](**state)

@@ -14,31 +14,33 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 
 from .cache import ArrayImages, BatchLoader, CachedFlowers, CachedFolder, prepare_batch
-from .core import FlowerVAEError, autocast, bf16_ok, check_size, has_gpu, pick_device
+from .core import FlowerVAEError, autocast, bf16_ok, check_size, pick_device
 from .data import FolderImages, Flowers102, SyntheticFlowers, check_folder, flowers_root, folder_classes, make_loader
 from .loss import RECON_KINDS, kl_weight, likelihood_log_sigma, vae_loss
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['DATA_KINDS', 'TrainConfig', 'preset', 'split_indices', 'source_dataset', 'make_datasets', 'shard', 'make_loaders',
-           'loss_terms', 'validate', 'CancelEpoch', 'Callback', 'Learner', 'Recorder', 'ProgressBar', 'plot_history']
+__all__ = ['DATA_KINDS', 'SCHEDULES', 'RECIPES', 'TrainConfig', 'preset', 'split_indices', 'source_dataset', 'make_datasets',
+           'shard', 'make_loaders', 'loss_terms', 'validate', 'CancelEpoch', 'Callback', 'Learner', 'Recorder',
+           'ProgressBar', 'run_fraction', 'CosineLR']
 
 # %% ../nbs/04_train.ipynb #519dae3b
 DATA_KINDS = ('flowers102', 'synthetic', 'folder')
+SCHEDULES = ('constant', 'cosine')
 
 @dataclass
 class TrainConfig:
     data: str = 'synthetic'       # flowers102, synthetic (procedural flowers, no download), or folder (your images in --root)
     root: str|None = None         # Flowers102 folder (holding flowers-102/; default $FLOWERVAE_DATA), or your images' folder
     split: str = 'train+val'      # split to train on: train, val, test, train+val or all (a folder: train+val, test or all)
-    size: int = 256               # image side: a power of two from 32 to 512
+    size: int = 64                # image side: a power of two from 32 to 512
     z_dim: int = 256              # latent dimension
     width: int = 32               # model channels at full resolution, doubled at each downsampling
-    epochs: int = 300             # passes over the training set
+    epochs: int = 200             # passes over the training set
     batch_size: int = 64          # images per optimiser step
-    lr: float = 1e-4              # Adam learning rate
+    lr: float = 1e-3              # Adam learning rate (the peak, with --schedule cosine)
     beta: float = 1.0             # weight of the KL term
-    recon: str = 'bernoulli'      # reconstruction term: bernoulli, gaussian, gaussian_learned, gaussian_optimal (σ-VAE) or mse
+    recon: str = 'gaussian_optimal'  # reconstruction term: bernoulli, gaussian, gaussian_learned, gaussian_optimal (σ-VAE) or mse
     kl_warmup: int = 0            # epochs of linear KL warm-up from 0 to beta
     free_bits: float = 0.0        # nats per latent dimension that the KL does not charge
     grad_clip: float = 1000.0     # largest global gradient norm (the loss is summed over pixels, so norms are large)
@@ -52,8 +54,10 @@ class TrainConfig:
     cache_dir: str|None = None    # folder of the caches; default $FLOWERVAE_CACHE or ~/.cache/flowervae
     amp: bool|None = None         # bf16 autocast for training steps; default: where native and measured faster than float32
     compile: bool = False         # torch.compile the model for training steps (meant for GPUs)
-    arch: str = 'resnet'          # network: resnet, or plain (the seed's stride-2 convolutions)
+    schedule: str = 'cosine'      # learning rate over the run: constant, or cosine (down to 0 at the end of the epochs or budget)
+    arch: str = 'light'           # network: light (stride-2 convolutions, resize-convolutions up), plain (the seed's) or resnet
     conditional: bool = False     # a conditional VAE that is told each image's class (07_cvae)
+    class_adv: float = 100.0      # conditional: weight of the critic that keeps the class out of the code (07_cvae); 0: none
     budget: float = 0.0           # CPU seconds of training after which the run stops (at the next tenth step); 0: no limit
     image_every: int = 5          # epochs between PNG grids of reconstructions and samples
     out: str = 'runs/flowervae'   # run folder: checkpoints, PNGs, history
@@ -63,6 +67,8 @@ class TrainConfig:
         if self.data == 'folder': check_folder(self.root)
         if self.recon not in RECON_KINDS:
             raise FlowerVAEError(f"unknown recon {self.recon!r}: choose one of {', '.join(RECON_KINDS)}")
+        if self.schedule not in SCHEDULES:
+            raise FlowerVAEError(f"unknown schedule {self.schedule!r}: choose one of {', '.join(SCHEDULES)}")
         check_size(self.size)
         for k in ('z_dim', 'width', 'epochs', 'batch_size', 'n_synthetic', 'image_every'):
             if getattr(self, k) < 1: raise FlowerVAEError(f"{k} must be at least 1, got {getattr(self, k)}")
@@ -79,17 +85,22 @@ class TrainConfig:
     def model_cfg(self)->VAEConfig:
         "The model this run trains (a conditional one has a class per Flowers102 category, or 10 for `SyntheticFlowers`)."
         n_classes = dict(flowers102=102, synthetic=10).get(self.data) or len(folder_classes(self.root)) if self.conditional else 0
-        return VAEConfig(img_size=self.size, z_dim=self.z_dim, width=self.width, arch=self.arch, n_classes=n_classes)
+        return VAEConfig(img_size=self.size, z_dim=self.z_dim, width=self.width, arch=self.arch, n_classes=n_classes,
+                         class_adv=self.class_adv if n_classes else 0.)
 
 # %% ../nbs/04_train.ipynb #1d5b3a02
-def preset(gpu:bool|None=None, # full recipe? default: whether a GPU is present
-           **kwargs)->TrainConfig:
-    "The seed's full recipe on a GPU, a minutes-long 64 px run on CPU; `kwargs` override any field."
-    gpu = has_gpu() if gpu is None else gpu
+RECIPES = {
+    'default': {},                                                      # TrainConfig's own defaults
+    'seed': dict(size=256, z_dim=256, width=32, arch='plain', recon='bernoulli', beta=1.0, lr=1e-4, schedule='constant',
+                 batch_size=64, epochs=300),
+}
+
+def preset(recipe:str='default', **kwargs)->TrainConfig: # a name of `RECIPES`, then fields to override
+    "The `TrainConfig` of `recipe` on the real flowers if `$FLOWERVAE_DATA` has them, else on synthetic ones; `kwargs` override."
+    if recipe not in RECIPES: raise FlowerVAEError(f"unknown recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
     root = flowers_root()
     data = dict(data='flowers102', root=str(root)) if root is not None and root.exists() else dict(data='synthetic')
-    small = dict(size=64, width=16, epochs=5, image_every=1)
-    return TrainConfig(**{**data, **({} if gpu else small), **kwargs})
+    return TrainConfig(**{**data, **RECIPES[recipe], **kwargs})
 
 # %% ../nbs/04_train.ipynb #b969c992
 def split_indices(n:int, cfg:TrainConfig)->tuple:
@@ -147,6 +158,7 @@ def loss_terms(model:VAE, x:torch.Tensor, # (B, C, S, S) float images in [0, 1],
     with autocast(x.device, bool(cfg.amp if amp is None else amp)): logits, mu, logvar = (model if net is None else net)(x, y)
     terms = vae_loss(x, logits, mu, logvar, beta=beta, kind=cfg.recon, free_bits=cfg.free_bits,
                      log_sigma=likelihood_log_sigma(model, x, logits, cfg.recon))
+    for k, v in model.aux_terms(mu, y).items(): terms[k], terms['loss'] = v, terms['loss'] + v   # e.g. the CVAE's critic
     return (terms, logits) if with_logits else terms
 
 # %% ../nbs/04_train.ipynb #c23f4402
@@ -271,20 +283,18 @@ class ProgressBar(Callback):
         if learn.rank == 0: tqdm.write(f"epoch {h['epoch']:>4}: train loss {h['train_loss']:.1f}  val −ELBO {h['val_nelbo']:.1f} "
                                        f"({h['val_bpd']:.3f} bits/dim)  KL {h['val_kl']:.1f}  {h['images_per_s']:.0f} img/s")
 
-# %% ../nbs/04_train.ipynb #a68a0fee
-def plot_history(history:list, path=None):
-    "Training and validation loss, and the KL, per epoch; saved to `path` if given; returns the figure."
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
-    ep = [h['epoch'] for h in history]
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.5))
-    a1.plot(ep, [h['train_loss'] for h in history], label='train loss')
-    a1.plot(ep, [h['val_nelbo'] for h in history], label='validation −ELBO')
-    a1.set(xlabel='epoch', ylabel='nats per image', title='Loss'); a1.legend()
-    a2.plot(ep, [h['train_kl'] for h in history], label='train KL')
-    a2.plot(ep, [h['val_kl'] for h in history], label='validation KL')
-    a2.set(xlabel='epoch', ylabel='nats per image', title='KL(q(z|x) ‖ p(z))'); a2.legend()
-    for a in (a1, a2): a.xaxis.set_major_locator(MaxNLocator(integer=True))      # whole epochs, even for a 3-epoch run
-    fig.tight_layout()
-    if path is not None: fig.savefig(path, dpi=90); plt.close(fig)
-    return fig
+# %% ../nbs/04_train.ipynb #c4a10102
+def run_fraction(learn)->float:
+    "How far the run is, from 0 to 1: through its epochs, or through its CPU budget (mean over processes) where that is further."
+    frac = (learn.epoch + learn.i / len(learn.train_dl)) / learn.cfg.epochs
+    if learn.cfg.budget:
+        cpu = learn.all_sum(torch.tensor(learn.cpu_seconds, device=learn.device)).item() / learn.world
+        frac = max(frac, cpu / learn.cfg.budget)
+    return min(frac, 1.)
+
+class CosineLR(Callback):
+    "Set the learning rate to `lr`·½(1 + cos(π·f)) at run fraction f, every tenth step (every rank at once)."
+    order = 5
+    def before_batch(self, learn):
+        if learn.i % 10: return
+        for g in learn.opt.param_groups: g['lr'] = learn.cfg.lr * 0.5 * (1 + math.cos(math.pi * run_fraction(learn)))

@@ -17,7 +17,7 @@ from tqdm.auto import tqdm
 from .cache import ArrayImages, BatchLoader, CachedFlowers, cache_folder, to_float
 from .core import FlowerVAEError
 from .data import make_loader
-from .latent import FittedPrior, active_units, encode_dataset
+from .latent import PRIORS, FittedPrior, active_units, encode_dataset, fit_named_prior
 from .learner import loss_terms
 from .model import VAE
 from .checkpoint import load_model
@@ -25,7 +25,8 @@ from .runs import heldout_dataset, training_images
 
 # %% auto #0
 __all__ = ['evaluate', 'FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'GenerativeScores', 'inception_extractor',
-           'real_batches', 'sample_batches', 'generative_scores', 'fit_prior', 'evaluate_all']
+           'real_batches', 'sample_batches', 'generative_scores', 'fit_priors', 'fit_prior', 'evaluate_all', 'features',
+           'nearest_neighbours']
 
 # %% ../nbs/09_metrics.ipynb #06c4ad2b
 @torch.no_grad()
@@ -112,19 +113,21 @@ def train_feature_net(train_ds, test_ds, # array-backed (uint8 image, label) dat
 
 # %% ../nbs/09_metrics.ipynb #07ac7f0f
 def feature_net(root:str|Path|None=None, size:int=64, cache_dir:str|Path|None=None, epochs:int=30,
-                progress:bool=True)->FeatureNet:
+                progress:bool=True, width:int=32, seed:int=0)->FeatureNet: # another width and seed: an independent second net
     "The home-trained Flowers102 extractor at `size`: loaded from the cache folder, or trained (minutes on a CPU) and saved."
     tr, te = CachedFlowers(root, 'train+val', size, cache_dir), CachedFlowers(root, 'test', size, cache_dir)
-    key = hashlib.sha1(f"{tr.content}{te.content}{size}{epochs}".encode()).hexdigest()[:12]
+    other = '' if (width, seed) == (32, 0) else f"{width}{seed}"                          # the first net keeps its cached file
+    key = hashlib.sha1(f"{tr.content}{te.content}{size}{epochs}{other}".encode()).hexdigest()[:12]
     path = cache_folder(cache_dir)/f"feature_net_{size}px_{key}.pt"
     if path.exists():
         ck = torch.load(path, weights_only=True)
         net = FeatureNet(102, ck['width'], size); net.load_state_dict(ck['model'])
     else:
-        net, acc = train_feature_net(tr, te, 102, epochs=epochs, size=size, progress=progress)
-        ck = dict(model=net.state_dict(), width=32, accuracy=acc, epochs=epochs)
+        net, acc = train_feature_net(tr, te, 102, epochs=epochs, size=size, progress=progress, width=width, seed=seed)
+        ck = dict(model=net.state_dict(), width=width, accuracy=acc, epochs=epochs, seed=seed)
         path.parent.mkdir(parents=True, exist_ok=True); torch.save(ck, path)
-    net.accuracy, net.label = ck['accuracy'], f"flowers-cnn ({size} px, test accuracy {ck['accuracy']:.1%})"
+    name = 'flowers-cnn' if not other else f"flowers-cnn-w{width}-s{seed}"
+    net.accuracy, net.label = ck['accuracy'], f"{name} ({size} px, test accuracy {ck['accuracy']:.1%})"
     return net.eval()
 
 # %% ../nbs/09_metrics.ipynb #4dc9ca39
@@ -189,9 +192,10 @@ def sample_batches(model, n:int, batch_size:int=250, seed:int=0, prior=None):
     for i in range(0, n, batch_size): yield model.sample(min(batch_size, n - i), generator=g, prior=prior).cpu()
 
 def generative_scores(root:str|Path|None=None, size:int=64, ref_split:str='test', inception_weights:str|None=None,
-                      cache_dir:str|None=None, kid_subset:int=1000, progress:bool=True)->GenerativeScores:
-    "Scores against the Flowers102 `ref_split` at `size`: Inception-v3 if it can be had, else the home-trained extractor."
-    ext, label = inception_extractor(inception_weights)
+                      cache_dir:str|None=None, kid_subset:int=1000, progress:bool=True,
+                      net:FeatureNet|None=None)->GenerativeScores: # use this feature net (e.g. a second, independent one)
+    "Scores against the Flowers102 `ref_split` at `size`: `net`, else Inception-v3 if it can be had, else the home-trained net."
+    ext, label = (net, net.label) if net is not None else inception_extractor(inception_weights)
     if ext is None:
         if progress: print(f"{label}; using flowervae's home-trained extractor")
         ext = feature_net(root, size, cache_dir, progress=progress); label = ext.label
@@ -199,17 +203,27 @@ def generative_scores(root:str|Path|None=None, size:int=64, ref_split:str='test'
                             inception_weights if isinstance(ext, int) else None, progress)
 
 # %% ../nbs/09_metrics.ipynb #87e8648a
-def fit_prior(model, dataset=None, # images to encode (default: `runs.training_images` of the model)
-              batch_size:int=128, progress:bool=True)->FittedPrior:
-    "The `FittedPrior` of `model`'s codes of `dataset`, by default of the images it trained on (never of test images)."
-    ds = dataset if dataset is not None else training_images(model.train_cfg)
-    return FittedPrior.from_codes(encode_dataset(model, ds, batch_size, progress=progress))
+def fit_priors(model, names=('gaussian', 'mixture'), # priors of `latent.PRIORS`
+               dataset=None, # images to encode (default: `runs.training_images` of the model)
+               batch_size:int=128, progress:bool=True)->dict:
+    "`{name: prior}`: those stored with `model` (a bundled one), the others fitted to its codes of `dataset`, never test images."
+    stored = getattr(model, 'priors', {})
+    unknown = [n for n in names if n not in PRIORS]
+    if unknown: raise FlowerVAEError(f"unknown prior {unknown[0]!r}: choose one of {', '.join(PRIORS)}")
+    todo = [n for n in names if n not in stored and PRIORS[n] is not None]
+    codes = todo and encode_dataset(model, dataset if dataset is not None else training_images(model.train_cfg), batch_size,
+                                    progress=progress)
+    return {n: stored[n] if n in stored else fit_named_prior(n, codes) for n in names}
+
+def fit_prior(model, dataset=None, batch_size:int=128, progress:bool=True, name:str='gaussian'):
+    "The prior `name` of `model`, as `fit_priors` gives it."
+    return fit_priors(model, (name,), dataset, batch_size, progress)[name]
 
 def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `generative_scores`; None: no sample scores
                  dataset=None, # images to score reconstructions on (default: the test split the checkpoint's data names)
                  n_samples:int=5000, batch_size:int=128, device:str|None=None, progress:bool=True,
                  train_dataset=None, # images to fit the prior on (default: `training_images` of the checkpoint)
-                 prior:FittedPrior|None=None, # the fitted prior, if the caller has one already (then `train_dataset` is not used)
+                 priors:dict|None=None, # the fitted priors, if the caller has them already (then `train_dataset` is not used)
                  model=None, # the model of `ckpt`, if the caller has loaded it already
                 )->dict:
     "Reconstruction, likelihood, active units and (with `scores`) the sample scores of one checkpoint, as a dict."
@@ -220,7 +234,23 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
     r['active_units'] = int(active_units(codes).sum()); r['z_dim'] = model.cfg.z_dim
     if scores is None: return r
     r.update(scores.score(sample_batches(model, n_samples, seed=0), progress=progress), n_samples=n_samples)
-    if prior is None: prior = fit_prior(model, train_dataset, batch_size, progress)
-    fitted = scores.score(sample_batches(model, n_samples, seed=0, prior=prior), progress=progress)
-    r.update(fid_fitted=fitted['fid'], kid_fitted=fitted['kid'], kid_fitted_std=fitted['kid_std'])
+    priors = priors or fit_priors(model, dataset=train_dataset, batch_size=batch_size, progress=progress)
+    for name, key in (('gaussian', 'fitted'), ('mixture', 'mixture')):
+        s = scores.score(sample_batches(model, n_samples, seed=0, prior=priors[name]), progress=progress)
+        r.update({f"fid_{key}": s['fid'], f"kid_{key}": s['kid'], f"kid_{key}_std": s['kid_std']})
     return r
+
+# %% ../nbs/09_metrics.ipynb #9e1a0002
+@torch.no_grad()
+def features(net:nn.Module, images, batch_size:int=256)->torch.Tensor:
+    "`(N, F)` unit-length features of `images` (a `(N, C, S, S)` tensor, or a data set of (image, label) pairs) under `net`."
+    if isinstance(images, torch.Tensor): batches = images.split(batch_size)
+    else: batches = (x for x, _ in BatchLoader(images, batch_size))
+    return F.normalize(torch.cat([net(to_float(x).float()) for x in batches]), dim=1)
+
+def nearest_neighbours(images, train_images, # `(N, C, S, S)` images or a data set; the training images (a data set)
+                       net:nn.Module, k:int=3)->tuple:
+    "`(indices, similarities)`, each `(N, k)`: the `k` training images nearest to each image in `net`'s feature space (cosine)."
+    sim = features(net, images) @ features(net, train_images).T                                # (N, M)
+    s, i = sim.topk(k, dim=1)
+    return i, s

@@ -17,10 +17,10 @@ from .core import FlowerVAEError, check_size
 
 # %% auto #0
 __all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'GroupNorm', 'norm', 'ResBlock', 'down', 'up', 'Encoder', 'Decoder', 'plain_layer',
-           'PlainEncoder', 'PlainDecoder', 'VAE', 'count_params']
+           'resize_layer', 'PlainEncoder', 'PlainDecoder', 'VAE', 'count_params']
 
 # %% ../nbs/02_model.ipynb #ee901201
-ARCHS = ('resnet', 'plain')
+ARCHS = ('resnet', 'plain', 'light')
 LIMITS = dict(in_ch=(1, 4), z_dim=(1, 8192), width=(1, 512), max_width=(1, 2048), n_res=(0, 8), bottom=(1, 64),
               n_classes=(0, 10_000), emb_dim=(1, 1024))   # the bounds of every setting that sizes an allocation
 
@@ -33,9 +33,10 @@ class VAEConfig:
     max_width: int = 256   # cap on the channels of any stage
     n_res: int = 1         # residual blocks per stage
     bottom: int = 4        # side of the smallest feature map, where the latent is read off
-    arch: str = 'resnet'   # 'resnet', or 'plain': the seed's stride-2 convolutions with BatchNorm, kept as a baseline
+    arch: str = 'resnet'   # 'resnet'; 'plain': the seed's stride-2 convolutions; 'light': plain with resize-convolutions
     n_classes: int = 0     # > 0: a conditional VAE over this many classes (`flowervae.cvae.CVAE`)
     emb_dim: int = 64      # size of the class embedding of a conditional VAE
+    class_adv: float = 0.0 # conditional: weight of the critic that keeps the class out of z (gradient reversal); 0: no critic
 
     def __post_init__(self):
         check_size(self.img_size)
@@ -43,6 +44,8 @@ class VAEConfig:
         for k, (lo, hi) in LIMITS.items():                    # before anything is allocated: no edited checkpoint asks for TBs
             if not (isinstance(getattr(self, k), int) and lo <= getattr(self, k) <= hi):
                 raise FlowerVAEError(f"VAEConfig.{k} must be a whole number from {lo} to {hi}, got {getattr(self, k)!r}")
+        if not (isinstance(self.class_adv, (int, float)) and 0 <= self.class_adv <= 1e6):
+            raise FlowerVAEError(f"VAEConfig.class_adv must be a number from 0 to 1e6, got {self.class_adv!r}")
         if self.bottom >= self.img_size or self.img_size % self.bottom:
             raise FlowerVAEError(f"VAEConfig.bottom={self.bottom} must divide img_size={self.img_size} and be smaller")
 
@@ -118,6 +121,11 @@ def plain_layer(c_in:int, c_out:int, transpose:bool=False)->nn.Sequential:
     conv = (nn.ConvTranspose2d if transpose else nn.Conv2d)(c_in, c_out, 4, stride=2, padding=1)
     return nn.Sequential(conv, nn.BatchNorm2d(c_out), nn.LeakyReLU(0.2))
 
+def resize_layer(c_in:int, c_out:int)->nn.Sequential:
+    "Double the resolution without a checkerboard: nearest-neighbour upsampling, 3×3 convolution, BatchNorm, leaky ReLU."
+    return nn.Sequential(nn.Upsample(scale_factor=2, mode='nearest'), nn.Conv2d(c_in, c_out, 3, padding=1),
+                         nn.BatchNorm2d(c_out), nn.LeakyReLU(0.2))
+
 class PlainEncoder(nn.Module):
     "The seed's encoder: `(B, in_ch, S, S)` -> `(B, n_out)` through `n_down` plain stride-2 layers."
     def __init__(self, cfg:VAEConfig, n_out:int):
@@ -129,13 +137,18 @@ class PlainEncoder(nn.Module):
     def forward(self, x): return self.head(self.features(x))
 
 class PlainDecoder(nn.Module):
-    "The seed's decoder: `(B, z_dim)` -> `(B, in_ch, S, S)` logits through transposed convolutions."
+    "The seed's decoder: `(B, z_dim)` -> `(B, in_ch, S, S)` logits via transposed convolutions (resize-convolutions if light)."
     def __init__(self, cfg:VAEConfig, z_dim:int|None=None):
         super().__init__()
         w = cfg.widths; self.shape = (w[cfg.n_down - 1], cfg.bottom, cfg.bottom)
         self.head = nn.Linear(z_dim or cfg.z_dim, w[cfg.n_down - 1] * cfg.bottom**2)
-        self.body = nn.Sequential(*[plain_layer(w[i + 1], w[i], transpose=True) for i in reversed(range(cfg.n_down - 1))],
-                                  nn.ConvTranspose2d(w[0], cfg.in_ch, 4, stride=2, padding=1))
+        if cfg.arch == 'light':
+            last = [nn.Upsample(scale_factor=2, mode='nearest'), nn.Conv2d(w[0], cfg.in_ch, 3, padding=1)]
+            layers = [resize_layer(w[i + 1], w[i]) for i in reversed(range(cfg.n_down - 1))]
+        else:
+            last = [nn.ConvTranspose2d(w[0], cfg.in_ch, 4, stride=2, padding=1)]
+            layers = [plain_layer(w[i + 1], w[i], transpose=True) for i in reversed(range(cfg.n_down - 1))]
+        self.body = nn.Sequential(*layers, *last)
     def forward(self, z): return self.body(self.head(z).view(-1, *self.shape))
 
 # %% ../nbs/02_model.ipynb #f87f2a8b
@@ -144,7 +157,7 @@ class VAE(nn.Module):
     def __init__(self, cfg:VAEConfig|None=None):
         super().__init__()
         self.cfg = cfg or VAEConfig()
-        Enc, Dec = (PlainEncoder, PlainDecoder) if self.cfg.arch == 'plain' else (Encoder, Decoder)
+        Enc, Dec = (Encoder, Decoder) if self.cfg.arch == 'resnet' else (PlainEncoder, PlainDecoder)
         self.encoder = Enc(self.cfg, 2 * self.cfg.z_dim)
         self.decoder = Dec(self.cfg)
         self.log_sigma = nn.Parameter(torch.zeros(()))   # decoder noise scale, used only by the learned-σ Gaussian loss
@@ -165,6 +178,10 @@ class VAE(nn.Module):
     def decode(self, z, y=None):
         "`(B, z_dim)` latents -> `(B, C, S, S)` logits; `torch.sigmoid` gives the image."
         return self.decoder(z)
+
+    def aux_terms(self, mu, y=None)->dict:
+        "Loss terms this model adds to the ELBO (none; the conditional VAE of `07_cvae` adds one)."
+        return {}
 
     def forward(self, x, y=None):
         "Logits of a reconstruction, with the μ and log σ² of the posterior it was sampled from."

@@ -12,32 +12,32 @@ import torch
 from torchvision.utils import save_image
 
 from .cache import ArrayImages, CachedFlowers, to_float
-from .core import FlowerVAEError
+from .core import FlowerVAEError, device_name
+from .cvae import class_accuracy, class_effect
+from .pretrained import publish
 from .data import SyntheticFlowers, image_grid
-from .learner import TrainConfig
-from .metrics import GenerativeScores, evaluate_all, fit_prior, generative_scores, real_batches
+from .learner import RECIPES, TrainConfig
+from .metrics import GenerativeScores, evaluate_all, feature_net, fit_priors, generative_scores, real_batches
 from .checkpoint import load_model
 from .runs import fit, recon_grid
 from .vaegan import Adversary, GANConfig
 
 # %% auto #0
-__all__ = ['ROWS', 'SHARED', 'row_config', 'row_figure', 'run_row', 'run_table', 'results_markdown']
+__all__ = ['ROWS', 'SHARED', 'BUNDLED', 'row_config', 'row_figure', 'run_row', 'run_table', 'make_bundled', 'results_markdown']
 
 # %% ../nbs/10_results.ipynb #9ec73d7c
+_SEED = {k: v for k, v in RECIPES['seed'].items() if k not in ('size', 'epochs')}   # the seed's recipe, at the table's size
 ROWS = {
-    'seed':           dict(recon='mse', beta=0.1),
-    'bce':            dict(recon='bernoulli', beta=1.0),
-    'sigma':          dict(recon='gaussian_optimal', beta=1.0),
-    'sigma_beta0.5':  dict(recon='gaussian_optimal', beta=0.5),
-    'sigma_beta2':    dict(recon='gaussian_optimal', beta=2.0),
-    'sigma_freebits': dict(recon='gaussian_optimal', beta=1.0, free_bits=0.25),
-    'cvae':           dict(recon='gaussian_optimal', beta=1.0, conditional=True),
-    'vaegan':         dict(recon='gaussian_optimal', beta=1.0, gan=0.5, gan_start=20, disc_width=16),
-    'vaegan_g0.2':    dict(recon='gaussian_optimal', beta=1.0, gan=0.2, gan_start=20, disc_width=16),
-    'vaegan_g0.1':    dict(recon='gaussian_optimal', beta=1.0, gan=0.1, gan_start=20, disc_width=16),
+    'seed':             _SEED,                                               # BCE + KL, plain network, Adam 1e-4
+    'seed_mse':         {**_SEED, 'recon': 'mse', 'beta': 0.1},              # the seed's other loss: summed MSE + 0.1·KL
+    'default':          {},                                                  # TrainConfig's defaults: the recommended recipe
+    'default_plain':    dict(arch='plain'),                                  # ... with the seed's transposed convolutions
+    'default_constant': dict(schedule='constant'),                           # ... without the cosine schedule
+    'cvae':             dict(conditional=True),                              # ... told each image's class (07_cvae)
+    'cvae_no_critic':   dict(conditional=True, class_adv=0.),                # ... without the critic that hides it from z
+    'vaegan':           dict(gan=0.5, disc_width=16),                        # ... with the adversary of 08_vaegan
 }
-SHARED = dict(data='flowers102', split='train+val', size=64, z_dim=256, arch='plain', width=32, batch_size=64, lr=1e-4,
-              epochs=100_000, image_every=1000)
+SHARED = dict(data='flowers102', split='train+val', size=64, epochs=100_000, image_every=1000)   # the budget ends every row
 
 def row_config(name:str, root:str, budget:float, out:str|Path, **overrides)->tuple:
     "`(TrainConfig, GANConfig or None)` of table row `name`: the shared settings, the row's own, then `overrides`."
@@ -47,14 +47,14 @@ def row_config(name:str, root:str, budget:float, out:str|Path, **overrides)->tup
     return TrainConfig(**kw), GANConfig(**gan) if gan.get('gan') else None
 
 # %% ../nbs/10_results.ipynb #9e8a0562
-def row_figure(model, test_ds, path:Path, prior=None, n:int=8, seed:int=0):
-    "Write a PNG: `n` test images over their reconstructions, `n` samples from N(0, I), then (with `prior`) `n` from `prior`."
+def row_figure(model, test_ds, path:Path, priors:dict|None=None, n:int=8, seed:int=0):
+    "Write a PNG: `n` test images over their reconstructions, `n` samples from N(0, I), then `n` from each of `priors`."
     idx = torch.linspace(0, len(test_ds) - 1, n).long().tolist()                    # spread over the (class-sorted) split
     x = to_float(torch.stack([test_ds[i][0] for i in idx]))                            # (n, 3, S, S)
     y = torch.tensor([test_ds[i][1] for i in idx])
     g = lambda: torch.Generator().manual_seed(seed)
     s = [model.sample(n, generator=g()).cpu()]
-    if prior is not None: s.append(model.sample(n, generator=g(), prior=prior).cpu())
+    s += [model.sample(n, generator=g(), prior=p).cpu() for p in (priors or {}).values()]
     save_image(torch.cat([recon_grid(model, x, n, y=y), image_grid(torch.cat(s), n)], 1), path)
 
 def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeScores|None, test_ds,
@@ -68,10 +68,11 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     if spent < cfg.budget:                                                     # else: trained, not yet scored
         fit(cfg, resume=started, overwrite=not started, progress=progress, cbs=[Adversary(gan)] if gan else [])
     ck, model = torch.load(run/'latest.pt', weights_only=True), load_model(run/'latest.pt')
-    prior = fit_prior(model, progress=False)                                   # fitted once: scores and figure
-    r = {'row': name, **ROWS[name], 'epochs': ck['epoch'], 'steps': ck['step'], 'cpu_seconds': round(ck['cpu_seconds'], 1),
-         **evaluate_all(run/'latest.pt', scores, test_ds, n_samples, progress=progress, prior=prior, model=model)}
-    row_figure(model, test_ds, run/'figure.png', prior)
+    priors = fit_priors(model, progress=False)                                 # fitted once: scores and figure
+    recipe = {k: getattr(cfg, k) for k in ('arch', 'recon', 'beta', 'lr', 'schedule', 'conditional', 'seed')}
+    r = {'row': name, **recipe, 'epochs': ck['epoch'], 'steps': ck['step'], 'cpu_seconds': round(ck['cpu_seconds'], 1),
+         **evaluate_all(run/'latest.pt', scores, test_ds, n_samples, progress=progress, priors=priors, model=model)}
+    row_figure(model, test_ds, run/'figure.png', priors)
     done.write_text(json.dumps(r, indent=1))
     return r
 
@@ -96,18 +97,52 @@ def _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overri
     (out/'results.md').write_text(results_markdown(results))
     return results
 
+# %% ../nbs/10_results.ipynb #b0d10002
+BUNDLED = {   # name: (the table row it is, what it is)
+    'vae64':    ('default', "VAE: the default recipe (light network, σ-VAE, cosine schedule)"),
+    'cvae64':   ('cvae', "conditional VAE: the default recipe told each flower's class (102 classes)"),
+    'vaegan64': ('vaegan', "VAE-GAN: the default recipe, a patch discriminator on for the last three quarters"),
+}
+
+def _card_scores(r:dict)->dict:
+    "The test scores of a row's result for a model card, with the prior it samples best from."
+    fds = {'standard': r.get('fid'), 'gaussian': r.get('fid_fitted'), 'mixture': r.get('fid_mixture')}
+    best = min((k for k, v in fds.items() if v is not None), key=fds.get, default=None)
+    keys = ('psnr', 'ssim', 'nelbo_bits_per_dim', 'fid', 'fid_fitted', 'fid_mixture', 'active_units', 'extractor', 'n_samples')
+    return {**{k: r[k] for k in keys if k in r}, 'best_prior': best, 'fd_best': fds.get(best)}
+
+def make_bundled(name:str, root:str, budget:float, out:str|Path='runs/bundled', scores:GenerativeScores|None=None,
+                 cache_dir:str|None=None, progress:bool=True, folder:str|Path|None=None)->Path:
+    "Train (or resume) the bundled model `name` as its row for `budget` CPU seconds, score it on the test split, publish it."
+    if name not in BUNDLED: raise FlowerVAEError(f"unknown bundled model {name!r}: choose from {', '.join(BUNDLED)}")
+    row, what = BUNDLED[name]
+    test_ds = CachedFlowers(root, 'test', SHARED['size'], cache_dir)
+    scores = scores or generative_scores(root, SHARED['size'], cache_dir=cache_dir, progress=progress)
+    r = run_row(row, root, budget, out, scores, test_ds, progress=progress)
+    model = load_model(Path(out)/row/'latest.pt', 'cpu')
+    idx = torch.linspace(0, len(test_ds) - 1, 256).long().tolist()
+    x, y = to_float(torch.stack([test_ds[i][0] for i in idx])), torch.tensor([test_ds[i][1] for i in idx])
+    extra = {}
+    if model.cfg.n_classes:
+        net = feature_net(root, SHARED['size'], cache_dir, progress=progress)
+        extra = dict(class_effect=class_effect(model), class_accuracy=class_accuracy(model, net.classify))
+    return publish(model, name, what, {**_card_scores(r), **extra}, x, y, priors=fit_priors(model, progress=False), folder=folder,
+                   cpu_minutes=round(r['cpu_seconds'] / 60, 1), epochs=r['epochs'], machine=device_name(torch.device('cpu')),
+                   command=f"results.make_bundled({name!r}, ROOT, budget={budget:g})")
+
 # %% ../nbs/10_results.ipynb #29a80a00
 def results_markdown(results:list)->str:
     "The results as a Markdown table, with the feature extractor named under it."
     f = lambda v, d: '—' if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{d}f}"
     cols = ['model', 'recon', 'β', 'PSNR (dB)', 'SSIM', 'bits/dim', 'active units', 'FD, N(0, I)', 'KID, N(0, I)',
-            'FD, fitted prior', 'KID, fitted prior', 'epochs', 'CPU s']
+            'FD, fitted prior', 'KID, fitted prior', 'FD, mixture', 'epochs', 'CPU s']
     lines = ['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)]
     for r in results:
         lines.append(f"| {r['row']} | {r['recon']} | {r.get('beta', 1.0):g} | {f(r['psnr'], 2)} | {f(r['ssim'], 3)} | "
                      f"{f(r['nelbo_bits_per_dim'], 3)} | {r['active_units']}/{r['z_dim']} | {f(r.get('fid'), 2)} | "
                      f"{f(r.get('kid'), 2)} ± {f(r.get('kid_std'), 2)} | {f(r.get('fid_fitted'), 2)} | "
-                     f"{f(r.get('kid_fitted'), 2)} ± {f(r.get('kid_fitted_std'), 2)} | {r['epochs']} | {r['cpu_seconds']:.0f} |")
+                     f"{f(r.get('kid_fitted'), 2)} ± {f(r.get('kid_fitted_std'), 2)} | {f(r.get('fid_mixture'), 2)} | "
+                     f"{r['epochs']} | {r['cpu_seconds']:.0f} |")
     if results and 'extractor' in results[0]:
         lines.append(f"\nSample scores (FD: Fréchet distance; KID: kernel distance, unscaled): {results[0]['n_samples']} samples "
                      f"per prior against {results[0]['n_real']} test images, "

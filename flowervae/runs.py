@@ -10,22 +10,25 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 import torch
+from torch.utils.data import Subset
 from torchvision.utils import save_image
 
-from .cache import CachedFlowers, CachedFolder, to_float
+from .cache import ArrayImages, CachedFlowers, CachedFolder, to_float
 from .checkpoint import (CKPT_FORMAT, build_model, check_compatible, load_checkpoint, load_model, model_kind,
                                   save_checkpoint)
 from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads
 from .data import FolderImages, Flowers102, SyntheticFlowers, flowers_root, image_grid
 from .distributed import Dist, join_processes, setup_distributed
-from .learner import CancelEpoch, Callback, Learner, ProgressBar, Recorder, TrainConfig, make_loaders, plot_history
+from .learner import CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, make_loaders
 from .precision import ChooseAmp
+from .pretrained import DEFAULT_MODEL
 from .model import VAE, VAEConfig, count_params
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history', 'checkpoint_of', 'Checkpoints', 'recon_grid',
-           'save_pictures', 'Pictures', 'run_lock', 'prepare_run_dir', 'make_learner', 'fit', 'describe_run', 'Header',
-           'training_images', 'heldout_dataset', 'explore_setup']
+__all__ = ['RUN_FILES', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history', 'checkpoint_of', 'plot_history', 'Checkpoints',
+           'recon_grid', 'save_pictures', 'Pictures', 'run_lock', 'prepare_run_dir', 'make_learner', 'fit',
+           'describe_run', 'Header', 'training_images', 'heldout_dataset', 'sampled_images', 'explore_images',
+           'explore_setup']
 
 # %% ../nbs/04b_runs.ipynb #9b3cadbe
 class SeedEachEpoch(Callback):
@@ -75,6 +78,24 @@ def checkpoint_of(learn:Learner, best:float)->dict:
               model_cfg=asdict(learn.model.cfg), train_cfg=asdict(learn.cfg), epoch=learn.epoch + 1, step=learn.step,
               history=learn.history, best_val=best, cpu_seconds=learn.cpu_seconds, amp=learn.amp)
     return ck | {cb.name: cb.state_dict() for cb in _stateful(learn)}
+
+# %% ../nbs/04b_runs.ipynb #a68a0fee
+def plot_history(history:list, path=None):
+    "Training and validation loss, and the KL, per epoch; saved to `path` if given; returns the figure."
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+    ep = [h['epoch'] for h in history]
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.5))
+    a1.plot(ep, [h['train_loss'] for h in history], label='train loss')
+    a1.plot(ep, [h['val_nelbo'] for h in history], label='validation −ELBO')
+    a1.set(xlabel='epoch', ylabel='nats per image', title='Loss'); a1.legend()
+    a2.plot(ep, [h['train_kl'] for h in history], label='train KL')
+    a2.plot(ep, [h['val_kl'] for h in history], label='validation KL')
+    a2.set(xlabel='epoch', ylabel='nats per image', title='KL(q(z|x) ‖ p(z))'); a2.legend()
+    for a in (a1, a2): a.xaxis.set_major_locator(MaxNLocator(integer=True))      # whole epochs, even for a 3-epoch run
+    fig.tight_layout()
+    if path is not None: fig.savefig(path, dpi=90); plt.close(fig)
+    return fig
 
 # %% ../nbs/04b_runs.ipynb #d4b2000a
 class Checkpoints(Callback):
@@ -180,6 +201,7 @@ def make_learner(cfg:TrainConfig, device:torch.device, d, resume:bool=False, pro
     run = [ChooseAmp(False, ck and ck.get('amp')), Recorder(), SeedEachEpoch(gen, cfg.seed), StopOnNaN(out), Checkpoints(out, ck),
            Pictures(out)] + [Header()] * progress
     if cfg.budget: run.append(CpuBudget(cfg.budget))
+    if cfg.schedule == 'cosine': run.append(CosineLR())
     if progress: run.append(ProgressBar())
     learn = Learner(model, train_dl, val_dl, cfg, cbs=run + list(cbs))
     join_processes(learn, d)
@@ -209,7 +231,7 @@ def describe_run(learn:Learner)->str:
     cfg, m = learn.cfg, learn.model
     cores = f", {torch.get_num_threads()} of {os.cpu_count()} cores" if learn.device.type == 'cpu' else ''
     dev = device_name(learn.device) + cores
-    data = cfg.data if cfg.data == 'synthetic' else f"{cfg.data} {cfg.split} in {cfg.root}"
+    data = cfg.data if cfg.data == 'synthetic' else f"{cfg.data} {cfg.split} in {flowers_root(cfg.root)}"
     n_train, n_val = _images(learn.train_dl) * learn.world, _images(learn.val_dl)
     precision = getattr(learn, 'precision', 'bf16' if learn.amp else 'float32')
     model = f"{model_kind(m)} ({cfg.arch}, width {cfg.width}, z_dim {cfg.z_dim}), {count_params(m) / 1e6:.2f} M parameters"
@@ -239,17 +261,35 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
     return SyntheticFlowers(n=n_synthetic or tc.n_synthetic, size=tc.size, seed=tc.seed + 1)
 
 # %% ../nbs/04b_runs.ipynb #a6bbb3fb
-def explore_setup(ckpt:str|Path|None=None, # default: $FLOWERVAE_CKPT, else runs/nb/best.pt
-                  stand_in:bool=False # use a tiny model trained on synthetic flowers in seconds
+def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
+    "`n` images `model` draws from its stored mixture prior (else N(0, I)), as `(uint8 image, class)` pairs; classes cycle."
+    prior, g = getattr(model, 'priors', {}).get('mixture'), torch.Generator().manual_seed(seed)
+    y = torch.arange(n) % model.cfg.n_classes if model.cfg.n_classes else torch.zeros(n, dtype=torch.long)   # (n,)
+    draw = lambda c: model.sample(len(c), generator=g, y=c if model.cfg.n_classes else None, prior=prior).cpu()
+    x = torch.cat([draw(c) for c in y.split(100)])                                                       # (n, C, S, S)
+    return ArrayImages((x * 255).round().to(torch.uint8).permute(0, 2, 3, 1).numpy(), y.tolist())
+
+def explore_images(model:VAE, n:int=1000, seed:int=0):
+    "`n` test images of `model`'s data, spread over the split, where the data is here; else `n` of its own samples."
+    tc = model.train_cfg
+    try: ds = CachedFlowers(flowers_root() or tc.root, 'test', tc.size, tc.cache_dir) if tc.data == 'flowers102' else None
+    except FlowerVAEError: return sampled_images(model, n, seed)
+    if ds is None: return heldout_dataset(tc, n_synthetic=n)
+    return Subset(ds, torch.linspace(0, len(ds) - 1, min(n, len(ds))).long().tolist())
+
+def explore_setup(ckpt:str|Path|None=None, # a checkpoint, folder or bundled name; default $FLOWERVAE_CKPT, else the bundled VAE
+                  n_images:int=1000, # images to explore from
+                  stand_in:bool=False # a tiny model trained on synthetic flowers in seconds, instead
                  )->tuple:
-    "`(model, data set, checkpoint path)` for exploring a latent space: a trained checkpoint, or a tiny stand-in model."
+    "`(model, images, what was loaded)` for exploring a latent space, with a line that says which model and which images."
     import tempfile
-    ckpt = Path(ckpt or os.environ.get('FLOWERVAE_CKPT', 'runs/nb/best.pt'))
-    if not stand_in and not ckpt.exists():
-        print(f"no checkpoint at {ckpt}: training a tiny stand-in on synthetic flowers (train one with 04b_runs, or pass ckpt=)")
-    if stand_in or not ckpt.exists():
+    if stand_in:
         cfg = TrainConfig(size=32, z_dim=16, width=8, n_synthetic=256, batch_size=32, epochs=2, lr=2e-3, out=tempfile.mkdtemp())
         fit(cfg, overwrite=True, progress=False)
         ckpt = Path(cfg.out)/'best.pt'
+    ckpt = ckpt or os.environ.get('FLOWERVAE_CKPT') or DEFAULT_MODEL
     model = load_model(ckpt)
-    return model, heldout_dataset(model.train_cfg, 'synthetic' if stand_in else None, n_synthetic=200), ckpt
+    ds = explore_images(model, n_images)
+    src = 'its own samples' if isinstance(ds, ArrayImages) else f"{len(ds)} held-out images"
+    print(f"exploring {ckpt} ({model.train_cfg.size} px, z_dim {model.cfg.z_dim}) from {src}")
+    return model, ds, ckpt

@@ -13,7 +13,7 @@ from fastcore.basics import patch
 from torch import nn
 
 from .core import FlowerVAEError, autocast
-from .learner import Callback
+from .learner import Callback, run_fraction
 from .model import norm
 
 # %% auto #0
@@ -74,7 +74,7 @@ def batchnorm_eval(model:nn.Module):
 @dataclass
 class GANConfig:
     gan: float = 0.5              # weight g of the adversarial term, times the adaptive λ; 0: no adversary
-    gan_start: int = 1            # epochs of plain VAE training before the discriminator switches on
+    gan_start: float = 0.25       # fraction of the run (of its epochs or CPU budget) before the adversary joins
     feat_match: float = 1.0       # weight of the discriminator-feature reconstruction term, relative to the adversarial one
     gan_prior: bool = True        # the discriminator also judges images decoded from prior draws (Larsen et al. 2016)
     disc_width: int = 32          # channels of the discriminator's first layer
@@ -82,14 +82,18 @@ class GANConfig:
     def __post_init__(self):
         for k in ('gan', 'gan_start', 'feat_match'):
             if getattr(self, k) < 0: raise FlowerVAEError(f"{k} must be >= 0, got {getattr(self, k)}")
+        if self.gan_start >= 1: raise FlowerVAEError(f"gan_start is a fraction of the run, below 1, got {self.gan_start}")
         if self.disc_width < 1: raise FlowerVAEError(f"disc_width must be at least 1, got {self.disc_width}")
 
     @classmethod
     def from_checkpoint(cls, ck:dict)->'GANConfig|None':
         "The adversary's settings saved in a checkpoint (in either format), or None for a plain VAE's."
-        if 'gan' in ck and 'cfg' in ck['gan']: return cls(**ck['gan']['cfg'])
-        old = {f.name: ck['train_cfg'][f.name] for f in fields(cls) if f.name in ck['train_cfg']}   # v1: in the training settings
-        return cls(**{**old, 'gan_prior': bool(old.get('gan_prior', True))}) if old.get('gan') else None
+        saved = ck['gan']['cfg'] if 'gan' in ck and 'cfg' in ck['gan'] else \
+                {f.name: ck['train_cfg'][f.name] for f in fields(cls) if f.name in ck['train_cfg']}   # v1: with the rest
+        if not saved.get('gan'): return None
+        start = saved.get('gan_start', 0)                    # older runs counted epochs: the same point as a fraction of the run
+        if start >= 1: start = min(start / ck['train_cfg'].get('epochs', 300), 0.99)
+        return cls(**{**saved, 'gan_start': start, 'gan_prior': bool(saved.get('gan_prior', True))})
 
 # %% ../nbs/08_vaegan.ipynb #98a8265a
 class Adversary(Callback):
@@ -106,7 +110,8 @@ class Adversary(Callback):
     def before_fit(self, learn):
         if learn.world > 1: raise FlowerVAEError("VAE-GAN training (--gan) runs in one process: launch it without torchrun")
         self.setup(learn.device, learn.cfg.lr, learn.amp)
-    def before_epoch(self, learn): self.active = learn.epoch >= self.cfg.gan_start
+    def before_batch(self, learn):
+        if learn.i % 10 == 0: self.active = run_fraction(learn) >= self.cfg.gan_start   # checked as often as the budget
     def after_loss(self, learn):
         learn.loss = learn.loss + self.generator_loss(learn.model, learn.x, learn.logits, learn.terms, learn.y)
     def after_step(self, learn): self.discriminator_step(learn.x, learn.logits, learn.terms)
