@@ -181,7 +181,7 @@ def cmd_sample(a:dict):
     g = torch.Generator().manual_seed(a['seed'])
     x = torch.cat([m.sample(min(256, a['n'] - i), a['temperature'], g, prior=prior).cpu() for i in range(0, a['n'], 256)])
     save_image(image_grid(x, 8), a['out'])
-    print(f"wrote {a['n']} samples ({a['prior']} prior) to {a['out']}")
+    print(f"wrote {a['n']} samples of {a['ckpt']} ({a['prior']} prior) to {a['out']}")
 
 def cmd_reconstruct(a:dict):
     "`flowervae reconstruct`: held-out images spread over the split, above their reconstructions."

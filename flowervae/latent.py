@@ -19,9 +19,9 @@ from .model import VAE
 
 # %% auto #0
 __all__ = ['PRIORS', 'encode_dataset', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance',
-           'tsne_2d', 'plot_tsne', 'image_scatter', 'lerp', 'slerp', 'decode_images', 'interpolate', 'class_means',
-           'class_arithmetic', 'traversal', 'pca_directions', 'top_kl_directions', 'FittedPrior', 'MixturePrior',
-           'fit_named_prior', 'prior_from_state']
+           'tsne_2d', 'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'lerp', 'slerp', 'decode_images',
+           'interpolate', 'class_means', 'class_arithmetic', 'traversal', 'pca_directions', 'top_kl_directions',
+           'FittedPrior', 'MixturePrior', 'fit_named_prior', 'prior_from_state']
 
 # %% ../nbs/05_latent.ipynb #a0870c29
 @torch.no_grad()
@@ -106,6 +106,16 @@ def image_scatter(points:np.ndarray, # (N, 2) positions
     for (px, py), im in zip(p, images.permute(0, 2, 3, 1).numpy()):
         out[canvas - h - py:canvas - py, px:px + w] = im                       # y grows upwards, as in a scatter plot
     return out
+
+# %% ../nbs/05_latent.ipynb #5e3e5d43
+def knn_class_accuracy(codes:dict, k:int=10)->float:
+    "Leave-one-out accuracy of a `k`-nearest-neighbour vote (cosine) on the posterior means, predicting each image's class."
+    mu = torch.nn.functional.normalize(codes['mu'].float(), dim=1)                     # (N, Z)
+    if len(mu) <= k: raise FlowerVAEError(f"a {k}-NN vote needs more than {k} codes, got {len(mu)}")
+    sim = mu @ mu.T
+    sim.fill_diagonal_(-2.)                                                          # never one's own vote
+    votes = codes['labels'][sim.topk(k, dim=1).indices]                              # (N, k)
+    return (torch.mode(votes, dim=1).values == codes['labels']).float().mean().item()
 
 # %% ../nbs/05_latent.ipynb #ed94e27f
 def lerp(z0:torch.Tensor, z1:torch.Tensor, t:torch.Tensor)->torch.Tensor:

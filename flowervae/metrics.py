@@ -19,14 +19,15 @@ from .core import FlowerVAEError
 from .data import make_loader
 from .latent import PRIORS, FittedPrior, active_units, encode_dataset, fit_named_prior
 from .learner import loss_terms
+from .loss import likelihood_log_sigma, recon_nll
 from .model import VAE
 from .checkpoint import load_model
 from .runs import heldout_dataset, training_images
 
 # %% auto #0
 __all__ = ['evaluate', 'FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'GenerativeScores', 'inception_extractor',
-           'real_batches', 'sample_batches', 'generative_scores', 'fit_priors', 'fit_prior', 'evaluate_all', 'features',
-           'nearest_neighbours']
+           'real_batches', 'sample_batches', 'generative_scores', 'fit_priors', 'fit_prior', 'evaluate_all',
+           'log_px_iw', 'features', 'nearest_neighbours']
 
 # %% ../nbs/09_metrics.ipynb #06c4ad2b
 @torch.no_grad()
@@ -239,6 +240,26 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
         s = scores.score(sample_batches(model, n_samples, seed=0, prior=priors[name]), progress=progress)
         r.update({f"fid_{key}": s['fid'], f"kid_{key}": s['kid'], f"kid_{key}_std": s['kid_std']})
     return r
+
+# %% ../nbs/09_metrics.ipynb #9e1b0002
+@torch.no_grad()
+def log_px_iw(model:VAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
+              k:int=50, y=None, # posterior samples per image; the labels of a conditional model
+              generator:torch.Generator|None=None)->torch.Tensor:
+    "`(B,)` importance-weighted lower bounds on log p(x), nats (Burda et al. 2016); k = 1 is a one-sample ELBO."
+    if k < 1: raise FlowerVAEError(f"k must be at least 1, got {k}")
+    model.eval()
+    kind = model.train_cfg.recon if hasattr(model, 'train_cfg') else 'bernoulli'
+    mu, logvar = (t.float() for t in model.encode(x, y))                                 # (B, Z) each
+    std, log_sigma = (0.5 * logvar).exp(), likelihood_log_sigma(model, x, None, kind)
+    lw = []
+    for _ in range(k):
+        eps = torch.randn(mu.shape, generator=generator).to(mu.device)
+        z = mu + std * eps                                                                 # (B, Z)
+        log_p = -recon_nll(x, model.decode(z, y).float(), kind, log_sigma) - 0.5 * (z.pow(2) + math.log(2 * math.pi)).sum(1)
+        log_q = -0.5 * (eps.pow(2) + math.log(2 * math.pi)).sum(1) - std.log().sum(1)
+        lw.append(log_p - log_q)
+    return torch.logsumexp(torch.stack(lw), 0) - math.log(k)                            # (B,)
 
 # %% ../nbs/09_metrics.ipynb #9e1a0002
 @torch.no_grad()

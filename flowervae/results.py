@@ -17,13 +17,15 @@ from .cvae import class_accuracy, class_effect
 from .pretrained import publish
 from .data import SyntheticFlowers, image_grid
 from .learner import RECIPES, TrainConfig
-from .metrics import GenerativeScores, evaluate_all, feature_net, fit_priors, generative_scores, real_batches
+from .metrics import (GenerativeScores, evaluate_all, feature_net, fit_priors, generative_scores, real_batches,
+                               sample_batches)
 from .checkpoint import load_model
 from .runs import fit, recon_grid
 from .vaegan import Adversary, GANConfig
 
 # %% auto #0
-__all__ = ['ROWS', 'SHARED', 'BUNDLED', 'row_config', 'row_figure', 'run_row', 'run_table', 'make_bundled', 'results_markdown']
+__all__ = ['ROWS', 'SHARED', 'BUNDLED', 'row_config', 'row_figure', 'run_row', 'run_table', 'second_opinion', 'make_bundled',
+           'results_markdown']
 
 # %% ../nbs/10_results.ipynb #9ec73d7c
 _SEED = {k: v for k, v in RECIPES['seed'].items() if k not in ('size', 'epochs')}   # the seed's recipe, at the table's size
@@ -95,6 +97,19 @@ def _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overri
         if progress: print(f"{name}: done in {time.time() - t0:.0f} s; PSNR {r['psnr']:.2f} dB, FD {r.get('fid', math.nan):.2f}")
     (out/'results.json').write_text(json.dumps(results, indent=1))
     (out/'results.md').write_text(results_markdown(results))
+    return results
+
+# %% ../nbs/10_results.ipynb #b0d20002
+def second_opinion(results:list, out:str|Path, # finished rows and their folder
+                   scores:GenerativeScores, # against the same test images, in another network's features
+                   n_samples:int=5000, progress:bool=True)->list:
+    "`results` with the Fréchet distance of each row's samples from each prior computed again, in the features of `scores`."
+    for r in results:
+        model = load_model(Path(out)/r['row']/'latest.pt')
+        priors = {'standard': None, **fit_priors(model, progress=False)}
+        for name, key in (('standard', 'fid'), ('gaussian', 'fid_fitted'), ('mixture', 'fid_mixture')):
+            r[f"{key}_2"] = scores.score(sample_batches(model, n_samples, seed=0, prior=priors[name]), progress=progress)['fid']
+        r['extractor_2'] = scores.label
     return results
 
 # %% ../nbs/10_results.ipynb #b0d10002
