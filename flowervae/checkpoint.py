@@ -4,7 +4,7 @@
 
 # %% ../nbs/04a_checkpoint.ipynb #d4a10004
 from __future__ import annotations
-import json, os
+import json, math, os
 from dataclasses import asdict, fields
 from importlib.resources import files
 from pathlib import Path
@@ -122,8 +122,11 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     cast = lambda t: t.half() if half and t.is_floating_point() else t
     save_file({k: cast(v.detach().cpu().contiguous()) for k, v in model.state_dict().items()}, str(folder/'model.safetensors'))
-    if priors: save_file({f"{n}.{k}": v.contiguous() for n, p in priors.items() for k, v in p.state_dict().items()},
-                         str(folder/'priors.safetensors'))
+    if priors:
+        flat = {}
+        for n, prior in priors.items():
+            for k, v in prior.state_dict().items(): key, v = _pack(k, v); flat[f"{n}.{key}"] = v.contiguous()
+        save_file(flat, str(folder/'priors.safetensors'))
     tc = getattr(model, 'train_cfg', None)
     meta = dict(format=PRETRAINED_FORMAT, model_kind=model_kind(model), model_cfg=asdict(model.cfg), train_cfg=tc and asdict(tc))
     (folder/'config.json').write_text(json.dumps(meta, indent=1))
@@ -157,8 +160,24 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
     if (folder/'priors.safetensors').is_file(): model.priors = _priors(load_file(str(folder/'priors.safetensors')))
     return model.to(device if isinstance(device, torch.device) else pick_device(device)).eval()
 
+def _pack(key:str, v:torch.Tensor)->tuple:
+    "A prior's tensor as stored: float16, and a Cholesky factor `(..., Z, Z)` as its lower triangle `(..., Z(Z+1)/2)`."
+    if key != 'scale_tril': return key, v.half()
+    i, j = torch.tril_indices(v.shape[-1], v.shape[-1])
+    return 'scale_tril_lower', v[..., i, j].half()
+
+def _unpack(key:str, v:torch.Tensor)->tuple:
+    "The inverse of `_pack`, in float32."
+    v = v.float()
+    if key != 'scale_tril_lower': return key, v
+    z = (math.isqrt(8 * v.shape[-1] + 1) - 1) // 2
+    i, j = torch.tril_indices(z, z)
+    full = v.new_zeros(*v.shape[:-1], z, z); full[..., i, j] = v
+    return 'scale_tril', full
+
 def _priors(flat:dict)->dict:
     "`{name: prior}` from the flat `{'name.key': tensor}` of a `priors.safetensors`."
     by_name = {}
-    for k, v in flat.items(): n, key = k.split('.', 1); by_name.setdefault(n, {})[key] = v.float()
+    for k, v in flat.items():
+        n, key = k.split('.', 1); key, v = _unpack(key, v); by_name.setdefault(n, {})[key] = v
     return {n: prior_from_state(n, state) for n, state in by_name.items()}

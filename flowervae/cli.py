@@ -120,7 +120,7 @@ def _results_parser(sub):
     p = sub.add_parser('results', help='train and score the models of the results table, an equal CPU budget each (10_results)',
                        description='Train and score the models of the results table, an equal CPU budget each (10_results).')
     p.add_argument('--root', default=None, help='Flowers102 folder (default $FLOWERVAE_DATA)')
-    p.add_argument('--budget', type=float, default=180., help='CPU seconds of training per model (default 180, as in 10_results)')
+    p.add_argument('--budget', type=float, default=720., help='CPU seconds of training per model (default 720, as in 10_results)')
     p.add_argument('--out', default='runs/results', help='folder of the rows\' runs and the table (default runs/results)')
     p.add_argument('--rows', nargs='+', default=None, help='the rows to run (default: all)')
     p.add_argument('--n-samples', type=int, default=5000, help='prior samples per model for FD and KID (default 5000)')

@@ -69,17 +69,19 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     spent = torch.load(run/'latest.pt', weights_only=True).get('cpu_seconds', 0.) if started else 0.
     if spent < cfg.budget:                                                     # else: trained, not yet scored
         fit(cfg, resume=started, overwrite=not started, progress=progress, cbs=[Adversary(gan)] if gan else [])
-    ck, model = torch.load(run/'latest.pt', weights_only=True), load_model(run/'latest.pt')
+    ck, kept = torch.load(run/'latest.pt', weights_only=True), run/('latest.pt' if gan else 'best.pt')
+    model = load_model(kept)
     priors = fit_priors(model, progress=False)                                 # fitted once: scores and figure
     recipe = {k: getattr(cfg, k) for k in ('arch', 'recon', 'beta', 'lr', 'schedule', 'conditional', 'seed')}
     r = {'row': name, **recipe, 'epochs': ck['epoch'], 'steps': ck['step'], 'cpu_seconds': round(ck['cpu_seconds'], 1),
-         **evaluate_all(run/'latest.pt', scores, test_ds, n_samples, progress=progress, priors=priors, model=model)}
+         'scored_epoch': torch.load(kept, weights_only=True)['epoch'],
+         **evaluate_all(kept, scores, test_ds, n_samples, progress=progress, priors=priors, model=model)}
     row_figure(model, test_ds, run/'figure.png', priors)
     done.write_text(json.dumps(r, indent=1))
     return r
 
 # %% ../nbs/10_results.ipynb #e9b13600
-def run_table(root:str, budget:float=180., out:str|Path='runs/results', rows:list|None=None, n_samples:int=5000,
+def run_table(root:str, budget:float=720., out:str|Path='runs/results', rows:list|None=None, n_samples:int=5000,
               cache_dir:str|None=None, progress:bool=True, **overrides)->list:
     "Train and score every row of `ROWS` (or `rows`) for `budget` CPU seconds each; write results.json and results.md in `out`."
     size = overrides.get('size', SHARED['size'])
@@ -100,12 +102,12 @@ def _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overri
     return results
 
 # %% ../nbs/10_results.ipynb #b0d20002
-def second_opinion(results:list, out:str|Path, # finished rows and their folder
+def second_opinion(results:list, # finished rows (their `result.json`s)
                    scores:GenerativeScores, # against the same test images, in another network's features
                    n_samples:int=5000, progress:bool=True)->list:
     "`results` with the Fréchet distance of each row's samples from each prior computed again, in the features of `scores`."
     for r in results:
-        model = load_model(Path(out)/r['row']/'latest.pt')
+        model = load_model(r['checkpoint'])
         priors = {'standard': None, **fit_priors(model, progress=False)}
         for name, key in (('standard', 'fid'), ('gaussian', 'fid_fitted'), ('mixture', 'fid_mixture')):
             r[f"{key}_2"] = scores.score(sample_batches(model, n_samples, seed=0, prior=priors[name]), progress=progress)['fid']
@@ -134,7 +136,7 @@ def make_bundled(name:str, root:str, budget:float, out:str|Path='runs/bundled', 
     test_ds = CachedFlowers(root, 'test', SHARED['size'], cache_dir)
     scores = scores or generative_scores(root, SHARED['size'], cache_dir=cache_dir, progress=progress)
     r = run_row(row, root, budget, out, scores, test_ds, progress=progress)
-    model = load_model(Path(out)/row/'latest.pt', 'cpu')
+    model = load_model(r['checkpoint'], 'cpu')
     idx = torch.linspace(0, len(test_ds) - 1, 256).long().tolist()
     x, y = to_float(torch.stack([test_ds[i][0] for i in idx])), torch.tensor([test_ds[i][1] for i in idx])
     extra = {}
