@@ -125,7 +125,8 @@ def _card_scores(r:dict)->dict:
     "The test scores of a row's result for a model card, with the prior it samples best from."
     fds = {'standard': r.get('fid'), 'gaussian': r.get('fid_fitted'), 'mixture': r.get('fid_mixture')}
     best = min((k for k, v in fds.items() if v is not None), key=fds.get, default=None)
-    keys = ('psnr', 'ssim', 'nelbo_bits_per_dim', 'fid', 'fid_fitted', 'fid_mixture', 'active_units', 'extractor', 'n_samples')
+    keys = ('psnr', 'ssim', 'nelbo_bits_per_dim', 'fid', 'fid_fitted', 'fid_mixture', 'active_units', 'extractor', 'n_samples',
+            'fid_2', 'fid_fitted_2', 'fid_mixture_2', 'extractor_2')
     return {**{k: r[k] for k in keys if k in r}, 'best_prior': best, 'fd_best': fds.get(best)}
 
 def make_bundled(name:str, root:str, budget:float, out:str|Path='runs/bundled', scores:GenerativeScores|None=None,
@@ -144,7 +145,8 @@ def make_bundled(name:str, root:str, budget:float, out:str|Path='runs/bundled', 
         net = feature_net(root, SHARED['size'], cache_dir, progress=progress)
         extra = dict(class_effect=class_effect(model), class_accuracy=class_accuracy(model, net.classify))
     return publish(model, name, what, {**_card_scores(r), **extra}, x, y, priors=fit_priors(model, progress=False), folder=folder,
-                   cpu_minutes=round(r['cpu_seconds'] / 60, 1), epochs=r['epochs'], machine=device_name(torch.device('cpu')),
+                   cpu_minutes=round(r['cpu_seconds'] / 60, 1), epochs=r['epochs'], scored_epoch=r.get('scored_epoch'),
+                   machine=device_name(torch.device('cpu')),
                    command=f"results.make_bundled({name!r}, ROOT, budget={budget:g})")
 
 # %% ../nbs/10_results.ipynb #29a80a00
