@@ -272,8 +272,8 @@ class ProgressBar(Callback):
     "A progress bar per epoch with the running loss and KL, and one line per finished epoch (on rank 0 only)."
     order = 40
     def before_epoch(self, learn):
-        self.bar = tqdm(total=len(learn.train_dl), desc=f"epoch {learn.epoch + 1}/{learn.cfg.epochs}", leave=False,
-                        disable=learn.rank > 0)
+        cfg = learn.cfg; of = f" ({learn.cpu_seconds:.0f} of {cfg.budget:g} CPU s)" if cfg.budget else f"/{cfg.epochs}"
+        self.bar = tqdm(total=len(learn.train_dl), desc=f"epoch {learn.epoch + 1}{of}", leave=False, disable=learn.rank > 0)
     def after_batch(self, learn):
         self.bar.update()
         if learn.log_now: self.bar.set_postfix(loss=f"{learn.running['loss']:.1f}", kl=f"{learn.running['kl']:.1f}")
