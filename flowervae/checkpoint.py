@@ -80,8 +80,8 @@ def _model_of(ck:dict, path)->VAE:
 def load_model(path:str|Path, # a checkpoint written by `fit`, a folder written by `save_pretrained`, or a bundled model's name
                device:str|torch.device|None=None)->VAE:
     "The model saved at `path`, in eval mode, on `device`, with its `train_cfg`."
-    if not Path(path).exists() and bundled_folder(path): path = bundled_folder(path)   # a file of that name wins
-    if Path(path).is_dir(): return from_pretrained(path, device)
+    if Path(path).is_dir() or (not Path(path).exists() and bundled_folder(path)):   # a file of a bundled name wins
+        return from_pretrained(path, device)
     if not Path(path).exists():
         raise FlowerVAEError(f"checkpoint {path} does not exist (bundled models: {', '.join(bundled_names()) or 'none'})")
     ck = load_checkpoint(path)
