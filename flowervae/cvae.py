@@ -10,10 +10,10 @@ from fastcore.basics import patch
 from torch import nn
 
 from .core import FlowerVAEError
-from .model import VAE, VAEConfig
+from .model import ResBlock, VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['CVAE', 'class_samples', 'decode_as', 'class_effect', 'class_accuracy']
+__all__ = ['CVAE', 'FiLM', 'stage_channels', 'class_samples', 'decode_as', 'class_effect', 'class_accuracy']
 
 # %% ../nbs/07_cvae.ipynb #0e62e912
 class CVAE(VAE):
@@ -26,6 +26,9 @@ class CVAE(VAE):
         self.decoder.head = nn.Linear(cfg.z_dim + cfg.emb_dim, self.decoder.head.out_features)     # z ⊕ label -> feature map
         if cfg.class_adv:                                                    # guesses the class from μ (see below)
             self.critic = nn.Sequential(nn.Linear(cfg.z_dim, 256), nn.SiLU(), nn.Linear(256, cfg.n_classes))
+        if cfg.class_film:                                                   # the label at every stage, by position in the body
+            self.films = nn.ModuleDict({str(i): FiLM(cfg.emb_dim, c) for i, layer in enumerate(self.decoder.body)
+                                        if (c := stage_channels(layer))})
 
     def embed(self, y:torch.Tensor|None)->torch.Tensor:
         "`(B,)` class labels -> `(B, emb_dim)` embeddings, refusing missing or out-of-range labels."
@@ -41,7 +44,13 @@ class CVAE(VAE):
 
     def decode(self, z, y=None):
         "`(B, z_dim)` latents and `(B,)` labels -> `(B, C, S, S)` logits."
-        return self.decoder(torch.cat([z, self.embed(y).to(z.dtype)], 1))
+        e = self.embed(y).to(z.dtype)                                             # (B, E)
+        if not self.cfg.class_film: return self.decoder(torch.cat([z, e], 1))
+        h = self.decoder.head(torch.cat([z, e], 1)).view(-1, *self.decoder.shape)   # (B, C, b, b)
+        for i, layer in enumerate(self.decoder.body):
+            h = layer(h)
+            if str(i) in self.films: h = self.films[str(i)](h, e)                  # the class, once more per stage
+        return h
 
     def aux_terms(self, mu, y=None)->dict:
         "The critic's cross-entropy on μ; its gradient reaches the encoder reversed and `class_adv` times larger."
@@ -49,6 +58,23 @@ class CVAE(VAE):
         lam = self.cfg.class_adv
         flipped = (1 + lam) * mu.detach() - lam * mu               # value μ, gradient −λ: the encoder learns to hide the class
         return dict(class_adv=F.cross_entropy(self.critic(flipped.float()), y))
+
+# %% ../nbs/07_cvae.ipynb #b7d9b4fc
+class FiLM(nn.Module):
+    "Scale and shift `(B, C, H, W)` features channel by channel, by amounts read from `(B, E)` class embeddings (Perez et al. 2018)."
+    def __init__(self, emb_dim:int, ch:int):
+        super().__init__()
+        self.proj = nn.Linear(emb_dim, 2 * ch)
+        nn.init.zeros_(self.proj.weight); nn.init.zeros_(self.proj.bias)       # starts as the identity: training decides
+    def forward(self, h, e):
+        gamma, beta = self.proj(e).to(h.dtype)[:, :, None, None].chunk(2, 1)   # each (B, C, 1, 1)
+        return h * (1 + gamma) + beta
+
+def stage_channels(layer:nn.Module)->int:
+    "Output channels of a decoder stage (a block of layers that ends in a convolution's features); 0 for a lone layer."
+    if not isinstance(layer, (nn.Sequential, ResBlock)): return 0
+    convs = [m for m in layer.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))]
+    return convs[-1].out_channels if convs else 0
 
 # %% ../nbs/07_cvae.ipynb #3669e286
 @patch
@@ -99,11 +125,13 @@ def class_effect(model:CVAE, n:int=500, seed:int=0)->dict:
 
 @torch.no_grad()
 def class_accuracy(model:CVAE, classify, # `(B, 3, S, S)` images in [0, 1] -> `(B, n_classes)` logits
-                   n_per_class:int=20, temperature:float=1.0, seed:int=0)->dict:
+                   n_per_class:int=20, temperature:float=1.0, seed:int=0,
+                   prior=None)->dict: # draw the codes from `prior` (e.g. `model.priors['mixture']`) instead of N(0, I)
     "Top-1 and top-5 share of class-conditioned prior samples that `classify` assigns to the class they were drawn as."
     g, C = torch.Generator().manual_seed(seed), model.cfg.n_classes
     y = torch.arange(C).repeat_interleave(n_per_class)                                      # (C·n,)
-    x = _decode(model, temperature * torch.randn(len(y), model.cfg.z_dim, generator=g), y)
+    z = prior.draw(len(y), g, temperature) if prior is not None else temperature * torch.randn(len(y), model.cfg.z_dim, generator=g)
+    x = _decode(model, z, y)                                                                # (C·n, 3, S, S)
     top = torch.cat([classify(x[i:i + 250]).topk(min(5, C), 1).indices for i in range(0, len(x), 250)])   # (C·n, 5)
     return dict(top1=(top[:, 0] == y).float().mean().item(), top5=(top == y[:, None]).any(1).float().mean().item(),
                 n=len(y), chance=1 / C)

@@ -58,6 +58,7 @@ class TrainConfig:
     arch: str = 'light'           # network: light (stride-2 convolutions, resize-convolutions up), plain (the seed's) or resnet
     conditional: bool = False     # a conditional VAE that is told each image's class (07_cvae)
     class_adv: float = 100.0      # conditional: weight of the critic that keeps the class out of the code (07_cvae); 0: none
+    class_film: bool = True       # conditional: the class also scales and shifts every decoder stage (FiLM, 07_cvae)
     budget: float = 0.0           # CPU seconds of training after which the run stops (at the next tenth step); 0: no limit
     image_every: int = 5          # epochs between PNG grids of reconstructions and samples
     out: str = 'runs/flowervae'   # run folder: checkpoints, PNGs, history
@@ -86,7 +87,7 @@ class TrainConfig:
         "The model this run trains (a conditional one has a class per Flowers102 category, or 10 for `SyntheticFlowers`)."
         n_classes = dict(flowers102=102, synthetic=10).get(self.data) or len(folder_classes(self.root)) if self.conditional else 0
         return VAEConfig(img_size=self.size, z_dim=self.z_dim, width=self.width, arch=self.arch, n_classes=n_classes,
-                         class_adv=self.class_adv if n_classes else 0.)
+                         class_adv=self.class_adv if n_classes else 0., class_film=self.class_film and bool(n_classes))
 
 # %% ../nbs/04_train.ipynb #1d5b3a02
 RECIPES = {

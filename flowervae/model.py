@@ -37,6 +37,7 @@ class VAEConfig:
     n_classes: int = 0     # > 0: a conditional VAE over this many classes (`flowervae.cvae.CVAE`)
     emb_dim: int = 64      # size of the class embedding of a conditional VAE
     class_adv: float = 0.0 # conditional: weight of the critic that keeps the class out of z (gradient reversal); 0: no critic
+    class_film: bool = False # conditional: the class also scales and shifts the output of every decoder stage (FiLM)
 
     def __post_init__(self):
         check_size(self.img_size)
