@@ -61,7 +61,7 @@ class CVAE(VAE):
 
 # %% ../nbs/07_cvae.ipynb #b7d9b4fc
 class FiLM(nn.Module):
-    "Scale and shift `(B, C, H, W)` features channel by channel, by amounts read from `(B, E)` class embeddings (Perez et al. 2018)."
+    "Scale and shift `(B, C, H, W)` features per channel by amounts read from `(B, E)` class embeddings (Perez et al. 2018)."
     def __init__(self, emb_dim:int, ch:int):
         super().__init__()
         self.proj = nn.Linear(emb_dim, 2 * ch)
@@ -130,7 +130,7 @@ def class_accuracy(model:CVAE, classify, # `(B, 3, S, S)` images in [0, 1] -> `(
     "Top-1 and top-5 share of class-conditioned prior samples that `classify` assigns to the class they were drawn as."
     g, C = torch.Generator().manual_seed(seed), model.cfg.n_classes
     y = torch.arange(C).repeat_interleave(n_per_class)                                      # (C·n,)
-    z = prior.draw(len(y), g, temperature) if prior is not None else temperature * torch.randn(len(y), model.cfg.z_dim, generator=g)
+    z = temperature * torch.randn(len(y), model.cfg.z_dim, generator=g) if prior is None else prior.draw(len(y), g, temperature)
     x = _decode(model, z, y)                                                                # (C·n, 3, S, S)
     top = torch.cat([classify(x[i:i + 250]).topk(min(5, C), 1).indices for i in range(0, len(x), 250)])   # (C·n, 5)
     return dict(top1=(top[:, 0] == y).float().mean().item(), top5=(top == y[:, None]).any(1).float().mean().item(),

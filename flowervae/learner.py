@@ -214,8 +214,7 @@ def one_batch(self:Learner):
     self.terms, self.logits = loss_terms(self.model, self.x, self.cfg, self.beta, self.net, self.amp, self.y, with_logits=True)
     self.loss = self.terms['loss']
     self.callback('after_loss')
-    self.opt.zero_grad(set_to_none=True)
-    self.loss.backward()
+    self.opt.zero_grad(set_to_none=True); self.loss.backward()
     self.terms['grad_norm'] = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.grad_clip)
     self.opt.step(); self.step += 1
     self.callback('after_step')
