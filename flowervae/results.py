@@ -118,7 +118,7 @@ def second_opinion(results:list, # finished rows (their `result.json`s)
 # %% ../nbs/10_results.ipynb #b0d10002
 BUNDLED = {   # name: (the table row it is, what it is)
     'vae64':    ('default', "VAE: the default recipe (light network, σ-VAE, cosine schedule)"),
-    'cvae64':   ('cvae', "conditional VAE: the default recipe told each flower's class (102 classes)"),
+    'cvae64':   ('cvae', "conditional VAE: the default recipe told each flower's class at every decoder stage (102 classes)"),
     'vaegan64': ('vaegan', "VAE-GAN: the default recipe, a patch discriminator on for the last three quarters"),
 }
 
@@ -141,11 +141,12 @@ def make_bundled(name:str, root:str, budget:float, out:str|Path='runs/bundled', 
     model = load_model(r['checkpoint'], 'cpu')
     idx = torch.linspace(0, len(test_ds) - 1, 256).long().tolist()
     x, y = to_float(torch.stack([test_ds[i][0] for i in idx])), torch.tensor([test_ds[i][1] for i in idx])
-    extra = {}
-    if model.cfg.n_classes:
+    extra, priors = {}, fit_priors(model, progress=False)
+    if model.cfg.n_classes:                               # does it obey its class? (07_cvae), from N(0, I) and from its mixture
         net = feature_net(root, SHARED['size'], cache_dir, progress=progress)
-        extra = dict(class_effect=class_effect(model), class_accuracy=class_accuracy(model, net.classify))
-    return publish(model, name, what, {**_card_scores(r), **extra}, x, y, priors=fit_priors(model, progress=False), folder=folder,
+        extra = dict(class_effect=class_effect(model), class_accuracy=class_accuracy(model, net.classify),
+                     class_accuracy_mixture=class_accuracy(model, net.classify, prior=priors['mixture']))
+    return publish(model, name, what, {**_card_scores(r), **extra}, x, y, priors=priors, folder=folder,
                    cpu_minutes=round(r['cpu_seconds'] / 60, 1), epochs=r['epochs'], scored_epoch=r.get('scored_epoch'),
                    machine=device_name(torch.device('cpu')),
                    command=f"results.make_bundled({name!r}, ROOT, budget={budget:g})")
