@@ -221,9 +221,13 @@ class MixturePrior:
         w, m = torch.from_numpy(gm.weights_).float(), torch.from_numpy(gm.means_).float()
         return cls(w, m, torch.linalg.cholesky(covs).float())
 
-    def draw(self, n:int, generator:torch.Generator|None=None, temperature:float=1.0)->torch.Tensor:
-        "`(n, Z)` codes: a component per code by its weight, then its mean + temperature·L·ε, all drawn on the CPU."
-        k = torch.multinomial(self.weights, n, replacement=True, generator=generator)           # (n,)
+    def draw(self, n:int, generator:torch.Generator|None=None, temperature:float=1.0,
+             components:torch.Tensor|None=None)->torch.Tensor: # (n,) the component of each code; default: drawn by weight
+        "`(n, Z)` codes: a component per code, then its mean + temperature·L·ε, all drawn on the CPU."
+        K = len(self.weights)
+        if components is None: k = torch.multinomial(self.weights, n, replacement=True, generator=generator)        # (n,)
+        elif len(components) == n and 0 <= components.min() and components.max() < K: k = components
+        else: raise FlowerVAEError(f"components must be {n} indices from 0 to {K - 1}")
         eps = torch.randn(n, self.means.shape[1], generator=generator)                            # (n, Z)
         return self.means[k] + temperature * torch.einsum('nij,nj->ni', self.scale_tril[k], eps)
 

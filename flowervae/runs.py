@@ -261,11 +261,16 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
     return SyntheticFlowers(n=n_synthetic or tc.n_synthetic, size=tc.size, seed=tc.seed + 1)
 
 # %% ../nbs/04b_runs.ipynb #a6bbb3fb
+@torch.no_grad()
 def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
-    "`n` images `model` draws from its stored mixture prior (else N(0, I)), as `(uint8 image, class)` pairs; classes cycle."
-    prior, g = getattr(model, 'priors', {}).get('mixture'), torch.Generator().manual_seed(seed)
-    y = torch.arange(n) % model.cfg.n_classes if model.cfg.n_classes else torch.zeros(n, dtype=torch.long)   # (n,)
-    draw = lambda c: model.sample(len(c), generator=g, y=c if model.cfg.n_classes else None, prior=prior).cpu()
+    "`n` images `model` draws from its stored mixture prior (else N(0, I)) as `(uint8 image, label)` pairs, the labels cycling."
+    prior, g, p = getattr(model, 'priors', {}).get('mixture'), torch.Generator().manual_seed(seed), next(model.parameters())
+    cond = bool(model.cfg.n_classes)            # label: the class of a conditional model, else the mixture component drawn from
+    y = torch.arange(n) % (model.cfg.n_classes or (len(prior.weights) if prior is not None else 1))      # (n,)
+    def draw(c):                                                                    # (len(c), C, S, S) images of labels c
+        if prior is None: z = torch.randn(len(c), model.cfg.z_dim, generator=g)                       # (len(c), Z)
+        else: z = prior.draw(len(c), g, components=None if cond else c)
+        return torch.sigmoid(model.decode(z.to(p.device, p.dtype), c.to(p.device) if cond else None).float()).cpu()
     x = torch.cat([draw(c) for c in y.split(100)])                                                       # (n, C, S, S)
     return ArrayImages((x * 255).round().to(torch.uint8).permute(0, 2, 3, 1).numpy(), y.tolist())
 
