@@ -19,8 +19,8 @@ from .data import FolderImages, Flowers102, SyntheticFlowers
 
 # %% auto #0
 __all__ = ['CACHE_ENV', 'load_square', 'cache_folder', 'fingerprint', 'content_hash', 'sweep_temporaries', 'check_free_space',
-           'build_cache', 'open_cache', 'CachedImages', 'CachedFlowers', 'CachedFolder', 'BatchLoader', 'to_float',
-           'random_flip', 'flip_to_float', 'prepare_batch', 'ArrayImages']
+           'build_cache', 'open_cache', 'CachedImages', 'cache_stem', 'CachedFlowers', 'CachedFolder', 'BatchLoader',
+           'to_float', 'random_flip', 'flip_to_float', 'prepare_batch', 'ArrayImages']
 
 # %% ../nbs/01b_cache.ipynb #27fe42df
 def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
@@ -163,18 +163,22 @@ class CachedImages(torch.utils.data.Dataset):
     def __repr__(self):
         return f"{type(self).__name__}(split={self.split!r}, size={self.size}, n={len(self)}, cache={str(self.path)!r})"
 
+def cache_stem(kind:str, root:Path, split:str, size:int)->str:
+    "A cache's file name, no suffix: one per source folder (by its resolved path), split and size, so two copies never collide."
+    key = hashlib.sha1(str(Path(root).resolve()).encode()).hexdigest()[:8]
+    return f"{kind}_{key}_{split.replace('+', '-')}_{size}px_nhwc"
+
 class CachedFlowers(CachedImages):
     "Flowers102 `split` at `size`, decoded once into a memory-mapped uint8 cache; items are `(uint8 (3, S, S), label)`."
     def __init__(self, root=None, split:str='train', size:int=64, cache_dir:str|Path|None=None, progress:bool=True):
         src = Flowers102(root, split, size=check_size(size), train=False)
-        super().__init__(src, f"flowers102_{split.replace('+', '-')}_{size}px_nhwc", cache_dir, progress)
+        super().__init__(src, cache_stem('flowers102', src.root, split, size), cache_dir, progress)
 
 class CachedFolder(CachedImages):
     "A folder of your own images (`FolderImages`), `split` at `size`, decoded once like `CachedFlowers`."
     def __init__(self, root, split:str='train+val', size:int=64, cache_dir:str|Path|None=None, progress:bool=True):
         src = FolderImages(root, split, size)
-        key = hashlib.sha1(str(src.root).encode()).hexdigest()[:8]              # one cache per folder, whatever its name
-        super().__init__(src, f"folder_{src.root.name}_{key}_{split.replace('+', '-')}_{size}px_nhwc", cache_dir, progress)
+        super().__init__(src, cache_stem(f"folder_{src.root.name}", src.root, split, size), cache_dir, progress)
 
 def _add_content_hash(js:Path, meta:dict, images, labels)->dict:
     "A cache written before content hashes: hash it, and save the hash if the folder allows (else it is hashed again next time)."
