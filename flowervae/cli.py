@@ -10,12 +10,12 @@ from pathlib import Path
 
 import torch
 from torch.utils.data import Subset
-from torchvision.utils import save_image
 
 from .bench import bench, plot_bench
 from .cache import CachedFlowers
 from .core import FlowerVAEError, check_size, check_writable
-from .data import download_flowers, flowers_root, image_grid
+from .data import download_flowers, flowers_root
+from .grids import recon_rows, save_images
 from .distributed import Dist
 from .latent import PRIORS
 from .learner import RECIPES, TrainConfig
@@ -24,7 +24,7 @@ from .options import BoolFlag, HelpFormatter, add_config_options
 from .pretrained import DEFAULT_MODEL, cards, table
 from .results import results_markdown, run_table
 from .checkpoint import load_checkpoint, load_model, train_config
-from .runs import fit, heldout_dataset, recon_grid
+from .runs import fit, heldout_dataset
 from .vaegan import Adversary, GANConfig
 
 # %% auto #0
@@ -180,7 +180,9 @@ def cmd_sample(a:dict):
     prior = fit_prior(m, name=a['prior'])                           # None for the standard normal (05_latent)
     g = torch.Generator().manual_seed(a['seed'])
     x = torch.cat([m.sample(min(256, a['n'] - i), a['temperature'], g, prior=prior).cpu() for i in range(0, a['n'], 256)])
-    save_image(image_grid(x, 8), a['out'])
+    src = 'N(0, I)' if a['prior'] == 'standard' else f"the fitted {a['prior']} prior"
+    t = f", T = {a['temperature']}" if a['temperature'] != 1 else ''
+    save_images(x, a['out'], 8, f"{a['n']} samples of {a['ckpt']}, codes from {src}{t}")
     print(f"wrote {a['n']} samples of {a['ckpt']} ({a['prior']} prior) to {a['out']}")
 
 def cmd_reconstruct(a:dict):
@@ -190,7 +192,9 @@ def cmd_reconstruct(a:dict):
     ds = heldout_dataset(m.train_cfg, a['data'], a['root'], a['split'])
     idx = torch.linspace(0, len(ds) - 1, min(a['n'], len(ds))).long().tolist()     # spread over the class-sorted split
     x, y = torch.stack([ds[i][0] for i in idx]), torch.tensor([ds[i][1] for i in idx])
-    save_image(recon_grid(m, x, y=y), a['out'])
+    n = min(8, len(x))
+    imgs, rows = recon_rows(m, x, n, y=y)
+    save_images(imgs, a['out'], n, f"{a['ckpt']}: held-out images and their reconstructions", rows)
     print(f"wrote {len(x)} images and their reconstructions to {a['out']}")
 
 # %% ../nbs/12_cli.ipynb #c12c000d

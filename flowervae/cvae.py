@@ -13,7 +13,8 @@ from .core import FlowerVAEError
 from .model import ResBlock, VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['CVAE', 'FiLM', 'stage_channels', 'class_samples', 'decode_as', 'class_effect', 'class_accuracy']
+__all__ = ['CVAE', 'FiLM', 'stage_channels', 'judge_net', 'judge_terms', 'class_samples', 'decode_as', 'class_effect',
+           'class_accuracy']
 
 # %% ../nbs/07_cvae.ipynb #0e62e912
 class CVAE(VAE):
@@ -29,6 +30,7 @@ class CVAE(VAE):
         if cfg.class_film:                                                   # the label at every stage, by position in the body
             self.films = nn.ModuleDict({str(i): FiLM(cfg.emb_dim, c) for i, layer in enumerate(self.decoder.body)
                                         if (c := stage_channels(layer))})
+        if cfg.class_judge: self.judge = judge_net(cfg.in_ch, cfg.n_classes)   # must recognise the class in samples (below)
 
     def embed(self, y:torch.Tensor|None)->torch.Tensor:
         "`(B,)` class labels -> `(B, emb_dim)` embeddings, refusing missing or out-of-range labels."
@@ -52,12 +54,15 @@ class CVAE(VAE):
             if str(i) in self.films: h = self.films[str(i)](h, e)                  # the class, once more per stage
         return h
 
-    def aux_terms(self, mu, y=None)->dict:
-        "The critic's cross-entropy on μ; its gradient reaches the encoder reversed and `class_adv` times larger."
-        if not self.cfg.class_adv or y is None: return {}
-        lam = self.cfg.class_adv
-        flipped = (1 + lam) * mu.detach() - lam * mu               # value μ, gradient −λ: the encoder learns to hide the class
-        return dict(class_adv=F.cross_entropy(self.critic(flipped.float()), y))
+    def aux_terms(self, mu, y=None, x=None)->dict:
+        "The critic's cross-entropy on μ (reversed for the encoder); in training, the judge's terms for the batch `x` (below)."
+        terms = {}
+        if self.cfg.class_adv and y is not None:
+            lam = self.cfg.class_adv
+            flipped = (1 + lam) * mu.detach() - lam * mu           # value μ, gradient −λ: the encoder learns to hide the class
+            terms['class_adv'] = F.cross_entropy(self.critic(flipped.float()), y)
+        if self.cfg.class_judge and y is not None and x is not None and self.training: terms |= judge_terms(self, x, y)
+        return terms
 
 # %% ../nbs/07_cvae.ipynb #b7d9b4fc
 class FiLM(nn.Module):
@@ -75,6 +80,23 @@ def stage_channels(layer:nn.Module)->int:
     if not isinstance(layer, (nn.Sequential, ResBlock)): return 0
     convs = [m for m in layer.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))]
     return convs[-1].out_channels if convs else 0
+
+# %% ../nbs/07_cvae.ipynb #2e9423c2
+def judge_net(in_ch:int, n_classes:int, width:int=16)->nn.Module:
+    "A small image classifier: four stride-2 convolutions, global average pooling, a linear map to `n_classes` logits."
+    layers, c = [], in_ch
+    for w in (width, 2 * width, 4 * width, 8 * width):
+        layers += [nn.Conv2d(c, w, 3, 2, 1), nn.GroupNorm(4, w), nn.SiLU()]; c = w
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, n_classes))
+
+def judge_terms(model:CVAE, x:torch.Tensor, y:torch.Tensor)->dict:
+    "The judge learns the classes `y` from the real images `x`; the decoder, to draw samples of those classes that it recognises."
+    real = F.cross_entropy(model.judge(x.float()), y)                                 # trains the judge alone: x is data
+    z = torch.randn(len(y), model.cfg.z_dim, device=x.device)                         # (B, Z) codes from the prior
+    fake = torch.sigmoid(model.decode(z, y).float())                                  # (B, C, S, S) samples of classes y
+    frozen = {k: p.detach() for k, p in model.judge.named_parameters()}               # the judge never learns from samples
+    told = F.cross_entropy(torch.func.functional_call(model.judge, frozen, (fake,)), y)
+    return dict(judge=real, class_judge=model.cfg.class_judge * told)
 
 # %% ../nbs/07_cvae.ipynb #3669e286
 @patch

@@ -13,7 +13,6 @@ from torch.utils.data import ConcatDataset, DataLoader, Dataset
 from torchvision import datasets
 from torchvision import transforms as T
 from PIL import Image, ImageOps
-from torchvision.utils import make_grid
 
 from .core import FlowerVAEError, check_size
 
@@ -21,7 +20,7 @@ from .core import FlowerVAEError, check_size
 __all__ = ['DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'IMAGE_SUFFIXES', 'FOLDER_SPLITS', 'flowers_root', 'check_flowers_root',
            'flower_transforms', 'check_split', 'Flowers102', 'download_flowers', 'check_folder', 'folder_classes',
            'folder_files', 'folder_split', 'FolderImages', 'render_flower', 'SyntheticFlowers', 'default_workers',
-           'make_loader', 'image_grid', 'show_images', 'examples_per_class']
+           'make_loader', 'examples_per_class']
 
 # %% ../nbs/01_data.ipynb #bd8d1e9d
 DATA_ENV = 'FLOWERVAE_DATA'
@@ -255,37 +254,6 @@ def make_loader(ds:Dataset, batch_size:int=64, # images per batch
     return DataLoader(ds, batch_size=batch_size, shuffle=shuffle, drop_last=shuffle and len(ds) > batch_size,
                       num_workers=nw, persistent_workers=nw > 0, generator=generator,
                       pin_memory=torch.cuda.is_available() if pin_memory is None else pin_memory)
-
-# %% ../nbs/01_data.ipynb #49b417b2
-def image_grid(x:torch.Tensor, # (B, C, H, W) images in [0, 1]
-               nrow:int=8, pad:int=2)->torch.Tensor:
-    "A `(C, H', W')` grid of the images `x`, `nrow` to a row, clamped to [0, 1]."
-    return make_grid(x.detach().float().clamp(0, 1).cpu(), nrow=nrow, padding=pad, pad_value=1.0)
-
-def _centres(n:int, side:int, pad:int)->list:
-    "Pixel centres of `n` grid cells of `side` pixels, `pad` pixels apart."
-    return [pad + k * (side + pad) + side / 2 for k in range(n)]
-
-def show_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1]
-                nrow:int=8, # images per grid row
-                title:str|None=None, ax=None, figsize:float=8.,
-                rows:list|None=None, # a label for each grid row, written on its left
-                cols:list|None=None, # a label for each grid column, written above it
-                fontsize:float=8.):
-    "Show the images `x` as one grid with its rows and columns named, in a new figure unless `ax` is given; returns the axes."
-    import matplotlib.pyplot as plt
-    n_rows, n_cols, pad = math.ceil(len(x) / nrow), min(nrow, len(x)), 2
-    for what, labels, n in (('rows', rows, n_rows), ('cols', cols, n_cols)):
-        if labels is not None and len(labels) != n: raise FlowerVAEError(f"{len(labels)} {what} labels for a grid of {n} {what}")
-    g = image_grid(x, nrow, pad)                                                   # (C, H', W')
-    if ax is None: _, ax = plt.subplots(figsize=(figsize, figsize * g.shape[1] / g.shape[2]))
-    ax.imshow(g.permute(1, 2, 0).numpy())
-    ax.set_yticks(_centres(n_rows, x.shape[-2], pad) if rows else [], rows or [], fontsize=fontsize)
-    ax.set_xticks(_centres(n_cols, x.shape[-1], pad) if cols else [], cols or [], fontsize=fontsize)
-    ax.xaxis.tick_top(); ax.tick_params(length=0)
-    for s in ax.spines.values(): s.set_visible(False)
-    if title: ax.set_title(title, fontsize=fontsize + 2)
-    return ax
 
 # %% ../nbs/01_data.ipynb #0e1f7b72
 def examples_per_class(ds:Dataset, # a data set with a `labels` list

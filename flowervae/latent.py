@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 
 from .cache import to_float
 from .core import FlowerVAEError
-from .data import image_grid, show_images
+from .grids import image_grid, show_images
 from .loss import kl_per_dim
 from .model import VAE
 

@@ -59,6 +59,7 @@ class TrainConfig:
     conditional: bool = False     # a conditional VAE that is told each image's class (07_cvae)
     class_adv: float = 100.0      # conditional: weight of the critic that keeps the class out of the code (07_cvae); 0: none
     class_film: bool = True       # conditional: the class also scales and shifts every decoder stage (FiLM, 07_cvae)
+    class_judge: float = 0.0      # conditional: weight of the loss that has a classifier of real images name samples' class
     budget: float = 0.0           # CPU seconds of training after which the run stops (at the next tenth step); 0: no limit
     image_every: int = 5          # epochs between PNG grids of reconstructions and samples
     out: str = 'runs/flowervae'   # run folder: checkpoints, PNGs, history
@@ -86,8 +87,8 @@ class TrainConfig:
     def model_cfg(self)->VAEConfig:
         "The model this run trains (a conditional one has a class per Flowers102 category, or 10 for `SyntheticFlowers`)."
         n_classes = dict(flowers102=102, synthetic=10).get(self.data) or len(folder_classes(self.root)) if self.conditional else 0
-        return VAEConfig(img_size=self.size, z_dim=self.z_dim, width=self.width, arch=self.arch, n_classes=n_classes,
-                         class_adv=self.class_adv if n_classes else 0., class_film=self.class_film and bool(n_classes))
+        cond = dict(class_adv=self.class_adv, class_film=self.class_film, class_judge=self.class_judge) if n_classes else {}
+        return VAEConfig(img_size=self.size, z_dim=self.z_dim, width=self.width, arch=self.arch, n_classes=n_classes, **cond)
 
 # %% ../nbs/04_train.ipynb #1d5b3a02
 RECIPES = {
@@ -138,8 +139,7 @@ def make_loaders(cfg:TrainConfig, gen:torch.Generator, # fixes the shuffle order
                  rank:int=0, world:int=1, progress:bool=True)->tuple:
     "`(train, val)` batch iterators for `cfg`: the decode-once path unless `cfg.cache` is off; training data sharded by rank."
     ds = source_dataset(cfg, cached=cfg.cache, progress=progress)
-    tr, va = split_indices(len(ds), cfg)
-    tr = shard(tr, rank, world)
+    tr, va = split_indices(len(ds), cfg); tr = shard(tr, rank, world)
     if len(tr) < cfg.batch_size: raise FlowerVAEError(f"each of the {world} processes gets {len(tr)} training images, fewer than "
                                                       f"a batch of {cfg.batch_size}: lower --batch-size or start fewer processes")
     if cfg.cache:
@@ -159,7 +159,7 @@ def loss_terms(model:VAE, x:torch.Tensor, # (B, C, S, S) float images in [0, 1],
     with autocast(x.device, bool(cfg.amp if amp is None else amp)): logits, mu, logvar = (model if net is None else net)(x, y)
     terms = vae_loss(x, logits, mu, logvar, beta=beta, kind=cfg.recon, free_bits=cfg.free_bits,
                      log_sigma=likelihood_log_sigma(model, x, logits, cfg.recon))
-    for k, v in model.aux_terms(mu, y).items(): terms[k], terms['loss'] = v, terms['loss'] + v   # e.g. the CVAE's critic
+    for k, v in model.aux_terms(mu, y, x).items(): terms[k], terms['loss'] = v, terms['loss'] + v   # e.g. the CVAE's critic
     return (terms, logits) if with_logits else terms
 
 # %% ../nbs/04_train.ipynb #c23f4402

@@ -38,6 +38,7 @@ class VAEConfig:
     emb_dim: int = 64      # size of the class embedding of a conditional VAE
     class_adv: float = 0.0 # conditional: weight of the critic that keeps the class out of z (gradient reversal); 0: no critic
     class_film: bool = False # conditional: the class also scales and shifts the output of every decoder stage (FiLM)
+    class_judge: float = 0.0 # conditional: weight of the loss that asks a classifier of real images to recognise prior samples
 
     def __post_init__(self):
         check_size(self.img_size)
@@ -45,8 +46,9 @@ class VAEConfig:
         for k, (lo, hi) in LIMITS.items():                    # before anything is allocated: no edited checkpoint asks for TBs
             if not (isinstance(getattr(self, k), int) and lo <= getattr(self, k) <= hi):
                 raise FlowerVAEError(f"VAEConfig.{k} must be a whole number from {lo} to {hi}, got {getattr(self, k)!r}")
-        if not (isinstance(self.class_adv, (int, float)) and 0 <= self.class_adv <= 1e6):
-            raise FlowerVAEError(f"VAEConfig.class_adv must be a number from 0 to 1e6, got {self.class_adv!r}")
+        for k in ('class_adv', 'class_judge'):
+            if not (isinstance(getattr(self, k), (int, float)) and 0 <= getattr(self, k) <= 1e6):
+                raise FlowerVAEError(f"VAEConfig.{k} must be a number from 0 to 1e6, got {getattr(self, k)!r}")
         if self.bottom >= self.img_size or self.img_size % self.bottom:
             raise FlowerVAEError(f"VAEConfig.bottom={self.bottom} must divide img_size={self.img_size} and be smaller")
 
@@ -180,8 +182,8 @@ class VAE(nn.Module):
         "`(B, z_dim)` latents -> `(B, C, S, S)` logits; `torch.sigmoid` gives the image."
         return self.decoder(z)
 
-    def aux_terms(self, mu, y=None)->dict:
-        "Loss terms this model adds to the ELBO (none; the conditional VAE of `07_cvae` adds one)."
+    def aux_terms(self, mu, y=None, x=None)->dict:
+        "Loss terms this model adds to the ELBO for the batch `x` (none; the conditional VAE of `07_cvae` adds its own)."
         return {}
 
     def forward(self, x, y=None):

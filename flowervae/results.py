@@ -9,18 +9,18 @@ from dataclasses import fields
 from pathlib import Path
 
 import torch
-from torchvision.utils import save_image
 
 from .cache import ArrayImages, CachedFlowers, to_float
 from .core import FlowerVAEError, device_name
 from .cvae import class_accuracy, class_effect
 from .pretrained import publish
-from .data import SyntheticFlowers, image_grid
+from .data import SyntheticFlowers
+from .grids import recon_rows, save_images
 from .learner import RECIPES, TrainConfig
 from .metrics import (GenerativeScores, evaluate_all, feature_net, fit_priors, generative_scores, real_batches,
                                sample_batches)
 from .checkpoint import load_model
-from .runs import fit, recon_grid
+from .runs import fit
 from .vaegan import Adversary, GANConfig
 
 # %% auto #0
@@ -50,15 +50,17 @@ def row_config(name:str, root:str, budget:float, out:str|Path, **overrides)->tup
     return TrainConfig(**kw), GANConfig(**gan) if gan.get('gan') else None
 
 # %% ../nbs/10_results.ipynb #9e8a0562
-def row_figure(model, test_ds, path:Path, priors:dict|None=None, n:int=8, seed:int=0):
-    "Write a PNG: `n` test images over their reconstructions, `n` samples from N(0, I), then `n` from each of `priors`."
+def row_figure(model, test_ds, path:Path, priors:dict|None=None, n:int=8, seed:int=0, title:str|None=None):
+    "Write a labelled PNG: `n` test images over their reconstructions, `n` samples from N(0, I), then `n` from each of `priors`."
     idx = torch.linspace(0, len(test_ds) - 1, n).long().tolist()                    # spread over the (class-sorted) split
     x = to_float(torch.stack([test_ds[i][0] for i in idx]))                            # (n, 3, S, S)
     y = torch.tensor([test_ds[i][1] for i in idx])
     g = lambda: torch.Generator().manual_seed(seed)
     s = [model.sample(n, generator=g()).cpu()]
     s += [model.sample(n, generator=g(), prior=p).cpu() for p in (priors or {}).values()]
-    save_image(torch.cat([recon_grid(model, x, n, y=y), image_grid(torch.cat(s), n)], 1), path)
+    imgs, rows = recon_rows(model, x, n, y=y)
+    labels = [f"test {r}" for r in rows] + ['N(0, I)'] + [f"{k} prior" for k in priors or {}]
+    save_images(torch.cat([imgs, *s]), path, n, title, labels)
 
 def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeScores|None, test_ds,
             n_samples:int=5000, progress:bool=True, **overrides)->dict:
@@ -77,7 +79,8 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     r = {'row': name, **recipe, 'epochs': ck['epoch'], 'steps': ck['step'], 'cpu_seconds': round(ck['cpu_seconds'], 1),
          'scored_epoch': torch.load(kept, weights_only=True)['epoch'],
          **evaluate_all(kept, scores, test_ds, n_samples, progress=progress, priors=priors, model=model)}
-    row_figure(model, test_ds, run/'figure.png', priors)
+    fd = f", FD {r['fid']:.1f} N(0, I) / {r['fid_fitted']:.1f} / {r['fid_mixture']:.1f}" if 'fid_mixture' in r else ''
+    row_figure(model, test_ds, run/'figure.png', priors, title=f"{name}: PSNR {r['psnr']:.2f} dB{fd}")
     done.write_text(json.dumps(r, indent=1))
     return r
 

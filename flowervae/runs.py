@@ -6,29 +6,28 @@
 from __future__ import annotations
 import csv, json, math, os, socket
 from contextlib import contextmanager, nullcontext
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from pathlib import Path
 
 import torch
 from torch.utils.data import Subset
-from torchvision.utils import save_image
 
 from .cache import ArrayImages, CachedFlowers, CachedFolder, to_float
 from .checkpoint import (CKPT_FORMAT, build_model, check_compatible, load_checkpoint, load_model, model_kind,
                                   save_checkpoint)
 from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads
-from .data import FolderImages, Flowers102, SyntheticFlowers, flowers_root, image_grid
+from .data import FolderImages, Flowers102, SyntheticFlowers, flowers_root
+from .grids import recon_rows, save_images
 from .distributed import Dist, join_processes, setup_distributed
 from .learner import CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, make_loaders
 from .precision import ChooseAmp
 from .pretrained import DEFAULT_MODEL
-from .model import VAE, VAEConfig, count_params
+from .model import VAE, count_params
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history', 'checkpoint_of', 'plot_history', 'Checkpoints',
-           'recon_grid', 'save_pictures', 'Pictures', 'run_lock', 'prepare_run_dir', 'make_learner', 'fit',
-           'describe_run', 'Header', 'training_images', 'heldout_dataset', 'sampled_images', 'explore_images',
-           'explore_setup']
+           'save_pictures', 'Pictures', 'run_lock', 'prepare_run_dir', 'make_learner', 'fit', 'describe_run', 'Header',
+           'training_images', 'heldout_dataset', 'sampled_images', 'explore_images', 'explore_setup']
 
 # %% ../nbs/04b_runs.ipynb #9b3cadbe
 class SeedEachEpoch(Callback):
@@ -133,16 +132,13 @@ class Checkpoints(Callback):
         save_history(learn.history, self.out)
 
 # %% ../nbs/04b_runs.ipynb #87299e66
-def recon_grid(model:VAE, x:torch.Tensor, nrow:int=8, y=None)->torch.Tensor:
-    "A grid of the images `x` (labels `y`) in rows of `nrow`, each row above the reconstructions of its images."
-    r, x, nrow = model.reconstruct(x, y).cpu(), x.cpu(), min(nrow, len(x))
-    return image_grid(torch.cat([torch.cat([x[i:i + nrow], r[i:i + nrow]]) for i in range(0, len(x), nrow)]), nrow)
-
 def save_pictures(model:VAE, x:torch.Tensor, out:Path, tag:str, n_samples:int=32, seed:int=0, y=None):
-    "Write `recon_{tag}.png` (rows of `x` above their reconstructions) and `samples_{tag}.png` (prior samples) to `out`."
-    model.eval()
-    save_image(recon_grid(model, x, y=y), out/f"recon_{tag}.png")
-    save_image(image_grid(model.sample(n_samples, generator=torch.Generator().manual_seed(seed)), 8), out/f"samples_{tag}.png")
+    "Write labelled `recon_{tag}.png` (rows of `x` over their reconstructions) and `samples_{tag}.png` (prior samples) to `out`."
+    model.eval(); n, e = min(8, len(x)), f"epoch {int(tag)}"
+    imgs, rows = recon_rows(model, x, n, y=y)
+    save_images(imgs, out/f"recon_{tag}.png", n, f"{e}: validation images and their reconstructions", rows)
+    s = model.sample(n_samples, generator=torch.Generator().manual_seed(seed))
+    save_images(s, out/f"samples_{tag}.png", 8, f"{e}: {n_samples} samples, codes from N(0, I)")
     model.train()
 
 class Pictures(Callback):
