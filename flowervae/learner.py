@@ -59,7 +59,7 @@ class TrainConfig:
     conditional: bool = False     # a conditional VAE that is told each image's class (07_cvae)
     class_adv: float = 100.0      # conditional: weight of the critic that keeps the class out of the code (07_cvae); 0: none
     class_film: bool = True       # conditional: the class also scales and shifts every decoder stage (FiLM, 07_cvae)
-    class_judge: float = 0.0      # conditional: weight of the loss that has a classifier of real images name samples' class
+    class_judge: float = 5000.0   # conditional: weight of the loss that has a classifier of real images name samples' class
     budget: float = 0.0           # CPU seconds of training after which the run stops (at the next tenth step); 0: no limit
     image_every: int = 5          # epochs between PNG grids of reconstructions and samples
     out: str = 'runs/flowervae'   # run folder: checkpoints, PNGs, history

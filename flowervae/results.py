@@ -38,6 +38,7 @@ ROWS = {
     'cvae':             dict(conditional=True),                              # ... told each image's class (07_cvae)
     'cvae_no_critic':   dict(conditional=True, class_adv=0.),                # ... without the critic that hides it from z
     'cvae_no_film':     dict(conditional=True, class_film=False),            # ... told the class at the decoder's input only
+    'cvae_no_judge':    dict(conditional=True, class_judge=0.),              # ... without the judge of its samples' class
     'vaegan':           dict(gan=0.5, disc_width=16),                        # ... with the adversary of 08_vaegan
 }
 SHARED = dict(data='flowers102', split='train+val', size=64, epochs=100_000, image_every=1000)   # the budget ends every row
