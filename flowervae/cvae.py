@@ -92,7 +92,7 @@ def judge_net(in_ch:int, n_classes:int, width:int=16)->nn.Module:
 def judge_terms(model:CVAE, x:torch.Tensor, y:torch.Tensor)->dict:
     "The judge learns the classes `y` from the real images `x`; the decoder, to draw samples of those classes that it recognises."
     real = F.cross_entropy(model.judge(x.float()), y)                                 # trains the judge alone: x is data
-    y = y[:max(1, len(y) // 4)]                                                       # a quarter: the signal at a quarter of the cost
+    y = y[:max(1, len(y) // 4)]                                   # a quarter of the batch: enough signal, less cost
     z = torch.randn(len(y), model.cfg.z_dim, device=x.device)                         # (B/4, Z) codes from the prior
     fake = torch.sigmoid(model.decode(z, y).float())                                  # (B/4, C, S, S) samples of classes y
     frozen = {k: p.detach() for k, p in model.judge.named_parameters()}               # the judge never learns from samples
