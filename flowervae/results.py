@@ -122,7 +122,8 @@ def second_opinion(results:list, # finished rows (their `result.json`s)
 # %% ../nbs/10_results.ipynb #b0d10002
 BUNDLED = {   # name: (the table row it is, what it is)
     'vae64':    ('default', "VAE: the default recipe (light network, σ-VAE, cosine schedule)"),
-    'cvae64':   ('cvae', "conditional VAE: the default recipe told each flower's class at every decoder stage (102 classes)"),
+    'cvae64':   ('cvae', "conditional VAE: the default recipe told each flower's class at every decoder stage, its samples "
+                         "judged by a classifier (102 classes)"),
     'vaegan64': ('vaegan', "VAE-GAN: the default recipe, a patch discriminator on for the last three quarters"),
 }
 
