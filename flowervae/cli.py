@@ -183,7 +183,7 @@ def cmd_sample(a:dict):
     src = 'N(0, I)' if a['prior'] == 'standard' else f"the fitted {a['prior']} prior"
     t = f", T = {a['temperature']}" if a['temperature'] != 1 else ''
     save_images(x, a['out'], 8, f"{a['n']} samples of {a['ckpt']}, codes from {src}{t}")
-    print(f"wrote {a['n']} samples of {a['ckpt']} ({a['prior']} prior) to {a['out']}")
+    print(f"wrote {a['n']} samples of {a['ckpt']}, codes from {src}{t}, to {a['out']}")
 
 def cmd_reconstruct(a:dict):
     "`flowervae reconstruct`: held-out images spread over the split, above their reconstructions."

@@ -156,10 +156,11 @@ def loss_terms(model:VAE, x:torch.Tensor, # (B, C, S, S) float images in [0, 1],
                y=None, # (B,) labels, for a conditional model
                with_logits:bool=False):
     "The terms of `vae_loss` for the batch `x`, and the decoder's logits if asked."
-    with autocast(x.device, bool(cfg.amp if amp is None else amp)): logits, mu, logvar = (model if net is None else net)(x, y)
+    with autocast(x.device, bool(cfg.amp if amp is None else amp)):   # the model and its extra terms (a CVAE's critic, judge)
+        logits, mu, logvar = (model if net is None else net)(x, y); aux = model.aux_terms(mu, y, x)
     terms = vae_loss(x, logits, mu, logvar, beta=beta, kind=cfg.recon, free_bits=cfg.free_bits,
                      log_sigma=likelihood_log_sigma(model, x, logits, cfg.recon))
-    for k, v in model.aux_terms(mu, y, x).items(): terms[k], terms['loss'] = v, terms['loss'] + v   # e.g. the CVAE's critic
+    for k, v in aux.items(): terms[k], terms['loss'] = v, terms['loss'] + v
     return (terms, logits) if with_logits else terms
 
 # %% ../nbs/04_train.ipynb #c23f4402
@@ -212,8 +213,7 @@ def one_batch(self:Learner):
     "One optimiser step on `self.x`, `self.y`."
     self.x = prepare_batch(self.x, train=True)
     self.terms, self.logits = loss_terms(self.model, self.x, self.cfg, self.beta, self.net, self.amp, self.y, with_logits=True)
-    self.loss = self.terms['loss']
-    self.callback('after_loss')
+    self.loss = self.terms['loss']; self.callback('after_loss')
     self.opt.zero_grad(set_to_none=True); self.loss.backward()
     self.terms['grad_norm'] = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.grad_clip)
     self.opt.step(); self.step += 1
