@@ -120,7 +120,11 @@ def _results_parser(sub):
     p = sub.add_parser('results', help='train and score the models of the results table, an equal CPU budget each (10_results)',
                        description='Train and score the models of the results table, an equal CPU budget each (10_results).')
     p.add_argument('--root', default=None, help='Flowers102 folder (default $FLOWERVAE_DATA)')
-    p.add_argument('--budget', type=float, default=720., help='CPU seconds of training per model (default 720, as in 10_results)')
+    p.add_argument('--budget', type=float, default=900., help='CPU seconds of training per model (default 900, as in 10_results)')
+    p.add_argument('--threads', type=int, default=1,
+                   help='CPU threads per model (default 1: a CPU second then buys the same work on a busy machine)')
+    p.add_argument('--two-nets', action='store_true',
+                   help='score the samples in a second, independently trained feature net as well (10_results)')
     p.add_argument('--out', default='runs/results', help='folder of the rows\' runs and the table (default runs/results)')
     p.add_argument('--rows', nargs='+', default=None, help='the rows to run (default: all)')
     p.add_argument('--n-samples', type=int, default=5000, help='prior samples per model for FD and KID (default 5000)')
@@ -233,8 +237,9 @@ def cmd_bench(a:dict):
 def cmd_results(a:dict):
     "`flowervae results` (10_results)."
     check_size(a['size'])
+    if a['threads'] < 1: raise FlowerVAEError(f"--threads must be at least 1, got {a['threads']}")
     r = run_table(a['root'], a['budget'], a['out'], a['rows'], a['n_samples'], a['cache_dir'], progress=not a['quiet'],
-                  size=a['size'], seed=a['seed'])
+                  two_nets=a['two_nets'], size=a['size'], seed=a['seed'], threads=a['threads'])
     print(results_markdown(r))
 
 # %% ../nbs/12_cli.ipynb #05349dd5
