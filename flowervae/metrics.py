@@ -144,8 +144,12 @@ class GenerativeScores:
         from torchmetrics.image.kid import KernelInceptionDistance
         extra = dict(feature_extractor_weights_path=weights) if weights else {}
         self.label, self.kid_subset = label, kid_subset
-        self.fid = FrechetInceptionDistance(feature=extractor, normalize=True, reset_real_features=False, **extra)
-        self.kid = KernelInceptionDistance(feature=extractor, normalize=True, reset_real_features=False, subset_size=kid_subset,
+        self.net = extractor if isinstance(extractor, nn.Module) else None          # run once per batch, for both metrics
+        if self.net is not None and not hasattr(self.net, 'num_features'):
+            raise FlowerVAEError(f"a feature network needs a num_features attribute: {type(self.net).__name__} has none")
+        ext = _Given(self.net.num_features) if self.net is not None else extractor
+        self.fid = FrechetInceptionDistance(feature=ext, normalize=True, reset_real_features=False, **extra)
+        self.kid = KernelInceptionDistance(feature=ext, normalize=True, reset_real_features=False, subset_size=kid_subset,
                                            **extra)
         self.n_real = self._update(real, real=True, desc='real features', progress=progress)
         if self.n_real < kid_subset:
@@ -156,8 +160,14 @@ class GenerativeScores:
         n = 0
         for x in tqdm(batches, desc=desc, disable=not progress, leave=False):
             x = to_float(x).float()
-            self.fid.update(x, real=real); self.kid.update(x, real=real); n += len(x)
+            f = self.net(x) if self.net is not None else x                              # (B, D) features, or the images
+            self.fid.update(f, real=real); self.kid.update(f, real=real); n += len(x)
         return n
+
+class _Given(nn.Module):
+    "The extractor torchmetrics is handed when the features are computed outside it: they pass through."
+    def __init__(self, num_features:int): super().__init__(); self.num_features = num_features
+    def forward(self, f): return f
 
 # %% ../nbs/09_metrics.ipynb #26b4d2ef
 @patch
