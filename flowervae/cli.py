@@ -196,8 +196,7 @@ def cmd_reconstruct(a:dict):
     ds = heldout_dataset(m.train_cfg, a['data'], a['root'], a['split'])
     idx = torch.linspace(0, len(ds) - 1, min(a['n'], len(ds))).long().tolist()     # spread over the class-sorted split
     x, y = torch.stack([ds[i][0] for i in idx]), torch.tensor([ds[i][1] for i in idx])
-    n = min(8, len(x))
-    imgs, rows = recon_rows(m, x, n, y=y)
+    imgs, rows, n = recon_rows(m, x, 8, y=y)
     save_images(imgs, a['out'], n, f"{a['ckpt']}: held-out images and their reconstructions", rows)
     print(f"wrote {len(x)} images and their reconstructions to {a['out']}")
 

@@ -62,7 +62,7 @@ def save_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1]
 @torch.no_grad()
 def recon_rows(model, # a VAE: anything with `reconstruct(x, y)`
                x:torch.Tensor, nrow:int=8, y=None)->tuple:
-    "`(images, row labels)`: the images `x` (labels `y`) in rows of `nrow`, each row above the reconstructions of its images."
+    "`(images, row labels, row length)`: `x` (labels `y`) in rows of at most `nrow`, each above its reconstructions."
     r, x, nrow = model.reconstruct(x, y).cpu(), x.cpu(), min(nrow, len(x))
     pairs = [(x[i:i + nrow], r[i:i + nrow]) for i in range(0, len(x), nrow)]
-    return torch.cat([torch.cat(p) for p in pairs]), ['image', 'reconstruction'] * len(pairs)   # (2B, C, S, S)
+    return torch.cat([torch.cat(p) for p in pairs]), ['image', 'reconstruction'] * len(pairs), nrow   # (2B, C, S, S)

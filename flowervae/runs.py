@@ -134,8 +134,8 @@ class Checkpoints(Callback):
 # %% ../nbs/04b_runs.ipynb #87299e66
 def save_pictures(model:VAE, x:torch.Tensor, out:Path, tag:str, n_samples:int=32, seed:int=0, y=None):
     "Write labelled `recon_{tag}.png` (rows of `x` over their reconstructions) and `samples_{tag}.png` (prior samples) to `out`."
-    model.eval(); n, e = min(8, len(x)), f"epoch {int(tag)}"
-    imgs, rows = recon_rows(model, x, n, y=y)
+    model.eval(); e = f"epoch {int(tag)}"
+    imgs, rows, n = recon_rows(model, x, 8, y=y)
     save_images(imgs, out/f"recon_{tag}.png", n, f"{e}: validation images and their reconstructions", rows)
     s = model.sample(n_samples, generator=torch.Generator().manual_seed(seed))
     save_images(s, out/f"samples_{tag}.png", 8, f"{e}: {n_samples} samples, codes from N(0, I)")
