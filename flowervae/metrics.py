@@ -26,8 +26,8 @@ from .runs import heldout_dataset, training_images
 
 # %% auto #0
 __all__ = ['evaluate', 'FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'GenerativeScores', 'inception_extractor',
-           'real_batches', 'sample_batches', 'generative_scores', 'fit_priors', 'fit_prior', 'evaluate_all',
-           'log_px_iw', 'features', 'nearest_neighbours']
+           'real_batches', 'sample_batches', 'recon_batches', 'generative_scores', 'fit_priors', 'fit_prior',
+           'evaluate_all', 'log_px_iw', 'features', 'nearest_neighbours']
 
 # %% ../nbs/09_metrics.ipynb #06c4ad2b
 @torch.no_grad()
@@ -202,6 +202,11 @@ def sample_batches(model, n:int, batch_size:int=250, seed:int=0, prior=None):
     g = torch.Generator().manual_seed(seed)
     for i in range(0, n, batch_size): yield model.sample(min(batch_size, n - i), generator=g, prior=prior).cpu()
 
+def recon_batches(model, ds, batch_size:int=256):
+    "The reconstructions of every image of `ds` (with its class, for a CVAE), in batches on the CPU."
+    dev = next(model.parameters()).device
+    for x, y in make_loader(ds, batch_size): yield model.reconstruct(to_float(x.to(dev)), y.to(dev)).cpu()
+
 def generative_scores(root:str|Path|None=None, size:int=64, ref_split:str='test', inception_weights:str|None=None,
                       cache_dir:str|None=None, kid_subset:int=1000, progress:bool=True,
                       net:FeatureNet|None=None)->GenerativeScores: # use this feature net (e.g. a second, independent one)
@@ -245,6 +250,8 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
     r['active_units'] = int(active_units(codes).sum()); r['z_dim'] = model.cfg.z_dim
     if scores is None: return r
     r.update(scores.score(sample_batches(model, n_samples, seed=0), progress=progress), n_samples=n_samples)
+    if len(ds) >= scores.kid_subset:                               # the reconstructions: as sharp as samples can hope to be
+        r['fid_recon'] = scores.score(recon_batches(model, ds, batch_size), progress=progress)['fid']
     priors = priors or fit_priors(model, dataset=train_dataset, batch_size=batch_size, progress=progress)
     for name, key in (('gaussian', 'fitted'), ('mixture', 'mixture')):
         s = scores.score(sample_batches(model, n_samples, seed=0, prior=priors[name]), progress=progress)

@@ -18,7 +18,7 @@ from .data import SyntheticFlowers
 from .grids import recon_rows, save_images
 from .learner import RECIPES, TrainConfig
 from .metrics import (GenerativeScores, evaluate_all, feature_net, fit_priors, generative_scores, real_batches,
-                               sample_batches)
+                               recon_batches, sample_batches)
 from .checkpoint import load_model
 from .runs import fit
 from .vaegan import Adversary, GANConfig
@@ -86,7 +86,7 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     r = {'row': name, **recipe, 'epochs': ck['epoch'], 'steps': ck['step'], 'cpu_seconds': round(ck['cpu_seconds'], 1),
          'scored_epoch': torch.load(kept, weights_only=True)['epoch'],
          **evaluate_all(kept, scores, test_ds, n_samples, progress=progress, priors=priors, model=model)}
-    if scores2 is not None: r.update(fds_in(scores2, model, priors, n_samples, progress))
+    if scores2 is not None: r.update(fds_in(scores2, model, priors, n_samples, progress, test_ds))
     fd = f", FD {r['fid']:.1f} N(0, I) / {r['fid_fitted']:.1f} / {r['fid_mixture']:.1f}" if 'fid_mixture' in r else ''
     row_figure(model, test_ds, run/'figure.png', priors, title=f"{name}: PSNR {r['psnr']:.2f} dB{fd}")
     done.write_text(json.dumps(r, indent=1))
@@ -128,12 +128,15 @@ def second_opinion(results:list, # finished rows (their `result.json`s)
     return results
 
 def fds_in(scores:GenerativeScores, model, priors:dict, # the fitted 'gaussian' and 'mixture' priors of `model`
-           n_samples:int=5000, progress:bool=True)->dict:
+           n_samples:int=5000, progress:bool=True,
+           test_ds=None)->dict: # with these images, also the FD of their reconstructions
     "The Fréchet distances of `model`'s samples from N(0, I) and from `priors` in the features of `scores`, keyed `..._2`."
     priors = {'standard': None, **priors}
     fd = lambda p: scores.score(sample_batches(model, n_samples, seed=0, prior=p), progress=progress)['fid']
     keys = (('standard', 'fid'), ('gaussian', 'fid_fitted'), ('mixture', 'fid_mixture'))
-    return {**{f"{key}_2": fd(priors[name]) for name, key in keys}, 'extractor_2': scores.label}
+    r = {**{f"{key}_2": fd(priors[name]) for name, key in keys}, 'extractor_2': scores.label}
+    if test_ds is not None: r['fid_recon_2'] = scores.score(recon_batches(model, test_ds), progress=progress)['fid']
+    return r
 
 # %% ../nbs/10_results.ipynb #b0d10002
 BUNDLED = {   # name: (the table row it is, what it is)
@@ -179,14 +182,16 @@ def results_markdown(results:list)->str:
     f = lambda v, d: '—' if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{d}f}"
     two = any('fid_2' in r for r in results)
     cols = ['model', 'seed', 'recon', 'β', 'PSNR (dB)', 'SSIM', 'bits/dim', 'active units', 'FD, N(0, I)', 'KID, N(0, I)',
-            'FD, fitted prior', 'KID, fitted prior', 'FD, mixture'] + ['second net: FD, N(0, I) / fitted / mixture'] * two
+            'FD, fitted prior', 'KID, fitted prior', 'FD, mixture', 'FD, test reconstructions'] + \
+           ['second net: FD, N(0, I) / fitted / mixture / reconstructions'] * two
     lines = ['| ' + ' | '.join(cols + ['epochs (scored)', 'CPU s']) + ' |', '|' + '---|' * (len(cols) + 2)]
     for r in results:
-        fd2 = [' / '.join(f(r.get(k), 1) for k in ('fid_2', 'fid_fitted_2', 'fid_mixture_2'))] * two
+        fd2 = [' / '.join(f(r.get(k), 1) for k in ('fid_2', 'fid_fitted_2', 'fid_mixture_2', 'fid_recon_2'))] * two
         cells = [r['row'], r.get('seed', 0), r['recon'], f"{r.get('beta', 1.0):g}", f(r['psnr'], 2), f(r['ssim'], 3),
                  f(r['nelbo_bits_per_dim'], 3), f"{r['active_units']}/{r['z_dim']}", f(r.get('fid'), 2),
                  f"{f(r.get('kid'), 2)} ± {f(r.get('kid_std'), 2)}", f(r.get('fid_fitted'), 2),
-                 f"{f(r.get('kid_fitted'), 2)} ± {f(r.get('kid_fitted_std'), 2)}", f(r.get('fid_mixture'), 2), *fd2,
+                 f"{f(r.get('kid_fitted'), 2)} ± {f(r.get('kid_fitted_std'), 2)}", f(r.get('fid_mixture'), 2),
+                 f(r.get('fid_recon'), 2), *fd2,
                  f"{r['epochs']} ({r.get('scored_epoch', r['epochs'])})", f"{r['cpu_seconds']:.0f}"]
         lines.append('| ' + ' | '.join(map(str, cells)) + ' |')
     if results and 'extractor' in results[0]:
