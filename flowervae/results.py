@@ -73,7 +73,7 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     if done.exists():                                                          # scored before: in the second net too?
         r = json.loads(done.read_text())
         if scores2 is None or 'fid_2' in r: return r
-        r = second_opinion([r], scores2, n_samples, progress)[0]; done.write_text(json.dumps(r, indent=1))
+        r = second_opinion([r], scores2, n_samples, progress, test_ds)[0]; done.write_text(json.dumps(r, indent=1))
         return r
     started = (run/'latest.pt').exists()
     spent = torch.load(run/'latest.pt', weights_only=True).get('cpu_seconds', 0.) if started else 0.
@@ -120,11 +120,11 @@ def _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overri
 # %% ../nbs/10_results.ipynb #b0d20002
 def second_opinion(results:list, # finished rows (their `result.json`s)
                    scores:GenerativeScores, # against the same test images, in another network's features
-                   n_samples:int=5000, progress:bool=True)->list:
+                   n_samples:int=5000, progress:bool=True, test_ds=None)->list: # with these images: reconstructions too
     "`results` with the Fréchet distance of each row's samples from each prior computed again, in the features of `scores`."
     for r in results:
         model = load_model(r['checkpoint'])
-        r.update(fds_in(scores, model, fit_priors(model, progress=False), n_samples, progress))
+        r.update(fds_in(scores, model, fit_priors(model, progress=False), n_samples, progress, test_ds))
     return results
 
 def fds_in(scores:GenerativeScores, model, priors:dict, # the fitted 'gaussian' and 'mixture' priors of `model`
@@ -135,7 +135,8 @@ def fds_in(scores:GenerativeScores, model, priors:dict, # the fitted 'gaussian' 
     fd = lambda p: scores.score(sample_batches(model, n_samples, seed=0, prior=p), progress=progress)['fid']
     keys = (('standard', 'fid'), ('gaussian', 'fid_fitted'), ('mixture', 'fid_mixture'))
     r = {**{f"{key}_2": fd(priors[name]) for name, key in keys}, 'extractor_2': scores.label}
-    if test_ds is not None: r['fid_recon_2'] = scores.score(recon_batches(model, test_ds), progress=progress)['fid']
+    if test_ds is not None and len(test_ds) >= scores.kid_subset:
+        r['fid_recon_2'] = scores.score(recon_batches(model, test_ds), progress=progress)['fid']
     return r
 
 # %% ../nbs/10_results.ipynb #b0d10002
