@@ -18,9 +18,9 @@ from .learner import TrainConfig
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'PRETRAINED_FORMAT', 'save_checkpoint', 'load_checkpoint', 'build_model',
-           'model_kind', 'train_config', 'load_model', 'weights_dir', 'bundled_names', 'bundled_folder',
-           'check_compatible', 'save_pretrained', 'from_pretrained']
+__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'PRETRAINED_FORMAT', 'save_checkpoint', 'load_checkpoint', 'priors_file',
+           'save_priors', 'load_priors', 'build_model', 'model_kind', 'train_config', 'load_model', 'weights_dir',
+           'bundled_names', 'bundled_folder', 'check_compatible', 'save_pretrained', 'from_pretrained']
 
 # %% ../nbs/04a_checkpoint.ipynb #cb6d6629
 CKPT_FORMAT = 'flowervae-checkpoint-v2'
@@ -52,6 +52,38 @@ def load_checkpoint(path:str|Path, map_location='cpu')->dict:
     if not isinstance(ck, dict) or ck.get('format') not in (CKPT_FORMAT, *OLD_FORMATS):
         raise FlowerVAEError(f"{path} is not a flowervae checkpoint (no '{CKPT_FORMAT}' marker)")
     return ck
+
+# %% ../nbs/04a_checkpoint.ipynb #d4a1f002
+def priors_file(ckpt:str|Path)->Path:
+    "Where the priors fitted to checkpoint `ckpt` are kept: beside it, `best.pt` -> `best.priors.safetensors`."
+    return Path(ckpt).with_suffix('.priors.safetensors')
+
+def _stamp(ckpt:Path)->str:
+    "The size and modification time of `ckpt`: a checkpoint written again gets a new stamp."
+    st = ckpt.stat(); return f"{st.st_size}:{st.st_mtime_ns}"
+
+def save_priors(ckpt:str|Path, # the checkpoint whose training codes `priors` were fitted to
+                priors:dict)->Path|None: # `{name: prior}`, as `metrics.fit_priors` gives them
+    "Keep `priors` beside `ckpt` in float32, stamped with the checkpoint; the file, or None where the folder is not writable."
+    from safetensors.torch import save_file
+    flat, path = _flat(priors, half=False), priors_file(ckpt)
+    if not flat: return None
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try: save_file(flat, str(tmp), metadata={'checkpoint': _stamp(Path(ckpt))}); os.replace(tmp, path)
+    except OSError: tmp.unlink(missing_ok=True); return None        # read-only: fitted again next time, nothing lost
+    return path
+
+def load_priors(ckpt:str|Path)->dict:
+    "The priors `save_priors` kept beside `ckpt`, if they were fitted to this very file; else `{}`."
+    from safetensors import SafetensorError, safe_open
+    path = priors_file(ckpt)
+    if not path.is_file(): return {}
+    try:
+        with safe_open(str(path), 'pt') as f:
+            if (f.metadata() or {}).get('checkpoint') != _stamp(Path(ckpt)): return {}     # stale: fitted to an older file
+            return _priors({k: f.get_tensor(k) for k in f.keys()})
+    except (OSError, SafetensorError, FlowerVAEError, KeyError, TypeError, ValueError, RuntimeError):
+        return {}                                                   # unreadable (a damaged file): fitted again, nothing lost
 
 # %% ../nbs/04a_checkpoint.ipynb #bb0ca1ba
 MODEL_KINDS = {'vae': VAE, 'cvae': CVAE}
@@ -88,6 +120,7 @@ def load_model(path:str|Path, # a checkpoint written by `fit`, a folder written 
     model = _model_of(ck, path)
     model.load_state_dict(ck['model'])
     model.train_cfg = train_config(ck['train_cfg'])
+    model.checkpoint, model.priors = Path(path).resolve(), load_priors(path)   # priors fitted to this file before, if any
     return model.to(device if isinstance(device, torch.device) else pick_device(device)).eval()
 
 # %% ../nbs/04a_checkpoint.ipynb #b0d1e002
@@ -122,11 +155,7 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     cast = lambda t: t.half() if half and t.is_floating_point() else t
     save_file({k: cast(v.detach().cpu().contiguous()) for k, v in model.state_dict().items()}, str(folder/'model.safetensors'))
-    if priors:
-        flat = {}
-        for n, prior in priors.items():
-            for k, v in prior.state_dict().items(): key, v = _pack(k, v); flat[f"{n}.{key}"] = v.contiguous()
-        save_file(flat, str(folder/'priors.safetensors'))
+    if priors: save_file(_flat(priors), str(folder/'priors.safetensors'))
     tc = getattr(model, 'train_cfg', None)
     meta = dict(format=PRETRAINED_FORMAT, model_kind=model_kind(model), model_cfg=asdict(model.cfg), train_cfg=tc and asdict(tc))
     (folder/'config.json').write_text(json.dumps(meta, indent=1))
@@ -160,11 +189,20 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
     if (folder/'priors.safetensors').is_file(): model.priors = _priors(load_file(str(folder/'priors.safetensors')))
     return model.to(device if isinstance(device, torch.device) else pick_device(device)).eval()
 
-def _pack(key:str, v:torch.Tensor)->tuple:
-    "A prior's tensor as stored: float16, and a Cholesky factor `(..., Z, Z)` as its lower triangle `(..., Z(Z+1)/2)`."
-    if key != 'scale_tril': return key, v.half()
+def _pack(key:str, v:torch.Tensor, half:bool=True)->tuple:
+    "A prior's tensor as stored: float16 if `half`, and a Cholesky factor `(..., Z, Z)` as its lower triangle `(..., Z(Z+1)/2)`."
+    cast = (lambda t: t.half()) if half else (lambda t: t.float())
+    if key != 'scale_tril': return key, cast(v)
     i, j = torch.tril_indices(v.shape[-1], v.shape[-1])
-    return 'scale_tril_lower', v[..., i, j].half()
+    return 'scale_tril_lower', cast(v[..., i, j])
+
+def _flat(priors:dict, half:bool=True)->dict:
+    "The flat `{'name.key': tensor}` of a `priors.safetensors` from `{name: prior}` (N(0, I), None, has nothing to keep)."
+    flat = {}
+    for n, prior in priors.items():
+        if prior is None: continue
+        for k, v in prior.state_dict().items(): key, v = _pack(k, v, half); flat[f"{n}.{key}"] = v.contiguous()
+    return flat
 
 def _unpack(key:str, v:torch.Tensor)->tuple:
     "The inverse of `_pack`, in float32."

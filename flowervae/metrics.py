@@ -21,7 +21,7 @@ from .latent import PRIORS, FittedPrior, active_units, encode_dataset, fit_named
 from .learner import loss_terms
 from .loss import likelihood_log_sigma, recon_nll
 from .model import VAE
-from .checkpoint import load_model
+from .checkpoint import load_model, save_priors
 from .runs import heldout_dataset, training_images
 
 # %% auto #0
@@ -222,14 +222,18 @@ def generative_scores(root:str|Path|None=None, size:int=64, ref_split:str='test'
 def fit_priors(model, names=('gaussian', 'mixture'), # priors of `latent.PRIORS`
                dataset=None, # images to encode (default: `runs.training_images` of the model)
                batch_size:int=128, progress:bool=True)->dict:
-    "`{name: prior}`: those stored with `model` (a bundled one), the others fitted to its codes of `dataset`, never test images."
+    "`{name: prior}`: those stored with `model`, the others fitted to its codes of `dataset` (never test images) and kept."
     stored = getattr(model, 'priors', {})
     unknown = [n for n in names if n not in PRIORS]
     if unknown: raise FlowerVAEError(f"unknown prior {unknown[0]!r}: choose one of {', '.join(PRIORS)}")
     todo = [n for n in names if n not in stored and PRIORS[n] is not None]
     codes = todo and encode_dataset(model, dataset if dataset is not None else training_images(model.train_cfg), batch_size,
                                     progress=progress)
-    return {n: stored[n] if n in stored else fit_named_prior(n, codes) for n in names}
+    fitted = {n: fit_named_prior(n, codes) for n in todo}
+    if fitted and dataset is None:                 # fitted to its own training codes: kept with the model, and beside its file
+        model.priors = {**stored, **fitted}
+        if getattr(model, 'checkpoint', None): save_priors(model.checkpoint, model.priors)
+    return {n: stored.get(n, fitted.get(n)) for n in names}
 
 def fit_prior(model, dataset=None, batch_size:int=128, progress:bool=True, name:str='gaussian'):
     "The prior `name` of `model`, as `fit_priors` gives it."
