@@ -8,8 +8,6 @@ import json, math, subprocess, sys, time
 from pathlib import Path
 
 import torch
-from torchvision import datasets
-from torchvision import transforms as T
 
 from .cache import BatchLoader, CachedFlowers, prepare_batch, to_float
 from .core import FlowerVAEError, autocast, check_size, cpuinfo, device_name, keep_freed_memory, pick_device
@@ -29,6 +27,7 @@ __all__ = ['BF16_PEAK', 'USUAL', 'MEMORY', 'FAST', 'BENCH_PANELS', 'usual_loader
 # %% ../nbs/11_bench.ipynb #4ffed41e
 def usual_loader(root, split:str, size:int, batch_size:int, num_workers:int|None=None):
     "The usual pipeline: torchvision `Flowers102`, PIL transforms and a `DataLoader` with workers."
+    from torchvision import datasets, transforms as T                    # imported where used: it takes seconds (01_data)
     tfm = T.Compose([T.Resize(size), T.CenterCrop(size), T.RandomHorizontalFlip(), T.ToTensor()])
     ds = datasets.Flowers102(root, split=split, transform=tfm)
     nw = default_workers() if num_workers is None else num_workers
@@ -165,6 +164,7 @@ def in_fresh_process(name:str, # a function by its dotted name, such as 'flowerv
 # %% ../nbs/11_bench.ipynb #b11e0002
 def memory_batches(root, split:str, size:int, batch_size:int, seed:int=0):
     "Endless `(x, None)` batches of the plain in-memory loop: images decoded once into uint8, then sliced, floated, flipped."
+    from torchvision import datasets, transforms as T
     ds = datasets.Flowers102(root, split=split, transform=T.Compose([T.Resize(size), T.CenterCrop(size), T.PILToTensor()]))
     images = torch.stack([ds[i][0] for i in range(len(ds))])                  # (N, 3, S, S) uint8, decoded once
     g = torch.Generator().manual_seed(seed)

@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image, ImageOps
-from torchvision import transforms as T
 from tqdm.auto import tqdm
 
 from .core import FlowerVAEError, check_size
@@ -25,6 +24,7 @@ __all__ = ['CACHE_ENV', 'load_square', 'cache_folder', 'fingerprint', 'content_h
 # %% ../nbs/01b_cache.ipynb #27fe42df
 def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
     "`(size, size, 3)` uint8 array of the image at `path`: turned as its EXIF says if `upright`, resized, centre-cropped, RGB."
+    from torchvision import transforms as T                                                 # here: its import takes seconds
     try:
         with Image.open(path) as im:
             im = ImageOps.exif_transpose(im) if upright else im                           # phones store photos sideways

@@ -10,8 +10,6 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch.utils.data import ConcatDataset, DataLoader, Dataset
-from torchvision import datasets
-from torchvision import transforms as T
 from PIL import Image, ImageOps
 
 from .core import FlowerVAEError, check_size
@@ -55,8 +53,9 @@ def check_flowers_root(root:str|Path|None=None, # folder holding `flowers-102/`
 # %% ../nbs/01_data.ipynb #bd9d769c
 def flower_transforms(size:int=64, # side of the square output
                       train:bool=False # add a random horizontal flip?
-                     )->T.Compose:
+                     )->'torchvision.transforms.Compose':
     "PIL image -> `(3, size, size)` float tensor in [0, 1]: resize the shorter side, centre crop, flip if `train`."
+    from torchvision import transforms as T
     check_size(size)
     tfms = [T.Resize(size, antialias=True), T.CenterCrop(size)]
     if train: tfms.append(T.RandomHorizontalFlip())
@@ -83,6 +82,7 @@ class Flowers102(ConcatDataset):
         parts = check_split(split)
         self.root, self.split, self.size = check_flowers_root(root, download), split, check_size(size)
         tfm = flower_transforms(size, train=('test' not in parts) if train is None else train)
+        from torchvision import datasets
         try: super().__init__([datasets.Flowers102(self.root, split=p, transform=tfm, download=download) for p in parts])
         except RuntimeError as e:   # torchvision's md5 check of imagelabels.mat and setid.mat failed
             raise FlowerVAEError(f"Flowers102 under {self.root} failed torchvision's integrity check ({e}): "

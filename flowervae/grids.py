@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 
 import torch
-from torchvision.utils import make_grid
+import torch.nn.functional as F
 
 from .core import FlowerVAEError
 
@@ -18,8 +18,15 @@ __all__ = ['image_grid', 'show_images', 'save_images', 'recon_rows']
 # %% ../nbs/01c_grids.ipynb #49b417b2
 def image_grid(x:torch.Tensor, # (B, C, H, W) images in [0, 1]
                nrow:int=8, pad:int=2)->torch.Tensor:
-    "A `(C, H', W')` grid of the images `x`, `nrow` to a row, clamped to [0, 1]."
-    return make_grid(x.detach().float().clamp(0, 1).cpu(), nrow=nrow, padding=pad, pad_value=1.0)
+    "A `(C, H', W')` grid of the images `x`, `nrow` to a row, `pad` white pixels around each, clamped to [0, 1]."
+    if not len(x): raise FlowerVAEError("no images to lay out in a grid")
+    x = x.detach().float().clamp(0, 1).cpu()
+    (n, c, h, w), cols = x.shape, min(nrow, len(x))
+    rows = math.ceil(n / cols)
+    cells = F.pad(x, (pad, 0, pad, 0), value=1.)                                   # (n, C, pad + H, pad + W): a gap above, left
+    cells = torch.cat([cells, cells.new_ones(rows * cols - n, *cells.shape[1:])])  # the last row filled up with white
+    g = cells.view(rows, cols, c, pad + h, pad + w).permute(2, 0, 3, 1, 4).reshape(c, rows * (pad + h), cols * (pad + w))
+    return F.pad(g, (0, pad, 0, pad), value=1.)                                    # (C, H', W'): and the last gaps, below, right
 
 def _centres(n:int, side:int, pad:int)->list:
     "Pixel centres of `n` grid cells of `side` pixels, `pad` pixels apart."
