@@ -4,7 +4,7 @@
 
 # %% ../nbs/04a_checkpoint.ipynb #d4a10004
 from __future__ import annotations
-import json, math, os
+import hashlib, io, json, math, os
 from dataclasses import asdict, fields
 from importlib.resources import files
 from pathlib import Path
@@ -18,9 +18,10 @@ from .learner import TrainConfig
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'PRETRAINED_FORMAT', 'save_checkpoint', 'load_checkpoint', 'priors_file',
-           'save_priors', 'load_priors', 'build_model', 'model_kind', 'train_config', 'load_model', 'weights_dir',
-           'bundled_names', 'bundled_folder', 'check_compatible', 'save_pretrained', 'from_pretrained']
+__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'PRETRAINED_FORMAT', 'save_checkpoint', 'load_checkpoint',
+           'checkpoint_digest', 'priors_file', 'save_priors', 'load_priors', 'build_model', 'model_kind',
+           'train_config', 'load_model', 'weights_dir', 'bundled_names', 'bundled_folder', 'check_compatible',
+           'save_pretrained', 'from_pretrained']
 
 # %% ../nbs/04a_checkpoint.ipynb #cb6d6629
 CKPT_FORMAT = 'flowervae-checkpoint-v2'
@@ -41,11 +42,12 @@ def save_checkpoint(obj:dict, path:str|Path)->Path:
     return path
 
 # %% ../nbs/04a_checkpoint.ipynb #7cd9ccdb
-def load_checkpoint(path:str|Path, map_location='cpu')->dict:
+def load_checkpoint(path:str|Path, map_location='cpu',
+                    data:bytes|None=None)->dict: # the file's bytes, if the caller has read them already
     "A flowervae checkpoint loaded with `weights_only=True`, or a `FlowerVAEError` saying what is wrong with the file."
     path = Path(path)
-    if not path.is_file(): raise FlowerVAEError(f"checkpoint {path} does not exist")
-    try: ck = torch.load(path, map_location=map_location, weights_only=True)
+    if data is None and not path.is_file(): raise FlowerVAEError(f"checkpoint {path} does not exist")
+    try: ck = torch.load(path if data is None else io.BytesIO(data), map_location=map_location, weights_only=True)
     except Exception as e:
         why = f"{type(e).__name__}: {str(e).splitlines()[0][:160]}"
         raise FlowerVAEError(f"{path} is not a loadable flowervae checkpoint ({why})") from None
@@ -54,36 +56,49 @@ def load_checkpoint(path:str|Path, map_location='cpu')->dict:
     return ck
 
 # %% ../nbs/04a_checkpoint.ipynb #d4a1f002
-def priors_file(ckpt:str|Path)->Path:
-    "Where the priors fitted to checkpoint `ckpt` are kept: beside it, `best.pt` -> `best.priors.safetensors`."
-    return Path(ckpt).with_suffix('.priors.safetensors')
+def checkpoint_digest(data:bytes)->str:
+    "A short digest of a checkpoint's bytes: the stamp that ties fitted priors to exactly these weights."
+    return hashlib.sha1(data).hexdigest()[:16]
 
-def _stamp(ckpt:Path)->str:
-    "The size and modification time of `ckpt`: a checkpoint written again gets a new stamp."
-    st = ckpt.stat(); return f"{st.st_size}:{st.st_mtime_ns}"
+def priors_file(ckpt:str|Path)->Path:
+    "Where the priors fitted to checkpoint `ckpt` are kept: beside the file it is (or links to), `best.priors.safetensors`."
+    return Path(ckpt).resolve().with_suffix('.priors.safetensors')
 
 def save_priors(ckpt:str|Path, # the checkpoint whose training codes `priors` were fitted to
-                priors:dict)->Path|None: # `{name: prior}`, as `metrics.fit_priors` gives them
-    "Keep `priors` beside `ckpt` in float32, stamped with the checkpoint; the file, or None where the folder is not writable."
+                priors:dict, # `{name: prior}`, as `metrics.fit_priors` gives them
+                digest:str)->Path|None: # `checkpoint_digest` of the bytes the model was loaded from
+    "Keep `priors` beside `ckpt` in float32, stamped with `digest`; the file, or None where it cannot be written."
+    from safetensors import SafetensorError
     from safetensors.torch import save_file
     flat, path = _flat(priors, half=False), priors_file(ckpt)
     if not flat: return None
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try: save_file(flat, str(tmp), metadata={'checkpoint': _stamp(Path(ckpt))}); os.replace(tmp, path)
-    except OSError: tmp.unlink(missing_ok=True); return None        # read-only: fitted again next time, nothing lost
+    try:
+        save_file(flat, str(tmp), metadata={'checkpoint_sha1': digest})
+        os.chmod(tmp, Path(ckpt).stat().st_mode & 0o666)                # readable by whoever can read the checkpoint
+        os.replace(tmp, path)
+    except (OSError, SafetensorError):                                  # read-only: fitted again next time, nothing lost
+        try: tmp.unlink(missing_ok=True)
+        except OSError: pass
+        return None
     return path
 
-def load_priors(ckpt:str|Path)->dict:
-    "The priors `save_priors` kept beside `ckpt`, if they were fitted to this very file; else `{}`."
+def load_priors(ckpt:str|Path, digest:str, # the checkpoint, and `checkpoint_digest` of its bytes as loaded
+                z_dim:int)->dict: # the model's latent size
+    "The priors `save_priors` kept beside `ckpt` for exactly these weights, each drawing finite `z_dim` codes; else `{}`."
     from safetensors import SafetensorError, safe_open
     path = priors_file(ckpt)
     if not path.is_file(): return {}
     try:
         with safe_open(str(path), 'pt') as f:
-            if (f.metadata() or {}).get('checkpoint') != _stamp(Path(ckpt)): return {}     # stale: fitted to an older file
-            return _priors({k: f.get_tensor(k) for k in f.keys()})
+            if (f.metadata() or {}).get('checkpoint_sha1') != digest: return {}     # fitted to other weights: stale
+            priors = _priors({k: f.get_tensor(k) for k in f.keys()})
+        for p in priors.values():                                          # a damaged or foreign file fails here, not later
+            z = p.draw(2, torch.Generator().manual_seed(0))
+            if z.shape != (2, z_dim) or not torch.isfinite(z).all(): return {}
+        return priors
     except (OSError, SafetensorError, FlowerVAEError, KeyError, TypeError, ValueError, RuntimeError):
-        return {}                                                   # unreadable (a damaged file): fitted again, nothing lost
+        return {}                                                       # unreadable: fitted again, nothing lost
 
 # %% ../nbs/04a_checkpoint.ipynb #bb0ca1ba
 MODEL_KINDS = {'vae': VAE, 'cvae': CVAE}
@@ -116,11 +131,13 @@ def load_model(path:str|Path, # a checkpoint written by `fit`, a folder written 
         return from_pretrained(path, device)
     if not Path(path).exists():
         raise FlowerVAEError(f"checkpoint {path} does not exist (bundled models: {', '.join(bundled_names()) or 'none'})")
-    ck = load_checkpoint(path)
+    data = Path(path).read_bytes()                         # read once: the weights, and the digest their priors are stamped with
+    ck = load_checkpoint(path, data=data)
     model = _model_of(ck, path)
     model.load_state_dict(ck['model'])
     model.train_cfg = train_config(ck['train_cfg'])
-    model.checkpoint, model.priors = Path(path).resolve(), load_priors(path)   # priors fitted to this file before, if any
+    model.checkpoint, model.checkpoint_digest = Path(path), checkpoint_digest(data)
+    model.priors = load_priors(path, model.checkpoint_digest, model.cfg.z_dim)   # fitted to these weights before, if ever
     return model.to(device if isinstance(device, torch.device) else pick_device(device)).eval()
 
 # %% ../nbs/04a_checkpoint.ipynb #b0d1e002
@@ -179,8 +196,10 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
     folder = _pretrained_folder(where)
     try: meta = json.loads((folder/'config.json').read_text())
     except (OSError, ValueError) as e:
-        raise FlowerVAEError(f"{folder} holds no readable config.json ({type(e).__name__})") from None
-    if meta.get('format') != PRETRAINED_FORMAT: raise FlowerVAEError(f"{folder}/config.json is not a flowervae model's")
+        why = f"{type(e).__name__}){_folder_hint(folder, where)}"
+        raise FlowerVAEError(f"{folder} holds no readable config.json ({why}") from None
+    if meta.get('format') != PRETRAINED_FORMAT:
+        raise FlowerVAEError(f"{folder}/config.json is not a flowervae model's{_folder_hint(folder, where)}")
     model = _model_of(meta, folder)
     try: state = load_file(str(folder/'model.safetensors'))
     except Exception as e: raise FlowerVAEError(f"{folder}/model.safetensors cannot be read ({type(e).__name__})") from None
@@ -188,6 +207,14 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
     if meta.get('train_cfg'): model.train_cfg = train_config(meta['train_cfg'])
     if (folder/'priors.safetensors').is_file(): model.priors = _priors(load_file(str(folder/'priors.safetensors')))
     return model.to(device if isinstance(device, torch.device) else pick_device(device)).eval()
+
+def _folder_hint(folder:Path, where)->str:
+    "What a folder that is not a saved model might be instead: a training run, or a folder hiding a bundled model of its name."
+    hint = f": a training run's folder; give its checkpoint, {folder}/best.pt" if (folder/'latest.pt').is_file() else ''
+    hidden = bundled_folder(where)
+    if hidden and hidden.resolve() != folder.resolve():
+        hint += f"{';' if hint else ':'} this folder hides the bundled model {where} (run from another folder to use it)"
+    return hint
 
 def _pack(key:str, v:torch.Tensor, half:bool=True)->tuple:
     "A prior's tensor as stored: float16 if `half`, and a Cholesky factor `(..., Z, Z)` as its lower triangle `(..., Z(Z+1)/2)`."

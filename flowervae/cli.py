@@ -65,7 +65,8 @@ def _sample_parser(sub):
     p.add_argument('--out', default='samples.png', help='PNG to write (default samples.png)')
     p.add_argument('--prior', choices=list(PRIORS), default='mixture',
                    help="mixture (default; the sharpest samples, 10_results), gaussian: fitted to the codes of the training "
-                        "images (05_latent; stored with a bundled model, else the training images are encoded first); "
+                        "images (05_latent; stored with a bundled model, and beside a checkpoint once fitted, else the training "
+                        "images are encoded first); "
                         "standard: z ~ N(0, I)")
 
 def _heldout_options(p):
@@ -154,6 +155,9 @@ GAN_FIELDS = tuple(f.name for f in fields(GANConfig))
 def _gan_config(given:dict, ck:dict|None)->GANConfig|None:
     "The adversary's settings: the resumed run's, overridden by the options given; None for a plain VAE."
     saved = GANConfig.from_checkpoint(ck) if ck else None
+    if given.get('gan') == 0 and len(given) > 1:
+        others = ', '.join('--' + k.replace('_', '-') for k in given if k != 'gan')
+        raise FlowerVAEError(f"--gan 0 turns the adversary off: leave out {others}, or give --gan G above 0")
     if saved is None and 'gan' not in given:
         if given:
             flag = '--' + next(iter(given)).replace('_', '-')
@@ -178,9 +182,17 @@ def cmd_train(a:dict):
     if Dist.from_env().rank == 0: print(f"done: checkpoints and pictures in {out}/")
 
 # %% ../nbs/12_cli.ipynb #c12c000c
+def _check_png(out:str)->Path:
+    "The PNG file `--out` names, checked before any work is done: a `.png` name in a folder that takes files."
+    if Path(out).suffix.lower() != '.png': raise FlowerVAEError(f"--out names the PNG to write: end it in .png, got {out!r}")
+    check_writable(Path(out)); return Path(out)
+
 def cmd_sample(a:dict):
     "`flowervae sample`: a PNG grid of samples from the prior `--prior`."
     if a['n'] < 1: raise FlowerVAEError(f"--n must be at least 1, got {a['n']}")
+    t = a['temperature']
+    if not (math.isfinite(t) and t > 0): raise FlowerVAEError(f"--temperature must be a positive number, got {t}")
+    _check_png(a['out'])
     m = load_model(a['ckpt'], a['device'])
     prior = fit_prior(m, name=a['prior'])                           # None for the standard normal (05_latent)
     g = torch.Generator().manual_seed(a['seed'])
@@ -193,6 +205,7 @@ def cmd_sample(a:dict):
 def cmd_reconstruct(a:dict):
     "`flowervae reconstruct`: held-out images spread over the split, above their reconstructions."
     if a['n'] < 1: raise FlowerVAEError(f"--n must be at least 1, got {a['n']}")
+    _check_png(a['out'])
     m = load_model(a['ckpt'], a['device'])
     ds = heldout_dataset(m.train_cfg, a['data'], a['root'], a['split'])
     idx = torch.linspace(0, len(ds) - 1, min(a['n'], len(ds))).long().tolist()     # spread over the class-sorted split

@@ -232,7 +232,7 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `latent.PRIORS`
     fitted = {n: fit_named_prior(n, codes) for n in todo}
     if fitted and dataset is None:                 # fitted to its own training codes: kept with the model, and beside its file
         model.priors = {**stored, **fitted}
-        if getattr(model, 'checkpoint', None): save_priors(model.checkpoint, model.priors)
+        if getattr(model, 'checkpoint', None): save_priors(model.checkpoint, model.priors, model.checkpoint_digest)
     return {n: stored.get(n, fitted.get(n)) for n in names}
 
 def fit_prior(model, dataset=None, batch_size:int=128, progress:bool=True, name:str='gaussian'):
