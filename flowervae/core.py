@@ -62,11 +62,13 @@ def device_name(device:torch.device)->str:
 
 # %% ../nbs/00_core.ipynb #c0a1e014
 def check_writable(path:Path):
-    "Raise `FlowerVAEError` unless a file can be written at `path` (its folder exists and takes files)."
+    "Raise `FlowerVAEError` unless a file can be written at `path` (its folder exists and takes files); leaves no file behind."
     folder = path.parent if str(path.parent) else Path('.')
     if not folder.is_dir(): raise FlowerVAEError(f"cannot write {path}: {folder} is not a folder")
+    existed = path.exists()
     try: path.open('a').close()
     except OSError as e: raise FlowerVAEError(f"cannot write {path} ({e.strerror})") from None
+    if not existed: path.unlink()                     # a check, not a write: a command that fails later leaves nothing
 
 # %% ../nbs/00_core.ipynb #1fe10f68
 def bf16_ok(device:torch.device)->bool:
