@@ -76,7 +76,7 @@ class GANConfig:
     gan: float = 0.5              # weight g of the adversarial term, times the adaptive λ; 0: no adversary
     gan_start: float = 0.25       # fraction of the run (of its epochs or CPU budget) before the adversary joins
     feat_match: float = 1.0       # weight of the discriminator-feature reconstruction term, relative to the adversarial one
-    gan_prior: bool = True        # the discriminator also judges images decoded from prior draws (Larsen et al. 2016)
+    gan_prior: float = 0.25       # prior draws decoded as extra fakes, as a share of the batch (Larsen et al. 2016); 0: none
     disc_width: int = 32          # channels of the discriminator's first layer
 
     def __post_init__(self):
@@ -84,6 +84,7 @@ class GANConfig:
             if getattr(self, k) < 0: raise FlowerVAEError(f"{k} must be >= 0, got {getattr(self, k)}")
         if self.gan_start >= 1: raise FlowerVAEError(f"gan_start is a fraction of the run, below 1, got {self.gan_start}")
         if self.disc_width < 1: raise FlowerVAEError(f"disc_width must be at least 1, got {self.disc_width}")
+        if not 0 <= self.gan_prior <= 1: raise FlowerVAEError(f"gan_prior is a share of the batch, 0 to 1, got {self.gan_prior}")
 
     @classmethod
     def from_checkpoint(cls, ck:dict)->'GANConfig|None':
@@ -93,7 +94,8 @@ class GANConfig:
         if not saved.get('gan'): return None
         start = saved.get('gan_start', 0)                    # older runs counted epochs: the same point as a fraction of the run
         if start >= 1: start = min(start / ck['train_cfg'].get('epochs', 300), 0.99)
-        return cls(**{**saved, 'gan_start': start, 'gan_prior': bool(saved.get('gan_prior', True))})
+        prior = float(saved.get('gan_prior', True))         # older runs said yes or no: a whole batch or none
+        return cls(**{**saved, 'gan_start': start, 'gan_prior': prior})
 
 # %% ../nbs/08_vaegan.ipynb #98a8265a
 class Adversary(Callback):
@@ -132,9 +134,11 @@ def generator_loss(self:Adversary, model, x:torch.Tensor, logits:torch.Tensor, t
         fake, fake_feats = self.disc(torch.sigmoid(logits), features=True)
         with torch.no_grad(): real_feats = self.disc(x, features=True)[1]
         adv = generator_adv_loss(fake.float())
-        if self.cfg.gan_prior:                       # Larsen et al.: images decoded from z ~ p(z) are fakes too
+        n = round(len(x) * self.cfg.gan_prior)
+        if n:                                        # Larsen et al.: images decoded from z ~ p(z) are fakes too
             with batchnorm_eval(model):              # decoded as `VAE.sample` does; BatchNorm's running statistics untouched
-                prior = torch.sigmoid(model.decode(torch.randn(len(x), model.cfg.z_dim, device=x.device), y))   # (B, C, S, S)
+                z = torch.randn(n, model.cfg.z_dim, device=x.device)
+                prior = torch.sigmoid(model.decode(z, None if y is None else y[:n]))   # (n, C, S, S)
             adv = 0.5 * (adv + generator_adv_loss(self.disc(prior).float()))
             self.prior = prior.detach()              # kept for this step's discriminator update
     self.disc.requires_grad_(True)
