@@ -145,8 +145,8 @@ BUNDLED = {   # name: (the table row it is, what it is)
     'vae64':    ('default', "VAE: the default recipe (the seed's plain network, σ-VAE, cosine schedule)"),
     'cvae64':   ('cvae', "conditional VAE: the default recipe on the light network, told each flower's class at every decoder "
                          "stage, its samples judged by a classifier (102 classes)"),
-    'vaegan64': ('vaegan_whole', "VAE-GAN: the default recipe on the light network (no checkerboard), a patch discriminator on for "
-                           "the last three quarters"),
+    'vaegan64': ('vaegan_whole', "VAE-GAN: the default recipe on the light network (no checkerboard), a patch discriminator "
+                                 "on for the last three quarters"),
 }
 
 def _card_scores(r:dict)->dict:

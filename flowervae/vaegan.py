@@ -76,7 +76,7 @@ class GANConfig:
     gan: float = 0.5              # weight g of the adversarial term, times the adaptive λ; 0: no adversary
     gan_start: float = 0.25       # fraction of the run (of its epochs or CPU budget) before the adversary joins
     feat_match: float = 1.0       # weight of the discriminator-feature reconstruction term, relative to the adversarial one
-    gan_prior: float = 0.25       # prior draws decoded as extra fakes, as a share of the batch (Larsen et al. 2016); 0: none
+    gan_prior: float = 0.0        # prior draws decoded as extra fakes, as a share of the batch (Larsen et al. 2016); 0: none
     disc_width: int = 32          # channels of the discriminator's first layer
 
     def __post_init__(self):
