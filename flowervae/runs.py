@@ -16,7 +16,7 @@ from .cache import ArrayImages, CachedFlowers, CachedFolder, to_float
 from .checkpoint import (CKPT_FORMAT, build_model, check_compatible, load_checkpoint, load_model, model_kind,
                                   save_checkpoint)
 from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads
-from .data import FolderImages, Flowers102, SyntheticFlowers, flowers_root
+from .data import FolderImages, Flowers102, SyntheticFlowers, check_split, flowers_root
 from .grids import recon_rows, save_images
 from .distributed import Dist, join_processes, setup_distributed
 from .learner import CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, make_loaders
@@ -254,6 +254,7 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
     # the root: as given, else $FLOWERVAE_DATA, else the one the model trained on
     if (data or tc.data) == 'flowers102': return Flowers102(root or flowers_root() or tc.root, split, size=tc.size, train=False)
     if (data or tc.data) == 'folder': return FolderImages(root or tc.root, split, tc.size)
+    check_split(split)                                       # synthetic flowers have no splits, but a typo is still named
     return SyntheticFlowers(n=n_synthetic or tc.n_synthetic, size=tc.size, seed=tc.seed + 1)
 
 # %% ../nbs/04b_runs.ipynb #a6bbb3fb
