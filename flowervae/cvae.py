@@ -27,8 +27,8 @@ class CVAE(VAE):
         self.decoder.head = nn.Linear(cfg.z_dim + cfg.emb_dim, self.decoder.head.out_features)     # z ⊕ label -> feature map
         if cfg.class_adv:                                                    # guesses the class from μ (see below)
             self.critic = nn.Sequential(nn.Linear(cfg.z_dim, 256), nn.SiLU(), nn.Linear(256, cfg.n_classes))
-        if cfg.class_film:                                                   # the label at every stage, by position in the body
-            self.films = nn.ModuleDict({str(i): FiLM(cfg.emb_dim, c) for i, layer in enumerate(self.decoder.body)
+        if cfg.class_film:                                     # the label at every stage but the output, by position in the body
+            self.films = nn.ModuleDict({str(i): FiLM(cfg.emb_dim, c) for i, layer in enumerate(self.decoder.body[:-1])
                                         if (c := stage_channels(layer))})
         if cfg.class_judge: self.judge = judge_net(cfg.in_ch, cfg.n_classes)   # must recognise the class in samples (below)
 

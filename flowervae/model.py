@@ -16,8 +16,8 @@ from fastcore.basics import patch
 from .core import FlowerVAEError, check_size
 
 # %% auto #0
-__all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'GroupNorm', 'norm', 'ResBlock', 'down', 'up', 'Encoder', 'Decoder', 'plain_layer',
-           'resize_layer', 'PlainEncoder', 'PlainDecoder', 'VAE', 'count_params']
+__all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'GroupNorm', 'norm', 'ResBlock', 'transposed_kernel', 'ResizeConv', 'down', 'up',
+           'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder', 'PlainDecoder', 'VAE', 'count_params']
 
 # %% ../nbs/02_model.ipynb #ee901201
 ARCHS = ('resnet', 'plain', 'light')
@@ -81,14 +81,30 @@ class ResBlock(nn.Module):
         self.skip = nn.Identity() if c_in == c_out else nn.Conv2d(c_in, c_out, 1)
     def forward(self, x): return self.skip(x) + self.body(x)
 
+# %% ../nbs/02_model.ipynb #rc0a0002
+def transposed_kernel(w:torch.Tensor)->torch.Tensor:
+    "`(C_out, C_in, 3, 3)` kernel of a 3×3 convolution -> the `(C_in, C_out, 4, 4)` kernel of the equal stride-2 transposed one."
+    a = w.new_tensor([[0, 0, 1], [0, 1, 1], [1, 1, 0], [1, 0, 0]])   # (4, 3): the 3×3 taps that each transposed tap sums
+    return torch.einsum('ka,oiab,lb->iokl', a, w, a)
+
+class ResizeConv(nn.Sequential):
+    "Nearest-neighbour ×2 upsampling, a 3×3 convolution, then `after`; the first two run as the equal transposed convolution."
+    def __init__(self, c_in:int, c_out:int, *after:nn.Module):
+        super().__init__(nn.Upsample(scale_factor=2, mode='nearest'), nn.Conv2d(c_in, c_out, 3, padding=1), *after)
+    def forward(self, x):                                   # (B, c_in, H, W) -> (B, c_out, 2H, 2W)
+        _, conv, *after = self
+        x = F.conv_transpose2d(x, transposed_kernel(conv.weight), conv.bias, stride=2, padding=1)
+        for layer in after: x = layer(x)
+        return x
+
 # %% ../nbs/02_model.ipynb #719adcde
 def down(c_in:int, c_out:int)->nn.Conv2d:
     "Halve the resolution with a stride-2 convolution."
     return nn.Conv2d(c_in, c_out, 3, stride=2, padding=1)
 
-def up(c_in:int, c_out:int)->nn.Sequential:
+def up(c_in:int, c_out:int)->ResizeConv:
     "Double the resolution: nearest-neighbour upsampling then a 3×3 convolution (no checkerboard artefacts)."
-    return nn.Sequential(nn.Upsample(scale_factor=2, mode='nearest'), nn.Conv2d(c_in, c_out, 3, padding=1))
+    return ResizeConv(c_in, c_out)
 
 # %% ../nbs/02_model.ipynb #af2adc2c
 class Encoder(nn.Module):
@@ -124,10 +140,9 @@ def plain_layer(c_in:int, c_out:int, transpose:bool=False)->nn.Sequential:
     conv = (nn.ConvTranspose2d if transpose else nn.Conv2d)(c_in, c_out, 4, stride=2, padding=1)
     return nn.Sequential(conv, nn.BatchNorm2d(c_out), nn.LeakyReLU(0.2))
 
-def resize_layer(c_in:int, c_out:int)->nn.Sequential:
+def resize_layer(c_in:int, c_out:int)->ResizeConv:
     "Double the resolution without a checkerboard: nearest-neighbour upsampling, 3×3 convolution, BatchNorm, leaky ReLU."
-    return nn.Sequential(nn.Upsample(scale_factor=2, mode='nearest'), nn.Conv2d(c_in, c_out, 3, padding=1),
-                         nn.BatchNorm2d(c_out), nn.LeakyReLU(0.2))
+    return ResizeConv(c_in, c_out, nn.BatchNorm2d(c_out), nn.LeakyReLU(0.2))
 
 class PlainEncoder(nn.Module):
     "The seed's encoder: `(B, in_ch, S, S)` -> `(B, n_out)` through `n_down` plain stride-2 layers."
@@ -146,13 +161,20 @@ class PlainDecoder(nn.Module):
         w = cfg.widths; self.shape = (w[cfg.n_down - 1], cfg.bottom, cfg.bottom)
         self.head = nn.Linear(z_dim or cfg.z_dim, w[cfg.n_down - 1] * cfg.bottom**2)
         if cfg.arch == 'light':
-            last = [nn.Upsample(scale_factor=2, mode='nearest'), nn.Conv2d(w[0], cfg.in_ch, 3, padding=1)]
+            last = ResizeConv(w[0], cfg.in_ch)
             layers = [resize_layer(w[i + 1], w[i]) for i in reversed(range(cfg.n_down - 1))]
+            self.register_load_state_dict_pre_hook(_last_conv_moved)
         else:
-            last = [nn.ConvTranspose2d(w[0], cfg.in_ch, 4, stride=2, padding=1)]
+            last = nn.ConvTranspose2d(w[0], cfg.in_ch, 4, stride=2, padding=1)
             layers = [plain_layer(w[i + 1], w[i], transpose=True) for i in reversed(range(cfg.n_down - 1))]
-        self.body = nn.Sequential(*layers, *last)
+        self.body = nn.Sequential(*layers, last)
     def forward(self, z): return self.body(self.head(z).view(-1, *self.shape))
+
+def _last_conv_moved(decoder, state, prefix, *_):
+    "Light decoders saved before `ResizeConv` held their last upsampling and convolution as two layers: read the old names."
+    n = len(decoder.body)
+    for k in ('weight', 'bias'):
+        if (old := f"{prefix}body.{n}.{k}") in state: state[f"{prefix}body.{n - 1}.1.{k}"] = state.pop(old)
 
 # %% ../nbs/02_model.ipynb #f87f2a8b
 class VAE(nn.Module):
@@ -194,7 +216,8 @@ class VAE(nn.Module):
     @property
     def last_layer(self)->torch.Tensor:
         "Weight of the decoder's output convolution (the adaptive GAN weight of `08_vaegan` compares gradients there)."
-        return self.decoder.body[-1].weight
+        last = self.decoder.body[-1]
+        return (last[1] if isinstance(last, ResizeConv) else last).weight
 
 # %% ../nbs/02_model.ipynb #662e2431
 def _on(y, p): return None if y is None else torch.as_tensor(y).to(p.device)   # labels to the model's device
