@@ -4,8 +4,8 @@
 
 # %% ../nbs/04b_runs.ipynb #d4b20004
 from __future__ import annotations
-import csv, json, math, os, socket
-from contextlib import contextmanager, nullcontext
+import csv, json, math, os
+from contextlib import nullcontext
 from dataclasses import asdict
 from pathlib import Path
 
@@ -14,8 +14,8 @@ from torch.utils.data import Subset
 
 from .cache import ArrayImages, CachedFlowers, CachedFolder, to_float
 from .checkpoint import (CKPT_FORMAT, build_model, check_compatible, load_checkpoint, load_model, model_kind,
-                                  save_checkpoint)
-from .core import FlowerVAEError, check_writable, device_name, keep_freed_memory, pick_device, pick_threads
+                                  prepare_run_dir, run_lock, save_checkpoint)
+from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads
 from .data import FolderImages, Flowers102, SyntheticFlowers, check_split, flowers_root
 from .grids import recon_rows, save_images
 from .distributed import Dist, join_processes, setup_distributed
@@ -25,10 +25,9 @@ from .pretrained import DEFAULT_MODEL
 from .model import VAE, count_params
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history', 'checkpoint_of', 'plot_history', 'Checkpoints',
-           'save_pictures', 'Pictures', 'run_lock', 'take_lock', 'prepare_run_dir', 'make_learner', 'fit',
-           'describe_run', 'Header', 'training_images', 'heldout_dataset', 'sampled_images', 'explore_images',
-           'explore_setup']
+__all__ = ['SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history', 'checkpoint_of', 'plot_history', 'Checkpoints',
+           'save_pictures', 'Pictures', 'make_learner', 'fit', 'describe_run', 'Header', 'training_images',
+           'heldout_dataset', 'sampled_images', 'explore_images', 'explore_setup']
 
 # %% ../nbs/04b_runs.ipynb #9b3cadbe
 class SeedEachEpoch(Callback):
@@ -154,49 +153,6 @@ class Pictures(Callback):
         if learn.rank == 0 and (e % cfg.image_every == 0 or e == cfg.epochs or learn.stop):
             save_pictures(learn.model, self.x, self.out, f"{e:04d}", seed=cfg.seed, y=self.y)
             plot_history(learn.history, self.out/'loss.png')
-
-# %% ../nbs/04b_runs.ipynb #e04dddd6
-RUN_FILES = ('latest.pt', 'best.pt', 'config.json', 'history.json', 'history.csv', 'loss.png', 'recon_*.png', 'samples_*.png')
-
-@contextmanager
-def run_lock(out:Path):
-    "Hold an exclusive lock on the run folder `out` (`.lock`, naming its holder) while the block runs; a second run there fails."
-    made = [p for p in (out, *out.parents) if not p.exists()]          # the folders this run creates, innermost first
-    try: out.mkdir(parents=True, exist_ok=True); f = open(out/'.lock', 'a+')
-    except OSError as e: raise FlowerVAEError(f"cannot write to the run folder {out} ({e.strerror}): choose another --out") \
-        from None
-    try:
-        with f:
-            take_lock(f, out)
-            yield
-    finally:
-        if made and out.is_dir() and [p.name for p in out.iterdir()] == ['.lock']:   # a run that failed before its first file
-            (out/'.lock').unlink()                                                   # leaves no folder behind
-            for p in made:
-                try: p.rmdir()
-                except OSError: break                                                # someone else's file: keep it
-
-def take_lock(f, out:Path):
-    "Lock the open `.lock` file `f` of the run folder `out` for this process and name it there, or name the process holding it."
-    try:
-        import fcntl                                                  # POSIX; on Windows no lock is taken
-        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)                 # released by the kernel when the process ends, however
-    except ImportError: pass
-    except BlockingIOError:
-        f.seek(0); holder = f.read().strip() or 'another process'
-        raise FlowerVAEError(f"{out} is in use by another run ({holder}): wait for it to end, or choose another --out") from None
-    f.seek(0); f.truncate(); f.write(f"pid {os.getpid()} on {socket.gethostname()}\n"); f.flush()
-
-def prepare_run_dir(out:Path, resume:bool, overwrite:bool):
-    "Refuse to resume a run that is not there or to start one over a run that is; clear an overwritten run and dead temporaries."
-    if resume and not (out/'latest.pt').exists(): raise FlowerVAEError(f"cannot resume: {out/'latest.pt'} does not exist")
-    if not resume and (out/'latest.pt').exists():
-        if not overwrite:
-            raise FlowerVAEError(f"{out} already holds a run: pass --resume to continue it or --overwrite to start again")
-        for pattern in RUN_FILES:
-            for f in out.glob(pattern): f.unlink()
-    for tmp in out.glob('.*.tmp*'): tmp.unlink()                      # left by a run killed while writing a checkpoint
-    check_writable(out/'.check.tmp')                                  # else a resumed run would train an epoch before failing
 
 # %% ../nbs/04b_runs.ipynb #e04dddd7
 def make_learner(cfg:TrainConfig, device:torch.device, d, resume:bool=False, progress:bool=True, cbs:list=())->Learner:
