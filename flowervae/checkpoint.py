@@ -79,8 +79,7 @@ def save_priors(ckpt:str|Path, # the checkpoint whose training codes `priors` we
         os.chmod(tmp, Path(ckpt).stat().st_mode & 0o666)                # readable by whoever can read the checkpoint
         os.replace(tmp, path)
     except (OSError, SafetensorError):                                  # read-only: fitted again next time, nothing lost
-        try: tmp.unlink(missing_ok=True)
-        except OSError: pass
+        with suppress(OSError): tmp.unlink(missing_ok=True)
         return None
     return path
 
@@ -219,10 +218,10 @@ def _folder_hint(folder:Path, where)->str:
 
 def _pack(key:str, v:torch.Tensor, half:bool=True)->tuple:
     "A prior's tensor as stored: float16 if `half`, and a Cholesky factor `(..., Z, Z)` as its lower triangle `(..., Z(Z+1)/2)`."
-    cast = (lambda t: t.half()) if half else (lambda t: t.float())
-    if key != 'scale_tril': return key, cast(v)
+    v = v.to(torch.float16 if half else torch.float32)
+    if key != 'scale_tril': return key, v
     i, j = torch.tril_indices(v.shape[-1], v.shape[-1])
-    return 'scale_tril_lower', cast(v[..., i, j])
+    return 'scale_tril_lower', v[..., i, j]
 
 def _flat(priors:dict, half:bool=True)->dict:
     "The flat `{'name.key': tensor}` of a `priors.safetensors` from `{name: prior}` (N(0, I), None, has nothing to keep)."
