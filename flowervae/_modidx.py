@@ -515,6 +515,7 @@ d = { 'settings': { 'branch': 'main',
                                                                                    'flowervae/vaegan.py'),
                                   'flowervae.vaegan.adaptive_weight': ('vaegan.html#adaptive_weight', 'flowervae/vaegan.py'),
                                   'flowervae.vaegan.batchnorm_eval': ('vaegan.html#batchnorm_eval', 'flowervae/vaegan.py'),
+                                  'flowervae.vaegan.checkerboard': ('vaegan.html#checkerboard', 'flowervae/vaegan.py'),
                                   'flowervae.vaegan.feature_match_loss': ('vaegan.html#feature_match_loss', 'flowervae/vaegan.py'),
                                   'flowervae.vaegan.generator_adv_loss': ('vaegan.html#generator_adv_loss', 'flowervae/vaegan.py'),
                                   'flowervae.vaegan.hinge_d_loss': ('vaegan.html#hinge_d_loss', 'flowervae/vaegan.py')}}}

@@ -18,7 +18,7 @@ from .model import norm
 
 # %% auto #0
 __all__ = ['PatchDiscriminator', 'hinge_d_loss', 'generator_adv_loss', 'feature_match_loss', 'adaptive_weight', 'batchnorm_eval',
-           'GANConfig', 'Adversary']
+           'GANConfig', 'Adversary', 'checkerboard']
 
 # %% ../nbs/08_vaegan.ipynb #7e9e88ac
 class PatchDiscriminator(nn.Module):
@@ -159,3 +159,14 @@ def discriminator_step(self:Adversary, x:torch.Tensor, logits:torch.Tensor, term
     d_loss = hinge_d_loss(real.float(), fake.float())
     self.opt.zero_grad(set_to_none=True); d_loss.backward(); self.opt.step()
     terms['d_loss'] = d_loss.detach()
+
+# %% ../nbs/08_vaegan.ipynb #cb8a0002
+def checkerboard(images:torch.Tensor, # (N, C, H, W) images
+                 reach:int=2)->float: # the neighbourhood: frequencies up to `reach` steps away in each direction
+    "How far a stride-2 checkerboard stands out: the mean power at the (π, π) frequency over the median power around it."
+    x = images.float() - images.float().mean((-2, -1), keepdim=True)             # (N, C, H, W), each channel's mean removed
+    power = torch.fft.fft2(x).abs().pow(2).mean((0, 1))                             # (H, W): the mean power spectrum
+    h, w = power.shape[0] // 2, power.shape[1] // 2
+    win = power.roll((reach - h, reach - w), (0, 1))[:2 * reach + 1, :2 * reach + 1].flatten()   # (π, π) in the middle
+    mid = len(win) // 2
+    return (win[mid] / torch.cat([win[:mid], win[mid + 1:]]).median()).item()
