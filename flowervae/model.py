@@ -16,11 +16,12 @@ from fastcore.basics import patch
 from .core import FlowerVAEError, check_size
 
 # %% auto #0
-__all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'GroupNorm', 'norm', 'ResBlock', 'transposed_kernel', 'ResizeConv', 'down', 'up',
-           'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder', 'PlainDecoder', 'VAE', 'count_params']
+__all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'GroupNorm', 'norm', 'ResBlock', 'transposed_kernel', 'ResizeConv', 'balanced_kernel',
+           'BalancedConvTranspose2d', 'down', 'up', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder',
+           'PlainDecoder', 'VAE', 'count_params']
 
 # %% ../nbs/02_model.ipynb #ee901201
-ARCHS = ('resnet', 'plain', 'light')
+ARCHS = ('resnet', 'plain', 'light', 'balanced')
 LIMITS = dict(in_ch=(1, 4), z_dim=(1, 8192), width=(1, 512), max_width=(1, 2048), n_res=(0, 8), bottom=(1, 64),
               n_classes=(0, 10_000), emb_dim=(1, 1024))   # the bounds of every setting that sizes an allocation
 
@@ -33,7 +34,8 @@ class VAEConfig:
     max_width: int = 256   # cap on the channels of any stage
     n_res: int = 1         # residual blocks per stage
     bottom: int = 4        # side of the smallest feature map, where the latent is read off
-    arch: str = 'resnet'   # 'resnet'; 'plain': the seed's stride-2 convolutions; 'light': plain with resize-convolutions
+    arch: str = 'resnet'   # 'resnet'; 'plain': the seed's stride-2 convolutions; 'light': plain with resize-convolutions;
+                           # 'balanced': plain with transposed convolutions that keep a flat input flat
     n_classes: int = 0     # > 0: a conditional VAE over this many classes (`flowervae.cvae.CVAE`)
     emb_dim: int = 64      # size of the class embedding of a conditional VAE
     class_adv: float = 0.0 # conditional: weight of the critic that keeps the class out of z (gradient reversal); 0: no critic
@@ -97,6 +99,17 @@ class ResizeConv(nn.Sequential):
         for layer in after: x = layer(x)
         return x
 
+# %% ../nbs/02_model.ipynb #bc0a0002
+def balanced_kernel(w:torch.Tensor)->torch.Tensor:
+    "`(C_in, C_out, 4, 4)` stride-2 transposed kernel -> the nearest one whose four output phases sum a flat input alike."
+    p = w.reshape(*w.shape[:2], 2, 2, 2, 2)                 # tap k = 2u + v: its parity v picks the output phase
+    sums = p.sum((2, 4), keepdim=True)                       # (C_in, C_out, 1, 2, 1, 2): what each phase makes of a flat input
+    return (p - (sums - sums.mean((3, 5), keepdim=True)) / 4).reshape(w.shape)
+
+class BalancedConvTranspose2d(nn.ConvTranspose2d):
+    "A 4×4 stride-2 transposed convolution (padding 1) run with `balanced_kernel` of its weight: no checkerboard from a flat input."
+    def forward(self, x): return F.conv_transpose2d(x, balanced_kernel(self.weight), self.bias, stride=2, padding=1)
+
 # %% ../nbs/02_model.ipynb #719adcde
 def down(c_in:int, c_out:int)->nn.Conv2d:
     "Halve the resolution with a stride-2 convolution."
@@ -135,9 +148,10 @@ class Decoder(nn.Module):
     def forward(self, z): return self.body(self.head(z).view(-1, *self.shape))
 
 # %% ../nbs/02_model.ipynb #552b421b
-def plain_layer(c_in:int, c_out:int, transpose:bool=False)->nn.Sequential:
-    "Stride-2 4×4 (transposed) convolution, BatchNorm, leaky ReLU: halves (or doubles) the resolution."
-    conv = (nn.ConvTranspose2d if transpose else nn.Conv2d)(c_in, c_out, 4, stride=2, padding=1)
+def plain_layer(c_in:int, c_out:int, transpose:bool=False, balanced:bool=False)->nn.Sequential:
+    "Stride-2 4×4 (transposed, `balanced`) convolution, BatchNorm, leaky ReLU: halves (or doubles) the resolution."
+    up = BalancedConvTranspose2d if balanced else nn.ConvTranspose2d
+    conv = (up if transpose else nn.Conv2d)(c_in, c_out, 4, stride=2, padding=1)
     return nn.Sequential(conv, nn.BatchNorm2d(c_out), nn.LeakyReLU(0.2))
 
 def resize_layer(c_in:int, c_out:int)->ResizeConv:
@@ -165,8 +179,9 @@ class PlainDecoder(nn.Module):
             layers = [resize_layer(w[i + 1], w[i]) for i in reversed(range(cfg.n_down - 1))]
             self.register_load_state_dict_pre_hook(_last_conv_moved)
         else:
-            last = nn.ConvTranspose2d(w[0], cfg.in_ch, 4, stride=2, padding=1)
-            layers = [plain_layer(w[i + 1], w[i], transpose=True) for i in reversed(range(cfg.n_down - 1))]
+            bal = cfg.arch == 'balanced'
+            last = (BalancedConvTranspose2d if bal else nn.ConvTranspose2d)(w[0], cfg.in_ch, 4, stride=2, padding=1)
+            layers = [plain_layer(w[i + 1], w[i], True, bal) for i in reversed(range(cfg.n_down - 1))]
         self.body = nn.Sequential(*layers, last)
     def forward(self, z): return self.body(self.head(z).view(-1, *self.shape))
 
