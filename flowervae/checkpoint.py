@@ -253,19 +253,19 @@ RUN_FILES = ('latest.pt', 'best.pt', 'config.json', 'history.json', 'history.csv
 @contextmanager
 def run_lock(out:Path):
     "Hold an exclusive lock on the run folder `out` (`.lock`, naming its holder) while the block runs; a second run there fails."
-    made = [p for p in (out, *out.parents) if not p.exists()]          # the folders this run creates, innermost first
+    full = Path(os.path.abspath(out))
+    made = [p for p in (full, *full.parents) if not p.exists()]        # the folders this run creates, innermost first
     try: out.mkdir(parents=True, exist_ok=True); f = open(out/'.lock', 'a+')
     except OSError as e: raise FlowerVAEError(f"cannot write to the run folder {out} ({e.strerror}): choose another --out") \
         from None
-    try:
-        with f:
-            take_lock(f, out)
-            yield
-    finally:
-        if made and out.is_dir() and [p.name for p in out.iterdir()] == ['.lock']:   # a run that failed before its first file
-            (out/'.lock').unlink()                                                   # leaves no folder behind
-            with suppress(OSError):                                                  # but a folder with others' files
-                for p in made: p.rmdir()
+    with f:
+        take_lock(f, out)                                              # another run's folder is never cleaned up below
+        try: yield
+        finally:                                                       # still holding the lock:
+            if made and [p.name for p in full.iterdir()] == ['.lock']:  # a run that failed before its first file
+                (full/'.lock').unlink()                                # leaves no folder behind,
+                with suppress(OSError):                                # but a folder with others' files
+                    for p in made: p.rmdir()
 
 def take_lock(f, out:Path):
     "Lock the open `.lock` file `f` of the run folder `out` for this process and name it there, or name the process holding it."

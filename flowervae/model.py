@@ -86,8 +86,11 @@ class ResBlock(nn.Module):
 # %% ../nbs/02_model.ipynb #rc0a0002
 def transposed_kernel(w:torch.Tensor)->torch.Tensor:
     "`(C_out, C_in, 3, 3)` kernel of a 3×3 convolution -> the `(C_in, C_out, 4, 4)` kernel of the equal stride-2 transposed one."
-    a = w.new_tensor([[0, 0, 1], [0, 1, 1], [1, 1, 0], [1, 0, 0]])   # (4, 3): the 3×3 taps that each transposed tap sums
-    return torch.einsum('ka,oiab,lb->iokl', a, w, a)
+    def taps(t, dim):                                        # 3 taps w₀ w₁ w₂ along `dim` -> 4: w₂, w₁ + w₂, w₀ + w₁, w₀
+        w0, w1, w2 = t.unbind(dim)
+        return torch.stack([w2, w1 + w2, w0 + w1, w0], dim)
+    wide = w.float() if w.element_size() < 4 else w          # summed in float32 even in a bf16 model
+    return taps(taps(wide, 2), 3).to(w.dtype).transpose(0, 1)
 
 class ResizeConv(nn.Sequential):
     "Nearest-neighbour ×2 upsampling, a 3×3 convolution, then `after`; the first two run as the equal transposed convolution."

@@ -164,9 +164,13 @@ def discriminator_step(self:Adversary, x:torch.Tensor, logits:torch.Tensor, term
 def checkerboard(images:torch.Tensor, # (N, C, H, W) images
                  reach:int=2)->float: # the neighbourhood: frequencies up to `reach` steps away in each direction
     "How far a stride-2 checkerboard stands out: the mean power at the (π, π) frequency over the median power around it."
+    if images.ndim != 4 or len(images) == 0 or reach < 1 or any(s % 2 or s < 2 * reach + 2 for s in images.shape[-2:]):
+        raise FlowerVAEError(f"checkerboard needs a batch (N, C, H, W) of even sides of at least {2 * reach + 2} px, "
+                             f"got {tuple(images.shape)}")
     x = images.float() - images.float().mean((-2, -1), keepdim=True)             # (N, C, H, W), each channel's mean removed
     power = torch.fft.fft2(x).abs().pow(2).mean((0, 1))                             # (H, W): the mean power spectrum
     h, w = power.shape[0] // 2, power.shape[1] // 2
     win = power.roll((reach - h, reach - w), (0, 1))[:2 * reach + 1, :2 * reach + 1].flatten()   # (π, π) in the middle
     mid = len(win) // 2
+    if win[mid] == 0: return 0.                                                     # flat images: no pattern at all
     return (win[mid] / torch.cat([win[:mid], win[mid + 1:]]).median()).item()
