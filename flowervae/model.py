@@ -110,7 +110,7 @@ def balanced_kernel(w:torch.Tensor)->torch.Tensor:
     return (p - (sums - sums.mean((3, 5), keepdim=True)) / 4).reshape(w.shape)
 
 class BalancedConvTranspose2d(nn.ConvTranspose2d):
-    "A 4×4 stride-2 transposed convolution (padding 1) run with `balanced_kernel` of its weight: no checkerboard from a flat input."
+    "A 4×4 stride-2 transposed convolution (padding 1) run with the `balanced_kernel` of its weight: a flat input stays flat."
     def forward(self, x): return F.conv_transpose2d(x, balanced_kernel(self.weight), self.bias, stride=2, padding=1)
 
 # %% ../nbs/02_model.ipynb #719adcde
