@@ -33,13 +33,14 @@ ROWS = {
     'seed':             _SEED,                                               # BCE + KL, plain network, Adam 1e-4
     'seed_mse':         {**_SEED, 'recon': 'mse', 'beta': 0.1},              # the seed's other loss: summed MSE + 0.1·KL
     'default':          {},                                                  # TrainConfig's defaults: the recommended recipe
-    'default_light':    dict(arch='light'),                                  # ... with resize-convolutions: no checkerboard
+    'default_plain':    dict(arch='plain'),                                  # ... on the seed's network, checkerboard and all
+    'default_light':    dict(arch='light'),                                  # ... with resize-convolutions
     'default_constant': dict(schedule='constant'),                           # ... without the cosine schedule
     'cvae':             dict(conditional=True, arch='light'),                # ... light, told each image's class (07_cvae)
     'cvae_no_critic':   dict(conditional=True, arch='light', class_adv=0.),  # ... without the critic that hides it from z
     'cvae_no_film':     dict(conditional=True, arch='light', class_film=False),  # ... told the class at the decoder's input only
     'cvae_no_judge':    dict(conditional=True, arch='light', class_judge=0.),    # ... without the judge of its samples' class
-    'vaegan':           dict(gan=0.5, disc_width=16, arch='light'),          # ... light, with the adversary of 08_vaegan
+    'vaegan':           dict(gan=0.5, disc_width=16),                        # ... with the adversary of 08_vaegan
     'vaegan_whole':     dict(gan=0.5, disc_width=16, arch='light', gan_prior=1.),  # ... judging a whole batch of prior draws
 }
 SHARED = dict(data='flowers102', split='train+val', size=64, epochs=100_000, image_every=1000)   # the budget ends every row
@@ -142,7 +143,7 @@ def fds_in(scores:GenerativeScores, model, priors:dict, # the fitted 'gaussian' 
 
 # %% ../nbs/10_results.ipynb #b0d10002
 BUNDLED = {   # name: (the table row it is, what it is)
-    'vae64':    ('default', "VAE: the default recipe (the seed's plain network, σ-VAE, cosine schedule)"),
+    'vae64':    ('default_plain', "VAE: the default recipe (σ-VAE, cosine schedule) on the seed's plain network"),
     'cvae64':   ('cvae', "conditional VAE: the default recipe on the light network, told each flower's class at every decoder "
                          "stage, its samples judged by a classifier (102 classes)"),
     'vaegan64': ('vaegan_whole', "VAE-GAN: the default recipe on the light network (no checkerboard), a patch discriminator "
