@@ -34,7 +34,7 @@ class VAEConfig:
     max_width: int = 256   # cap on the channels of any stage
     n_res: int = 1         # residual blocks per stage
     bottom: int = 4        # side of the smallest feature map, where the latent is read off
-    arch: str = 'resnet'   # 'resnet'; 'plain': the seed's stride-2 convolutions; 'light', 'balanced': plain, no checkerboard
+    arch: str = 'resnet'   # 'resnet'; 'plain': the seed's stride-2 convolutions; 'light', 'balanced': plain, less checkerboard
     n_classes: int = 0     # > 0: a conditional VAE over this many classes (`flowervae.cvae.CVAE`)
     emb_dim: int = 64      # size of the class embedding of a conditional VAE
     class_adv: float = 0.0 # conditional: weight of the critic that keeps the class out of z (gradient reversal); 0: no critic
