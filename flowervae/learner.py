@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_train.ipynb #1d4643e2
 from __future__ import annotations
-import math, time
+import math, os, time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -81,6 +81,7 @@ class TrainConfig:
         if not 0 < self.val_frac < 1: raise FlowerVAEError(f"val_frac must be in (0, 1), got {self.val_frac}")
         if self.threads is not None and self.threads < 1: raise FlowerVAEError(f"threads must be at least 1, got {self.threads}")
         if self.root: self.root = str(Path(self.root).expanduser().resolve())   # checkpoints then work from any folder
+        self.out = os.path.normpath(os.path.expanduser(self.out))                # '~/r/x/../y' is '/home/.../r/y': no stray x
         self.model_cfg                                                           # checks the model's settings too
 
     @property
