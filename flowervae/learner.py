@@ -72,14 +72,13 @@ class TrainConfig:
         if self.schedule not in SCHEDULES:
             raise FlowerVAEError(f"unknown schedule {self.schedule!r}: choose one of {', '.join(SCHEDULES)}")
         check_size(self.size)
-        for k in ('z_dim', 'width', 'epochs', 'batch_size', 'n_synthetic', 'image_every'):
-            if getattr(self, k) < 1: raise FlowerVAEError(f"{k} must be at least 1, got {getattr(self, k)}")
+        for k in ('z_dim', 'width', 'epochs', 'batch_size', 'n_synthetic', 'image_every', 'threads'):   # threads: None or ≥ 1
+            if (v := getattr(self, k)) is not None and v < 1: raise FlowerVAEError(f"{k} must be at least 1, got {v}")
         for k in ('lr', 'grad_clip'):
             if not getattr(self, k) > 0: raise FlowerVAEError(f"{k} must be positive, got {getattr(self, k)}")
         for k in ('beta', 'free_bits', 'kl_warmup', 'budget'):
             if getattr(self, k) < 0: raise FlowerVAEError(f"{k} must be >= 0, got {getattr(self, k)}")
         if not 0 < self.val_frac < 1: raise FlowerVAEError(f"val_frac must be in (0, 1), got {self.val_frac}")
-        if self.threads is not None and self.threads < 1: raise FlowerVAEError(f"threads must be at least 1, got {self.threads}")
         if self.root: self.root = str(Path(self.root).expanduser().resolve())   # checkpoints then work from any folder
         self.out = os.path.normpath(os.path.expanduser(self.out))                # '~/r/x/../y' is '/home/.../r/y': no stray x
         self.model_cfg                                                           # checks the model's settings too
