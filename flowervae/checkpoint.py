@@ -173,6 +173,7 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
     cast = lambda t: t.half() if half and t.is_floating_point() else t
     save_file({k: cast(v.detach().cpu().contiguous()) for k, v in model.state_dict().items()}, str(folder/'model.safetensors'))
     if priors: save_file(_flat(priors), str(folder/'priors.safetensors'))
+    for f in folder.glob('*.safetensors'): os.chmod(f, folder.stat().st_mode & 0o666)   # safetensors writes 0600
     tc = getattr(model, 'train_cfg', None)
     meta = dict(format=PRETRAINED_FORMAT, model_kind=model_kind(model), model_cfg=asdict(model.cfg), train_cfg=tc and asdict(tc))
     (folder/'config.json').write_text(json.dumps(meta, indent=1))
