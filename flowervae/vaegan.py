@@ -6,6 +6,7 @@
 from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
+import math
 
 import torch
 import torch.nn.functional as F
@@ -17,8 +18,8 @@ from .learner import Callback, run_fraction
 from .model import norm
 
 # %% auto #0
-__all__ = ['PatchDiscriminator', 'hinge_d_loss', 'generator_adv_loss', 'feature_match_loss', 'adaptive_weight', 'batchnorm_eval',
-           'GANConfig', 'Adversary', 'checkerboard']
+__all__ = ['CHECKER_PERIODS', 'PatchDiscriminator', 'hinge_d_loss', 'generator_adv_loss', 'feature_match_loss', 'adaptive_weight',
+           'batchnorm_eval', 'GANConfig', 'Adversary', 'stands_out', 'checkerboard']
 
 # %% ../nbs/08_vaegan.ipynb #7e9e88ac
 class PatchDiscriminator(nn.Module):
@@ -161,16 +162,23 @@ def discriminator_step(self:Adversary, x:torch.Tensor, logits:torch.Tensor, term
     terms['d_loss'] = d_loss.detach()
 
 # %% ../nbs/08_vaegan.ipynb #cb8a0002
+CHECKER_PERIODS = ((2, 2), (2, 4), (4, 2), (4, 4), (4, -4))   # (rows, columns) a pattern repeats over; -4: other diagonal
+
+def stands_out(power:torch.Tensor, # (H, W) a power spectrum
+               u:int, v:int, reach:int)->float: # the frequency's indices, and how far its neighbourhood goes
+    "The power at frequency (u, v) over the median power of the (2·reach + 1)² - 1 frequencies around it (0 where all are 0)."
+    win = power.roll((reach - u, reach - v), (0, 1))[:2 * reach + 1, :2 * reach + 1].flatten()   # (u, v) in the middle
+    mid = len(win) // 2
+    around = torch.cat([win[:mid], win[mid + 1:]]).median()
+    return 0. if win[mid] == 0 else (win[mid] / around).item() if around > 0 else math.inf
+
 def checkerboard(images:torch.Tensor, # (N, C, H, W) images
                  reach:int=2)->float: # the neighbourhood: frequencies up to `reach` steps away in each direction
-    "How far a stride-2 checkerboard stands out: the mean power at the (π, π) frequency over the median power around it."
-    if images.ndim != 4 or len(images) == 0 or reach < 1 or any(s % 2 or s < 2 * reach + 2 for s in images.shape[-2:]):
-        raise FlowerVAEError(f"checkerboard needs a batch (N, C, H, W) of even sides of at least {2 * reach + 2} px, "
-                             f"got {tuple(images.shape)}")
+    "How far stride-2 upsampling's patterns stand out: the largest `stands_out` over `CHECKER_PERIODS` in the mean spectrum."
+    if images.ndim != 4 or len(images) == 0 or reach < 1 or any(s % 4 or s < 4 * reach + 4 for s in images.shape[-2:]):
+        raise FlowerVAEError(f"checkerboard needs a batch (N, C, H, W) with sides a multiple of 4 and at least "
+                             f"{4 * reach + 4} px, got {tuple(images.shape)}")
     x = images.float() - images.float().mean((-2, -1), keepdim=True)             # (N, C, H, W), each channel's mean removed
     power = torch.fft.fft2(x).abs().pow(2).mean((0, 1))                             # (H, W): the mean power spectrum
-    h, w = power.shape[0] // 2, power.shape[1] // 2
-    win = power.roll((reach - h, reach - w), (0, 1))[:2 * reach + 1, :2 * reach + 1].flatten()   # (π, π) in the middle
-    mid = len(win) // 2
-    if win[mid] == 0: return 0.                                                     # flat images: no pattern at all
-    return (win[mid] / torch.cat([win[:mid], win[mid + 1:]]).median()).item()
+    H, W = power.shape
+    return max(stands_out(power, H // a, W // b % W, reach) for a, b in CHECKER_PERIODS)
