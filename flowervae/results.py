@@ -24,8 +24,8 @@ from .runs import fit
 from .vaegan import Adversary, GANConfig
 
 # %% auto #0
-__all__ = ['ROWS', 'SHARED', 'BUNDLED', 'row_config', 'row_figure', 'run_row', 'run_table', 'second_opinion', 'fds_in',
-           'make_bundled', 'results_markdown']
+__all__ = ['ROWS', 'SHARED', 'BUNDLED', 'row_config', 'row_figure', 'run_row', 'run_table', 'second_net_scores', 'second_opinion',
+           'fds_in', 'make_bundled', 'results_markdown']
 
 # %% ../nbs/10_results.ipynb #9ec73d7c
 _SEED = {k: v for k, v in RECIPES['seed'].items() if k not in ('size', 'epochs')}   # the seed's recipe, at the table's size
@@ -101,11 +101,13 @@ def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:lis
     size = overrides.get('size', SHARED['size'])
     test_ds = CachedFlowers(root, 'test', size, cache_dir)
     scores = generative_scores(root, size, cache_dir=cache_dir, progress=progress)
-    scores2 = None
-    if two_nets:                                                     # the second opinion: another seed and width of classifier
-        net2 = feature_net(root, size, cache_dir, progress=progress, width=16, seed=1)
-        scores2 = generative_scores(root, size, cache_dir=cache_dir, progress=progress, net=net2)
+    scores2 = second_net_scores(root, size, cache_dir, progress) if two_nets else None
     return _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overrides, scores2)
+
+def second_net_scores(root:str, size:int, cache_dir:str|None=None, progress:bool=True)->GenerativeScores:
+    "The second opinion: FD in a flowers classifier of another seed and width, trained independently of the first."
+    net2 = feature_net(root, size, cache_dir, progress=progress, width=16, seed=1)
+    return generative_scores(root, size, cache_dir=cache_dir, progress=progress, net=net2)
 
 def _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overrides, scores2=None)->list:
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
@@ -143,7 +145,7 @@ def fds_in(scores:GenerativeScores, model, priors:dict, # the fitted 'gaussian' 
 
 # %% ../nbs/10_results.ipynb #b0d10002
 BUNDLED = {   # name: (the table row it is, what it is)
-    'vae64':    ('default_plain', "VAE: the default recipe (σ-VAE, cosine schedule) on the seed's plain network"),
+    'vae64':    ('default', "VAE: the default recipe (σ-VAE, cosine schedule, the balanced network)"),
     'cvae64':   ('cvae', "conditional VAE: the default recipe on the light network, told each flower's class at every decoder "
                          "stage, its samples judged by a classifier (102 classes)"),
     'vaegan64': ('vaegan_whole', "VAE-GAN: the default recipe on the light network (no checkerboard), a patch discriminator "
@@ -165,7 +167,8 @@ def make_bundled(name:str, root:str, budget:float, out:str|Path='runs/bundled', 
     row, what = BUNDLED[name]
     test_ds = CachedFlowers(root, 'test', SHARED['size'], cache_dir)
     scores = scores or generative_scores(root, SHARED['size'], cache_dir=cache_dir, progress=progress)
-    r = run_row(row, root, budget, out, scores, test_ds, progress=progress)
+    scores2 = second_net_scores(root, SHARED['size'], cache_dir, progress)           # cards carry both nets' FDs
+    r = run_row(row, root, budget, out, scores, test_ds, progress=progress, scores2=scores2)
     model = load_model(r['checkpoint'], 'cpu')
     idx = torch.linspace(0, len(test_ds) - 1, 256).long().tolist()
     x, y = to_float(torch.stack([test_ds[i][0] for i in idx])), torch.tensor([test_ds[i][1] for i in idx])
