@@ -10,7 +10,7 @@ from fastcore.basics import patch
 from torch import nn
 
 from .core import FlowerVAEError
-from .model import ResBlock, VAE, VAEConfig
+from .model import ResBlock, VAE, VAEConfig, check_draw
 
 # %% auto #0
 __all__ = ['CVAE', 'FiLM', 'stage_channels', 'judge_net', 'judge_terms', 'class_samples', 'decode_as', 'class_effect',
@@ -106,6 +106,7 @@ def sample(self:CVAE, n:int, temperature:float=1.0, generator:torch.Generator|No
            y:torch.Tensor|None=None, # (n,) classes; default: drawn uniformly
            prior=None)->torch.Tensor: # as in `VAE.sample`
     "`(n, C, S, S)` images in [0, 1] of the classes `y`, decoded from z ~ N(0, temperature² I) or from `prior`."
+    y, prior = check_draw(self, n, temperature, y, prior)
     if y is None: y = torch.randint(self.cfg.n_classes, (n,), generator=generator)
     return VAE.sample(self, n, temperature, generator, y, prior)
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_model.ipynb #583a4b74
 from __future__ import annotations
-import math
+import math, numbers
 from dataclasses import asdict, dataclass
 
 import torch
@@ -18,7 +18,7 @@ from .core import FlowerVAEError, check_size
 # %% auto #0
 __all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'GroupNorm', 'norm', 'ResBlock', 'transposed_kernel', 'ResizeConv', 'balanced_kernel',
            'BalancedConvTranspose2d', 'down', 'up', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder',
-           'PlainDecoder', 'VAE', 'count_params']
+           'PlainDecoder', 'VAE', 'check_draw', 'check_images', 'count_params']
 
 # %% ../nbs/02_model.ipynb #ee901201
 ARCHS = ('resnet', 'plain', 'light', 'balanced')
@@ -239,6 +239,34 @@ class VAE(nn.Module):
 # %% ../nbs/02_model.ipynb #662e2431
 def _on(y, p): return None if y is None else torch.as_tensor(y).to(p.device)   # labels to the model's device
 
+def check_draw(model, n:int, temperature:float, y=None, prior=None)->tuple:
+    "`sample`'s arguments checked, as `(y, prior)`: a class for all may be one number, a prior may be a name in `model.priors`."
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise FlowerVAEError(f"n counts images, at least 1: got {n!r}")
+    if not isinstance(temperature, numbers.Real) or not 0 < temperature < math.inf:
+        raise FlowerVAEError(f"temperature must be a positive number, got {temperature!r}")
+    if isinstance(prior, str) and prior != 'standard':
+        have = getattr(model, 'priors', {})
+        if prior not in have: raise FlowerVAEError(f"no fitted prior {prior!r} in this model (it has {', '.join(have) or 'none'})"
+                                                   ": fit one (latent.fit_named_prior), or sample from N(0, I)")
+        prior = have[prior]
+    if y is None: return None, None if isinstance(prior, str) else prior
+    k, y = model.cfg.n_classes, torch.as_tensor(y).long()
+    y = y.expand(n) if y.ndim == 0 else y
+    if not k: raise FlowerVAEError("this model is not conditional: leave out y")
+    if y.shape != (n,) or y.min() < 0 or y.max() >= k:
+        raise FlowerVAEError(f"y is a class in 0..{k - 1}, or one per image ({n}), got {y.tolist() if len(y) < 9 else y.shape}")
+    return y, None if isinstance(prior, str) else prior
+
+def check_images(model, x)->torch.Tensor:
+    "`x` if `model` can read it, a `(B, C, S, S)` float batch in [0, 1]; else a one-line error saying what it reads."
+    want = (model.cfg.in_ch, model.cfg.img_size, model.cfg.img_size)
+    if not torch.is_tensor(x) or x.ndim != 4 or tuple(x.shape[1:]) != want:
+        raise FlowerVAEError(f"this model reads (B, {', '.join(map(str, want))}) images, got {tuple(getattr(x, 'shape', ()))}")
+    if not x.is_floating_point() or len(x) and (x.min() < 0 or x.max() > 1):
+        raise FlowerVAEError("images are floats in [0, 1]: divide 8-bit pixels by 255")
+    return x
+
 @patch
 @torch.no_grad()
 def sample(self:VAE, n:int, # number of images
@@ -246,8 +274,8 @@ def sample(self:VAE, n:int, # number of images
            generator:torch.Generator|None=None,
            y:torch.Tensor|None=None, # (n,) classes, for conditional models
            prior=None)->torch.Tensor: # draw z from `prior.draw(n, generator, temperature)` instead (e.g. `latent.FittedPrior`)
-    "`(n, C, S, S)` images in [0, 1] decoded from z ~ N(0, temperature² I), or from `prior`."
-    p = next(self.parameters())
+    "`(n, C, S, S)` images in [0, 1] decoded from z ~ N(0, temperature² I), or from `prior` (or its name in `self.priors`)."
+    (y, prior), p = check_draw(self, n, temperature, y, prior), next(self.parameters())
     if prior is not None: z = prior.draw(n, generator, temperature)
     else: z = temperature * torch.randn(n, self.cfg.z_dim, generator=generator)   # (n, z_dim), on the CPU: same images anywhere
     return torch.sigmoid(self.decode(z.to(p.device, p.dtype), _on(y, p)).float())
@@ -257,7 +285,7 @@ def sample(self:VAE, n:int, # number of images
 def reconstruct(self:VAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
                 y:torch.Tensor|None=None)->torch.Tensor: # (B,) classes, for conditional models
     "`(B, C, S, S)` reconstructions in [0, 1], decoded from the posterior means."
-    p, y = next(self.parameters()), _on(y, next(self.parameters()))
+    x, p, y = check_images(self, x), next(self.parameters()), _on(y, next(self.parameters()))
     return torch.sigmoid(self.decode(self.encode(x.to(p.device, p.dtype), y)[0], y).float())
 
 # %% ../nbs/02_model.ipynb #e2a4b19f
