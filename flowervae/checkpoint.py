@@ -19,10 +19,10 @@ from .learner import TrainConfig
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'PRETRAINED_FORMAT', 'RUN_FILES', 'save_checkpoint', 'load_checkpoint',
-           'checkpoint_digest', 'priors_file', 'save_priors', 'load_priors', 'build_model', 'model_kind',
-           'train_config', 'load_model', 'weights_dir', 'bundled_names', 'bundled_folder', 'check_compatible',
-           'save_pretrained', 'from_pretrained', 'run_lock', 'take_lock', 'prepare_run_dir']
+__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'RUN_DATA', 'PRETRAINED_FORMAT', 'RUN_FILES', 'save_checkpoint',
+           'load_checkpoint', 'checkpoint_digest', 'priors_file', 'save_priors', 'load_priors', 'build_model',
+           'model_kind', 'train_config', 'load_model', 'weights_dir', 'bundled_names', 'bundled_folder',
+           'check_compatible', 'save_pretrained', 'from_pretrained', 'run_lock', 'take_lock', 'prepare_run_dir']
 
 # %% ../nbs/04a_checkpoint.ipynb #cb6d6629
 CKPT_FORMAT = 'flowervae-checkpoint-v2'
@@ -155,11 +155,15 @@ def bundled_folder(name)->Path|None:
     return weights_dir()/str(name) if str(name) in bundled_names() else None
 
 # %% ../nbs/04a_checkpoint.ipynb #af385c41
+RUN_DATA = ('data', 'root', 'split', 'size', 'val_frac', 'n_synthetic', 'seed')   # what a resumed run must keep: its data
+
 def check_compatible(ck:dict, cfg:TrainConfig):
-    "Raise `FlowerVAEError` naming each model setting where the checkpoint `ck` differs from `cfg`."
+    "Raise `FlowerVAEError` naming each model or data setting where the checkpoint `ck` differs from `cfg`."
     saved, now, default = ck['model_cfg'], asdict(cfg.model_cfg), asdict(VAEConfig())
     diff = [f"{k}: checkpoint {saved.get(k, default[k])!r}, now {v!r}" for k, v in now.items() if saved.get(k, default[k]) != v]
-    if diff: raise FlowerVAEError("the checkpoint was made for a different model (" + '; '.join(diff) + ")")
+    data = {k: v for k, v in ck.get('train_cfg', {}).items() if k in RUN_DATA and v != getattr(cfg, k)}   # else best.pt would
+    diff += [f"{k}: checkpoint {v!r}, now {getattr(cfg, k)!r}" for k, v in data.items()]     # compare unlike validation losses
+    if diff: raise FlowerVAEError("the checkpoint was made for a different model or data (" + '; '.join(diff) + ")")
 
 # %% ../nbs/04a_checkpoint.ipynb #d4a10011
 PRETRAINED_FORMAT = 'flowervae-pretrained-v1'
@@ -172,6 +176,7 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     cast = lambda t: t.half() if half and t.is_floating_point() else t
     save_file({k: cast(v.detach().cpu().contiguous()) for k, v in model.state_dict().items()}, str(folder/'model.safetensors'))
+    priors = getattr(model, 'priors', None) if priors is None else priors     # a loaded model's own, unless told otherwise
     if priors: save_file(_flat(priors), str(folder/'priors.safetensors'))
     for f in folder.glob('*.safetensors'): os.chmod(f, folder.stat().st_mode & 0o666)   # safetensors writes 0600
     tc = getattr(model, 'train_cfg', None)
@@ -281,6 +286,7 @@ def take_lock(f, out:Path):
 
 def prepare_run_dir(out:Path, resume:bool, overwrite:bool):
     "Refuse to resume a run that is not there or to start one over a run that is; clear an overwritten run and dead temporaries."
+    if resume and overwrite: raise FlowerVAEError("--resume continues a run, --overwrite starts it again: choose one")
     if resume and not (out/'latest.pt').exists(): raise FlowerVAEError(f"cannot resume: {out/'latest.pt'} does not exist")
     if not resume and (out/'latest.pt').exists():
         if not overwrite:

@@ -74,10 +74,10 @@ class TrainConfig:
         check_size(self.size)
         for k in ('z_dim', 'width', 'epochs', 'batch_size', 'n_synthetic', 'image_every', 'threads'):   # threads: None or ≥ 1
             if (v := getattr(self, k)) is not None and v < 1: raise FlowerVAEError(f"{k} must be at least 1, got {v}")
-        for k in ('lr', 'grad_clip'):
-            if not getattr(self, k) > 0: raise FlowerVAEError(f"{k} must be positive, got {getattr(self, k)}")
-        for k in ('beta', 'free_bits', 'kl_warmup', 'budget'):
-            if getattr(self, k) < 0: raise FlowerVAEError(f"{k} must be >= 0, got {getattr(self, k)}")
+        for k in ('lr', 'grad_clip'):                                               # NaN fails every comparison
+            if not 0 < getattr(self, k) < math.inf: raise FlowerVAEError(f"{k} must be a positive number, got {getattr(self, k)}")
+        for k in ('beta', 'free_bits', 'kl_warmup', 'budget', 'num_workers'):        # num_workers: None or ≥ 0
+            if (v := getattr(self, k)) is not None and not 0 <= v < math.inf: raise FlowerVAEError(f"{k} must be >= 0, got {v}")
         if not 0 < self.val_frac < 1: raise FlowerVAEError(f"val_frac must be in (0, 1), got {self.val_frac}")
         if self.root: self.root = str(Path(self.root).expanduser().resolve())   # checkpoints then work from any folder
         self.out = os.path.normpath(os.path.expanduser(self.out))                # '~/r/x/../y' is '/home/.../r/y': no stray x
