@@ -74,7 +74,6 @@ def _heldout_options(p):
                    help="data set (default: the model's training data)")
     p.add_argument('--root', default=None, help='Flowers102 folder (default: $FLOWERVAE_DATA, else the training root)')
     p.add_argument('--split', default='test', help="split of the images (default test; a folder's test split is a fixed tenth)")
-    p.add_argument('--batch-size', type=int, default=64, help='images per batch (default 64)')
 
 # %% ../nbs/12_cli.ipynb #4662ec58
 def _reconstruct_parser(sub):
@@ -87,6 +86,7 @@ def _eval_parser(sub):
     p = _ckpt_parser(sub, 'eval', 'PSNR, SSIM and bits/dim on held-out images, as JSON')
     _heldout_options(p)
     p.add_argument('--limit', type=int, default=None, help='score only the first LIMIT images')
+    p.add_argument('--batch-size', type=int, default=64, help='images per batch (default 64)')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
     p.add_argument('--out', default=None, help='also write the JSON here')
     p.add_argument('--fid', action='store_true', help='also the Fréchet distance of prior samples to the reference split')
@@ -189,7 +189,8 @@ def _check_png(out:str)->Path:
 
 def cmd_sample(a:dict):
     "`flowervae sample`: a PNG grid of samples from the prior `--prior`."
-    if a['n'] < 1: raise FlowerVAEError(f"--n must be at least 1, got {a['n']}")
+    if not 1 <= a['n'] <= 4096: raise FlowerVAEError(f"--n must be 1 to 4096 (a grid of them is drawn), got {a['n']}")
+    if not 0 <= a['seed'] < 2**63: raise FlowerVAEError(f"--seed must be 0 to 2**63 - 1, got {a['seed']}")
     t = a['temperature']
     if not (math.isfinite(t) and t > 0): raise FlowerVAEError(f"--temperature must be a positive number, got {t}")
     _check_png(a['out'])
@@ -230,7 +231,7 @@ def _eval_with_samples(a:dict)->dict:
 def cmd_eval(a:dict):
     "`flowervae eval`: the scores as JSON, printed (and written to --out); a score that is not a number is null."
     if a['limit'] is not None and a['limit'] < 1: raise FlowerVAEError(f"--limit must be at least 1, got {a['limit']}")
-    if a['out']: check_writable(Path(a['out']))                   # before the work, not after it
+    if a['out']: check_writable(a['out'])                         # before the work, not after it
     if a['fid'] or a['kid']: r = _eval_with_samples(a)
     else: r = evaluate(a['ckpt'], a['data'], a['root'], a['split'], a['batch_size'], a['device'], a['limit'],
                        progress=not a['quiet'])
@@ -241,6 +242,9 @@ def cmd_eval(a:dict):
 # %% ../nbs/12_cli.ipynb #c12c000e
 def cmd_bench(a:dict):
     "`flowervae bench` (11_bench)."
+    if min(a['batch_size'], a['load_batches'], a['train_batches']) < 1:
+        raise FlowerVAEError("--batch-size, --load-batches and --train-batches must be at least 1")
+    if a['plot']: _check_png(a['plot'])                           # before the minutes of measuring, not after
     r = bench(a['root'], a['sizes'], a['split'], a['batch_size'], load_batches=a['load_batches'], load_seconds=a['load_seconds'],
               train_batches=a['train_batches'], train_seconds=a['train_seconds'], width=a['width'], device=a['device'],
               compile=a['compile'], cache_dir=a['cache_dir'], progress=not a['json'], amp=a['amp'])

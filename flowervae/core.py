@@ -61,9 +61,11 @@ def device_name(device:torch.device)->str:
     return names[0] if names else platform.processor() or 'cpu'
 
 # %% ../nbs/00_core.ipynb #c0a1e014
-def check_writable(path:Path):
+def check_writable(path:str|Path): # a file's name; one ending in '/' names a folder
     "Raise `FlowerVAEError` unless a file can be written at `path` (its folder exists and takes files); leaves no file behind."
-    folder = path.parent if str(path.parent) else Path('.')
+    if str(path).endswith(('/', os.sep)) or Path(path).is_dir():
+        raise FlowerVAEError(f"{path} is a folder: name the file to write")
+    path = Path(path); folder = path.parent if str(path.parent) else Path('.')
     if not folder.is_dir(): raise FlowerVAEError(f"cannot write {path}: {folder} is not a folder")
     existed = path.exists()
     try: path.open('a').close()

@@ -98,6 +98,9 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
 def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:list|None=None, n_samples:int=5000,
               cache_dir:str|None=None, progress:bool=True, two_nets:bool=False, **overrides)->list:
     "Train and score every row of `ROWS` (or `rows`) for `budget` CPU seconds each; write results.json and results.md in `out`."
+    if not 0 < budget < math.inf: raise FlowerVAEError(f"the budget is CPU seconds per row, above 0: got {budget}")
+    if n_samples < 1000: raise FlowerVAEError(f"n_samples must be at least 1000 (KID subsets), got {n_samples}")
+    for name in rows or []: row_config(name, root, budget, out)                 # an unknown row fails here, before any work
     size = overrides.get('size', SHARED['size'])
     test_ds = CachedFlowers(root, 'test', size, cache_dir)
     scores = generative_scores(root, size, cache_dir=cache_dir, progress=progress)

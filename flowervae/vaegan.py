@@ -175,9 +175,12 @@ def stands_out(power:torch.Tensor, # (H, W) a power spectrum
 def checkerboard(images:torch.Tensor, # (N, C, H, W) images
                  reach:int=2)->float: # the neighbourhood: frequencies up to `reach` steps away in each direction
     "How far stride-2 upsampling's patterns stand out: the largest `stands_out` over `CHECKER_PERIODS` in the mean spectrum."
-    if images.ndim != 4 or len(images) == 0 or reach < 1 or any(s % 4 or s < 4 * reach + 4 for s in images.shape[-2:]):
+    if isinstance(reach, bool) or not isinstance(reach, int) or reach < 1:
+        raise FlowerVAEError(f"reach counts frequencies on each side, at least 1: got {reach!r}")
+    shape = tuple(images.shape) if torch.is_tensor(images) else ()
+    if len(shape) != 4 or not shape[0] or any(s % 4 or s < 4 * reach + 4 for s in shape[-2:]):
         raise FlowerVAEError(f"checkerboard needs a batch (N, C, H, W) with sides a multiple of 4 and at least "
-                             f"{4 * reach + 4} px, got {tuple(images.shape)}")
+                             f"{4 * reach + 4} px, got {shape or type(images).__name__}")
     x = images.float() - images.float().mean((-2, -1), keepdim=True)             # (N, C, H, W), each channel's mean removed
     power = torch.fft.fft2(x).abs().pow(2).mean((0, 1))                             # (H, W): the mean power spectrum
     H, W = power.shape
