@@ -173,6 +173,8 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
                     priors:dict|None=None)->Path: # `{name: prior}` fitted to its training codes (05_latent), kept beside it
     "Write `model` as `folder/config.json` and `folder/model.safetensors` (the Hugging Face layout); returns the folder."
     from safetensors.torch import save_file
+    if not isinstance(model, VAE):
+        raise FlowerVAEError(f"save_pretrained saves a model: load it first, save_pretrained(load_model({str(model)!r}), ...)")
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     cast = lambda t: t.half() if half and t.is_floating_point() else t
     save_file({k: cast(v.detach().cpu().contiguous()) for k, v in model.state_dict().items()}, str(folder/'model.safetensors'))

@@ -62,7 +62,9 @@ def save_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1]
     import matplotlib.pyplot as plt
     width = min(nrow, len(x)) * (x.shape[-1] + 2) / 100                       # the grid's width in inches at 100 dpi
     ax = show_images(x, nrow, title, figsize=max(width, 3.) + (1.2 if rows else 0.2), rows=rows, cols=cols)
-    ax.figure.savefig(path, dpi=100, bbox_inches='tight'); plt.close(ax.figure)
+    fig = ax.figure                                                           # the axes, not the figure, spans `width` inches:
+    fig.set_size_inches(fig.get_size_inches() * width / (ax.get_position().width * fig.get_size_inches()[0]))
+    fig.savefig(path, dpi=100, bbox_inches='tight'); plt.close(fig)
     return Path(path)
 
 # %% ../nbs/01c_grids.ipynb #3390df3f
