@@ -14,7 +14,7 @@ from .cache import ArrayImages, CachedFlowers, to_float
 from .core import FlowerVAEError, device_name
 from .cvae import class_accuracy, class_effect
 from .pretrained import publish
-from .data import SyntheticFlowers
+from .data import SyntheticFlowers, check_flowers_root
 from .grids import recon_rows, save_images
 from .learner import RECIPES, TrainConfig
 from .metrics import (GenerativeScores, evaluate_all, feature_net, fit_priors, generative_scores, real_batches,
@@ -101,6 +101,8 @@ def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:lis
     if not 0 < budget < math.inf: raise FlowerVAEError(f"the budget is CPU seconds per row, above 0: got {budget}")
     if n_samples < 1000: raise FlowerVAEError(f"n_samples must be at least 1000 (KID subsets), got {n_samples}")
     for name in rows or []: row_config(name, root, budget, out)                 # an unknown row fails here, before any work
+    root = str(check_flowers_root(root, hint="the table trains on the real flowers: give --root DIR or set $FLOWERVAE_DATA "
+                                             "(flowervae train --download fetches them)"))
     size = overrides.get('size', SHARED['size'])
     test_ds = CachedFlowers(root, 'test', size, cache_dir)
     scores = generative_scores(root, size, cache_dir=cache_dir, progress=progress)
