@@ -155,7 +155,7 @@ def bundled_folder(name)->Path|None:
     return weights_dir()/str(name) if str(name) in bundled_names() else None
 
 # %% ../nbs/04a_checkpoint.ipynb #af385c41
-RUN_DATA = ('data', 'root', 'split', 'size', 'val_frac', 'n_synthetic', 'seed')   # what a resumed run must keep: its data
+RUN_DATA = ('data', 'root', 'split', 'val_frac', 'n_synthetic', 'seed')   # what a resumed run must keep (size: with the model's)
 
 def check_compatible(ck:dict, cfg:TrainConfig):
     "Raise `FlowerVAEError` naming each model or data setting where the checkpoint `ck` differs from `cfg`."

@@ -108,8 +108,7 @@ class Checkpoints(Callback):
             self.out.mkdir(parents=True, exist_ok=True)
             (self.out/'config.json').write_text(json.dumps(asdict(learn.cfg), indent=1))
 
-    def load(self, learn, ck:dict):
-        check_compatible(ck, learn.cfg)
+    def load(self, learn, ck:dict):                                    # `check_compatible` was asked before the data was read
         if learn.cfg.epochs <= ck['epoch'] and not learn.cfg.budget:
             raise FlowerVAEError(f"the run in {self.out} has done {ck['epoch']} of its epochs already: to go on, "
                                  f"give --epochs more than {ck['epoch']}")
@@ -158,11 +157,12 @@ class Pictures(Callback):
 def make_learner(cfg:TrainConfig, device:torch.device, d, resume:bool=False, progress:bool=True, cbs:list=())->Learner:
     "The `Learner` of the run `cfg` describes: its data, a fresh model, the run's callbacks and `cbs`, joined to other processes."
     out, gen = Path(cfg.out), torch.Generator()
+    ck = load_checkpoint(out/'latest.pt') if resume else None                    # read once: its precision, then its state
+    if ck: check_compatible(ck, cfg)                                             # before the data is read or a header printed
     train_dl, val_dl = make_loaders(cfg, gen, d.rank, d.world, progress)
     torch.manual_seed(cfg.seed)
     model = build_model(cfg.model_cfg).to(device, memory_format=torch.channels_last)
     model.log_sigma.requires_grad_(cfg.recon == 'gaussian_learned')     # a parameter only the learned-σ loss uses
-    ck = load_checkpoint(out/'latest.pt') if resume else None                    # read once: its precision, then its state
     run = [ChooseAmp(False, ck and ck.get('amp')), Recorder(), SeedEachEpoch(gen, cfg.seed), StopOnNaN(out), Checkpoints(out, ck),
            Pictures(out)] + [Header()] * progress
     if cfg.budget: run.append(CpuBudget(cfg.budget))
