@@ -153,7 +153,7 @@ BUNDLED = {   # name: (the table row it is, what it is)
     'vae64':    ('default', "VAE: the default recipe (σ-VAE, cosine schedule, the balanced network)"),
     'cvae64':   ('cvae', "conditional VAE: the default recipe on the light network, told each flower's class at every decoder "
                          "stage, its samples judged by a classifier (102 classes)"),
-    'vaegan64': ('vaegan_whole', "VAE-GAN: the default recipe on the light network (no checkerboard), a patch discriminator "
+    'vaegan64': ('vaegan_whole', "VAE-GAN: the default recipe on the light network (resize-convolutions), a patch discriminator "
                                  "on for the last three quarters"),
 }
 
