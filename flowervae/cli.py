@@ -20,7 +20,7 @@ from .distributed import Dist
 from .latent import PRIORS
 from .learner import RECIPES, TrainConfig
 from .metrics import evaluate, evaluate_all, fit_prior, generative_scores
-from .options import BoolFlag, HelpFormatter, add_config_options
+from .options import BoolFlag, HelpFormatter, add_config_options, refuse_unused
 from .pretrained import DEFAULT_MODEL, cards, table
 from .results import results_markdown, run_table
 from .checkpoint import load_checkpoint, load_model, train_config
@@ -176,6 +176,7 @@ def cmd_train(a:dict):
     recipe = RECIPES[a.pop('preset', 'default')]
     cfg = TrainConfig(**{**(asdict(train_config(ck['train_cfg'])) if ck else recipe), **a, 'out': str(out)})   # found here
     gan = _gan_config(gan_given, ck)
+    refuse_unused(a, ('class_adv', 'class_film', 'class_judge'), '--conditional', cfg.conditional)
     if flags['download'] and cfg.data == 'flowers102': download_flowers(cfg.root, cfg.split)
     cbs = [Adversary(gan)] if gan else []
     fit(cfg, resume=flags['resume'], overwrite=flags['overwrite'], progress=not flags['quiet'], cbs=cbs)

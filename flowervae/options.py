@@ -9,8 +9,10 @@ from dataclasses import fields
 
 from fastcore.docments import docments
 
+from .core import FlowerVAEError
+
 # %% auto #0
-__all__ = ['BoolFlag', 'HelpFormatter', 'add_config_options']
+__all__ = ['BoolFlag', 'HelpFormatter', 'add_config_options', 'refuse_unused']
 
 # %% ../nbs/12a_options.ipynb #c12c0006
 def _to_bool(parser, option:str, value:str)->bool:
@@ -50,3 +52,10 @@ def add_config_options(p, # a parser or argument group
         if typ == 'bool': p.add_argument('--' + f.name.replace('_', '-'), action=BoolFlag, help=help)
         else: p.add_argument('--' + f.name.replace('_', '-'), type={'int': int, 'float': float}.get(typ, str),
                              metavar=f.name.upper(), help=help)
+
+# %% ../nbs/12a_options.ipynb #c12c000a
+def refuse_unused(given:dict, # the options given on the command line (parsed with `argparse.SUPPRESS` defaults)
+                  keys:tuple, needs:str, on:bool): # options that take effect only when `needs` is `on`
+    "Raise `FlowerVAEError` naming the first of `keys` given while `needs` is off: it would be ignored."
+    if not on and (k := next((k for k in keys if k in given), None)):
+        raise FlowerVAEError(f"--{k.replace('_', '-')} takes effect only with {needs}: add {needs}, or leave it out")
