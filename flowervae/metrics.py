@@ -227,8 +227,10 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `latent.PRIORS`
     unknown = [n for n in names if n not in PRIORS]
     if unknown: raise FlowerVAEError(f"unknown prior {unknown[0]!r}: choose one of {', '.join(PRIORS)}")
     todo = [n for n in names if n not in stored and PRIORS[n] is not None]
-    codes = todo and encode_dataset(model, dataset if dataset is not None else training_images(model.train_cfg), batch_size,
-                                    progress=progress)
+    try: images = dataset if dataset is not None or not todo else training_images(model.train_cfg)
+    except FlowerVAEError as e: raise FlowerVAEError(f"the {todo[0]} prior is fitted to the model's training images: set "
+                                                     f"$FLOWERVAE_DATA, or sample from N(0, I) (--prior standard). {e}") from None
+    codes = todo and encode_dataset(model, images, batch_size, progress=progress)
     fitted = {n: fit_named_prior(n, codes) for n in todo}
     if fitted and dataset is None:                 # fitted to its own training codes: kept with the model, and beside its file
         model.priors = {**stored, **fitted}
