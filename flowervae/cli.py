@@ -159,9 +159,7 @@ def _gan_config(given:dict, ck:dict|None)->GANConfig|None:
         others = ', '.join('--' + k.replace('_', '-') for k in given if k != 'gan')
         raise FlowerVAEError(f"--gan 0 turns the adversary off: leave out {others}, or give --gan G above 0")
     if saved is None and 'gan' not in given:
-        if given:
-            flag = '--' + next(iter(given)).replace('_', '-')
-            raise FlowerVAEError(f"{flag} is a VAE-GAN setting: add --gan G to turn the adversary on")
+        refuse_unused(given, GAN_FIELDS, '--gan G', on=False)         # a VAE-GAN setting without the adversary
         return None
     cfg = GANConfig(**{**(asdict(saved) if saved else {}), **given})
     return cfg if cfg.gan else None
