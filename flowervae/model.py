@@ -245,18 +245,19 @@ def check_draw(model, n:int, temperature:float, y=None, prior=None)->tuple:
         raise FlowerVAEError(f"n counts images, at least 1: got {n!r}")
     if not isinstance(temperature, numbers.Real) or not 0 < temperature < math.inf:
         raise FlowerVAEError(f"temperature must be a positive number, got {temperature!r}")
-    if isinstance(prior, str) and prior != 'standard':
+    if prior == 'standard': prior = None                                        # N(0, I), by its CLI name
+    if isinstance(prior, str):
         have = getattr(model, 'priors', {})
         if prior not in have: raise FlowerVAEError(f"no fitted prior {prior!r} in this model (it has {', '.join(have) or 'none'})"
                                                    ": fit one (latent.fit_named_prior), or sample from N(0, I)")
         prior = have[prior]
-    if y is None: return None, None if isinstance(prior, str) else prior
+    if y is None: return None, prior
     k, y = model.cfg.n_classes, torch.as_tensor(y).long()
     y = y.expand(n) if y.ndim == 0 else y
     if not k: raise FlowerVAEError("this model is not conditional: leave out y")
     if y.shape != (n,) or y.min() < 0 or y.max() >= k:
         raise FlowerVAEError(f"y is a class in 0..{k - 1}, or one per image ({n}), got {y.tolist() if len(y) < 9 else y.shape}")
-    return y, None if isinstance(prior, str) else prior
+    return y, prior
 
 def check_images(model, x)->torch.Tensor:
     "`x` if `model` can read it, a `(B, C, S, S)` float batch in [0, 1]; else a one-line error saying what it reads."
