@@ -34,6 +34,7 @@ ROWS = {
     'seed_mse':         {**_SEED, 'recon': 'mse', 'beta': 0.1},              # the seed's other loss: summed MSE + 0.1·KL
     'default':          {},                                                  # TrainConfig's defaults: the recommended recipe
     'default_plain':    dict(arch='plain'),                                  # ... on the seed's network, checkerboard and all
+    'default_balanced': dict(arch='balanced'),                               # ... with every transposed convolution balanced
     'default_light':    dict(arch='light'),                                  # ... with resize-convolutions
     'default_constant': dict(schedule='constant'),                           # ... without the cosine schedule
     'cvae':             dict(conditional=True, arch='light'),                # ... light, told each image's class (07_cvae)
@@ -150,7 +151,7 @@ def fds_in(scores:GenerativeScores, model, priors:dict, # the fitted 'gaussian' 
 
 # %% ../nbs/10_results.ipynb #b0d10002
 BUNDLED = {   # name: (the table row it is, what it is)
-    'vae64':    ('default', "VAE: the default recipe (σ-VAE, cosine schedule, the balanced network)"),
+    'vae64':    ('default', "VAE: the default recipe (σ-VAE, cosine schedule, the hybrid network)"),
     'cvae64':   ('cvae', "conditional VAE: the default recipe on the light network, told each flower's class at every decoder "
                          "stage, its samples judged by a classifier (102 classes)"),
     'vaegan64': ('vaegan_whole', "VAE-GAN: the default recipe on the light network (resize-convolutions), a patch discriminator "
