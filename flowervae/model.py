@@ -34,7 +34,7 @@ class VAEConfig:
     max_width: int = 256   # cap on the channels of any stage
     n_res: int = 1         # residual blocks per stage
     bottom: int = 4        # side of the smallest feature map, where the latent is read off
-    arch: str = 'resnet'   # 'resnet'; 'plain': the seed's stride-2 convolutions; 'light', 'balanced', 'hybrid': plain, less checkerboard
+    arch: str = 'resnet'   # 'resnet'; 'plain': the seed's stride-2 convolutions; 'light', 'balanced', 'hybrid': less checkerboard
     n_classes: int = 0     # > 0: a conditional VAE over this many classes (`flowervae.cvae.CVAE`)
     emb_dim: int = 64      # size of the class embedding of a conditional VAE
     class_adv: float = 0.0 # conditional: weight of the critic that keeps the class out of z (gradient reversal); 0: no critic
@@ -171,7 +171,7 @@ class PlainEncoder(nn.Module):
     def forward(self, x): return self.head(self.features(x))
 
 class PlainDecoder(nn.Module):
-    "The seed's decoder: `(B, z_dim)` -> `(B, in_ch, S, S)` logits via transposed (balanced) or resize-convolutions, as `cfg.arch` says."
+    "The seed's decoder: `(B, z_dim)` -> `(B, in_ch, S, S)` logits via transposed or resize-convolutions, as `cfg.arch` says."
     def __init__(self, cfg:VAEConfig, z_dim:int|None=None):
         super().__init__()
         w = cfg.widths; self.shape = (w[cfg.n_down - 1], cfg.bottom, cfg.bottom)
@@ -181,7 +181,7 @@ class PlainDecoder(nn.Module):
             layers = [resize_layer(w[i + 1], w[i]) for i in reversed(range(cfg.n_down - 1))]
             self.register_load_state_dict_pre_hook(_last_conv_moved)
         else:
-            bal = cfg.arch in ('balanced', 'hybrid')                  # hybrid: balanced, then a resize-convolution paints the pixels
+            bal = cfg.arch in ('balanced', 'hybrid')                  # hybrid: balanced, then a resize-convolution
             last = (ResizeConv(w[0], cfg.in_ch) if cfg.arch == 'hybrid' else
                     (BalancedConvTranspose2d if bal else nn.ConvTranspose2d)(w[0], cfg.in_ch, 4, stride=2, padding=1))
             layers = [plain_layer(w[i + 1], w[i], True, bal) for i in reversed(range(cfg.n_down - 1))]
