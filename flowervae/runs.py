@@ -108,7 +108,8 @@ class Checkpoints(Callback):
             self.out.mkdir(parents=True, exist_ok=True)
             (self.out/'config.json').write_text(json.dumps(asdict(learn.cfg), indent=1))
 
-    def load(self, learn, ck:dict):                                    # `check_compatible` was asked before the data was read
+    def load(self, learn, ck:dict):
+        check_compatible(ck, learn.cfg)              # `make_learner` asked before reading the data; one made by hand asks here
         if learn.cfg.epochs <= ck['epoch'] and not learn.cfg.budget:
             raise FlowerVAEError(f"the run in {self.out} has done {ck['epoch']} of its epochs already: to go on, "
                                  f"give --epochs more than {ck['epoch']}")
