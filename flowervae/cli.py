@@ -110,7 +110,7 @@ def _bench_parser(sub):
     p.add_argument('--train-batches', type=int, default=5, help='batches per timed round of training (default 5)')
     p.add_argument('--load-seconds', type=float, default=3., help='time rounds of loading for this many seconds (default 3)')
     p.add_argument('--train-seconds', type=float, default=10., help='time rounds of training for this many seconds (default 10)')
-    p.add_argument('--width', type=int, default=16, help="model width (default 16, the CPU preset's)")
+    p.add_argument('--width', type=int, default=16, help="model width (default 16: quick; the recipes train at 32)")
     p.add_argument('--device', default=None, help='cpu, cuda, cuda:N or mps (default: the best available)')
     p.add_argument('--compile', action='store_true', help='torch.compile the model on the fast path')
     p.add_argument('--amp', action=BoolFlag, default=None, help="bf16 on flowervae's path (default: as train decides, measured)")

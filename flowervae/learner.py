@@ -55,7 +55,7 @@ class TrainConfig:
     amp: bool|None = None         # bf16 autocast for training steps; default: where native and measured faster than float32
     compile: bool = False         # torch.compile the model for training steps (meant for GPUs)
     schedule: str = 'cosine'      # learning rate over the run: constant, or cosine (down to 0 at the end of the epochs or budget)
-    arch: str = 'hybrid'          # network: hybrid (the seed's, no checkerboard), balanced, plain (the seed's), light or resnet
+    arch: str = 'hybrid'          # network: hybrid (plain, no checkerboard), balanced, plain (the seed's), light or resnet
     conditional: bool = False     # a conditional VAE that is told each image's class (07_cvae)
     class_adv: float = 100.0      # conditional: weight of the critic that keeps the class out of the code (07_cvae); 0: none
     class_film: bool = True       # conditional: the class also scales and shifts every decoder stage (FiLM, 07_cvae)
