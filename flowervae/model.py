@@ -181,9 +181,9 @@ class PlainDecoder(nn.Module):
             layers = [resize_layer(w[i + 1], w[i]) for i in reversed(range(cfg.n_down - 1))]
             self.register_load_state_dict_pre_hook(_last_conv_moved)
         else:
-            bal = cfg.arch in ('balanced', 'hybrid')                  # hybrid: balanced, then a resize-convolution
-            last = (ResizeConv(w[0], cfg.in_ch) if cfg.arch == 'hybrid' else
-                    (BalancedConvTranspose2d if bal else nn.ConvTranspose2d)(w[0], cfg.in_ch, 4, stride=2, padding=1))
+            bal = cfg.arch in ('balanced', 'hybrid')
+            up = BalancedConvTranspose2d if bal else nn.ConvTranspose2d
+            last = ResizeConv(w[0], cfg.in_ch) if cfg.arch == 'hybrid' else up(w[0], cfg.in_ch, 4, stride=2, padding=1)
             layers = [plain_layer(w[i + 1], w[i], True, bal) for i in reversed(range(cfg.n_down - 1))]
         self.body = nn.Sequential(*layers, last)
     def forward(self, z): return self.body(self.head(z).view(-1, *self.shape))
