@@ -4,11 +4,10 @@
 
 # %% ../nbs/09_metrics.ipynb #3c313742
 from __future__ import annotations
-import hashlib
+import hashlib, warnings
 from pathlib import Path
 
-import torch
-import torch.nn.functional as F
+import torch, torch.nn.functional as F
 from torch import nn
 from fastcore.basics import patch
 from torch.utils.data import Subset
@@ -148,9 +147,10 @@ class GenerativeScores:
         if self.net is not None and not hasattr(self.net, 'num_features'):
             raise FlowerVAEError(f"a feature network needs a num_features attribute: {type(self.net).__name__} has none")
         ext = _Given(self.net.num_features) if self.net is not None else extractor
-        self.fid = FrechetInceptionDistance(feature=ext, normalize=True, reset_real_features=False, **extra)
-        self.kid = KernelInceptionDistance(feature=ext, normalize=True, reset_real_features=False, subset_size=kid_subset,
-                                           **extra)
+        kw = dict(feature=ext, normalize=True, reset_real_features=False, **extra)
+        self.fid = FrechetInceptionDistance(**kw)
+        with warnings.catch_warnings():       # torchmetrics warns that KID keeps every feature: it must, and ours are small
+            warnings.simplefilter('ignore', UserWarning); self.kid = KernelInceptionDistance(subset_size=kid_subset, **kw)
         self.n_real = self._update(real, real=True, desc='real features', progress=progress)
         if self.n_real < kid_subset:
             raise FlowerVAEError(f"KID subsets of {kid_subset} need at least as many real images, got {self.n_real}")
