@@ -14,7 +14,7 @@ from torch.utils.data import Subset
 from .bench import bench, plot_bench
 from .cache import CachedFlowers
 from .core import FlowerVAEError, check_size, check_writable
-from .data import download_flowers, flowers_root
+from .data import class_name, class_number, download_flowers, flowers_root
 from .grids import recon_rows, save_images
 from .distributed import Dist
 from .latent import PRIORS
@@ -63,6 +63,7 @@ def _sample_parser(sub):
     p.add_argument('--seed', type=int, default=0, help='seed of the prior draws (default 0)')
     p.add_argument('--temperature', type=float, default=1.0, help='scale of the prior draws; below 1 trades variety for quality')
     p.add_argument('--out', default='samples.png', help='PNG to write (default samples.png)')
+    p.add_argument('--label', default=None, help="a conditional model's class, number or name (--ckpt cvae64 --label sunflower)")
     p.add_argument('--prior', choices=list(PRIORS), default='mixture',
                    help="mixture (default; the sharpest samples, 10_results), gaussian: fitted to the codes of the training "
                         "images (05_latent; stored with a bundled model, and beside a checkpoint once fitted, else the training "
@@ -123,8 +124,7 @@ def _results_parser(sub):
                        description='Train and score the models of the results table, an equal CPU budget each (10_results).')
     p.add_argument('--root', default=None, help='Flowers102 folder (default $FLOWERVAE_DATA)')
     p.add_argument('--budget', type=float, default=900., help='CPU seconds of training per model (default 900, as in 10_results)')
-    p.add_argument('--threads', type=int, default=1,
-                   help='CPU threads per model (default 1: a CPU second then buys the same work on a busy machine)')
+    p.add_argument('--threads', type=int, default=1, help='CPU threads per model (default 1: a CPU second then buys like work)')
     p.add_argument('--two-nets', action='store_true',
                    help='score the samples in a second, independently trained feature net as well (10_results)')
     p.add_argument('--out', default='runs/results', help='folder of the rows\' runs and the table (default runs/results)')
@@ -194,11 +194,12 @@ def cmd_sample(a:dict):
     if not (math.isfinite(t) and t > 0): raise FlowerVAEError(f"--temperature must be a positive number, got {t}")
     _check_png(a['out'])
     m = load_model(a['ckpt'], a['device'])
+    y = None if a['label'] is None else class_number(a['label'], m.cfg.n_classes)   # a CVAE's classes are drawn at random
     prior = fit_prior(m, name=a['prior'])                           # None for the standard normal (05_latent)
     g = torch.Generator().manual_seed(a['seed'])
-    x = torch.cat([m.sample(min(256, a['n'] - i), a['temperature'], g, prior=prior).cpu() for i in range(0, a['n'], 256)])
+    x = torch.cat([m.sample(min(256, a['n'] - i), a['temperature'], g, y, prior=prior).cpu() for i in range(0, a['n'], 256)])
     src = 'N(0, I)' if a['prior'] == 'standard' else f"the fitted {a['prior']} prior"
-    t = f", T = {a['temperature']}" if a['temperature'] != 1 else ''
+    t = (f", T = {t}" if t != 1 else '') + ('' if y is None else f", class {class_name(y, m.cfg.n_classes)}")
     save_images(x, a['out'], 8, f"{a['n']} samples of {a['ckpt']}, codes from {src}{t}")
     print(f"wrote {a['n']} samples of {a['ckpt']}, codes from {src}{t}, to {a['out']}")
 

@@ -13,6 +13,7 @@ from fastcore.basics import patch
 from PIL import Image
 
 from .core import FlowerVAEError
+from .data import class_name
 from .latent import (class_means, decode_images, encode_dataset, fit_pca, kl_by_dim, lerp, pca_directions, slerp,
                               top_kl_directions)
 from .model import VAE
@@ -174,12 +175,15 @@ def widget(self:LatentExplorer):
     if self._ui is not None: return self._ui['root']
     ui = self._ui = {}
     ui['start'] = W.Dropdown(options=['test image', 'class mean', 'prior sample'], description='start')
-    ui['cls'] = W.Dropdown(options=self.classes, description='class')
+    k = 102 if getattr(getattr(self.model, 'train_cfg', None), 'data', '') == 'flowers102' else 0   # Flowers102's have names
+    named = lambda cs: [(class_name(c, k), c) for c in cs]                                       # '53 (sunflower)'
+    ui['cls'] = W.Dropdown(options=named(self.classes), description='class')
     ui['idx'] = W.BoundedIntText(0, min=0, max=999, description='index')
     ui['seed'] = W.BoundedIntText(0, min=0, max=10**6, description='seed')
     ui['mode'] = W.ToggleButtons(options=['pca', 'kl'], value=self.mode, description='sliders')
     if self.conditional:
-        ui['as_cls'] = W.Dropdown(options=list(range(self.model.cfg.n_classes)), value=self.decode_class, description='decode as')
+        ui['as_cls'] = W.Dropdown(options=named(range(self.model.cfg.n_classes)), value=self.decode_class,
+                                  description='decode as')
         ui['as_cls'].observe(lambda ch: (self.set_class(ch['new']), self._refresh()), names='value')
     ui['image'], ui['source'] = _image_widget(self.px), _image_widget(self.px // 2)
     ui['status'] = W.Label()
