@@ -50,6 +50,7 @@ class LatentExplorer:
         self.means = class_means(self.codes)
         self.classes = sorted(self.means)
         self.conditional = bool(getattr(model.cfg, 'n_classes', 0))
+        self.n_named = 102 if getattr(getattr(model, 'train_cfg', None), 'data', '') == 'flowers102' else 0   # classes with names
         self.decode_class = self.classes[0] if self.conditional else None   # a conditional VAE decodes under a chosen class
         self.set_mode(mode)
         self.start_from_image(0)
@@ -139,7 +140,7 @@ def _refresh(self:LatentExplorer):
     self._ui['image'].value = to_png(self.render(), self.px)
     src = self.source()                                            # beside the decode: where it started, or a grey square
     self._ui['source'].value = to_png(src if src is not None else torch.full((3, 4, 4), 0.9), self.px // 2)
-    as_class = f" · decoded as class {self.decode_class}" if self.conditional else ''
+    as_class = f" · decoded as class {class_name(self.decode_class, self.n_named)}" if self.conditional else ''
     self._ui['status'].value = f"start: {self.start} · mode: {self.mode}" + as_class
 
 @patch
@@ -175,8 +176,7 @@ def widget(self:LatentExplorer):
     if self._ui is not None: return self._ui['root']
     ui = self._ui = {}
     ui['start'] = W.Dropdown(options=['test image', 'class mean', 'prior sample'], description='start')
-    k = 102 if getattr(getattr(self.model, 'train_cfg', None), 'data', '') == 'flowers102' else 0   # Flowers102's have names
-    named = lambda cs: [(class_name(c, k), c) for c in cs]                                       # '53 (sunflower)'
+    named = lambda cs: [(class_name(c, self.n_named), c) for c in cs]                              # '53 (sunflower)'
     ui['cls'] = W.Dropdown(options=named(self.classes), description='class')
     ui['idx'] = W.BoundedIntText(0, min=0, max=999, description='index')
     ui['seed'] = W.BoundedIntText(0, min=0, max=10**6, description='seed')
