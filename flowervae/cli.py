@@ -14,7 +14,7 @@ from torch.utils.data import Subset
 from .bench import bench, plot_bench
 from .cache import CachedFlowers
 from .core import FlowerVAEError, check_size, check_writable
-from .data import class_name, class_number, download_flowers, flowers_root
+from .data import class_name, class_number, download_flowers, flowers_root, flowers_trained
 from .grids import recon_rows, save_images
 from .distributed import Dist
 from .latent import PRIORS
@@ -194,12 +194,13 @@ def cmd_sample(a:dict):
     if not (math.isfinite(t) and t > 0): raise FlowerVAEError(f"--temperature must be a positive number, got {t}")
     _check_png(a['out'])
     m = load_model(a['ckpt'], a['device'])
-    y = None if a['label'] is None else class_number(a['label'], m.cfg.n_classes)   # a CVAE's classes are drawn at random
+    named = flowers_trained(m)                                      # Flowers102's classes have names
+    y = None if a['label'] is None else class_number(a['label'], m.cfg.n_classes, named)   # else a CVAE draws them at random
     prior = fit_prior(m, name=a['prior'])                           # None for the standard normal (05_latent)
     g = torch.Generator().manual_seed(a['seed'])
     x = torch.cat([m.sample(min(256, a['n'] - i), a['temperature'], g, y, prior=prior).cpu() for i in range(0, a['n'], 256)])
     src = 'N(0, I)' if a['prior'] == 'standard' else f"the fitted {a['prior']} prior"
-    t = (f", T = {t}" if t != 1 else '') + ('' if y is None else f", class {class_name(y, m.cfg.n_classes)}")
+    t = (f", T = {t}" if t != 1 else '') + ('' if y is None else f", class {class_name(y, named)}")
     save_images(x, a['out'], 8, f"{a['n']} samples of {a['ckpt']}, codes from {src}{t}")
     print(f"wrote {a['n']} samples of {a['ckpt']}, codes from {src}{t}, to {a['out']}")
 
