@@ -14,9 +14,9 @@ from torch.utils.data import Subset
 from .bench import bench, plot_bench
 from .cache import CachedFlowers
 from .core import FlowerVAEError, check_size, check_writable
-from .data import class_name, class_number, download_flowers, flowers_root, flowers_trained
+from .data import class_name, class_names, class_number, download_flowers, flowers_root
 from .grids import recon_rows, save_images
-from .distributed import Dist
+from .distributed import Dist, leave_distributed
 from .latent import PRIORS
 from .learner import RECIPES, TrainConfig
 from .metrics import evaluate, evaluate_all, fit_prior, generative_scores
@@ -194,13 +194,13 @@ def cmd_sample(a:dict):
     if not (math.isfinite(t) and t > 0): raise FlowerVAEError(f"--temperature must be a positive number, got {t}")
     _check_png(a['out'])
     m = load_model(a['ckpt'], a['device'])
-    named = flowers_trained(m)                                      # Flowers102's classes have names
-    y = None if a['label'] is None else class_number(a['label'], m.cfg.n_classes, named)   # else a CVAE draws them at random
+    names = class_names(m)                                          # Flowers102's, a folder's, or None: numbers only
+    y = None if a['label'] is None else class_number(a['label'], m.cfg.n_classes, names)   # else a CVAE draws them at random
     prior = fit_prior(m, name=a['prior'])                           # None for the standard normal (05_latent)
     g = torch.Generator().manual_seed(a['seed'])
     x = torch.cat([m.sample(min(256, a['n'] - i), a['temperature'], g, y, prior=prior).cpu() for i in range(0, a['n'], 256)])
     src = 'N(0, I)' if a['prior'] == 'standard' else f"the fitted {a['prior']} prior"
-    t = (f", T = {t}" if t != 1 else '') + ('' if y is None else f", class {class_name(y, named)}")
+    t = (f", T = {t}" if t != 1 else '') + ('' if y is None else f", class {class_name(y, names)}")
     save_images(x, a['out'], 8, f"{a['n']} samples of {a['ckpt']}, codes from {src}{t}")
     print(f"wrote {a['n']} samples of {a['ckpt']}, codes from {src}{t}, to {a['out']}")
 
@@ -286,8 +286,8 @@ def main(argv:list|None=None)->int:
     "Entry point of the `flowervae` command."
     a = vars(make_parser().parse_args(argv))
     command, out = a.pop('command'), a.get('out') or TrainConfig.out
-    on_term = signal.signal(signal.SIGTERM, _interrupted)
-    try: COMMANDS[command](a)
+    on_term, finished = signal.signal(signal.SIGTERM, _interrupted), False
+    try: COMMANDS[command](a); finished = True
     except FlowerVAEError as e:
         print(f"flowervae: error: {_one_line(e)}", file=sys.stderr)
         return 2
@@ -296,5 +296,5 @@ def main(argv:list|None=None)->int:
         return 130
     finally:
         signal.signal(signal.SIGTERM, on_term)
-        if torch.distributed.is_available() and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
+        leave_distributed(finished)                                 # under torchrun: all ranks done before any tears down
     return 0

@@ -16,7 +16,7 @@ from .core import FlowerVAEError, check_size
 
 # %% auto #0
 __all__ = ['DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'IMAGE_SUFFIXES', 'FOLDER_SPLITS', 'flowers_root', 'check_flowers_root',
-           'flower_transforms', 'check_split', 'Flowers102', 'flower_names', 'flowers_trained', 'class_number',
+           'flower_transforms', 'check_split', 'Flowers102', 'flower_names', 'class_names', 'class_number',
            'class_name', 'download_flowers', 'check_folder', 'folder_classes', 'folder_files', 'folder_split',
            'FolderImages', 'render_flower', 'SyntheticFlowers', 'default_workers', 'make_loader', 'examples_per_class']
 
@@ -107,29 +107,30 @@ def flower_names()->list:
     from torchvision import datasets
     return list(getattr(datasets.Flowers102, 'classes', None) or [f"class {i}" for i in range(102)])   # older torchvision
 
-def flowers_trained(model)->bool:
-    "Whether `model` learned Flowers102's classes, whose names then apply: its `train_cfg` says so."
-    return getattr(getattr(model, 'train_cfg', None), 'data', None) == 'flowers102'
+def class_names(model)->list|None:
+    "The names of `model`'s classes in label order: its own (a folder's), Flowers102's if it learned them, else None (numbers)."
+    if names := getattr(getattr(model, 'cfg', None), 'class_names', None): return list(names)
+    return flower_names() if getattr(getattr(model, 'train_cfg', None), 'data', None) == 'flowers102' else None
 
-def class_number(label:str|int, # a class's number, or (with Flowers102's 102 classes) its name
-                 n_classes:int=102, named:bool=True)->int: # named: the classes are Flowers102's (`flowers_trained`)
-    "The label `label` names, checked against `n_classes`: `class_number('sunflower') == 53`, `class_number('7') == 7`."
+def class_number(label:str|int, # a class's number, or its name among `names`
+                 n_classes:int, names:list|None=None)->int: # names: the classes' names (`class_names(model)`); None: numbers only
+    "The label `label` names: `class_number('sunflower', 102, flower_names()) == 53`, `class_number('7', 102) == 7`."
     if not n_classes:
         raise FlowerVAEError(f"this model has no classes: only a conditional one (cvae64) takes a label, got {label!r}")
     s = str(label).strip()
     if s.lstrip('+-').isdigit():
         if not 0 <= int(s) < n_classes: raise FlowerVAEError(f"class {s} is out of range: the labels are 0 to {n_classes - 1}")
         return int(s)
-    names = [n.lower() for n in flower_names()] if named and n_classes == 102 else []
-    if s.lower() in names: return names.index(s.lower())
-    close = difflib.get_close_matches(s.lower(), names, n=3, cutoff=0.6)
-    hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "e.g. 'sunflower'; flower_names() lists them"
-    if not names: hint = "this model's classes have no names"
-    raise FlowerVAEError(f"unknown class {label!r}: give a number from 0 to {n_classes - 1} or a flower's name ({hint})")
+    lower = [n.lower() for n in names or []]
+    if s.lower() in lower: return lower.index(s.lower())
+    close = difflib.get_close_matches(s.lower(), lower, n=3, cutoff=0.6)
+    hint = (f"did you mean {' or '.join(repr(c) for c in close)}?" if close else
+            f"e.g. {lower[0]!r}; class_names() lists them" if lower else "this model's classes have no names")
+    raise FlowerVAEError(f"unknown class {label!r}: give a number from 0 to {n_classes - 1} or a class's name ({hint})")
 
-def class_name(label:int, named:bool=True)->str:
-    "How label `label` reads to a person: `'53 (sunflower)'` among Flowers102's classes (`named`), the bare number among others."
-    return f"{label} ({flower_names()[label]})" if named else str(label)
+def class_name(label:int, names:list|None=None)->str:
+    "How label `label` reads: `'53 (sunflower)'` where the classes have `names`, the bare number where they have none."
+    return f"{label} ({names[label]})" if names else str(label)
 
 # %% ../nbs/01_data.ipynb #d1d10002
 def download_flowers(root, split:str='train'):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import torch
 
 # %% auto #0
-__all__ = ['Dist', 'setup_distributed', 'all_sum', 'join_processes']
+__all__ = ['Dist', 'setup_distributed', 'all_sum', 'join_processes', 'leave_distributed']
 
 # %% ../nbs/04c_distributed.ipynb #d016187b
 @dataclass
@@ -46,3 +46,10 @@ def join_processes(learn, # a `flowervae.learner.Learner`
     if d.world > 1:
         learn.net = torch.nn.parallel.DistributedDataParallel(learn.model)
         learn.all_sum = lambda t: all_sum(t, d)
+
+# %% ../nbs/04c_distributed.ipynb #d4c30008
+def leave_distributed(finished:bool=True): # False after an error: leave without waiting for ranks that may never come
+    "Destroy the process group if this process joined one, after a barrier when it `finished` cleanly."
+    if not (torch.distributed.is_available() and torch.distributed.is_initialized()): return
+    if finished: torch.distributed.barrier()
+    torch.distributed.destroy_process_group()

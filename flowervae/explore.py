@@ -13,7 +13,7 @@ from fastcore.basics import patch
 from PIL import Image
 
 from .core import FlowerVAEError
-from .data import class_name, flowers_trained
+from .data import class_name, class_names
 from .latent import (class_means, decode_images, encode_dataset, fit_pca, kl_by_dim, lerp, pca_directions, slerp,
                               top_kl_directions)
 from .model import VAE
@@ -50,7 +50,7 @@ class LatentExplorer:
         self.means = class_means(self.codes)
         self.classes = sorted(self.means)
         self.conditional = bool(getattr(model.cfg, 'n_classes', 0))
-        self.named = flowers_trained(model)                              # Flowers102's classes have names
+        self.names = class_names(model)                                 # Flowers102's, a folder's, or None: numbers
         self.decode_class = self.classes[0] if self.conditional else None   # a conditional VAE decodes under a chosen class
         self.set_mode(mode)
         self.start_from_image(0)
@@ -140,7 +140,7 @@ def _refresh(self:LatentExplorer):
     self._ui['image'].value = to_png(self.render(), self.px)
     src = self.source()                                            # beside the decode: where it started, or a grey square
     self._ui['source'].value = to_png(src if src is not None else torch.full((3, 4, 4), 0.9), self.px // 2)
-    as_class = f" · decoded as class {class_name(self.decode_class, self.named)}" if self.conditional else ''
+    as_class = f" · decoded as class {class_name(self.decode_class, self.names)}" if self.conditional else ''
     self._ui['status'].value = f"start: {self.start} · mode: {self.mode}" + as_class
 
 @patch
@@ -176,7 +176,7 @@ def widget(self:LatentExplorer):
     if self._ui is not None: return self._ui['root']
     ui = self._ui = {}
     ui['start'] = W.Dropdown(options=['test image', 'class mean', 'prior sample'], description='start')
-    labelled = lambda cs: [(class_name(c, self.named), c) for c in cs]                           # '53 (sunflower)'
+    labelled = lambda cs: [(class_name(c, self.names), c) for c in cs]                           # '53 (sunflower)'
     ui['cls'] = W.Dropdown(options=labelled(self.classes), description='class')
     ui['idx'] = W.BoundedIntText(0, min=0, max=999, description='index')
     ui['seed'] = W.BoundedIntText(0, min=0, max=10**6, description='seed')

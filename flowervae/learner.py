@@ -67,10 +67,8 @@ class TrainConfig:
     def __post_init__(self):
         if self.data not in DATA_KINDS: raise FlowerVAEError(f"unknown data {self.data!r}: use {', '.join(DATA_KINDS)}")
         if self.data == 'folder': check_folder(self.root)
-        if self.recon not in RECON_KINDS:
-            raise FlowerVAEError(f"unknown recon {self.recon!r}: choose one of {', '.join(RECON_KINDS)}")
-        if self.schedule not in SCHEDULES:
-            raise FlowerVAEError(f"unknown schedule {self.schedule!r}: choose one of {', '.join(SCHEDULES)}")
+        for k, kinds in (('recon', RECON_KINDS), ('schedule', SCHEDULES)):
+            if (v := getattr(self, k)) not in kinds: raise FlowerVAEError(f"unknown {k} {v!r}: choose one of {', '.join(kinds)}")
         check_size(self.size)
         for k in ('z_dim', 'width', 'epochs', 'batch_size', 'n_synthetic', 'image_every', 'threads'):   # threads: None or ≥ 1
             if (v := getattr(self, k)) is not None and v < 1: raise FlowerVAEError(f"{k} must be at least 1, got {v}")
@@ -85,10 +83,12 @@ class TrainConfig:
 
     @property
     def model_cfg(self)->VAEConfig:
-        "The model this run trains (a conditional one has a class per Flowers102 category, or 10 for `SyntheticFlowers`)."
-        n_classes = dict(flowers102=102, synthetic=10).get(self.data) or len(folder_classes(self.root)) if self.conditional else 0
-        cond = dict(class_adv=self.class_adv, class_film=self.class_film, class_judge=self.class_judge) if n_classes else {}
-        return VAEConfig(img_size=self.size, z_dim=self.z_dim, width=self.width, arch=self.arch, n_classes=n_classes, **cond)
+        "The model this run trains (a conditional one: a class per Flowers102 category, 10 synthetic ones, or a folder's, named)."
+        names = folder_classes(self.root) if self.conditional and self.data == 'folder' else ()   # kept: they travel with it
+        n_classes = dict(flowers102=102, synthetic=10).get(self.data) or len(names) if self.conditional else 0
+        cond = dict(class_adv=self.class_adv, class_film=self.class_film, class_judge=self.class_judge, class_names=names)
+        return VAEConfig(img_size=self.size, z_dim=self.z_dim, width=self.width, arch=self.arch, n_classes=n_classes,
+                         **cond if n_classes else {})
 
 # %% ../nbs/04_train.ipynb #1d5b3a02
 RECIPES = {

@@ -40,6 +40,7 @@ class VAEConfig:
     class_adv: float = 0.0 # conditional: weight of the critic that keeps the class out of z (gradient reversal); 0: no critic
     class_film: bool = False # conditional: the class also scales and shifts the output of every decoder stage (FiLM)
     class_judge: float = 0.0 # conditional: weight of the loss that asks a classifier of real images to recognise prior samples
+    class_names: tuple = ()  # conditional: the classes' names in label order, where they are not Flowers102's (a folder's)
 
     def __post_init__(self):
         check_size(self.img_size)
@@ -52,6 +53,9 @@ class VAEConfig:
                 raise FlowerVAEError(f"VAEConfig.{k} must be a number from 0 to 1e6, got {getattr(self, k)!r}")
         if self.bottom >= self.img_size or self.img_size % self.bottom:
             raise FlowerVAEError(f"VAEConfig.bottom={self.bottom} must divide img_size={self.img_size} and be smaller")
+        self.class_names = tuple(self.class_names or ())                          # a list, as JSON gives it back
+        if self.class_names and (len(self.class_names) != self.n_classes or {type(s) for s in self.class_names} != {str}):
+            raise FlowerVAEError(f"VAEConfig.class_names must be {self.n_classes} strings, one per class, or none")
 
     @property
     def n_down(self)->int: return int(math.log2(self.img_size // self.bottom))   # number of stride-2 stages
