@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_cli.ipynb #c12c0004
 from __future__ import annotations
-import argparse, json, math, signal, sys
+import argparse, functools, json, math, signal, sys
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -33,8 +33,7 @@ __all__ = ['GAN_FIELDS', 'COMMANDS', 'make_parser', 'cmd_train', 'cmd_sample', '
 
 # %% ../nbs/12_cli.ipynb #0b08af71
 def _train_parser(sub):
-    p = sub.add_parser('train', help='train a VAE', argument_default=argparse.SUPPRESS, formatter_class=HelpFormatter,
-                       usage='flowervae train [OPTIONS]',
+    p = sub.add_parser('train', help='train a VAE', argument_default=argparse.SUPPRESS, usage='flowervae train [OPTIONS]',
                        description='Train a VAE; checkpoints, pictures and history go to --out.')
     p.add_argument('--preset', choices=list(RECIPES), default='default',
                    help="recipe the other options start from: default (the best measured, 10_results) or seed (the seed's "
@@ -125,8 +124,8 @@ def _results_parser(sub):
     p.add_argument('--root', default=None, help='Flowers102 folder (default $FLOWERVAE_DATA)')
     p.add_argument('--budget', type=float, default=900., help='CPU seconds of training per model (default 900, as in 10_results)')
     p.add_argument('--threads', type=int, default=1, help='CPU threads per model (default 1: a CPU second then buys like work)')
-    p.add_argument('--two-nets', action='store_true',
-                   help='score the samples in a second, independently trained feature net as well (10_results)')
+    p.add_argument('--two-nets', action='store_true', help='also FD in a second, independently trained feature net (10_results)')
+    p.add_argument('--amp', action=BoolFlag, default=None, help='bf16 in every row, --no-amp float32 (default: as train decides)')
     p.add_argument('--out', default='runs/results', help='folder of the rows\' runs and the table (default runs/results)')
     p.add_argument('--rows', nargs='+', default=None, help='the rows to run (default: all)')
     p.add_argument('--n-samples', type=int, default=5000, help='prior samples per model for FD and KID (default 5000)')
@@ -144,7 +143,8 @@ def _pretrained_parser(sub):
 def make_parser()->argparse.ArgumentParser:
     "The `flowervae` argument parser."
     ap = argparse.ArgumentParser(prog='flowervae', description='Variational autoencoders on Oxford Flowers102.')
-    sub = ap.add_subparsers(dest='command', required=True)
+    sub = ap.add_subparsers(dest='command', required=True,        # every sub-command shows a switch as `--amp, --no-amp`
+                            parser_class=functools.partial(argparse.ArgumentParser, formatter_class=HelpFormatter))
     for add in (_train_parser, _sample_parser, _reconstruct_parser, _eval_parser, _bench_parser, _results_parser,
                 _pretrained_parser): add(sub)
     return ap
@@ -257,7 +257,7 @@ def cmd_results(a:dict):
     check_size(a['size'])
     if a['threads'] < 1: raise FlowerVAEError(f"--threads must be at least 1, got {a['threads']}")
     r = run_table(a['root'], a['budget'], a['out'], a['rows'], a['n_samples'], a['cache_dir'], progress=not a['quiet'],
-                  two_nets=a['two_nets'], size=a['size'], seed=a['seed'], threads=a['threads'])
+                  two_nets=a['two_nets'], size=a['size'], seed=a['seed'], threads=a['threads'], amp=a['amp'])
     print(results_markdown(r))
 
 # %% ../nbs/12_cli.ipynb #05349dd5
