@@ -19,7 +19,7 @@ from .data import FolderImages, Flowers102, SyntheticFlowers
 # %% auto #0
 __all__ = ['CACHE_ENV', 'load_square', 'cache_folder', 'fingerprint', 'content_hash', 'sweep_temporaries', 'check_free_space',
            'build_cache', 'open_cache', 'CachedImages', 'cache_stem', 'CachedFlowers', 'CachedFolder', 'BatchLoader',
-           'to_float', 'random_flip', 'flip_to_float', 'prepare_batch', 'ArrayImages']
+           'to_float', 'random_flip', 'flip_to_float', 'prepare_batch', 'random_shift', 'ArrayImages']
 
 # %% ../nbs/01b_cache.ipynb #27fe42df
 def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
@@ -233,6 +233,19 @@ def prepare_batch(x:torch.Tensor, train:bool)->torch.Tensor:
     if train and x.device.type == 'cpu' and x.dtype == torch.uint8:
         return flip_to_float(x, (torch.rand(x.shape[0]) < 0.5).tolist())     # the same draws as `random_flip`'s
     return to_float(random_flip(x) if train else x).contiguous(memory_format=torch.channels_last)
+
+# %% ../nbs/01b_cache.ipynb #b7c1a011
+def random_shift(x:torch.Tensor, # (B, C, H, W) float images
+                 pixels:int # the largest move in each direction; 0: none
+                )->torch.Tensor:
+    "Move each image by its own random offset of up to `pixels` across and down, mirroring the image into the uncovered edge."
+    if pixels <= 0: return x
+    B, _, H, W = x.shape
+    padded = torch.nn.functional.pad(x, (pixels,) * 4, mode='reflect')      # (B, C, H + 2p, W + 2p)
+    dy, dx = torch.randint(0, 2 * pixels + 1, (2, B)).tolist()
+    out = torch.empty_like(x, memory_format=torch.channels_last)             # (B, C, H, W)
+    for i in range(B): out[i].copy_(padded[i, :, dy[i]:dy[i] + H, dx[i]:dx[i] + W])
+    return out
 
 # %% ../nbs/01b_cache.ipynb #98de011c
 class ArrayImages(torch.utils.data.Dataset):

@@ -13,7 +13,7 @@ from torch.utils.data import Subset
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 
-from .cache import ArrayImages, BatchLoader, CachedFlowers, CachedFolder, prepare_batch
+from .cache import ArrayImages, BatchLoader, CachedFlowers, CachedFolder, prepare_batch, random_shift
 from .core import FlowerVAEError, autocast, bf16_ok, check_size, pick_device
 from .data import FolderImages, Flowers102, SyntheticFlowers, check_folder, flowers_root, folder_classes, make_loader
 from .loss import RECON_KINDS, kl_weight, likelihood_log_sigma, vae_loss
@@ -45,6 +45,7 @@ class TrainConfig:
     free_bits: float = 0.0        # nats per latent dimension that the KL does not charge
     grad_clip: float = 1000.0     # largest global gradient norm (the loss is summed over pixels, so norms are large)
     val_frac: float = 0.05        # fraction of the training images held out for validation
+    shift: float = 0.0            # training images move at random by up to this fraction of their side (01b_cache); 0: none
     n_synthetic: int = 2048       # images in the synthetic data set
     seed: int = 0                 # seeds initialisation, data order, flips and sampling noise
     device: str|None = None       # cpu, cuda, cuda:N or mps; default: the best available
@@ -77,6 +78,7 @@ class TrainConfig:
         for k in ('beta', 'free_bits', 'kl_warmup', 'budget', 'num_workers'):        # num_workers: None or ≥ 0
             if (v := getattr(self, k)) is not None and not 0 <= v < math.inf: raise FlowerVAEError(f"{k} must be >= 0, got {v}")
         if not 0 < self.val_frac < 1: raise FlowerVAEError(f"val_frac must be in (0, 1), got {self.val_frac}")
+        if not 0 <= self.shift < 0.5: raise FlowerVAEError(f"shift must be in [0, 0.5), a fraction of the side, got {self.shift}")
         if self.root: self.root = str(Path(self.root).expanduser().resolve())   # checkpoints then work from any folder
         self.out = os.path.normpath(os.path.expanduser(self.out))                # '~/r/x/../y' is '/home/.../r/y': no stray x
         self.model_cfg                                                           # checks the model's settings too
@@ -167,8 +169,7 @@ def loss_terms(model:VAE, x:torch.Tensor, # (B, C, S, S) float images in [0, 1],
 @torch.no_grad()
 def validate(model:VAE, loader, cfg:TrainConfig, device:torch.device, amp:bool|None=None)->dict:
     "Mean loss terms per image over `loader`, with the KL at weight `cfg.beta` (bf16 autocast if `amp`, default `cfg.amp`)."
-    model.eval()
-    tot, n = {}, 0
+    model.eval(); tot, n = {}, 0
     for x, y in loader:
         x = prepare_batch(x.to(device, non_blocking=True), train=False)
         for k, v in loss_terms(model, x, cfg, cfg.beta, amp=amp, y=y.to(device)).items(): tot[k] = tot.get(k, 0.) + v * len(x)
@@ -211,7 +212,7 @@ class Learner:
 @patch
 def one_batch(self:Learner):
     "One optimiser step on `self.x`, `self.y`."
-    self.x = prepare_batch(self.x, train=True)
+    self.x = random_shift(prepare_batch(self.x, train=True), round(self.cfg.shift * self.cfg.size))   # flipped, moved
     self.terms, self.logits = loss_terms(self.model, self.x, self.cfg, self.beta, self.net, self.amp, self.y, with_logits=True)
     self.loss = self.terms['loss']; self.callback('after_loss')
     self.opt.zero_grad(set_to_none=True); self.loss.backward()
@@ -278,8 +279,7 @@ class ProgressBar(Callback):
         self.bar.update()
         if learn.log_now: self.bar.set_postfix(loss=f"{learn.running['loss']:.1f}", kl=f"{learn.running['kl']:.1f}")
     def after_epoch(self, learn):
-        self.bar.close()
-        h = learn.history[-1]
+        self.bar.close(); h = learn.history[-1]
         if learn.rank == 0: tqdm.write(f"epoch {h['epoch']:>4}: train loss {h['train_loss']:.1f}  val −ELBO {h['val_nelbo']:.1f} "
                                        f"({h['val_bpd']:.3f} bits/dim)  KL {h['val_kl']:.1f}  {h['images_per_s']:.0f} img/s")
 
