@@ -114,7 +114,8 @@ def model_kind(model:VAE)->str:
 def train_config(d:dict)->TrainConfig:
     "The `TrainConfig` a checkpoint saved, in either format: 0/1 flags become booleans, other configurations' fields go."
     kinds = {f.name: f.type for f in fields(TrainConfig)}
-    return TrainConfig(**{k: bool(v) if kinds[k] == 'bool' else v for k, v in d.items() if k in kinds})
+    saved = {k: bool(v) if kinds[k] == 'bool' else v for k, v in d.items() if k in kinds}
+    return TrainConfig(**{'shift': 0., **saved})         # saved before random shifts existed: trained without them
 
 def _model_of(ck:dict, path)->VAE:
     "A fresh model of the kind and configuration that the checkpoint (or pretrained record) `ck` from `path` names."

@@ -45,7 +45,7 @@ class TrainConfig:
     free_bits: float = 0.0        # nats per latent dimension that the KL does not charge
     grad_clip: float = 1000.0     # largest global gradient norm (the loss is summed over pixels, so norms are large)
     val_frac: float = 0.05        # fraction of the training images held out for validation
-    shift: float = 0.0            # training images move at random by up to this fraction of their side (01b_cache); 0: none
+    shift: float = 0.0625         # training images move at random by up to this fraction of their side (01b_cache); 0: none
     n_synthetic: int = 2048       # images in the synthetic data set
     seed: int = 0                 # seeds initialisation, data order, flips and sampling noise
     device: str|None = None       # cpu, cuda, cuda:N or mps; default: the best available
@@ -96,7 +96,7 @@ class TrainConfig:
 RECIPES = {
     'default': {},                                                      # TrainConfig's own defaults
     'seed': dict(size=256, z_dim=256, width=32, arch='plain', recon='bernoulli', beta=1.0, lr=1e-4, schedule='constant',
-                 batch_size=64, epochs=300),
+                 batch_size=64, epochs=300, shift=0.),
 }
 
 def preset(recipe:str='default', **kwargs)->TrainConfig: # a name of `RECIPES`, then fields to override

@@ -33,6 +33,7 @@ ROWS = {
     'seed':             _SEED,                                               # BCE + KL, plain network, Adam 1e-4
     'seed_mse':         {**_SEED, 'recon': 'mse', 'beta': 0.1},              # the seed's other loss: summed MSE + 0.1·KL
     'default':          {},                                                  # TrainConfig's defaults: the recommended recipe
+    'default_no_shift': dict(shift=0.),                                      # ... with flips but no random shifts (before them)
     'default_plain':    dict(arch='plain'),                                  # ... on the seed's network, checkerboard and all
     'default_balanced': dict(arch='balanced'),                               # ... with every transposed convolution balanced
     'default_light':    dict(arch='light'),                                  # ... with resize-convolutions
