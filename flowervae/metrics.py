@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_metrics.ipynb #3c313742
 from __future__ import annotations
-import hashlib, warnings
+import hashlib, math, warnings
 from pathlib import Path
 
 import torch, torch.nn.functional as F
