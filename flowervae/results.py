@@ -156,8 +156,8 @@ BUNDLED = {   # name: (the table row it is, what it is)
     'vae64':    ('default', "VAE: the default recipe (σ-VAE, cosine schedule, the hybrid network, random shifts)"),
     'cvae64':   ('cvae', "conditional VAE: the default recipe on the light network, told each flower's class at every decoder "
                          "stage, its samples judged by a classifier (102 classes)"),
-    'vaegan64': ('vaegan_light', "VAE-GAN: the default recipe on the light network (resize-convolutions), a patch discriminator "
-                                 "on for the last three quarters"),
+    'vaegan64': ('vaegan_light', "VAE-GAN: the default recipe before random shifts, on the light network (resize-convolutions), "
+                                 "a patch discriminator on for the last three quarters"),
 }
 
 def _card_scores(r:dict)->dict:
