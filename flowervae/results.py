@@ -42,8 +42,10 @@ ROWS = {
     'cvae_no_critic':   dict(conditional=True, arch='light', class_adv=0.),  # ... without the critic that hides it from z
     'cvae_no_film':     dict(conditional=True, arch='light', class_film=False),  # ... told the class at the decoder's input only
     'cvae_no_judge':    dict(conditional=True, arch='light', class_judge=0.),    # ... without the judge of its samples' class
+    'cvae_no_shift':    dict(conditional=True, arch='light', shift=0.),      # ... without random shifts: the bundled cvae64
     'vaegan':           dict(gan=0.5, disc_width=16),                        # ... with the adversary of 08_vaegan
     'vaegan_light':     dict(gan=0.5, disc_width=16, arch='light'),          # ... on the light network, which it leaves smoother
+    'vaegan_light_no_shift': dict(gan=0.5, disc_width=16, arch='light', shift=0.),  # ... without random shifts: vaegan64
     'vaegan_whole':     dict(gan=0.5, disc_width=16, arch='light', gan_prior=1.),  # ... judging a whole batch of prior draws
 }
 SHARED = dict(data='flowers102', split='train+val', size=64, epochs=100_000, image_every=1000)   # the budget ends every row
@@ -154,10 +156,10 @@ def fds_in(scores:GenerativeScores, model, priors:dict, # the fitted 'gaussian' 
 # %% ../nbs/10_results.ipynb #b0d10002
 BUNDLED = {   # name: (the table row it is, what it is)
     'vae64':    ('default', "VAE: the default recipe (σ-VAE, cosine schedule, the hybrid network, random shifts)"),
-    'cvae64':   ('cvae', "conditional VAE: the default recipe on the light network, told each flower's class at every decoder "
-                         "stage, its samples judged by a classifier (102 classes)"),
-    'vaegan64': ('vaegan_light', "VAE-GAN: the default recipe before random shifts, on the light network (resize-convolutions), "
-                                 "a patch discriminator on for the last three quarters"),
+    'cvae64':   ('cvae_no_shift', "conditional VAE: the default recipe before random shifts, on the light network, told each "
+                                  "flower's class at every decoder stage, its samples judged by a classifier (102 classes)"),
+    'vaegan64': ('vaegan_light_no_shift', "VAE-GAN: the default recipe before random shifts, on the light network "
+                                          "(resize-convolutions), a patch discriminator on for the last three quarters"),
 }
 
 def _card_scores(r:dict)->dict:
