@@ -19,7 +19,8 @@ from .data import FolderImages, Flowers102, SyntheticFlowers
 # %% auto #0
 __all__ = ['CACHE_ENV', 'load_square', 'cache_folder', 'fingerprint', 'content_hash', 'sweep_temporaries', 'check_free_space',
            'build_cache', 'open_cache', 'CachedImages', 'cache_stem', 'CachedFlowers', 'CachedFolder', 'BatchLoader',
-           'to_float', 'random_flip', 'flip_to_float', 'prepare_batch', 'random_shift', 'ArrayImages']
+           'to_float', 'random_flip', 'flip_to_float', 'prepare_batch', 'random_shift', 'shift_flip_to_float',
+           'train_batch', 'ArrayImages']
 
 # %% ../nbs/01b_cache.ipynb #27fe42df
 def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
@@ -246,6 +247,29 @@ def random_shift(x:torch.Tensor, # (B, C, H, W) float images
     out = torch.empty_like(x, memory_format=torch.channels_last)             # (B, C, H, W)
     for i in range(B): out[i].copy_(padded[i, :, dy[i]:dy[i] + H, dx[i]:dx[i] + W])
     return out
+
+# %% ../nbs/01b_cache.ipynb #b7c1a015
+def shift_flip_to_float(x:torch.Tensor, # (B, C, H, W) uint8 images on the CPU
+                        pixels:int, # the padding: offsets run from 0 to 2·pixels
+                        flip:list, dy:list, dx:list # per image: mirror it?, and its window's top and left in the padded image
+                       )->torch.Tensor:
+    "float32 in [0, 1], channels-last: image `i` mirrored where `flip[i]`, then cut at `(dy[i], dx[i])` of its reflection."
+    B, _, H, W = x.shape
+    padded = torch.nn.functional.pad(x, (pixels,) * 4, mode='reflect')      # (B, C, H + 2p, W + 2p) uint8
+    out = torch.empty(x.shape, dtype=torch.float32, memory_format=torch.channels_last)   # (B, C, H, W)
+    for i in range(B):
+        if flip[i]: left = 2 * pixels - dx[i]; out[i].copy_(padded[i, :, dy[i]:dy[i] + H, left:left + W].flip(-1))
+        else: out[i].copy_(padded[i, :, dy[i]:dy[i] + H, dx[i]:dx[i] + W])
+    return out.mul_(1 / 255)
+
+def train_batch(x:torch.Tensor, # (B, C, H, W) a batch already on its device, uint8 or float
+                pixels:int=0 # the largest random move in each direction; 0: flips only
+               )->torch.Tensor:
+    "A training batch -> float32 in [0, 1], channels-last, flipped at random and moved by up to `pixels`."
+    if pixels <= 0 or x.device.type != 'cpu' or x.dtype != torch.uint8: return random_shift(prepare_batch(x, train=True), pixels)
+    flip = (torch.rand(x.shape[0]) < 0.5).tolist()                            # the draws of `prepare_batch`, then
+    dy, dx = torch.randint(0, 2 * pixels + 1, (2, x.shape[0])).tolist()       # those of `random_shift`
+    return shift_flip_to_float(x, pixels, flip, dy, dx)
 
 # %% ../nbs/01b_cache.ipynb #98de011c
 class ArrayImages(torch.utils.data.Dataset):

@@ -13,7 +13,7 @@ from torch.utils.data import Subset
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 
-from .cache import ArrayImages, BatchLoader, CachedFlowers, CachedFolder, prepare_batch, random_shift
+from .cache import ArrayImages, BatchLoader, CachedFlowers, CachedFolder, prepare_batch, train_batch
 from .core import FlowerVAEError, autocast, bf16_ok, check_size, pick_device
 from .data import FolderImages, Flowers102, SyntheticFlowers, check_folder, flowers_root, folder_classes, make_loader
 from .loss import RECON_KINDS, kl_weight, likelihood_log_sigma, vae_loss
@@ -212,7 +212,7 @@ class Learner:
 @patch
 def one_batch(self:Learner):
     "One optimiser step on `self.x`, `self.y`."
-    self.x = random_shift(prepare_batch(self.x, train=True), round(self.cfg.shift * self.cfg.size))   # flipped, moved
+    self.x = train_batch(self.x, round(self.cfg.shift * self.cfg.size))       # flipped and moved at random, as float
     self.terms, self.logits = loss_terms(self.model, self.x, self.cfg, self.beta, self.net, self.amp, self.y, with_logits=True)
     self.loss = self.terms['loss']; self.callback('after_loss')
     self.opt.zero_grad(set_to_none=True); self.loss.backward()

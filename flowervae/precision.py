@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 import torch
 
-from .cache import cache_folder, prepare_batch
+from .cache import cache_folder, train_batch
 from .core import bf16_ok, device_name
 from .learner import Callback, TrainConfig, loss_terms
 from .model import VAE
@@ -27,7 +27,7 @@ def _timed_steps(model:VAE, x, y, cfg:TrainConfig, rounds:int=3)->tuple:
     for r in range(rounds + 1):
         for amp, m in runs.items():
             t0 = clock()
-            loss = loss_terms(m, prepare_batch(x, train=True), cfg, cfg.beta, amp=amp, y=y)['loss']
+            loss = loss_terms(m, train_batch(x, round(cfg.shift * cfg.size)), cfg, cfg.beta, amp=amp, y=y)['loss']
             opts[amp].zero_grad(); loss.backward(); opts[amp].step()
             if x.device.type == 'cuda': torch.cuda.synchronize(x.device)
             if r: best[amp] = min(best[amp], clock() - t0)
