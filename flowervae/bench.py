@@ -9,7 +9,7 @@ from pathlib import Path
 
 import torch
 
-from .cache import BatchLoader, CachedFlowers, to_float, train_batch
+from .cache import BatchLoader, CachedFlowers, train_batch
 from .core import FlowerVAEError, autocast, check_size, cpuinfo, device_name, keep_freed_memory, pick_device
 from .data import check_flowers_root, default_workers
 from .learner import TrainConfig

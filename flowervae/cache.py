@@ -14,7 +14,7 @@ from PIL import Image, ImageOps
 from tqdm.auto import tqdm
 
 from .core import FlowerVAEError, check_size
-from .data import FolderImages, Flowers102, SyntheticFlowers
+from .data import FolderImages, Flowers102
 
 # %% auto #0
 __all__ = ['CACHE_ENV', 'load_square', 'cache_folder', 'fingerprint', 'content_hash', 'sweep_temporaries', 'check_free_space',

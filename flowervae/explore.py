@@ -14,7 +14,7 @@ from PIL import Image
 
 from .core import FlowerVAEError
 from .data import class_name, class_names
-from .latent import (class_means, decode_images, encode_dataset, fit_pca, kl_by_dim, lerp, pca_directions, slerp,
+from .latent import (class_means, decode_images, encode_dataset, fit_pca, lerp, pca_directions, slerp,
                               top_kl_directions)
 from .model import VAE
 

@@ -4,7 +4,6 @@
 
 # %% ../nbs/05_latent.ipynb #835f3c9e
 from __future__ import annotations
-import math
 
 import numpy as np
 import torch
@@ -13,7 +12,6 @@ from tqdm.auto import tqdm
 
 from .cache import to_float
 from .core import FlowerVAEError
-from .grids import image_grid, show_images
 from .loss import kl_per_dim
 from .model import VAE
 

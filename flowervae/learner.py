@@ -5,7 +5,7 @@
 # %% ../nbs/04_train.ipynb #1d4643e2
 from __future__ import annotations
 import math, os, time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -14,7 +14,7 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 
 from .cache import ArrayImages, BatchLoader, CachedFlowers, CachedFolder, prepare_batch, train_batch
-from .core import FlowerVAEError, autocast, bf16_ok, check_size, pick_device
+from .core import FlowerVAEError, autocast, bf16_ok, check_size
 from .data import FolderImages, Flowers102, SyntheticFlowers, check_folder, flowers_root, folder_classes, make_loader
 from .loss import RECON_KINDS, kl_weight, likelihood_log_sigma, vae_loss
 from .model import VAE, VAEConfig

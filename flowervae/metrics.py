@@ -13,10 +13,10 @@ from fastcore.basics import patch
 from torch.utils.data import Subset
 from tqdm.auto import tqdm
 
-from .cache import ArrayImages, BatchLoader, CachedFlowers, cache_folder, to_float
+from .cache import BatchLoader, CachedFlowers, cache_folder, to_float
 from .core import FlowerVAEError
 from .data import make_loader
-from .latent import PRIORS, FittedPrior, active_units, encode_dataset, fit_named_prior
+from .latent import PRIORS, active_units, encode_dataset, fit_named_prior
 from .learner import loss_terms
 from .loss import likelihood_log_sigma, recon_nll
 from .model import VAE

@@ -5,7 +5,7 @@
 # %% ../nbs/02_model.ipynb #583a4b74
 from __future__ import annotations
 import math, numbers
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F

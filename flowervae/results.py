@@ -10,15 +10,15 @@ from pathlib import Path
 
 import torch
 
-from .cache import ArrayImages, CachedFlowers, to_float
+from .cache import CachedFlowers, to_float
 from .core import FlowerVAEError, device_name
 from .cvae import class_accuracy, class_effect
 from .pretrained import publish
-from .data import SyntheticFlowers, check_flowers_root
+from .data import check_flowers_root
 from .grids import recon_rows, save_images
 from .learner import RECIPES, TrainConfig
-from .metrics import (GenerativeScores, evaluate_all, feature_net, fit_priors, generative_scores, real_batches,
-                               recon_batches, sample_batches)
+from .metrics import (GenerativeScores, evaluate_all, feature_net, fit_priors, generative_scores, recon_batches,
+                               sample_batches)
 from .checkpoint import load_model
 from .runs import fit
 from .vaegan import Adversary, GANConfig

@@ -18,7 +18,7 @@ from .checkpoint import (CKPT_FORMAT, build_model, check_compatible, load_checkp
 from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads
 from .data import FolderImages, Flowers102, SyntheticFlowers, check_split, flowers_root
 from .grids import recon_rows, save_images
-from .distributed import Dist, join_processes, setup_distributed
+from .distributed import join_processes, setup_distributed
 from .learner import CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, make_loaders
 from .precision import ChooseAmp
 from .pretrained import DEFAULT_MODEL
