@@ -6,6 +6,7 @@
 from __future__ import annotations
 import colorsys, difflib, math, os, urllib.error
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -13,6 +14,8 @@ from torch.utils.data import ConcatDataset, DataLoader, Dataset
 from PIL import Image, ImageOps
 
 from .core import FlowerVAEError, check_size
+
+if TYPE_CHECKING: import torchvision    # annotations only: torchvision takes seconds to import, so functions import it where used
 
 # %% auto #0
 __all__ = ['DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'IMAGE_SUFFIXES', 'FOLDER_SPLITS', 'flowers_root', 'check_flowers_root',
