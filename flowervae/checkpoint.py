@@ -226,8 +226,8 @@ def _folder_hint(folder:Path, where)->str:
     return hint
 
 def _pack(key:str, v:torch.Tensor, half:bool=True)->tuple:
-    "A prior's tensor as stored: float16 if `half`, and a Cholesky factor `(..., Z, Z)` as its lower triangle `(..., Z(Z+1)/2)`."
-    v = v.to(torch.float16 if half else torch.float32)
+    "A prior's tensor as stored: float16 if `half` (not a scalar), and a Cholesky factor `(..., Z, Z)` as its lower triangle."
+    v = v.to(torch.float16 if half and v.dim() else torch.float32)                       # a temperature keeps its digits
     if key != 'scale_tril': return key, v
     i, j = torch.tril_indices(v.shape[-1], v.shape[-1])
     return 'scale_tril_lower', v[..., i, j]

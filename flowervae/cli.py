@@ -190,8 +190,7 @@ def cmd_sample(a:dict):
     "`flowervae sample`: a PNG grid of samples from the prior `--prior`."
     if not 1 <= a['n'] <= 4096: raise FlowerVAEError(f"--n must be 1 to 4096 (a grid of them is drawn), got {a['n']}")
     if not 0 <= a['seed'] < 2**63: raise FlowerVAEError(f"--seed must be 0 to 2**63 - 1, got {a['seed']}")
-    t = a['temperature']
-    if not (math.isfinite(t) and t > 0): raise FlowerVAEError(f"--temperature must be a positive number, got {t}")
+    if not (math.isfinite(t := a['temperature']) and t > 0): raise FlowerVAEError(f"--temperature must be above 0, got {t}")
     _check_png(a['out'])
     m = load_model(a['ckpt'], a['device'])
     names = class_names(m)                                          # Flowers102's, a folder's, or None: numbers only
@@ -199,7 +198,8 @@ def cmd_sample(a:dict):
     prior = fit_prior(m, name=a['prior'])                           # None for the standard normal (05_latent)
     g = torch.Generator().manual_seed(a['seed'])
     x = torch.cat([m.sample(min(256, a['n'] - i), a['temperature'], g, y, prior=prior).cpu() for i in range(0, a['n'], 256)])
-    src = 'N(0, I)' if a['prior'] == 'standard' else f"the fitted {a['prior']} prior"
+    src = 'N(0, I)' if a['prior'] == 'standard' else f"the fitted {a['prior']} prior" + (
+          f" (at its chosen temperature {prior.temperature:g})" if getattr(prior, 'temperature', None) else '')
     t = (f", T = {t}" if t != 1 else '') + ('' if y is None else f", class {class_name(y, names)}")
     save_images(x, a['out'], 8, f"{a['n']} samples of {a['ckpt']}, codes from {src}{t}")
     print(f"wrote {a['n']} samples of {a['ckpt']}, codes from {src}{t}, to {a['out']}")

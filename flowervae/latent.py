@@ -201,8 +201,10 @@ class FittedPrior:
 # %% ../nbs/05_latent.ipynb #f5a10002
 class MixturePrior:
     "A Gaussian mixture fitted to draws from the aggregate posterior of encoded images; pass it to `VAE.sample(prior=...)`."
-    def __init__(self, weights:torch.Tensor, means:torch.Tensor, scale_tril:torch.Tensor): # (K,), (K, Z), (K, Z, Z)
+    def __init__(self, weights:torch.Tensor, means:torch.Tensor, scale_tril:torch.Tensor, # (K,), (K, Z), (K, Z, Z)
+                 temperature:float|None=None): # what every draw is scaled by, chosen on training images; None: not chosen (1)
         self.weights, self.means, self.scale_tril = weights, means, scale_tril
+        self.temperature = None if temperature is None else round(float(temperature), 6)     # as chosen, not float32's digits
 
     @classmethod
     def from_codes(cls, codes:dict, # from `encode_dataset`
@@ -222,16 +224,20 @@ class MixturePrior:
 
     def draw(self, n:int, generator:torch.Generator|None=None, temperature:float=1.0,
              components:torch.Tensor|None=None)->torch.Tensor: # (n,) the component of each code; default: drawn by weight
-        "`(n, Z)` codes: a component per code, then its mean + temperature·L·ε, all drawn on the CPU."
-        K = len(self.weights)
+        "`(n, Z)` codes: a component per code, then its mean + T·L·ε (T: `temperature` × the prior's own), all drawn on the CPU."
+        K, temperature = len(self.weights), temperature * (1. if self.temperature is None else self.temperature)
         if components is None: k = torch.multinomial(self.weights, n, replacement=True, generator=generator)        # (n,)
         elif len(components) == n and 0 <= components.min() and components.max() < K: k = components
         else: raise FlowerVAEError(f"components must be {n} indices from 0 to {K - 1}")
         eps = torch.randn(n, self.means.shape[1], generator=generator)                            # (n, Z)
         return self.means[k] + temperature * torch.einsum('nij,nj->ni', self.scale_tril[k], eps)
 
-    def state_dict(self)->dict: return dict(weights=self.weights, means=self.means, scale_tril=self.scale_tril)
-    def __repr__(self): return f"MixturePrior({len(self.weights)} components, z_dim={self.means.shape[1]})"
+    def state_dict(self)->dict:
+        t = {} if self.temperature is None else dict(temperature=torch.tensor(self.temperature))
+        return dict(weights=self.weights, means=self.means, scale_tril=self.scale_tril, **t)
+    def __repr__(self):
+        t = '' if self.temperature is None else f", temperature {self.temperature:g}"
+        return f"MixturePrior({len(self.weights)} components, z_dim={self.means.shape[1]}{t})"
 
 PRIORS = {'standard': None, 'gaussian': FittedPrior, 'mixture': MixturePrior}   # what `sample(prior=...)` can be given, by name
 

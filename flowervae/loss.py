@@ -13,7 +13,7 @@ from .core import FlowerVAEError
 
 # %% auto #0
 __all__ = ['RECON_KINDS', 'kl_per_dim', 'recon_nll', 'kl_weight', 'free_bits_kl', 'bits_per_dim', 'vae_loss', 'optimal_log_sigma',
-           'likelihood_log_sigma']
+           'likelihood_log_sigma', 'log_px_iw']
 
 # %% ../nbs/03_loss.ipynb #2f1f7b9f
 def kl_per_dim(mu:torch.Tensor, logvar:torch.Tensor # (B, Z) posterior means and log-variances
@@ -109,3 +109,23 @@ def likelihood_log_sigma(model, # a VAE: its `log_sigma` parameter is read, and 
     ls = _over_ranks(optimal_log_sigma(x, logits))
     with torch.no_grad(): model.log_sigma.lerp_(ls.to(model.log_sigma.dtype), track)
     return ls
+
+# %% ../nbs/03_loss.ipynb #9e1b0002
+@torch.no_grad()
+def log_px_iw(model, x:torch.Tensor, # a VAE (`02_model`); (B, C, S, S) images in [0, 1]
+              k:int=50, y=None, # posterior samples per image; the labels of a conditional model
+              generator:torch.Generator|None=None)->torch.Tensor:
+    "`(B,)` importance-weighted lower bounds on log p(x), nats (Burda et al. 2016); k = 1 is a one-sample ELBO."
+    if k < 1: raise FlowerVAEError(f"k must be at least 1, got {k}")
+    model.eval()
+    kind = model.train_cfg.recon if hasattr(model, 'train_cfg') else 'bernoulli'
+    mu, logvar = (t.float() for t in model.encode(x, y))                                 # (B, Z) each
+    std, log_sigma = (0.5 * logvar).exp(), likelihood_log_sigma(model, x, None, kind)
+    lw = []
+    for _ in range(k):
+        eps = torch.randn(mu.shape, generator=generator).to(mu.device)
+        z = mu + std * eps                                                                 # (B, Z)
+        log_p = -recon_nll(x, model.decode(z, y).float(), kind, log_sigma) - 0.5 * (z.pow(2) + math.log(2 * math.pi)).sum(1)
+        log_q = -0.5 * (eps.pow(2) + math.log(2 * math.pi)).sum(1) - std.log().sum(1)
+        lw.append(log_p - log_q)
+    return torch.logsumexp(torch.stack(lw), 0) - math.log(k)                            # (B,)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_metrics.ipynb #3c313742
 from __future__ import annotations
-import hashlib, math, warnings
+import hashlib, warnings
 from pathlib import Path
 
 import torch, torch.nn.functional as F
@@ -18,15 +18,14 @@ from .core import FlowerVAEError
 from .data import make_loader
 from .latent import PRIORS, active_units, encode_dataset, fit_named_prior
 from .learner import loss_terms
-from .loss import likelihood_log_sigma, recon_nll
 from .model import VAE
 from .checkpoint import load_model, save_priors
 from .runs import heldout_dataset, training_images
 
 # %% auto #0
-__all__ = ['evaluate', 'FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'GenerativeScores', 'inception_extractor',
-           'real_batches', 'sample_batches', 'recon_batches', 'generative_scores', 'fit_priors', 'fit_prior',
-           'evaluate_all', 'log_px_iw', 'features', 'nearest_neighbours']
+__all__ = ['TEMPERATURES', 'evaluate', 'FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'GenerativeScores',
+           'inception_extractor', 'real_batches', 'sample_batches', 'recon_batches', 'generative_scores',
+           'tune_temperature', 'fit_priors', 'fit_prior', 'evaluate_all']
 
 # %% ../nbs/09_metrics.ipynb #06c4ad2b
 @torch.no_grad()
@@ -142,7 +141,7 @@ class GenerativeScores:
         from torchmetrics.image.fid import FrechetInceptionDistance
         from torchmetrics.image.kid import KernelInceptionDistance
         extra = dict(feature_extractor_weights_path=weights) if weights else {}
-        self.label, self.kid_subset = label, kid_subset
+        self.label, self.kid_subset, self.extractor, self.weights = label, kid_subset, extractor, weights
         self.net = extractor if isinstance(extractor, nn.Module) else None          # run once per batch, for both metrics
         if self.net is not None and not hasattr(self.net, 'num_features'):
             raise FlowerVAEError(f"a feature network needs a num_features attribute: {type(self.net).__name__} has none")
@@ -182,6 +181,12 @@ def score(self:GenerativeScores, fake, # iterable of generated image batches in 
     return dict(fid=self.fid.compute().item(), kid=kid_mean.item(), kid_std=kid_std.item(), extractor=self.label,
                 n_fake=n, n_real=self.n_real)
 
+@patch
+def against(self:GenerativeScores, real, # iterable of other real image batches
+            progress:bool=True)->GenerativeScores:
+    "The same extractor and KID subsets, scoring against the images `real` instead."
+    return GenerativeScores(self.extractor, self.label, real, self.kid_subset, self.weights, progress)
+
 # %% ../nbs/09_metrics.ipynb #40723f68
 def inception_extractor(weights:str|Path|None=None)->tuple:
     "`(2048, label)` if torchmetrics' Inception-v3 can be built (torch-fidelity, its weights), else `(None, reason)`."
@@ -194,13 +199,13 @@ def inception_extractor(weights:str|Path|None=None)->tuple:
 
 # %% ../nbs/09_metrics.ipynb #c3e68cba
 def real_batches(ds, batch_size:int=256):
-    "uint8 batches of an array-backed data set, in order."
-    for x, _ in BatchLoader(ds, batch_size): yield x
+    "The image batches of a data set, in order (uint8 straight from the cache where it is array-backed)."
+    for x, _ in (BatchLoader if hasattr(ds, 'images') else make_loader)(ds, batch_size): yield x
 
-def sample_batches(model, n:int, batch_size:int=250, seed:int=0, prior=None):
+def sample_batches(model, n:int, batch_size:int=250, seed:int=0, prior=None, temperature:float=1.0):
     "`n` samples of `model` in batches, from one seeded generator (random classes for a CVAE); `prior`: see `VAE.sample`."
     g = torch.Generator().manual_seed(seed)
-    for i in range(0, n, batch_size): yield model.sample(min(batch_size, n - i), generator=g, prior=prior).cpu()
+    for i in range(0, n, batch_size): yield model.sample(min(batch_size, n - i), temperature, g, prior=prior).cpu()
 
 def recon_batches(model, ds, batch_size:int=256):
     "The reconstructions of every image of `ds` (with its class, for a CVAE), in batches on the CPU."
@@ -219,19 +224,38 @@ def generative_scores(root:str|Path|None=None, size:int=64, ref_split:str='test'
                             inception_weights if isinstance(ext, int) else None, progress)
 
 # %% ../nbs/09_metrics.ipynb #87e8648a
+TEMPERATURES = (0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6)   # what `tune_temperature` tries
+
+def tune_temperature(model, prior, # a `MixturePrior` of `model`: its `temperature` is set
+                     reference:GenerativeScores, # against the model's *training* images, never those it is scored on
+                     temperatures=TEMPERATURES, n:int=2000, progress:bool=True)->dict:
+    "`{T: FD}` of `n` samples from `prior` drawn at each temperature T; the prior keeps the T of the smallest."
+    prior.temperature, fd = None, {}
+    for t in tqdm(temperatures, desc='mixture temperature', disable=not progress, leave=False):
+        x = sample_batches(model, max(n, reference.kid_subset), seed=1, prior=prior, temperature=t)   # not the scored draws
+        fd[t] = reference.score(x, progress=False)['fid']
+    prior.temperature = min(fd, key=fd.get)
+    return fd
+
 def fit_priors(model, names=('gaussian', 'mixture'), # priors of `latent.PRIORS`
                dataset=None, # images to encode (default: `runs.training_images` of the model)
-               batch_size:int=128, progress:bool=True)->dict:
+               batch_size:int=128, progress:bool=True,
+               scores:GenerativeScores|None=None)->dict: # its features choose a temperature for a mixture without one
     "`{name: prior}`: those stored with `model`, the others fitted to its codes of `dataset` (never test images) and kept."
     stored = getattr(model, 'priors', {})
     unknown = [n for n in names if n not in PRIORS]
     if unknown: raise FlowerVAEError(f"unknown prior {unknown[0]!r}: choose one of {', '.join(PRIORS)}")
     todo = [n for n in names if n not in stored and PRIORS[n] is not None]
-    try: images = dataset if dataset is not None or not todo else training_images(model.train_cfg)
-    except FlowerVAEError as e: raise FlowerVAEError(f"the {todo[0]} prior is fitted to the model's training images: set "
-                                                     f"$FLOWERVAE_DATA, or sample from N(0, I) (--prior standard). {e}") from None
+    tune = scores is not None and 'mixture' in names and getattr(stored.get('mixture'), 'temperature', None) is None
+    try: images = dataset if dataset is not None or not (todo or tune) else training_images(model.train_cfg)
+    except FlowerVAEError as e:
+        raise FlowerVAEError(f"the {(todo or ['mixture'])[0]} prior is fitted to the model's training images: "
+                             f"set $FLOWERVAE_DATA, or sample from N(0, I) (--prior standard). {e}") from None
     codes = todo and encode_dataset(model, images, batch_size, progress=progress)
     fitted = {n: fit_named_prior(n, codes) for n in todo}
+    if tune:                                        # against the training images in `scores`' features: tuned, so kept
+        fitted['mixture'] = mix = fitted.get('mixture', stored.get('mixture'))
+        tune_temperature(model, mix, scores.against(real_batches(images), progress=False), progress=progress)
     if fitted and dataset is None:                 # fitted to its own training codes: kept with the model, and beside its file
         model.priors = {**stored, **fitted}
         if getattr(model, 'checkpoint', None): save_priors(model.checkpoint, model.priors, model.checkpoint_digest)
@@ -258,43 +282,9 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
     r.update(scores.score(sample_batches(model, n_samples, seed=0), progress=progress), n_samples=n_samples)
     if len(ds) >= scores.kid_subset:                               # the reconstructions: as sharp as samples can hope to be
         r['fid_recon'] = scores.score(recon_batches(model, ds, batch_size), progress=progress)['fid']
-    priors = priors or fit_priors(model, dataset=train_dataset, batch_size=batch_size, progress=progress)
+    priors = priors or fit_priors(model, dataset=train_dataset, batch_size=batch_size, progress=progress, scores=scores)
+    r['mixture_temperature'] = priors['mixture'].temperature
     for name, key in (('gaussian', 'fitted'), ('mixture', 'mixture')):
         s = scores.score(sample_batches(model, n_samples, seed=0, prior=priors[name]), progress=progress)
         r.update({f"fid_{key}": s['fid'], f"kid_{key}": s['kid'], f"kid_{key}_std": s['kid_std']})
     return r
-
-# %% ../nbs/09_metrics.ipynb #9e1b0002
-@torch.no_grad()
-def log_px_iw(model:VAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
-              k:int=50, y=None, # posterior samples per image; the labels of a conditional model
-              generator:torch.Generator|None=None)->torch.Tensor:
-    "`(B,)` importance-weighted lower bounds on log p(x), nats (Burda et al. 2016); k = 1 is a one-sample ELBO."
-    if k < 1: raise FlowerVAEError(f"k must be at least 1, got {k}")
-    model.eval()
-    kind = model.train_cfg.recon if hasattr(model, 'train_cfg') else 'bernoulli'
-    mu, logvar = (t.float() for t in model.encode(x, y))                                 # (B, Z) each
-    std, log_sigma = (0.5 * logvar).exp(), likelihood_log_sigma(model, x, None, kind)
-    lw = []
-    for _ in range(k):
-        eps = torch.randn(mu.shape, generator=generator).to(mu.device)
-        z = mu + std * eps                                                                 # (B, Z)
-        log_p = -recon_nll(x, model.decode(z, y).float(), kind, log_sigma) - 0.5 * (z.pow(2) + math.log(2 * math.pi)).sum(1)
-        log_q = -0.5 * (eps.pow(2) + math.log(2 * math.pi)).sum(1) - std.log().sum(1)
-        lw.append(log_p - log_q)
-    return torch.logsumexp(torch.stack(lw), 0) - math.log(k)                            # (B,)
-
-# %% ../nbs/09_metrics.ipynb #9e1a0002
-@torch.no_grad()
-def features(net:nn.Module, images, batch_size:int=256)->torch.Tensor:
-    "`(N, F)` unit-length features of `images` (a `(N, C, S, S)` tensor, or a data set of (image, label) pairs) under `net`."
-    if isinstance(images, torch.Tensor): batches = images.split(batch_size)
-    else: batches = (x for x, _ in BatchLoader(images, batch_size))
-    return F.normalize(torch.cat([net(to_float(x).float()) for x in batches]), dim=1)
-
-def nearest_neighbours(images, train_images, # `(N, C, S, S)` images or a data set; the training images (a data set)
-                       net:nn.Module, k:int=3)->tuple:
-    "`(indices, similarities)`, each `(N, k)`: the `k` training images nearest to each image in `net`'s feature space (cosine)."
-    sim = features(net, images) @ features(net, train_images).T                                # (N, M)
-    s, i = sim.topk(k, dim=1)
-    return i, s

@@ -8,9 +8,10 @@ import json, math, time
 from dataclasses import fields
 from pathlib import Path
 
-import torch
+import torch, torch.nn.functional as F
+from torch import nn
 
-from .cache import CachedFlowers, to_float
+from .cache import BatchLoader, CachedFlowers, to_float
 from .core import FlowerVAEError, device_name
 from .cvae import class_accuracy, class_effect
 from .pretrained import publish
@@ -25,7 +26,7 @@ from .vaegan import Adversary, GANConfig
 
 # %% auto #0
 __all__ = ['ROWS', 'SHARED', 'BUNDLED', 'row_config', 'row_figure', 'run_row', 'run_table', 'second_net_scores', 'second_opinion',
-           'fds_in', 'make_bundled', 'results_markdown']
+           'fds_in', 'make_bundled', 'results_markdown', 'features', 'nearest_neighbours']
 
 # %% ../nbs/10_results.ipynb #9ec73d7c
 _SEED = {k: v for k, v in RECIPES['seed'].items() if k not in ('size', 'epochs')}   # the seed's recipe, at the table's size
@@ -88,7 +89,7 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
         fit(cfg, resume=started, overwrite=not started, progress=progress, cbs=[Adversary(gan)] if gan else [])
     ck, kept = torch.load(run/'latest.pt', weights_only=True), run/('latest.pt' if gan else 'best.pt')
     model = load_model(kept)
-    priors = fit_priors(model, progress=False)                                 # fitted once: scores and figure
+    priors = fit_priors(model, progress=False, scores=scores)                  # fitted once: scores and figure
     recipe = {k: getattr(cfg, k) for k in ('arch', 'recon', 'beta', 'lr', 'schedule', 'conditional', 'seed')}
     r = {'row': name, **recipe, 'epochs': ck['epoch'], 'steps': ck['step'], 'cpu_seconds': round(ck['cpu_seconds'], 1),
          'scored_epoch': torch.load(kept, weights_only=True)['epoch'],
@@ -215,3 +216,18 @@ def results_markdown(results:list)->str:
         lines.append(f"\nSample scores (FD: Fréchet distance; KID: kernel distance, unscaled): {results[0]['n_samples']} samples "
                      f"per prior against {results[0]['n_real']} test images, features of {results[0]['extractor']}{second}.")
     return '\n'.join(lines) + '\n'
+
+# %% ../nbs/10_results.ipynb #9e1a0002
+@torch.no_grad()
+def features(net:nn.Module, images, batch_size:int=256)->torch.Tensor:
+    "`(N, F)` unit-length features of `images` (a `(N, C, S, S)` tensor, or a data set of (image, label) pairs) under `net`."
+    if isinstance(images, torch.Tensor): batches = images.split(batch_size)
+    else: batches = (x for x, _ in BatchLoader(images, batch_size))
+    return F.normalize(torch.cat([net(to_float(x).float()) for x in batches]), dim=1)
+
+def nearest_neighbours(images, train_images, # `(N, C, S, S)` images or a data set; the training images (a data set)
+                       net:nn.Module, k:int=3)->tuple:
+    "`(indices, similarities)`, each `(N, k)`: the `k` training images nearest to each image in `net`'s feature space (cosine)."
+    sim = features(net, images) @ features(net, train_images).T                                # (N, M)
+    s, i = sim.topk(k, dim=1)
+    return i, s
