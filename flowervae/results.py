@@ -168,7 +168,7 @@ def _card_scores(r:dict)->dict:
     fds = {'standard': r.get('fid'), 'gaussian': r.get('fid_fitted'), 'mixture': r.get('fid_mixture')}
     best = min((k for k, v in fds.items() if v is not None), key=fds.get, default=None)
     keys = ('psnr', 'ssim', 'nelbo_bits_per_dim', 'fid', 'fid_fitted', 'fid_mixture', 'active_units', 'extractor', 'n_samples',
-            'fid_2', 'fid_fitted_2', 'fid_mixture_2', 'extractor_2')
+            'fid_2', 'fid_fitted_2', 'fid_mixture_2', 'extractor_2', 'mixture_temperature')
     return {**{k: r[k] for k in keys if k in r}, 'best_prior': best, 'fd_best': fds.get(best)}
 
 def make_bundled(name:str, root:str, budget:float, out:str|Path='runs/bundled', scores:GenerativeScores|None=None,
