@@ -47,7 +47,8 @@ def table(rows:list|None=None)->str:
     lines = ['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)]
     for c in rows:
         s = c.get('scores', {})
-        best = f"{_num(s.get('fd_best'), 1)} ({s['best_prior']})" if s.get('best_prior') else '—'
+        t = s.get('mixture_temperature') if s.get('best_prior') == 'mixture' else None        # the mixture's chosen temperature
+        best = f"{_num(s.get('fd_best'), 1)} ({s['best_prior']}{f', T {t:g}' if t else ''})" if s.get('best_prior') else '—'
         trained = f"{c['cpu_minutes']:.0f} CPU-min" if c.get('cpu_minutes') else '—'
         lines.append(f"| {c['name']} | {c.get('what', '')} | {c['megabytes']:.1f} | {_num(s.get('psnr'), 2)} | "
                      f"{_num(s.get('fid'), 1)} | {best} | {trained} |")

@@ -14,7 +14,7 @@ from torch import nn
 from .cache import BatchLoader, CachedFlowers, to_float
 from .core import FlowerVAEError, device_name
 from .cvae import class_accuracy, class_effect
-from .pretrained import publish
+from .pretrained import card, load, publish
 from .data import check_flowers_root
 from .grids import recon_rows, save_images
 from .learner import RECIPES, TrainConfig
@@ -26,7 +26,7 @@ from .vaegan import Adversary, GANConfig
 
 # %% auto #0
 __all__ = ['ROWS', 'SHARED', 'BUNDLED', 'row_config', 'row_figure', 'run_row', 'run_table', 'second_net_scores', 'second_opinion',
-           'fds_in', 'make_bundled', 'results_markdown', 'features', 'nearest_neighbours']
+           'fds_in', 'make_bundled', 'rescore_bundled', 'results_markdown', 'features', 'nearest_neighbours']
 
 # %% ../nbs/10_results.ipynb #9ec73d7c
 _SEED = {k: v for k, v in RECIPES['seed'].items() if k not in ('size', 'epochs')}   # the seed's recipe, at the table's size
@@ -171,27 +171,50 @@ def _card_scores(r:dict)->dict:
             'fid_2', 'fid_fitted_2', 'fid_mixture_2', 'extractor_2', 'mixture_temperature')
     return {**{k: r[k] for k in keys if k in r}, 'best_prior': best, 'fd_best': fds.get(best)}
 
+def _bundled_scores(root:str, cache_dir:str|None, progress:bool, scores:GenerativeScores|None=None)->tuple:
+    "`(test images, scores, second net's scores)` at the bundled models' size: cards carry both nets' FDs."
+    test_ds = CachedFlowers(root, 'test', SHARED['size'], cache_dir)
+    scores = scores or generative_scores(root, SHARED['size'], cache_dir=cache_dir, progress=progress)
+    return test_ds, scores, second_net_scores(root, SHARED['size'], cache_dir, progress)
+
+def _publish_bundled(name:str, model, r:dict, # the model, and its test scores as `run_row` keeps them
+                     root:str, test_ds, priors:dict, cache_dir:str|None, progress:bool, folder:str|Path|None, **facts)->Path:
+    "Publish `model` as the bundled `name` with its card: the scores `r`, and a conditional model's class scores (07_cvae)."
+    idx = torch.linspace(0, len(test_ds) - 1, 256).long().tolist()
+    x, y = to_float(torch.stack([test_ds[i][0] for i in idx])), torch.tensor([test_ds[i][1] for i in idx])
+    extra = {}
+    if model.cfg.n_classes:                               # does it obey its class? From N(0, I) and from its mixture
+        net = feature_net(root, SHARED['size'], cache_dir, progress=progress)
+        extra = dict(class_effect=class_effect(model), class_accuracy=class_accuracy(model, net.classify),
+                     class_accuracy_mixture=class_accuracy(model, net.classify, prior=priors['mixture']))
+    return publish(model, name, BUNDLED[name][1], {**_card_scores(r), **extra}, x, y, priors=priors, folder=folder, **facts)
+
 def make_bundled(name:str, root:str, budget:float, out:str|Path='runs/bundled', scores:GenerativeScores|None=None,
                  cache_dir:str|None=None, progress:bool=True, folder:str|Path|None=None)->Path:
     "Train (or resume) the bundled model `name` as its row for `budget` CPU seconds, score it on the test split, publish it."
     if name not in BUNDLED: raise FlowerVAEError(f"unknown bundled model {name!r}: choose from {', '.join(BUNDLED)}")
-    row, what = BUNDLED[name]
-    test_ds = CachedFlowers(root, 'test', SHARED['size'], cache_dir)
-    scores = scores or generative_scores(root, SHARED['size'], cache_dir=cache_dir, progress=progress)
-    scores2 = second_net_scores(root, SHARED['size'], cache_dir, progress)           # cards carry both nets' FDs
-    r = run_row(row, root, budget, out, scores, test_ds, progress=progress, scores2=scores2)
+    test_ds, scores, scores2 = _bundled_scores(root, cache_dir, progress, scores)
+    r = run_row(BUNDLED[name][0], root, budget, out, scores, test_ds, progress=progress, scores2=scores2)
     model = load_model(r['checkpoint'], 'cpu')
-    idx = torch.linspace(0, len(test_ds) - 1, 256).long().tolist()
-    x, y = to_float(torch.stack([test_ds[i][0] for i in idx])), torch.tensor([test_ds[i][1] for i in idx])
-    extra, priors = {}, fit_priors(model, progress=False)
-    if model.cfg.n_classes:                               # does it obey its class? (07_cvae), from N(0, I) and from its mixture
-        net = feature_net(root, SHARED['size'], cache_dir, progress=progress)
-        extra = dict(class_effect=class_effect(model), class_accuracy=class_accuracy(model, net.classify),
-                     class_accuracy_mixture=class_accuracy(model, net.classify, prior=priors['mixture']))
-    return publish(model, name, what, {**_card_scores(r), **extra}, x, y, priors=priors, folder=folder,
-                   cpu_minutes=round(r['cpu_seconds'] / 60, 1), epochs=r['epochs'], scored_epoch=r.get('scored_epoch'),
-                   machine=device_name(torch.device('cpu')),
-                   command=f"results.make_bundled({name!r}, ROOT, budget={budget:g})")
+    priors = fit_priors(model, progress=False)                 # those `run_row` fitted, kept beside the checkpoint
+    return _publish_bundled(name, model, r, root, test_ds, priors, cache_dir, progress, folder,
+                            cpu_minutes=round(r['cpu_seconds'] / 60, 1), epochs=r['epochs'], scored_epoch=r.get('scored_epoch'),
+                            machine=device_name(torch.device('cpu')),
+                            command=f"results.make_bundled({name!r}, ROOT, budget={budget:g})")
+
+def rescore_bundled(name:str, root:str, n_samples:int=5000, cache_dir:str|None=None, progress:bool=True,
+                    folder:str|Path|None=None)->Path:
+    "Score the bundled model `name` again as `make_bundled` does, without training; a mixture without a temperature gets one."
+    if name not in BUNDLED: raise FlowerVAEError(f"unknown bundled model {name!r}: choose from {', '.join(BUNDLED)}")
+    before, model = card(name), load(name, 'cpu')
+    test_ds, scores, scores2 = _bundled_scores(root, cache_dir, progress)
+    train = CachedFlowers(root, model.train_cfg.split, SHARED['size'], cache_dir)      # its training images: never the test's
+    priors = fit_priors(model, dataset=train, progress=False, scores=scores)
+    r = {**evaluate_all(name, scores, test_ds, n_samples, progress=progress, priors=priors, model=model),
+         **fds_in(scores2, model, priors, n_samples, progress, test_ds)}
+    facts = {k: before[k] for k in ('cpu_minutes', 'epochs', 'scored_epoch', 'machine', 'command') if k in before}
+    return _publish_bundled(name, model, r, root, test_ds, priors, cache_dir, progress, folder, **facts,
+                            rescored=f"results.rescore_bundled({name!r}, ROOT) on {device_name(torch.device('cpu'))}")
 
 # %% ../nbs/10_results.ipynb #29a80a00
 def results_markdown(results:list)->str:
