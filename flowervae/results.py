@@ -196,7 +196,7 @@ def make_bundled(name:str, root:str, budget:float, out:str|Path='runs/bundled', 
     test_ds, scores, scores2 = _bundled_scores(root, cache_dir, progress, scores)
     r = run_row(BUNDLED[name][0], root, budget, out, scores, test_ds, progress=progress, scores2=scores2)
     model = load_model(r['checkpoint'], 'cpu')
-    priors = fit_priors(model, progress=False)                 # those `run_row` fitted, kept beside the checkpoint
+    priors = fit_priors(model, progress=False, scores=scores)  # those `run_row` fitted and kept beside the checkpoint
     return _publish_bundled(name, model, r, root, test_ds, priors, cache_dir, progress, folder,
                             cpu_minutes=round(r['cpu_seconds'] / 60, 1), epochs=r['epochs'], scored_epoch=r.get('scored_epoch'),
                             machine=device_name(torch.device('cpu')),
