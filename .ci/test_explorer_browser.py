@@ -29,15 +29,24 @@ def wait_http(url:str, proc:subprocess.Popen, log:Path, timeout:float):
         except Exception: time.sleep(0.5)
     raise TimeoutError(f"{url} did not answer in {timeout} s")
 
+def accept_kernel_dialog(page, wait_ms:int=3000)->bool:
+    "Take the kernel JupyterLab proposes if it asks which (it did once, on a busy machine): its dialog blocks every click."
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    try: page.locator('.jp-Dialog:has-text("Select Kernel") .jp-mod-accept').first.click(timeout=wait_ms); return True
+    except PlaywrightTimeout: return False
+
 def run_all_cells(page, tries:int=3):
     "Run > Run All Cells, checked: a click that lands before the notebook is ready does nothing, so retry until a cell starts."
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     for _ in range(tries):
-        page.locator('.jp-Notebook .jp-Cell').first.click()                 # give the notebook the focus the menu acts on
-        page.click('.lm-MenuBar-item:has-text("Run")')
-        page.click('li.lm-Menu-item:has(.lm-Menu-itemLabel:text-is("Run All Cells"))')
-        try: page.wait_for_selector('.jp-InputPrompt:has-text("[*]"), .jp-InputPrompt:has-text("[1]")', timeout=20_000); return
-        except PlaywrightTimeout: page.keyboard.press('Escape')
+        accept_kernel_dialog(page)
+        try:
+            page.locator('.jp-Notebook .jp-Cell').first.click(timeout=20_000)   # give the notebook the focus the menu acts on
+            page.click('.lm-MenuBar-item:has-text("Run")', timeout=20_000)
+            page.click('li.lm-Menu-item:has(.lm-Menu-itemLabel:text-is("Run All Cells"))', timeout=20_000)
+            page.wait_for_selector('.jp-InputPrompt:has-text("[*]"), .jp-InputPrompt:has-text("[1]")', timeout=20_000); return
+        except PlaywrightTimeout:                                      # Escape would answer a kernel dialog with "No Kernel"
+            if not accept_kernel_dialog(page, 500): page.keyboard.press('Escape')
     raise AssertionError(f"Run All Cells did not start the notebook in {tries} tries")
 
 @pytest.fixture
