@@ -60,7 +60,7 @@ def _sample_parser(sub):
     p = _ckpt_parser(sub, 'sample', 'decode samples from the prior into a PNG grid')
     p.add_argument('--n', type=int, default=64, help='number of samples (default 64)')
     p.add_argument('--seed', type=int, default=0, help='seed of the prior draws (default 0)')
-    p.add_argument('--temperature', type=float, default=1.0, help='scale of the prior draws; below 1 trades variety for quality')
+    p.add_argument('--temperature', type=float, default=1.0, help="scales the prior draws, times a mixture's own temperature")
     p.add_argument('--out', default='samples.png', help='PNG to write (default samples.png)')
     p.add_argument('--label', default=None, help="a conditional model's class, number or name (--ckpt cvae64 --label sunflower)")
     p.add_argument('--prior', choices=list(PRIORS), default='mixture',

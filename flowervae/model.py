@@ -276,7 +276,7 @@ def check_images(model, x)->torch.Tensor:
 @patch
 @torch.no_grad()
 def sample(self:VAE, n:int, # number of images
-           temperature:float=1.0, # scale of the prior draws; < 1 trades variety for quality
+           temperature:float=1.0, # scales the prior's draws, times a mixture's own temperature
            generator:torch.Generator|None=None,
            y:torch.Tensor|None=None, # (n,) classes, for conditional models
            prior=None)->torch.Tensor: # draw z from `prior.draw(n, generator, temperature)` instead (e.g. `latent.FittedPrior`)
