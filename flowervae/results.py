@@ -171,6 +171,9 @@ def _card_scores(r:dict)->dict:
             'fid_2', 'fid_fitted_2', 'fid_mixture_2', 'extractor_2', 'mixture_temperature')
     return {**{k: r[k] for k in keys if k in r}, 'best_prior': best, 'fd_best': fds.get(best)}
 
+def _check_bundled(name:str):
+    if name not in BUNDLED: raise FlowerVAEError(f"unknown bundled model {name!r}: choose from {', '.join(BUNDLED)}")
+
 def _bundled_scores(root:str, cache_dir:str|None, progress:bool, scores:GenerativeScores|None=None)->tuple:
     "`(test images, scores, second net's scores)` at the bundled models' size: cards carry both nets' FDs."
     test_ds = CachedFlowers(root, 'test', SHARED['size'], cache_dir)
@@ -192,7 +195,7 @@ def _publish_bundled(name:str, model, r:dict, # the model, and its test scores a
 def make_bundled(name:str, root:str, budget:float, out:str|Path='runs/bundled', scores:GenerativeScores|None=None,
                  cache_dir:str|None=None, progress:bool=True, folder:str|Path|None=None)->Path:
     "Train (or resume) the bundled model `name` as its row for `budget` CPU seconds, score it on the test split, publish it."
-    if name not in BUNDLED: raise FlowerVAEError(f"unknown bundled model {name!r}: choose from {', '.join(BUNDLED)}")
+    _check_bundled(name)
     test_ds, scores, scores2 = _bundled_scores(root, cache_dir, progress, scores)
     r = run_row(BUNDLED[name][0], root, budget, out, scores, test_ds, progress=progress, scores2=scores2)
     model = load_model(r['checkpoint'], 'cpu')
@@ -205,7 +208,7 @@ def make_bundled(name:str, root:str, budget:float, out:str|Path='runs/bundled', 
 def rescore_bundled(name:str, root:str, n_samples:int=5000, cache_dir:str|None=None, progress:bool=True,
                     folder:str|Path|None=None)->Path:
     "Score the bundled model `name` again as `make_bundled` does, without training; a mixture without a temperature gets one."
-    if name not in BUNDLED: raise FlowerVAEError(f"unknown bundled model {name!r}: choose from {', '.join(BUNDLED)}")
+    _check_bundled(name)
     before, model = card(name), load(name, 'cpu')
     test_ds, scores, scores2 = _bundled_scores(root, cache_dir, progress)
     train = CachedFlowers(root, model.train_cfg.split, SHARED['size'], cache_dir)      # its training images: never the test's
