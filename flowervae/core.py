@@ -10,8 +10,8 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'check_size', 'has_gpu', 'pick_device', 'cpuinfo', 'device_name',
-           'check_writable', 'bf16_ok', 'autocast', 'idle_cores', 'pick_threads', 'keep_freed_memory']
+__all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'check_size', 'has_gpu', 'pick_device', 'cpuinfo', 'cpu_bf16_units',
+           'device_name', 'check_writable', 'bf16_ok', 'autocast', 'idle_cores', 'pick_threads', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -53,12 +53,18 @@ def cpuinfo(field:str)->list:
     lines = info.read_text().splitlines() if info.exists() else []
     return [l.split(':', 1)[1].strip() for l in lines if l.startswith(field)]
 
+def cpu_bf16_units()->list:
+    "The native bf16 instructions of this CPU that PyTorch can use: 'AVX-512 BF16', 'AMX', both or neither."
+    units = (('AVX-512 BF16', torch.cpu._is_avx512_bf16_supported), ('AMX', torch.cpu._is_amx_tile_supported))
+    return [name for name, has in units if has()]
+
 def device_name(device:torch.device)->str:
-    "The GPU's name, or the CPU's model name (from /proc/cpuinfo where there is one)."
+    "The GPU's name, or the CPU's model name (from /proc/cpuinfo where there is one) and its native bf16 instructions."
     if device.type == 'cuda': return torch.cuda.get_device_name(device)
     if device.type != 'cpu': return device.type
-    names = cpuinfo('model name')
-    return names[0] if names else platform.processor() or 'cpu'
+    names, units = cpuinfo('model name'), cpu_bf16_units()
+    name = names[0] if names else platform.processor() or 'cpu'
+    return f"{name} with {' and '.join(units)}" if units else name
 
 # %% ../nbs/00_core.ipynb #c0a1e014
 def check_writable(path:str|Path): # a file's name; one ending in '/' names a folder
@@ -77,7 +83,7 @@ def bf16_ok(device:torch.device)->bool:
     "Does `device` compute in bf16 natively? CUDA GPUs that support it; CPUs with AVX-512 BF16 or AMX. Elsewhere it is emulated."
     if device.type == 'cuda': return torch.cuda.get_device_capability(device)[0] >= 8    # Ampere and later; older GPUs emulate
     if device.type != 'cpu' or not torch.backends.mkldnn.is_available(): return False
-    return torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+    return bool(cpu_bf16_units())
 
 def autocast(device:torch.device, enabled:bool=True):
     "bf16 autocast where `device` supports it natively (and `enabled`), else a no-op context."
