@@ -22,7 +22,7 @@ from .learner import RECIPES, TrainConfig
 from .metrics import evaluate, evaluate_all, fit_prior, generative_scores
 from .options import BoolFlag, HelpFormatter, add_config_options, refuse_unused
 from .pretrained import DEFAULT_MODEL, cards, table
-from .results import results_markdown, run_table
+from .results import results_markdown, run_seeds
 from .checkpoint import load_checkpoint, load_model, train_config
 from .runs import fit, heldout_dataset
 from .vaegan import Adversary, GANConfig
@@ -132,8 +132,8 @@ def _results_parser(sub):
     p.add_argument('--size', type=int, default=64, help='image size (default 64)')
     p.add_argument('--cache-dir', default=None, help='folder of the caches (default $FLOWERVAE_CACHE or ~/.cache/flowervae)')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
-    p.add_argument('--seed', type=int, default=0,
-                   help='seed of every row (data order, initialisation, noise); give each seed its own --out')
+    p.add_argument('--seed', type=int, nargs='+', default=[0], help='seed of every row (data order, initialisation, noise); '
+                   'several: each in OUT/seedS, and the targets judged on all (10_results)')
 
 def _pretrained_parser(sub):
     p = sub.add_parser('pretrained', help='list the models bundled with flowervae: names that every --ckpt takes',
@@ -256,8 +256,8 @@ def cmd_results(a:dict):
     "`flowervae results` (10_results)."
     check_size(a['size'])
     if a['threads'] < 1: raise FlowerVAEError(f"--threads must be at least 1, got {a['threads']}")
-    r = run_table(a['root'], a['budget'], a['out'], a['rows'], a['n_samples'], a['cache_dir'], progress=not a['quiet'],
-                  two_nets=a['two_nets'], size=a['size'], seed=a['seed'], threads=a['threads'], amp=a['amp'])
+    r = run_seeds(a['root'], a['seed'], a['budget'], a['out'], rows=a['rows'], n_samples=a['n_samples'], cache_dir=a['cache_dir'],
+                  progress=not a['quiet'], two_nets=a['two_nets'], size=a['size'], threads=a['threads'], amp=a['amp'])
     print(results_markdown(r))
 
 # %% ../nbs/12_cli.ipynb #05349dd5

@@ -25,8 +25,9 @@ from .runs import fit
 from .vaegan import Adversary, GANConfig
 
 # %% auto #0
-__all__ = ['ROWS', 'SHARED', 'BUNDLED', 'row_config', 'row_figure', 'run_row', 'run_table', 'second_net_scores', 'second_opinion',
-           'fds_in', 'make_bundled', 'rescore_bundled', 'results_markdown', 'features', 'nearest_neighbours']
+__all__ = ['ROWS', 'SHARED', 'BUNDLED', 'TARGETS', 'row_config', 'row_figure', 'run_row', 'run_table', 'run_seeds',
+           'second_net_scores', 'second_opinion', 'fds_in', 'make_bundled', 'rescore_bundled', 'results_markdown',
+           'targets_markdown', 'features', 'nearest_neighbours']
 
 # %% ../nbs/10_results.ipynb #9ec73d7c
 _SEED = {k: v for k, v in RECIPES['seed'].items() if k not in ('size', 'epochs')}   # the seed's recipe, at the table's size
@@ -114,6 +115,14 @@ def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:lis
     scores = generative_scores(root, size, cache_dir=cache_dir, progress=progress)
     scores2 = second_net_scores(root, size, cache_dir, progress) if two_nets else None
     return _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overrides, scores2)
+
+def run_seeds(root:str, seeds:list, budget:float=900., out:str|Path='runs/results', **kw)->list:
+    "`run_table` for each of `seeds`, in folders `out/seedS` when there are several; all their rows, in `out`'s table too."
+    if len(seeds) == 1: return run_table(root, budget, out, seed=seeds[0], **kw)
+    results = [r for s in seeds for r in run_table(root, budget, Path(out)/f"seed{s}", seed=s, **kw)]
+    (Path(out)/'results.json').write_text(json.dumps(results, indent=1))
+    (Path(out)/'results.md').write_text(results_markdown(results))
+    return results
 
 def second_net_scores(root:str, size:int, cache_dir:str|None=None, progress:bool=True)->GenerativeScores:
     "The second opinion: FD in a flowers classifier of another seed and width, trained independently of the first."
@@ -241,7 +250,34 @@ def results_markdown(results:list)->str:
         second = f"; second net: {results[0]['extractor_2']}" if 'extractor_2' in results[0] else ''
         lines.append(f"\nSample scores (FD: Fréchet distance; KID: kernel distance, unscaled): {results[0]['n_samples']} samples "
                      f"per prior against {results[0]['n_real']} test images, features of {results[0]['extractor']}{second}.")
-    return '\n'.join(lines) + '\n'
+    targets = targets_markdown(results)
+    return '\n'.join(lines) + '\n' + (f"\nThe targets:\n\n{targets}" if targets else '')
+
+# %% ../nbs/10_results.ipynb #ta1a0002
+def _fd_ratio(r:dict, b:dict)->tuple:   # the mixture's samples against the base's from N(0, I), in each feature net
+    return r['fid_mixture'] / b['fid'], r.get('fid_mixture_2', math.nan) / b.get('fid_2', math.nan)
+def _psnr_gain(r:dict, b:dict)->tuple: return (r['psnr'] - b['psnr'],)
+
+TARGETS = (  # what, the row judged, the row it is judged against, the measure of the two, its limit: (at least?, value, unit)
+    ("the default's PSNR over the seed's recipe", 'default', 'seed', _psnr_gain, (True, 1.5, ' dB')),
+    ("the default's samples (mixture) against the seed's from N(0, I)", 'default', 'seed', _fd_ratio, (False, 0.5, '×')),
+    ("the VAE-GAN's samples (mixture) against the seed's from N(0, I)", 'vaegan', 'seed', _fd_ratio, (False, 0.35, '×')),
+    ("the VAE-GAN's PSNR below the default's", 'default', 'vaegan', _psnr_gain, (False, 1., ' dB')),
+)
+
+def targets_markdown(results:list)->str:
+    "The targets judged on `results`, rows of one or more seeds (second net in brackets): met where every seed and net agree."
+    by, seeds = {(r.get('seed', 0), r['row']): r for r in results}, sorted({r.get('seed', 0) for r in results})
+    lines = ['| target | asked | ' + ' | '.join(f"seed {s}" for s in seeds) + ' | met |', '|---|---|' + '---|' * (len(seeds) + 1)]
+    for what, row, base, measure, (at_least, limit, unit) in TARGETS:
+        vals = [measure(by[s, row], by[s, base]) if (s, row) in by and (s, base) in by else None for s in seeds]
+        if all(v is None for v in vals): continue
+        show = lambda x: f"{x:+.2f}{unit}" if unit == ' dB' else f"{x:.2f}{unit}"
+        cells = ['—' if v is None else show(v[0]) + ''.join(f" ({show(x)})" for x in v[1:] if not math.isnan(x)) for v in vals]
+        ok = all(x >= limit if at_least else x <= limit for v in vals if v for x in v if not math.isnan(x))
+        met = 'not on every seed' if None in vals else ('yes' if len(seeds) > 1 else 'yes, one seed only') if ok else 'no'
+        lines.append(f"| {what} | {'≥' if at_least else '≤'} {limit:g}{unit} | " + ' | '.join(cells) + f" | {met} |")
+    return '\n'.join(lines) + '\n' if len(lines) > 2 else ''
 
 # %% ../nbs/10_results.ipynb #9e1a0002
 @torch.no_grad()
