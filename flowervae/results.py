@@ -255,7 +255,7 @@ def results_markdown(results:list)->str:
 
 # %% ../nbs/10_results.ipynb #ta1a0002
 def _fd_ratio(r:dict, b:dict)->tuple:   # the mixture's samples against the base's from N(0, I), in each feature net
-    return r['fid_mixture'] / b['fid'], r.get('fid_mixture_2', math.nan) / b.get('fid_2', math.nan)
+    return r.get('fid_mixture', math.nan) / b['fid'], r.get('fid_mixture_2', math.nan) / b.get('fid_2', math.nan)
 def _psnr_gain(r:dict, b:dict)->tuple: return (r['psnr'] - b['psnr'],)
 
 TARGETS = (  # what, the row judged, the row it is judged against, the measure of the two, its limit: (at least?, value, unit)
@@ -272,9 +272,10 @@ def targets_markdown(results:list)->str:
     for what, row, base, measure, (at_least, limit, unit) in TARGETS:
         vals = [measure(by[s, row], by[s, base]) if (s, row) in by and (s, base) in by else None for s in seeds]
         if all(v is None for v in vals): continue
-        show = lambda x: f"{x:+.2f}{unit}" if unit == ' dB' else f"{x:.2f}{unit}"
+        show = lambda x: '—' if math.isnan(x) else f"{x:+.2f}{unit}" if unit == ' dB' else f"{x:.2f}{unit}"
         cells = ['—' if v is None else show(v[0]) + ''.join(f" ({show(x)})" for x in v[1:] if not math.isnan(x)) for v in vals]
-        ok = all(x >= limit if at_least else x <= limit for v in vals if v for x in v if not math.isnan(x))
+        good = lambda v: not math.isnan(v[0]) and all(x >= limit if at_least else x <= limit for x in v if not math.isnan(x))
+        ok = all(good(v) for v in vals if v)                                      # a second net where there is one
         met = 'not on every seed' if None in vals else ('yes' if len(seeds) > 1 else 'yes, one seed only') if ok else 'no'
         lines.append(f"| {what} | {'≥' if at_least else '≤'} {limit:g}{unit} | " + ' | '.join(cells) + f" | {met} |")
     return '\n'.join(lines) + '\n' if len(lines) > 2 else ''
