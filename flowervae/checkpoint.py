@@ -12,7 +12,7 @@ from pathlib import Path
 
 import torch
 
-from .core import FlowerVAEError, check_writable, pick_device
+from .core import FlowerVAEError, check_writable, pick_device, reason
 from .cvae import CVAE
 from .latent import prior_from_state
 from .learner import TrainConfig
@@ -37,7 +37,7 @@ def save_checkpoint(obj:dict, path:str|Path)->Path:
             torch.save(obj, f); f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)
     except (OSError, RuntimeError) as e:                             # a full disk reaches torch.save as 'unexpected pos'
-        why = getattr(e, 'strerror', None) or str(e).splitlines()[0][:100]
+        why = getattr(e, 'strerror', None) or reason(e, 100)
         raise FlowerVAEError(f"could not write {path} ({why}): is the disk full, or the folder read-only?") from None
     finally: tmp.unlink(missing_ok=True)
     return path
@@ -50,8 +50,7 @@ def load_checkpoint(path:str|Path, map_location='cpu',
     if data is None and not path.is_file(): raise FlowerVAEError(f"checkpoint {path} does not exist")
     try: ck = torch.load(path if data is None else io.BytesIO(data), map_location=map_location, weights_only=True)
     except Exception as e:
-        why = f"{type(e).__name__}: {str(e).splitlines()[0][:160]}"
-        raise FlowerVAEError(f"{path} is not a loadable flowervae checkpoint ({why})") from None
+        raise FlowerVAEError(f"{path} is not a loadable flowervae checkpoint ({reason(e)})") from None
     if not isinstance(ck, dict) or ck.get('format') not in (CKPT_FORMAT, *OLD_FORMATS):
         raise FlowerVAEError(f"{path} is not a flowervae checkpoint (no '{CKPT_FORMAT}' marker)")
     return ck

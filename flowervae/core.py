@@ -10,12 +10,18 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'check_size', 'has_gpu', 'pick_device', 'cpuinfo', 'cpu_bf16_units',
-           'device_name', 'check_writable', 'bf16_ok', 'autocast', 'idle_cores', 'pick_threads', 'keep_freed_memory']
+__all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'reason', 'check_size', 'has_gpu', 'pick_device', 'cpuinfo',
+           'cpu_bf16_units', 'device_name', 'check_writable', 'bf16_ok', 'autocast', 'idle_cores', 'pick_threads',
+           'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
     "A mistake in the user's input, reported by the command line as one line, without a traceback."
+
+def reason(e:BaseException, n:int=160)->str:
+    "What went wrong in `e`, in one line for a `FlowerVAEError`: its type and the first line of its message (which may be empty)."
+    lines = str(e).strip().splitlines()
+    return f"{type(e).__name__}: {lines[0][:n]}" if lines else type(e).__name__
 
 # %% ../nbs/00_core.ipynb #d4acbc96
 MIN_SIZE, MAX_SIZE = 32, 512

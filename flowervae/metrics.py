@@ -14,7 +14,7 @@ from torch.utils.data import Subset
 from tqdm.auto import tqdm
 
 from .cache import BatchLoader, CachedFlowers, cache_folder, to_float
-from .core import FlowerVAEError
+from .core import FlowerVAEError, reason
 from .data import make_loader
 from .latent import PRIORS, active_units, encode_dataset, fit_named_prior
 from .learner import loss_terms
@@ -194,7 +194,7 @@ def inception_extractor(weights:str|Path|None=None)->tuple:
         from torchmetrics.image.fid import NoTrainInceptionV3
         NoTrainInceptionV3(name='inception-v3-compat', features_list=['2048'],
                            feature_extractor_weights_path=str(weights) if weights else None)
-    except Exception as e: return None, f"Inception-v3 unavailable ({type(e).__name__}: {str(e).splitlines()[0][:120]})"
+    except Exception as e: return None, f"Inception-v3 unavailable ({reason(e, 120)})"
     return 2048, 'inception-v3 (torch-fidelity weights: comparable with published FIDs)'
 
 # %% ../nbs/09_metrics.ipynb #c3e68cba
