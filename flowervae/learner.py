@@ -75,8 +75,8 @@ class TrainConfig:
             if (v := getattr(self, k)) is not None and v < 1: raise FlowerVAEError(f"{k} must be at least 1, got {v}")
         for k in ('lr', 'grad_clip'):                                               # NaN fails every comparison
             if not 0 < getattr(self, k) < math.inf: raise FlowerVAEError(f"{k} must be a positive number, got {getattr(self, k)}")
-        for k in ('beta', 'free_bits', 'kl_warmup', 'budget', 'num_workers'):        # num_workers: None or ≥ 0
-            if (v := getattr(self, k)) is not None and not 0 <= v < math.inf: raise FlowerVAEError(f"{k} must be >= 0, got {v}")
+        for k in ('beta', 'free_bits', 'kl_warmup', 'budget', 'num_workers', 'seed'):   # num_workers: None or ≥ 0; NaN fails
+            if not 0 <= (v := getattr(self, k) or 0) < 2**63: raise FlowerVAEError(f"{k} must be >= 0, below 2**63, got {v}")
         if not 0 < self.val_frac < 1: raise FlowerVAEError(f"val_frac must be in (0, 1), got {self.val_frac}")
         if not 0 <= self.shift < 0.5: raise FlowerVAEError(f"shift must be in [0, 0.5), a fraction of the side, got {self.shift}")
         if self.root: self.root = str(Path(self.root).expanduser().resolve())   # checkpoints then work from any folder

@@ -81,10 +81,10 @@ class GANConfig:
     disc_width: int = 32          # channels of the discriminator's first layer
 
     def __post_init__(self):
-        for k in ('gan', 'gan_start', 'feat_match'):
-            if getattr(self, k) < 0: raise FlowerVAEError(f"{k} must be >= 0, got {getattr(self, k)}")
+        for k in ('gan', 'gan_start', 'feat_match'):                                 # NaN fails the comparison too
+            if not 0 <= getattr(self, k) < math.inf: raise FlowerVAEError(f"{k} must be a number >= 0, got {getattr(self, k)}")
         if self.gan_start >= 1: raise FlowerVAEError(f"gan_start is a fraction of the run, below 1, got {self.gan_start}")
-        if self.disc_width < 1: raise FlowerVAEError(f"disc_width must be at least 1, got {self.disc_width}")
+        if not 1 <= self.disc_width <= 512: raise FlowerVAEError(f"disc_width must be 1 to 512, got {self.disc_width}")
         if not 0 <= self.gan_prior <= 1: raise FlowerVAEError(f"gan_prior is a share of the batch, 0 to 1, got {self.gan_prior}")
 
     @classmethod
