@@ -290,10 +290,10 @@ def prepare_run_dir(out:Path, resume:bool, overwrite:bool):
     "Refuse to resume a run that is not there or to start one over a run that is; clear an overwritten run and dead temporaries."
     if resume and overwrite: raise FlowerVAEError("--resume continues a run, --overwrite starts it again: choose one")
     if resume and not (out/'latest.pt').exists(): raise FlowerVAEError(f"cannot resume: {out/'latest.pt'} does not exist")
-    if not resume and (out/'latest.pt').exists():
-        if not overwrite:
-            raise FlowerVAEError(f"{out} already holds a run: pass --resume to continue it or --overwrite to start again")
-        for pattern in RUN_FILES:
-            for f in out.glob(pattern): f.unlink()
+    ours = [] if resume else [f for pattern in RUN_FILES for f in out.glob(pattern)]    # what a new run would write over
+    if ours and not overwrite and (out/'latest.pt').exists():
+        raise FlowerVAEError(f"{out} already holds a run: pass --resume to continue it or --overwrite to start again")
+    if ours and not overwrite: raise FlowerVAEError(f"{out} holds {ours[0].name}, not a run: use another --out, or --overwrite")
+    for f in ours: f.unlink()
     for tmp in out.glob('.*.tmp*'): tmp.unlink()                      # left by a run killed while writing a checkpoint
     check_writable(out/'.check.tmp')                                  # else a resumed run would train an epoch before failing
