@@ -107,9 +107,11 @@ def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:lis
     "Train and score every row of `ROWS` (or `rows`) for `budget` CPU seconds each; write results.json and results.md in `out`."
     if not 0 < budget < math.inf: raise FlowerVAEError(f"the budget is CPU seconds per row, above 0: got {budget}")
     if n_samples < 1000: raise FlowerVAEError(f"n_samples must be at least 1000 (KID subsets), got {n_samples}")
-    for name in rows or []: row_config(name, root, budget, out)                 # an unknown row fails here, before any work
+    for name in rows or list(ROWS): row_config(name, root, budget, out, **overrides)   # a bad row or option fails before any work
     root = str(check_flowers_root(root, hint="the table trains on the real flowers: give --root DIR or set $FLOWERVAE_DATA "
                                              "(flowervae train --download fetches them)"))
+    try: Path(out).mkdir(parents=True, exist_ok=True)                                 # before the minutes of feature nets
+    except OSError as e: raise FlowerVAEError(f"cannot make {out} ({e.strerror}): choose another --out") from None
     size = overrides.get('size', SHARED['size'])
     test_ds = CachedFlowers(root, 'test', size, cache_dir)
     scores = generative_scores(root, size, cache_dir=cache_dir, progress=progress)
