@@ -66,8 +66,7 @@ def _sample_parser(sub):
     p.add_argument('--prior', choices=list(PRIORS), default='mixture',
                    help="mixture (default; the sharpest samples, 10_results), gaussian: fitted to the codes of the training "
                         "images (05_latent; stored with a bundled model, and beside a checkpoint once fitted, else the training "
-                        "images are encoded first); "
-                        "standard: z ~ N(0, I)")
+                        "images are encoded first); standard: z ~ N(0, I)")
 
 def _heldout_options(p):
     p.add_argument('--data', choices=('flowers102', 'synthetic', 'folder'), default=None,
@@ -181,9 +180,9 @@ def cmd_train(a:dict):
     if Dist.from_env().rank == 0: print(f"done: checkpoints and pictures in {out}/")
 
 # %% ../nbs/12_cli.ipynb #c12c000c
-def _check_png(out:str)->Path:
-    "The PNG file `--out` names, checked before any work is done: a `.png` name in a folder that takes files."
-    if Path(out).suffix.lower() != '.png': raise FlowerVAEError(f"--out names the PNG to write: end it in .png, got {out!r}")
+def _check_png(out:str, option:str='--out')->Path:
+    "The PNG file `option` names, checked before any work is done: a `.png` name in a folder that takes files."
+    if Path(out).suffix.lower() != '.png': raise FlowerVAEError(f"{option} names the PNG to write: end it in .png, got {out!r}")
     check_writable(Path(out)); return Path(out)
 
 def cmd_sample(a:dict):
@@ -243,9 +242,10 @@ def cmd_eval(a:dict):
 # %% ../nbs/12_cli.ipynb #c12c000e
 def cmd_bench(a:dict):
     "`flowervae bench` (11_bench)."
-    if min(a['batch_size'], a['load_batches'], a['train_batches']) < 1:
-        raise FlowerVAEError("--batch-size, --load-batches and --train-batches must be at least 1")
-    if a['plot']: _check_png(a['plot'])                           # before the minutes of measuring, not after
+    counts, seconds = (a['batch_size'], a['load_batches'], a['train_batches']), (a['load_seconds'], a['train_seconds'])
+    if min(counts) < 1 or not all(0 <= s < math.inf for s in seconds):                 # NaN fails the comparison too
+        raise FlowerVAEError("--batch-size, --load-batches and --train-batches must be at least 1, the --*-seconds finite, >= 0")
+    if a['plot']: _check_png(a['plot'], '--plot')                 # before the minutes of measuring, not after
     r = bench(a['root'], a['sizes'], a['split'], a['batch_size'], load_batches=a['load_batches'], load_seconds=a['load_seconds'],
               train_batches=a['train_batches'], train_seconds=a['train_seconds'], width=a['width'], device=a['device'],
               compile=a['compile'], cache_dir=a['cache_dir'], progress=not a['json'], amp=a['amp'])
