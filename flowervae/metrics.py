@@ -216,12 +216,14 @@ def generative_scores(root:str|Path|None=None, size:int=64, ref_split:str='test'
                       cache_dir:str|None=None, kid_subset:int=1000, progress:bool=True,
                       net:FeatureNet|None=None)->GenerativeScores: # use this feature net (e.g. a second, independent one)
     "Scores against the Flowers102 `ref_split` at `size`: `net`, else Inception-v3 if it can be had, else the home-trained net."
+    ref = CachedFlowers(root, ref_split, size, cache_dir, progress)               # a bad split fails before minutes of work
     ext, label = (net, net.label) if net is not None else inception_extractor(inception_weights)
+    if ext is None and inception_weights: raise FlowerVAEError(f"cannot score with {inception_weights}: {label}")   # asked for
     if ext is None:
         if progress: print(f"{label}; using flowervae's home-trained extractor")
         ext = feature_net(root, size, cache_dir, progress=progress); label = ext.label
-    return GenerativeScores(ext, label, real_batches(CachedFlowers(root, ref_split, size, cache_dir)), kid_subset,
-                            inception_weights if isinstance(ext, int) else None, progress)
+    weights = inception_weights if isinstance(ext, int) else None
+    return GenerativeScores(ext, label, real_batches(ref), kid_subset, weights, progress)
 
 # %% ../nbs/09_metrics.ipynb #87e8648a
 TEMPERATURES = (0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6)   # what `tune_temperature` tries
