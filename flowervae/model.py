@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 from torch import nn
-
 from fastcore.basics import patch
 
 from .core import FlowerVAEError, check_size
@@ -284,7 +283,8 @@ def sample(self:VAE, n:int, # number of images
     (y, prior), p = check_draw(self, n, temperature, y, prior), next(self.parameters())
     if prior is not None: z = prior.draw(n, generator, temperature)
     else: z = temperature * torch.randn(n, self.cfg.z_dim, generator=generator)   # (n, z_dim), on the CPU: same images anywhere
-    return torch.sigmoid(self.decode(z.to(p.device, p.dtype), _on(y, p)).float())
+    z, y = z.to(p.device, p.dtype).split(256), [None] * n if y is None else _on(y, p).split(256)   # batches: bounded memory
+    return torch.cat([torch.sigmoid(self.decode(zi, yi).float()) for zi, yi in zip(z, y)])
 
 @patch
 @torch.no_grad()
