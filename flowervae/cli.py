@@ -224,7 +224,7 @@ def _eval_with_samples(a:dict)->dict:
     if a['n_samples'] < 1000: raise FlowerVAEError(f"--n-samples must be at least 1000 (KID subsets), got {a['n_samples']}")
     root = a['root'] or flowers_root() or tc.root
     scores = generative_scores(root, tc.size, a['ref_split'], a['inception_weights'], a['cache_dir'], progress=not a['quiet'])
-    ds = CachedFlowers(root, a['split'], tc.size, a['cache_dir'])
+    ds = CachedFlowers(root, a['split'], tc.size, a['cache_dir'], progress=not a['quiet'])
     if a['limit']: ds = Subset(ds, range(min(a['limit'], len(ds))))
     return evaluate_all(a['ckpt'], scores, ds, a['n_samples'], a['batch_size'], a['device'], progress=not a['quiet'])
 
