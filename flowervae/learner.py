@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 
 from .cache import ArrayImages, BatchLoader, CachedFlowers, CachedFolder, prepare_batch, train_batch
 from .core import FlowerVAEError, autocast, bf16_ok, check_size
-from .data import FolderImages, Flowers102, SyntheticFlowers, check_folder, flowers_root, folder_classes, make_loader
+from .data import FolderImages, Flowers102, SyntheticFlowers, check_folder, check_split, flowers_root, folder_classes, make_loader
 from .loss import RECON_KINDS, kl_weight, likelihood_log_sigma, vae_loss
 from .model import VAE, VAEConfig
 
@@ -70,7 +70,7 @@ class TrainConfig:
         if self.data == 'folder': check_folder(self.root)
         for k, kinds in (('recon', RECON_KINDS), ('schedule', SCHEDULES)):
             if (v := getattr(self, k)) not in kinds: raise FlowerVAEError(f"unknown {k} {v!r}: choose one of {', '.join(kinds)}")
-        check_size(self.size)
+        check_size(self.size); check_split(self.split)                  # a typo is named even where synthetic data has no splits
         for k in ('z_dim', 'width', 'epochs', 'batch_size', 'n_synthetic', 'image_every', 'threads'):   # threads: None or ≥ 1
             if (v := getattr(self, k)) is not None and v < 1: raise FlowerVAEError(f"{k} must be at least 1, got {v}")
         for k in ('lr', 'grad_clip'):                                               # NaN fails every comparison
