@@ -231,13 +231,13 @@ def _eval_with_samples(a:dict)->dict:
 def cmd_eval(a:dict):
     "`flowervae eval`: the scores as JSON, printed (and written to --out); a score that is not a number is null."
     if a['limit'] is not None and a['limit'] < 1: raise FlowerVAEError(f"--limit must be at least 1, got {a['limit']}")
-    if a['out']: check_writable(a['out'])                         # before the work, not after it
+    if a['out'] is not None: check_writable(a['out'])             # before the work, not after it ('' is no file either)
     if a['fid'] or a['kid']: r = _eval_with_samples(a)
     else: r = evaluate(a['ckpt'], a['data'], a['root'], a['split'], a['batch_size'], a['device'], a['limit'],
                        progress=not a['quiet'])
     txt = json.dumps({k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in r.items()}, indent=1)
     print(txt)
-    if a['out']: Path(a['out']).write_text(txt + '\n')
+    if a['out'] is not None: Path(a['out']).write_text(txt + '\n')
 
 # %% ../nbs/12_cli.ipynb #c12c000e
 def cmd_bench(a:dict):

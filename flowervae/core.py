@@ -75,6 +75,7 @@ def device_name(device:torch.device)->str:
 # %% ../nbs/00_core.ipynb #c0a1e014
 def check_writable(path:str|Path): # a file's name; one ending in '/' names a folder
     "Raise `FlowerVAEError` unless a file can be written at `path` (its folder exists and takes files); leaves no file behind."
+    if not str(path): raise FlowerVAEError("an empty file name: name the file to write")
     if str(path).endswith(('/', os.sep)) or Path(path).is_dir():
         raise FlowerVAEError(f"{path} is a folder: name the file to write")
     path = Path(path); folder = path.parent if str(path.parent) else Path('.')
