@@ -132,8 +132,7 @@ def second_net_scores(root:str, size:int, cache_dir:str|None=None, progress:bool
     return generative_scores(root, size, cache_dir=cache_dir, progress=progress, net=net2)
 
 def _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overrides, scores2=None)->list:
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    results = []
+    out, results = Path(out), []; out.mkdir(parents=True, exist_ok=True)
     for name in rows or list(ROWS):
         t0 = time.time()
         r = run_row(name, root, budget, out, scores, test_ds, n_samples, progress, scores2, **overrides)
@@ -256,16 +255,21 @@ def results_markdown(results:list)->str:
     return '\n'.join(lines) + '\n' + (f"\nThe targets:\n\n{targets}" if targets else '')
 
 # %% ../nbs/10_results.ipynb #ta1a0002
+def _num(d:dict, k:str)->float: return v if isinstance(v := d.get(k), (int, float)) and v > 0 else math.nan   # else unscored
 def _fd_ratio(r:dict, b:dict)->tuple:   # the mixture's samples against the base's from N(0, I), in each feature net
-    return r.get('fid_mixture', math.nan) / b['fid'], r.get('fid_mixture_2', math.nan) / b.get('fid_2', math.nan)
-def _psnr_gain(r:dict, b:dict)->tuple: return (r['psnr'] - b['psnr'],)
+    return _num(r, 'fid_mixture') / _num(b, 'fid'), _num(r, 'fid_mixture_2') / _num(b, 'fid_2')
+def _psnr_gain(r:dict, b:dict)->tuple: return (_num(r, 'psnr') - _num(b, 'psnr'),)
 
 TARGETS = (  # what, the row judged, the row it is judged against, the measure of the two, its limit: (at least?, value, unit)
     ("the default's PSNR over the seed's recipe", 'default', 'seed', _psnr_gain, (True, 1.5, ' dB')),
     ("the default's samples (mixture) against the seed's from N(0, I)", 'default', 'seed', _fd_ratio, (False, 0.5, '×')),
     ("the VAE-GAN's samples (mixture) against the seed's from N(0, I)", 'vaegan', 'seed', _fd_ratio, (False, 0.35, '×')),
-    ("the VAE-GAN's PSNR below the default's", 'default', 'vaegan', _psnr_gain, (False, 1., ' dB')),
-)
+    ("the VAE-GAN's PSNR below the default's", 'default', 'vaegan', _psnr_gain, (False, 1., ' dB')))
+
+def _verdict(vals:list, at_least:bool, limit:float, n_seeds:int)->str:   # 'no' if a number misses; else: all measured?
+    nums = [x for v in vals if v for x in v]
+    if any(not (x >= limit if at_least else x <= limit) for x in nums if not math.isnan(x)): return 'no'
+    return 'not measured everywhere' if None in vals or any(map(math.isnan, nums)) else ('yes', 'yes, one seed only')[n_seeds < 2]
 
 def targets_markdown(results:list)->str:
     "The targets judged on `results`, rows of one or more seeds (second net in brackets): met where every seed and net agree."
@@ -275,11 +279,9 @@ def targets_markdown(results:list)->str:
         vals = [measure(by[s, row], by[s, base]) if (s, row) in by and (s, base) in by else None for s in seeds]
         if all(v is None for v in vals): continue
         show = lambda x: '—' if math.isnan(x) else f"{x:+.2f}{unit}" if unit == ' dB' else f"{x:.2f}{unit}"
-        cells = ['—' if v is None else show(v[0]) + ''.join(f" ({show(x)})" for x in v[1:] if not math.isnan(x)) for v in vals]
-        good = lambda v: not math.isnan(v[0]) and all(x >= limit if at_least else x <= limit for x in v if not math.isnan(x))
-        ok = all(good(v) for v in vals if v)                                      # a second net where there is one
-        met = 'not on every seed' if None in vals else ('yes' if len(seeds) > 1 else 'yes, one seed only') if ok else 'no'
-        lines.append(f"| {what} | {'≥' if at_least else '≤'} {limit:g}{unit} | " + ' | '.join(cells) + f" | {met} |")
+        cells = ['—' if v is None else show(v[0]) + ''.join(f" ({show(x)})" for x in v[1:]) for v in vals]
+        lines.append(f"| {what} | {'≥' if at_least else '≤'} {limit:g}{unit} | " + ' | '.join(cells) +
+                     f" | {_verdict(vals, at_least, limit, len(seeds))} |")
     return '\n'.join(lines) + '\n' if len(lines) > 2 else ''
 
 # %% ../nbs/10_results.ipynb #9e1a0002
