@@ -213,7 +213,7 @@ def cmd_reconstruct(a:dict):
     x, y = torch.stack([ds[i][0] for i in idx]), torch.tensor([ds[i][1] for i in idx])
     imgs, rows, n = recon_rows(m, x, 8, y=y)
     save_images(imgs, a['out'], n, f"{a['ckpt']}: held-out images and their reconstructions", rows)
-    print(f"wrote {len(x)} images and their reconstructions to {a['out']}")
+    print(f"wrote {len(x)} images{' (all the split holds)' * (len(x) < a['n'])} and their reconstructions to {a['out']}")
 
 # %% ../nbs/12_cli.ipynb #c12c000d
 def _eval_with_samples(a:dict)->dict:
