@@ -13,7 +13,7 @@ import torch
 from PIL import Image, ImageOps
 from tqdm.auto import tqdm
 
-from .core import FlowerVAEError, check_size
+from .core import FlowerVAEError, check_size, reason
 from .data import FolderImages, Flowers102
 
 # %% auto #0
@@ -31,7 +31,7 @@ def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
             im = ImageOps.exif_transpose(im) if upright else im                           # phones store photos sideways
             a = np.asarray(T.CenterCrop(size)(T.Resize(size)(im.convert('RGB'))), dtype=np.uint8)   # (S, S, 3)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
-        raise FlowerVAEError(f"cannot read image {path} ({type(e).__name__}: {e}); replace or delete the file") from None
+        raise FlowerVAEError(f"cannot read image {path} ({reason(e)}); replace or delete the file") from None
     return a
 
 # %% ../nbs/01b_cache.ipynb #f46909a2

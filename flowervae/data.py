@@ -13,7 +13,7 @@ import torch
 from torch.utils.data import ConcatDataset, DataLoader, Dataset
 from PIL import Image, ImageOps
 
-from .core import FlowerVAEError, check_size
+from .core import FlowerVAEError, check_size, reason
 
 if TYPE_CHECKING: import torchvision    # annotations only: torchvision takes seconds to import, so functions import it where used
 
@@ -101,8 +101,7 @@ class Flowers102(ConcatDataset):
         # at all (a truncated or corrupt JPEG, a missing file) is named here instead of surfacing as a bare PIL error.
         try: return super().__getitem__(i)
         except (OSError, SyntaxError, ValueError) as e:
-            why = f"{type(e).__name__}: {e}"
-            raise FlowerVAEError(f"cannot read image {self.files[i]} ({why}); replace the file or download again") from None
+            raise FlowerVAEError(f"cannot read image {self.files[i]} ({reason(e)}); replace the file or download again") from None
 
 # %% ../nbs/01_data.ipynb #d1c10002
 def flower_names()->list:
@@ -205,7 +204,7 @@ class FolderImages(Dataset):
         try:
             with Image.open(self.files[i]) as im: return self.tfm(ImageOps.exif_transpose(im).convert('RGB')), self.labels[i]
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
-            raise FlowerVAEError(f"cannot read image {self.files[i]} ({type(e).__name__}: {e}); replace or delete it") from None
+            raise FlowerVAEError(f"cannot read image {self.files[i]} ({reason(e)}); replace or delete it") from None
 
 # %% ../nbs/01_data.ipynb #7a6646bb
 def _hsv(h, s, v): return np.array(colorsys.hsv_to_rgb(h % 1.0, s, v), dtype=np.float32)
