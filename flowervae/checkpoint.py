@@ -33,8 +33,7 @@ def save_checkpoint(obj:dict, path:str|Path)->Path:
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     try:
-        with open(tmp, 'wb') as f:
-            torch.save(obj, f); f.flush(); os.fsync(f.fileno())
+        with open(tmp, 'wb') as f: torch.save(obj, f); f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)
     except (OSError, RuntimeError) as e:                             # a full disk reaches torch.save as 'unexpected pos'
         why = getattr(e, 'strerror', None) or reason(e, 100)
@@ -113,8 +112,10 @@ def model_kind(model:VAE)->str:
 def train_config(d:dict)->TrainConfig:
     "The `TrainConfig` a checkpoint saved, in either format: 0/1 flags become booleans, other configurations' fields go."
     kinds = {f.name: f.type for f in fields(TrainConfig)}
-    saved = {k: bool(v) if kinds[k] == 'bool' else v for k, v in d.items() if k in kinds}
-    return TrainConfig(**{'shift': 0., **saved})         # saved before random shifts existed: trained without them
+    saved = {'shift': 0., **{k: bool(v) if kinds[k] == 'bool' else v for k, v in d.items() if k in kinds}}   # shift: older
+    if saved.get('data') != 'folder' or Path(saved.get('root') or '').is_dir(): return TrainConfig(**saved)
+    cfg = TrainConfig(**{**saved, 'data': 'synthetic', 'root': None})   # the rest checked; the folder may be on another machine
+    cfg.data, cfg.root = 'folder', saved.get('root'); return cfg        # still named: reconstruct and eval ask for --root
 
 def _model_of(ck:dict, path)->VAE:
     "A fresh model of the kind and configuration that the checkpoint (or pretrained record) `ck` from `path` names."

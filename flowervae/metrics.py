@@ -250,9 +250,11 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `latent.PRIORS`
     todo = [n for n in names if n not in stored and PRIORS[n] is not None]
     tune = scores is not None and 'mixture' in names and getattr(stored.get('mixture'), 'temperature', None) is None
     try: images = dataset if dataset is not None or not (todo or tune) else training_images(model.train_cfg)
-    except FlowerVAEError as e:
-        raise FlowerVAEError(f"the {(todo or ['mixture'])[0]} prior is fitted to the model's training images: "
-                             f"set $FLOWERVAE_DATA, or sample from N(0, I) (--prior standard). {e}") from None
+    except FlowerVAEError as e:                     # a folder's images may be gone, or on another machine
+        folder = model.train_cfg.data == 'folder'
+        fix, why = (f"put them back in {model.train_cfg.root}", '') if folder else ('set $FLOWERVAE_DATA', f". {e}")
+        raise FlowerVAEError(f"the {(todo or ['mixture'])[0]} prior is fitted to the model's training images: {fix}, or "
+                             f"sample from N(0, I) (--prior standard){why}") from None
     codes = todo and encode_dataset(model, images, batch_size, progress=progress)
     fitted = {n: fit_named_prior(n, codes) for n in todo}
     if tune:                                        # against the training images in `scores`' features: tuned, so kept
