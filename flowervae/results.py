@@ -278,7 +278,7 @@ def targets_markdown(results:list)->str:
     for what, row, base, measure, (at_least, limit, unit) in TARGETS:
         vals = [measure(by[s, row], by[s, base]) if (s, row) in by and (s, base) in by else None for s in seeds]
         if all(v is None for v in vals): continue
-        show = lambda x: '—' if math.isnan(x) else f"{x:+.2f}{unit}" if unit == ' dB' else f"{x:.2f}{unit}"
+        show = lambda x: '—' if math.isnan(x) else f"{x:{'+' * (unit == ' dB')}.{2 + (round(x, 2) == limit != x)}f}{unit}"
         cells = ['—' if v is None else show(v[0]) + ''.join(f" ({show(x)})" for x in v[1:]) for v in vals]
         lines.append(f"| {what} | {'≥' if at_least else '≤'} {limit:g}{unit} | " + ' | '.join(cells) +
                      f" | {_verdict(vals, at_least, limit, len(seeds))} |")
