@@ -112,10 +112,10 @@ def model_kind(model:VAE)->str:
 def train_config(d:dict)->TrainConfig:
     "The `TrainConfig` a checkpoint saved, in either format: 0/1 flags become booleans, other configurations' fields go."
     kinds = {f.name: f.type for f in fields(TrainConfig)}
-    saved = {'shift': 0., **{k: bool(v) if kinds[k] == 'bool' else v for k, v in d.items() if k in kinds}}   # shift: older
-    if saved.get('data') != 'folder' or Path(saved.get('root') or '').is_dir(): return TrainConfig(**saved)
-    cfg = TrainConfig(**{**saved, 'data': 'synthetic', 'root': None})   # the rest checked; the folder may be on another machine
-    cfg.data, cfg.root = 'folder', saved.get('root'); return cfg        # still named: reconstruct and eval ask for --root
+    saved = {'shift': 0., **{k: bool(v) if kinds[k] == 'bool' else v for k, v in d.items() if k in kinds}}   # older: no shifts
+    if saved.get('data') != 'folder': return TrainConfig(**saved)
+    cfg = TrainConfig(**{**saved, 'data': 'synthetic', 'root': None})   # a record: every setting checked but the image folder,
+    cfg.data, cfg.root = 'folder', saved.get('root'); return cfg        # which may be gone or changed; what reads it checks it
 
 def _model_of(ck:dict, path)->VAE:
     "A fresh model of the kind and configuration that the checkpoint (or pretrained record) `ck` from `path` names."

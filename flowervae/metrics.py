@@ -251,10 +251,10 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `latent.PRIORS`
     tune = scores is not None and 'mixture' in names and getattr(stored.get('mixture'), 'temperature', None) is None
     try: images = dataset if dataset is not None or not (todo or tune) else training_images(model.train_cfg)
     except FlowerVAEError as e:                     # a folder's images may be gone, or on another machine
-        folder = model.train_cfg.data == 'folder'
-        fix, why = (f"put them back in {model.train_cfg.root}", '') if folder else ('set $FLOWERVAE_DATA', f". {e}")
+        tc = model.train_cfg; gone = tc.data == 'folder' and not Path(tc.root).is_dir()   # else `e` says what is wrong
+        fix = f"put them back in {tc.root}" if gone else 'set $FLOWERVAE_DATA' if tc.data == 'flowers102' else 'mend them'
         raise FlowerVAEError(f"the {(todo or ['mixture'])[0]} prior is fitted to the model's training images: {fix}, or "
-                             f"sample from N(0, I) (--prior standard){why}") from None
+                             f"sample from N(0, I) (--prior standard)" + ('' if gone else f". {e}")) from None
     codes = todo and encode_dataset(model, images, batch_size, progress=progress)
     fitted = {n: fit_named_prior(n, codes) for n in todo}
     if tune:                                        # against the training images in `scores`' features: tuned, so kept
