@@ -74,8 +74,7 @@ def row_figure(model, test_ds, path:Path, priors:dict|None=None, n:int=8, seed:i
 
 def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeScores|None, test_ds,
             n_samples:int=5000, progress:bool=True,
-            scores2:GenerativeScores|None=None, # a second feature net (`second_opinion`): its FDs are kept too
-            **overrides)->dict:
+            scores2:GenerativeScores|None=None, **overrides)->dict: # scores2: a second feature net (`second_opinion`)
     "Train (or resume) table row `name` for `budget` CPU seconds, score it on `test_ds`, save `result.json` and `figure.png`."
     cfg, gan = row_config(name, root, budget, out, **overrides)
     run = Path(cfg.out); done = run/'result.json'
@@ -259,6 +258,7 @@ def _num(d:dict, k:str)->float: return v if isinstance(v := d.get(k), (int, floa
 def _fd_ratio(r:dict, b:dict)->tuple:   # the mixture's samples against the base's from N(0, I), in each feature net
     return _num(r, 'fid_mixture') / _num(b, 'fid'), _num(r, 'fid_mixture_2') / _num(b, 'fid_2')
 def _psnr_gain(r:dict, b:dict)->tuple: return (_num(r, 'psnr') - _num(b, 'psnr'),)
+def _digits(x:float, limit:float)->int: return next(k for k in range(2, 12) if round(x, k) != limit or x == limit or k == 11)
 
 TARGETS = (  # what, the row judged, the row it is judged against, the measure of the two, its limit: (at least?, value, unit)
     ("the default's PSNR over the seed's recipe", 'default', 'seed', _psnr_gain, (True, 1.5, ' dB')),
@@ -278,7 +278,7 @@ def targets_markdown(results:list)->str:
     for what, row, base, measure, (at_least, limit, unit) in TARGETS:
         vals = [measure(by[s, row], by[s, base]) if (s, row) in by and (s, base) in by else None for s in seeds]
         if all(v is None for v in vals): continue
-        show = lambda x: '—' if math.isnan(x) else f"{x:{'+' * (unit == ' dB')}.{2 + (round(x, 2) == limit != x)}f}{unit}"
+        show = lambda x: '—' if math.isnan(x) else f"{x:{'+' * (unit == ' dB')}.{_digits(x, limit)}f}{unit}"
         cells = ['—' if v is None else show(v[0]) + ''.join(f" ({show(x)})" for x in v[1:]) for v in vals]
         lines.append(f"| {what} | {'≥' if at_least else '≤'} {limit:g}{unit} | " + ' | '.join(cells) +
                      f" | {_verdict(vals, at_least, limit, len(seeds))} |")
