@@ -208,7 +208,7 @@ def cmd_reconstruct(a:dict):
     if a['n'] < 1: raise FlowerVAEError(f"--n must be at least 1, got {a['n']}")
     _check_png(a['out'])
     m = load_model(a['ckpt'], a['device'])
-    ds = heldout_dataset(m.train_cfg, a['data'], a['root'], a['split'])
+    ds = heldout_dataset(m.train_cfg, a['data'], a['root'], a['split'], classes=m.cfg.class_names)
     idx = torch.linspace(0, len(ds) - 1, min(a['n'], len(ds))).long().tolist()     # spread over the class-sorted split
     x, y = torch.stack([ds[i][0] for i in idx]), torch.tensor([ds[i][1] for i in idx])
     imgs, rows, n = recon_rows(m, x, 8, y=y)

@@ -42,7 +42,7 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
     model = model if model is not None else load_model(ckpt, device)
     dev, tc = next(model.parameters()).device, model.train_cfg
     data = data or tc.data
-    ds = dataset if dataset is not None else heldout_dataset(tc, data, root, split)
+    ds = dataset if dataset is not None else heldout_dataset(tc, data, root, split, classes=model.cfg.class_names)
     if limit: ds = Subset(ds, range(min(limit, len(ds))))
     torch.manual_seed(0)
     tot = dict(psnr=0., ssim=0., nelbo=0., bpd=0.); n = 0

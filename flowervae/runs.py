@@ -219,11 +219,17 @@ def training_images(tc:TrainConfig):
     if tc.data == 'folder': return CachedFolder(tc.root, tc.split, tc.size, tc.cache_dir)
     return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed)
 
-def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None):
+def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None,
+                    classes:tuple=()): # a conditional model's class names (`VAEConfig.class_names`): a folder must hold those
     "Images a model trained with `tc` never saw: a Flowers102 split, or synthetic flowers of a fresh seed."
     # the root: as given, else $FLOWERVAE_DATA, else the one the model trained on
     if (data or tc.data) == 'flowers102': return Flowers102(root or flowers_root() or tc.root, split, size=tc.size, train=False)
-    if (data or tc.data) == 'folder': return FolderImages(root or tc.root, split, tc.size)
+    if (data or tc.data) == 'folder':
+        ds, few = FolderImages(root or tc.root, split, tc.size), lambda c: ', '.join(c[:3]) + ', ...' * (len(c) > 3)
+        if classes and ds.classes != tuple(classes):                 # else a label would name another class, without a word
+            raise FlowerVAEError(f"{ds.root} holds the classes {few(ds.classes)}, the model knows {few(tuple(classes))}: "
+                                 "give --root a folder of the model's classes")
+        return ds
     check_split(split)                                       # synthetic flowers have no splits, but a typo is still named
     return SyntheticFlowers(n=n_synthetic or tc.n_synthetic, size=tc.size, seed=tc.seed + 1)
 
