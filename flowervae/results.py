@@ -258,7 +258,7 @@ def _num(d:dict, k:str)->float: return v if isinstance(v := d.get(k), (int, floa
 def _fd_ratio(r:dict, b:dict)->tuple:   # the mixture's samples against the base's from N(0, I), in each feature net
     return _num(r, 'fid_mixture') / _num(b, 'fid'), _num(r, 'fid_mixture_2') / _num(b, 'fid_2')
 def _psnr_gain(r:dict, b:dict)->tuple: return (_num(r, 'psnr') - _num(b, 'psnr'),)
-def _digits(x:float, limit:float)->int: return next(k for k in range(2, 12) if round(x, k) != limit or x == limit or k == 11)
+def _digits(x:float, limit:float)->int: return next((k for k in range(2, 11) if round(x, k) != limit or x == limit), 11)
 
 TARGETS = (  # what, the row judged, the row it is judged against, the measure of the two, its limit: (at least?, value, unit)
     ("the default's PSNR over the seed's recipe", 'default', 'seed', _psnr_gain, (True, 1.5, ' dB')),

@@ -251,7 +251,7 @@ def explore_images(model:VAE, n:int=1000, seed:int=0):
     "`n` test images of `model`'s data, spread over the split, where the data is here; else `n` of its own samples."
     tc = model.train_cfg
     try: ds = CachedFlowers(flowers_root() or tc.root, 'test', tc.size, tc.cache_dir) if tc.data == 'flowers102' else \
-        heldout_dataset(tc, n_synthetic=n)                                # synthetic flowers, or a folder's test tenth
+        heldout_dataset(tc, n_synthetic=n, classes=model.cfg.class_names)  # synthetic flowers, or a folder's test tenth
     except FlowerVAEError: return sampled_images(model, n, seed)          # its data is not here (a shared model)
     return Subset(ds, torch.linspace(0, len(ds) - 1, min(n, len(ds))).long().tolist())
 
