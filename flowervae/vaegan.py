@@ -102,7 +102,9 @@ class GANConfig:
 class Adversary(Callback):
     "A VAE-GAN's discriminator side, as a `Learner` callback: the network, its optimiser, and the loss terms it adds to training."
     name, order = 'gan', 5                  # `name`: its key in checkpoints; before `Checkpoints`, which loads its state
-    def __init__(self, cfg:GANConfig|None=None): self.cfg, self.active, self.disc = cfg or GANConfig(), False, None
+    def __init__(self, cfg:GANConfig|None=None):
+        self.cfg, self.active, self.disc = cfg or GANConfig(), False, None
+        self.real = self.prior = None       # D's logits on this step's real batch, and its prior draws, from `generator_loss`
 
     def setup(self, device:torch.device, lr:float, amp:bool=True)->'Adversary':
         "Build the discriminator on `device` and its optimiser."
@@ -130,33 +132,37 @@ class Adversary(Callback):
 def generator_loss(self:Adversary, model, x:torch.Tensor, logits:torch.Tensor, terms:dict, y=None)->torch.Tensor:
     "g·λ·(adversarial + feat_match·feature loss) for the decoder, logged into `terms`; 0 while inactive. `y`: a CVAE's labels."
     if not self.active: self._zeros(terms, 'adv', 'feat', 'adv_weight'); return torch.zeros((), device=x.device)
-    self.disc.requires_grad_(False)
+    outs = [logits]                                  # what D is shown of the decoder, as logits: (B, C, S, S), then prior draws
     with autocast(x.device, self.amp):
+        self.real, real_feats = self.disc(x, features=True)   # with D's graph: `discriminator_step` reuses it
+        self.disc.requires_grad_(False)
         fake, fake_feats = self.disc(torch.sigmoid(logits), features=True)
-        with torch.no_grad(): real_feats = self.disc(x, features=True)[1]
         adv = generator_adv_loss(fake.float())
         n = round(len(x) * self.cfg.gan_prior)
         if n:                                        # Larsen et al.: images decoded from z ~ p(z) are fakes too
             with batchnorm_eval(model):              # decoded as `VAE.sample` does; BatchNorm's running statistics untouched
                 z = torch.randn(n, model.cfg.z_dim, device=x.device)
-                prior = torch.sigmoid(model.decode(z, None if y is None else y[:n]))   # (n, C, S, S)
-            adv = 0.5 * (adv + generator_adv_loss(self.disc(prior).float()))
-            self.prior = prior.detach()              # kept for this step's discriminator update
+                outs.append(model.decode(z, None if y is None else y[:n]))          # (n, C, S, S)
+            adv = 0.5 * (adv + generator_adv_loss(self.disc(torch.sigmoid(outs[1])).float()))
+            self.prior = torch.sigmoid(outs[1]).detach()      # kept for this step's discriminator update
     self.disc.requires_grad_(True)
-    feat = feature_match_loss(fake_feats, real_feats)
+    feat = feature_match_loss(fake_feats, [f.detach() for f in real_feats])
     total = adv + self.cfg.feat_match * feat
-    lam = self.cfg.gan * adaptive_weight(terms['recon'], total, model.last_layer)
+    grads = torch.autograd.grad(total, outs)        # the one pass back through D: ∂total/∂ each output of the decoder
+    proxy = sum((g.float() * o.float()).sum() for g, o in zip(grads, outs))   # ∂proxy/∂θ = ∂total/∂θ for every decoder weight θ
+    lam = self.cfg.gan * adaptive_weight(terms['recon'], proxy, model.last_layer)
     terms.update(adv=adv.detach(), feat=feat.detach(), adv_weight=lam)
-    return lam * total
+    return lam * (total.detach() + proxy - proxy.detach())   # the value of λ·total, the gradient of λ·total
 
 @patch
 def discriminator_step(self:Adversary, x:torch.Tensor, logits:torch.Tensor, terms:dict):
     "One optimiser step of the discriminator: real batch `x` against the detached reconstructions and prior draws; logs `d_loss`."
     if not self.active: return self._zeros(terms, 'd_loss')
-    fakes = torch.sigmoid(logits.detach())
-    if getattr(self, 'prior', None) is not None: fakes, self.prior = torch.cat([fakes, self.prior.to(fakes.dtype)]), None
+    fakes, real = torch.sigmoid(logits.detach()), self.real                # D(x) from `generator_loss`, if it ran this step
+    if self.prior is not None: fakes = torch.cat([fakes, self.prior.to(fakes.dtype)])
+    self.real = self.prior = None
     with autocast(x.device, self.amp):
-        real, fake = self.disc(x), self.disc(fakes)
+        real, fake = self.disc(x) if real is None else real, self.disc(fakes)
     d_loss = hinge_d_loss(real.float(), fake.float())
     self.opt.zero_grad(set_to_none=True); d_loss.backward(); self.opt.step()
     terms['d_loss'] = d_loss.detach()
