@@ -19,10 +19,10 @@ from .learner import TrainConfig
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'RUN_DATA', 'PRETRAINED_FORMAT', 'RUN_FILES', 'save_checkpoint',
-           'load_checkpoint', 'checkpoint_digest', 'priors_file', 'save_priors', 'load_priors', 'build_model',
-           'model_kind', 'train_config', 'load_model', 'weights_dir', 'bundled_names', 'bundled_folder',
-           'check_compatible', 'save_pretrained', 'from_pretrained', 'run_lock', 'take_lock', 'prepare_run_dir']
+__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'PRETRAINED_FORMAT', 'RUN_FILES', 'save_checkpoint', 'load_checkpoint',
+           'checkpoint_digest', 'priors_file', 'save_priors', 'load_priors', 'build_model', 'model_kind',
+           'train_config', 'load_model', 'weights_dir', 'bundled_names', 'bundled_folder', 'save_pretrained',
+           'from_pretrained', 'run_lock', 'take_lock', 'prepare_run_dir']
 
 # %% ../nbs/04a_checkpoint.ipynb #cb6d6629
 CKPT_FORMAT = 'flowervae-checkpoint-v2'
@@ -154,17 +154,6 @@ def bundled_names()->list:
 def bundled_folder(name)->Path|None:
     "The folder of the bundled model `name`, or None when no bundled model has that name."
     return weights_dir()/str(name) if str(name) in bundled_names() else None
-
-# %% ../nbs/04a_checkpoint.ipynb #af385c41
-RUN_DATA = ('data', 'root', 'split', 'val_frac', 'n_synthetic', 'seed')   # what a resumed run must keep (size: with the model's)
-
-def check_compatible(ck:dict, cfg:TrainConfig):
-    "Raise `FlowerVAEError` naming each model or data setting where the checkpoint `ck` differs from `cfg`."
-    saved, now, default = ck['model_cfg'], asdict(cfg.model_cfg), asdict(VAEConfig())
-    diff = [f"{k}: checkpoint {saved.get(k, default[k])!r}, now {v!r}" for k, v in now.items() if saved.get(k, default[k]) != v]
-    data = {k: v for k, v in ck.get('train_cfg', {}).items() if k in RUN_DATA and v != getattr(cfg, k)}   # else best.pt would
-    diff += [f"{k}: checkpoint {v!r}, now {getattr(cfg, k)!r}" for k, v in data.items()]     # compare unlike validation losses
-    if diff: raise FlowerVAEError("the checkpoint was made for a different model or data (" + '; '.join(diff) + ")")
 
 # %% ../nbs/04a_checkpoint.ipynb #d4a10011
 PRETRAINED_FORMAT = 'flowervae-pretrained-v1'

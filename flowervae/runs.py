@@ -13,8 +13,8 @@ import torch
 from torch.utils.data import Subset
 
 from .cache import ArrayImages, CachedFlowers, CachedFolder, to_float
-from .checkpoint import (CKPT_FORMAT, build_model, check_compatible, load_checkpoint, load_model, model_kind,
-                                  prepare_run_dir, run_lock, save_checkpoint)
+from .checkpoint import (CKPT_FORMAT, build_model, load_checkpoint, load_model, model_kind, prepare_run_dir, run_lock,
+                                  save_checkpoint)
 from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads
 from .data import FolderImages, Flowers102, SyntheticFlowers, check_split, flowers_root
 from .grids import recon_rows, save_images
@@ -22,12 +22,12 @@ from .distributed import join_processes, setup_distributed
 from .learner import CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, make_loaders
 from .precision import ChooseAmp
 from .pretrained import DEFAULT_MODEL
-from .model import VAE, count_params
+from .model import VAE, VAEConfig, count_params
 
 # %% auto #0
-__all__ = ['SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history', 'checkpoint_of', 'plot_history', 'Checkpoints',
-           'save_pictures', 'Pictures', 'make_learner', 'fit', 'describe_run', 'Header', 'training_images',
-           'heldout_dataset', 'sampled_images', 'explore_images', 'explore_setup']
+__all__ = ['RUN_DATA', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history', 'run_images', 'checkpoint_of', 'plot_history',
+           'check_compatible', 'Checkpoints', 'save_pictures', 'Pictures', 'make_learner', 'fit', 'describe_run',
+           'Header', 'training_images', 'heldout_dataset', 'sampled_images', 'explore_images', 'explore_setup']
 
 # %% ../nbs/04b_runs.ipynb #9b3cadbe
 class SeedEachEpoch(Callback):
@@ -70,12 +70,17 @@ def save_history(history:list, out:Path):
         w = csv.DictWriter(f, fieldnames=list(history[0])); w.writeheader(); w.writerows(history)
 
 def _stateful(learn)->list: return [cb for cb in learn.cbs if hasattr(cb, 'state_dict')]
+def _images(dl)->int: return len(dl.idx) if hasattr(dl, 'idx') else len(dl.dataset)     # `BatchLoader`, or a `DataLoader`
+
+def run_images(learn:Learner)->int:
+    "The images `learn` trains and validates on, over all its processes: a checkpoint keeps their number."
+    return _images(learn.train_dl) * learn.world + _images(learn.val_dl)
 
 def checkpoint_of(learn:Learner, best:float)->dict:
     "Everything needed to resume `learn` after the epoch it just finished, as plain types."
     ck = dict(format=CKPT_FORMAT, model_kind=model_kind(learn.model), model=learn.model.state_dict(), opt=learn.opt.state_dict(),
               model_cfg=asdict(learn.model.cfg), train_cfg=asdict(learn.cfg), epoch=learn.epoch + 1, step=learn.step,
-              history=learn.history, best_val=best, cpu_seconds=learn.cpu_seconds, amp=learn.amp)
+              history=learn.history, best_val=best, cpu_seconds=learn.cpu_seconds, amp=learn.amp, images=run_images(learn))
     return ck | {cb.name: cb.state_dict() for cb in _stateful(learn)}
 
 # %% ../nbs/04b_runs.ipynb #a68a0fee
@@ -95,6 +100,19 @@ def plot_history(history:list, path=None):
     fig.tight_layout()
     if path is not None: fig.savefig(path, dpi=90); plt.close(fig)
     return fig
+
+# %% ../nbs/04b_runs.ipynb #af385c41
+RUN_DATA = ('data', 'root', 'split', 'val_frac', 'n_synthetic', 'seed')   # what a resumed run must keep (size: with the model's)
+
+def check_compatible(ck:dict, cfg:TrainConfig):
+    "Raise `FlowerVAEError` naming each model or data setting where the checkpoint `ck` differs from `cfg`."
+    saved, now, default = ck['model_cfg'], asdict(cfg.model_cfg), asdict(VAEConfig())
+    diff = [f"{k}: checkpoint {saved.get(k, default[k])!r}, now {v!r}" for k, v in now.items() if saved.get(k, default[k]) != v]
+    was = ck.get('train_cfg', {})                                      # its data, or best.pt would compare unlike losses;
+    moved = was.get('root') is not None and not Path(was['root']).exists()   # images moved elsewhere: `make_learner` counts them
+    data = {k: v for k, v in was.items() if k in RUN_DATA and v != getattr(cfg, k) and not (k == 'root' and moved)}
+    diff += [f"{k}: checkpoint {v!r}, now {getattr(cfg, k)!r}" for k, v in data.items()]
+    if diff: raise FlowerVAEError("the checkpoint was made for a different model or data (" + '; '.join(diff) + ")")
 
 # %% ../nbs/04b_runs.ipynb #d4b2000a
 class Checkpoints(Callback):
@@ -171,6 +189,9 @@ def make_learner(cfg:TrainConfig, device:torch.device, d, resume:bool=False, pro
     if progress: run.append(ProgressBar())
     learn = Learner(model, train_dl, val_dl, cfg, cbs=run + list(cbs))
     join_processes(learn, d)
+    if ck and ck.get('images', run_images(learn)) != run_images(learn):           # older checkpoints did not count them
+        raise FlowerVAEError(f"{cfg.root} gives the run {run_images(learn)} images, its checkpoint trained on {ck['images']}: "
+                             "resume it on the images it trained on")
     if cfg.compile: learn.net = torch.compile(learn.net)              # the training forward; validation and pictures run eagerly
     return learn
 
@@ -190,8 +211,6 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
         return learn.fit(), learn.history
 
 # %% ../nbs/04b_runs.ipynb #d4b2000e
-def _images(dl)->int: return len(dl.idx) if hasattr(dl, 'idx') else len(dl.dataset)     # `BatchLoader`, or a `DataLoader`
-
 def describe_run(learn:Learner)->str:
     "A few lines on the run `learn` will train: device, precision, data, model and run folder."
     cfg, m = learn.cfg, learn.model
