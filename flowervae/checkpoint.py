@@ -33,7 +33,9 @@ def save_checkpoint(obj:dict, path:str|Path)->Path:
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     try:
-        with open(tmp, 'wb') as f: torch.save(obj, f); f.flush(); os.fsync(f.fileno())
+        with open(tmp, 'wb') as f:
+            torch.save(obj, f)
+            f.flush(); os.fsync(f.fileno())                          # on disk before the rename makes it the checkpoint
         os.replace(tmp, path)
     except (OSError, RuntimeError) as e:                             # a full disk reaches torch.save as 'unexpected pos'
         why = getattr(e, 'strerror', None) or reason(e, 100)
