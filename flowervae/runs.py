@@ -73,8 +73,9 @@ def _stateful(learn)->list: return [cb for cb in learn.cbs if hasattr(cb, 'state
 def _images(dl)->int: return len(dl.idx) if hasattr(dl, 'idx') else len(dl.dataset)     # `BatchLoader`, or a `DataLoader`
 
 def run_images(learn:Learner)->int:
-    "The images `learn` trains and validates on, over all its processes: a checkpoint keeps their number."
-    return _images(learn.train_dl) * learn.world + _images(learn.val_dl)
+    "The images of the data set `learn` splits into training and validation, before any sharding: a checkpoint keeps the number."
+    dl = learn.val_dl
+    return len(dl.ds if hasattr(dl, 'idx') else dl.dataset.dataset)         # `BatchLoader`, or a `DataLoader` of a `Subset`
 
 def checkpoint_of(learn:Learner, best:float)->dict:
     "Everything needed to resume `learn` after the epoch it just finished, as plain types."
@@ -109,7 +110,7 @@ def check_compatible(ck:dict, cfg:TrainConfig):
     saved, now, default = ck['model_cfg'], asdict(cfg.model_cfg), asdict(VAEConfig())
     diff = [f"{k}: checkpoint {saved.get(k, default[k])!r}, now {v!r}" for k, v in now.items() if saved.get(k, default[k]) != v]
     was = ck.get('train_cfg', {})                                      # its data, or best.pt would compare unlike losses;
-    moved = was.get('root') is not None and not Path(was['root']).exists()   # images moved elsewhere: `make_learner` counts them
+    moved = 'images' in ck and was.get('root') and not Path(was['root']).exists()   # moved elsewhere: `Checkpoints` counts them
     data = {k: v for k, v in was.items() if k in RUN_DATA and v != getattr(cfg, k) and not (k == 'root' and moved)}
     diff += [f"{k}: checkpoint {v!r}, now {getattr(cfg, k)!r}" for k, v in data.items()]
     if diff: raise FlowerVAEError("the checkpoint was made for a different model or data (" + '; '.join(diff) + ")")
@@ -128,6 +129,9 @@ class Checkpoints(Callback):
 
     def load(self, learn, ck:dict):
         check_compatible(ck, learn.cfg)              # `make_learner` asked before reading the data; one made by hand asks here
+        if ck.get('images', run_images(learn)) != run_images(learn):               # older checkpoints did not count them
+            raise FlowerVAEError(f"the data ({learn.cfg.root or learn.cfg.data}) give the run {run_images(learn)} images, its "
+                                 f"checkpoint trained on {ck['images']}: resume it on the images it trained on")
         if learn.cfg.epochs <= ck['epoch'] and not learn.cfg.budget:
             raise FlowerVAEError(f"the run in {self.out} has done {ck['epoch']} of its epochs already: to go on, "
                                  f"give --epochs more than {ck['epoch']}")
@@ -189,9 +193,6 @@ def make_learner(cfg:TrainConfig, device:torch.device, d, resume:bool=False, pro
     if progress: run.append(ProgressBar())
     learn = Learner(model, train_dl, val_dl, cfg, cbs=run + list(cbs))
     join_processes(learn, d)
-    if ck and ck.get('images', run_images(learn)) != run_images(learn):           # older checkpoints did not count them
-        raise FlowerVAEError(f"{cfg.root} gives the run {run_images(learn)} images, its checkpoint trained on {ck['images']}: "
-                             "resume it on the images it trained on")
     if cfg.compile: learn.net = torch.compile(learn.net)              # the training forward; validation and pictures run eagerly
     return learn
 

@@ -102,14 +102,13 @@ class GANConfig:
 class Adversary(Callback):
     "A VAE-GAN's discriminator side, as a `Learner` callback: the network, its optimiser, and the loss terms it adds to training."
     name, order = 'gan', 5                  # `name`: its key in checkpoints; before `Checkpoints`, which loads its state
-    def __init__(self, cfg:GANConfig|None=None):
-        self.cfg, self.active, self.disc = cfg or GANConfig(), False, None
-        self.real = self.prior = None       # D's logits on this step's real batch, and its prior draws, from `generator_loss`
+    def __init__(self, cfg:GANConfig|None=None): self.cfg, self.active, self.disc = cfg or GANConfig(), False, None
 
     def setup(self, device:torch.device, lr:float, amp:bool=True)->'Adversary':
         "Build the discriminator on `device` and its optimiser."
         self.disc = PatchDiscriminator(3, self.cfg.disc_width).to(device, memory_format=torch.channels_last)
         self.opt, self.amp = torch.optim.Adam(self.disc.parameters(), lr=lr, betas=(0.5, 0.9)), amp
+        self.real = self.prior = None       # D's logits on a step's real batch, and its prior draws: from `generator_loss`
         return self
 
     def before_fit(self, learn):
@@ -156,7 +155,7 @@ def generator_loss(self:Adversary, model, x:torch.Tensor, logits:torch.Tensor, t
 
 @patch
 def discriminator_step(self:Adversary, x:torch.Tensor, logits:torch.Tensor, terms:dict):
-    "One optimiser step of the discriminator: real batch `x` against the detached reconstructions and prior draws; logs `d_loss`."
+    "One step of D: the real batch `x` (D's logits from this step's `generator_loss`) against the detached fakes; logs `d_loss`."
     if not self.active: return self._zeros(terms, 'd_loss')
     fakes, real = torch.sigmoid(logits.detach()), self.real                # D(x) from `generator_loss`, if it ran this step
     if self.prior is not None: fakes = torch.cat([fakes, self.prior.to(fakes.dtype)])
