@@ -61,6 +61,11 @@ def checkpoint_digest(data:bytes)->str:
     "A short digest of a checkpoint's bytes: the stamp that ties fitted priors to exactly these weights."
     return hashlib.sha1(data).hexdigest()[:16]
 
+def _draws_codes(priors:dict, z_dim:int)->bool:
+    "Whether every prior of `priors` draws finite codes of `z_dim` numbers, as the model it is kept for decodes."
+    draws = [p.draw(2, torch.Generator().manual_seed(0)) for p in priors.values()]
+    return all(z.shape == (2, z_dim) and bool(torch.isfinite(z).all()) for z in draws)
+
 def priors_file(ckpt:str|Path)->Path:
     "Where the priors fitted to checkpoint `ckpt` are kept: beside the file it is (or links to), `best.priors.safetensors`."
     return Path(ckpt).resolve().with_suffix('.priors.safetensors')
@@ -93,10 +98,7 @@ def load_priors(ckpt:str|Path, digest:str, # the checkpoint, and `checkpoint_dig
         with safe_open(str(path), 'pt') as f:
             if (f.metadata() or {}).get('checkpoint_sha1') != digest: return {}     # fitted to other weights: stale
             priors = _priors({k: f.get_tensor(k) for k in f.keys()})
-        for p in priors.values():                                          # a damaged or foreign file fails here, not later
-            z = p.draw(2, torch.Generator().manual_seed(0))
-            if z.shape != (2, z_dim) or not torch.isfinite(z).all(): return {}
-        return priors
+        return priors if _draws_codes(priors, z_dim) else {}                # a damaged or foreign file fails here, not later
     except (OSError, SafetensorError, FlowerVAEError, KeyError, TypeError, ValueError, RuntimeError):
         return {}                                                       # unreadable: fitted again, nothing lost
 
@@ -172,6 +174,7 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
     save_file({k: cast(v.detach().cpu().contiguous()) for k, v in model.state_dict().items()}, str(folder/'model.safetensors'))
     priors = getattr(model, 'priors', None) if priors is None else priors     # a loaded model's own, unless told otherwise
     if priors: save_file(_flat(priors), str(folder/'priors.safetensors'))
+    else: (folder/'priors.safetensors').unlink(missing_ok=True)       # another model's, saved here before
     for f in folder.glob('*.safetensors'): os.chmod(f, folder.stat().st_mode & 0o666)   # safetensors writes 0600
     tc = getattr(model, 'train_cfg', None)
     meta = dict(format=PRETRAINED_FORMAT, model_kind=model_kind(model), model_cfg=asdict(model.cfg), train_cfg=tc and asdict(tc))
@@ -205,7 +208,10 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
     except Exception as e: raise FlowerVAEError(f"{folder}/model.safetensors cannot be read ({type(e).__name__})") from None
     model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
     if meta.get('train_cfg'): model.train_cfg = train_config(meta['train_cfg'])
-    if (folder/'priors.safetensors').is_file(): model.priors = _priors(load_file(str(folder/'priors.safetensors')))
+    if (folder/'priors.safetensors').is_file():
+        model.priors = _priors(load_file(str(folder/'priors.safetensors')))
+        if not _draws_codes(model.priors, model.cfg.z_dim):
+            raise FlowerVAEError(f"{folder}/priors.safetensors holds priors of another model (codes of another size): delete it")
     return model.to(device if isinstance(device, torch.device) else pick_device(device)).eval()
 
 def _folder_hint(folder:Path, where)->str:

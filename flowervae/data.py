@@ -34,7 +34,8 @@ def flowers_root(root:str|Path|None=None # folder holding `flowers-102/`; defaul
     return Path(root).expanduser() if root else None
 
 # %% ../nbs/01_data.ipynb #94815a35
-_HOW_TO_GET = f"give --root DIR (root= in Python) or ${DATA_ENV} a copy, add --download to fetch one, or use --data synthetic"
+_HOW_TO_GET = (f"give --root DIR (root= in Python) or set ${DATA_ENV} to a copy (`flowervae train --download --root DIR` fetches "
+               "one), or use --data synthetic")
 
 def check_flowers_root(root:str|Path|None=None, # folder holding `flowers-102/`
                        download:bool=False, # will torchvision download what is missing?
