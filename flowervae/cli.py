@@ -87,7 +87,7 @@ def _eval_parser(sub):
     p.add_argument('--limit', type=int, default=None, help='score only the first LIMIT images')
     p.add_argument('--batch-size', type=int, default=64, help='images per batch (default 64)')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
-    p.add_argument('--out', default=None, help='also write the JSON here')
+    p.add_argument('--out', default=None, help='also write the JSON to this .json file')
     p.add_argument('--fid', action='store_true', help='also the Fréchet distance of prior samples to the reference split')
     p.add_argument('--kid', action='store_true', help='also the KID of prior samples (implies the same features as --fid)')
     p.add_argument('--n-samples', type=int, default=5000, help='prior samples for --fid/--kid (default 5000)')
@@ -180,9 +180,9 @@ def cmd_train(a:dict):
     if Dist.from_env().rank == 0: print(f"done: checkpoints and pictures in {out}/")
 
 # %% ../nbs/12_cli.ipynb #c12c000c
-def _check_png(out:str, option:str='--out')->Path:
-    "The PNG file `option` names, checked before any work is done: a `.png` name in a folder that takes files."
-    if Path(out).suffix.lower() != '.png': raise FlowerVAEError(f"{option} names the PNG to write: end it in .png, got {out!r}")
+def _check_out(out:str, option:str='--out', kind:str='png')->Path:
+    "The file `option` names, checked before any work is done: a name ending in `.{kind}` in a folder that takes files."
+    if Path(out).suffix.lower() != f".{kind}": raise FlowerVAEError(f"{option} names a .{kind} file to write, got {out!r}")
     check_writable(Path(out)); return Path(out)
 
 def cmd_sample(a:dict):
@@ -190,7 +190,7 @@ def cmd_sample(a:dict):
     if not 1 <= a['n'] <= 4096: raise FlowerVAEError(f"--n must be 1 to 4096 (a grid of them is drawn), got {a['n']}")
     if not 0 <= a['seed'] < 2**63: raise FlowerVAEError(f"--seed must be 0 to 2**63 - 1, got {a['seed']}")
     if not (math.isfinite(t := a['temperature']) and t > 0): raise FlowerVAEError(f"--temperature must be above 0, got {t}")
-    _check_png(a['out'])
+    _check_out(a['out'])
     m = load_model(a['ckpt'], a['device'])
     names = class_names(m)                                          # Flowers102's, a folder's, or None: numbers only
     y = None if a['label'] is None else class_number(a['label'], m.cfg.n_classes, names)   # else a CVAE draws them at random
@@ -206,7 +206,7 @@ def cmd_sample(a:dict):
 def cmd_reconstruct(a:dict):
     "`flowervae reconstruct`: held-out images spread over the split, above their reconstructions."
     if a['n'] < 1: raise FlowerVAEError(f"--n must be at least 1, got {a['n']}")
-    _check_png(a['out'])
+    _check_out(a['out'])
     m = load_model(a['ckpt'], a['device'])
     ds = heldout_dataset(m.train_cfg, a['data'], a['root'], a['split'], classes=m.cfg.class_names)
     idx = torch.linspace(0, len(ds) - 1, min(a['n'], len(ds))).long().tolist()     # spread over the class-sorted split
@@ -231,7 +231,7 @@ def _eval_with_samples(a:dict)->dict:
 def cmd_eval(a:dict):
     "`flowervae eval`: the scores as JSON, printed (and written to --out); a score that is not a number is null."
     if a['limit'] is not None and a['limit'] < 1: raise FlowerVAEError(f"--limit must be at least 1, got {a['limit']}")
-    if a['out'] is not None: check_writable(a['out'])             # before the work, not after it ('' is no file either)
+    if a['out'] is not None: _check_out(a['out'], kind='json')    # before the work, not after it; never over a checkpoint
     if a['fid'] or a['kid']: r = _eval_with_samples(a)
     else: r = evaluate(a['ckpt'], a['data'], a['root'], a['split'], a['batch_size'], a['device'], a['limit'],
                        progress=not a['quiet'])
@@ -245,7 +245,7 @@ def cmd_bench(a:dict):
     counts, seconds = (a['batch_size'], a['load_batches'], a['train_batches']), (a['load_seconds'], a['train_seconds'])
     if min(counts) < 1 or not all(0 <= s < math.inf for s in seconds):                 # NaN fails the comparison too
         raise FlowerVAEError("--batch-size, --load-batches and --train-batches must be at least 1, the --*-seconds finite, >= 0")
-    if a['plot']: _check_png(a['plot'], '--plot')                 # before the minutes of measuring, not after
+    if a['plot']: _check_out(a['plot'], '--plot')                 # before the minutes of measuring, not after
     r = bench(a['root'], a['sizes'], a['split'], a['batch_size'], load_batches=a['load_batches'], load_seconds=a['load_seconds'],
               train_batches=a['train_batches'], train_seconds=a['train_seconds'], width=a['width'], device=a['device'],
               compile=a['compile'], cache_dir=a['cache_dir'], progress=not a['json'], amp=a['amp'])
