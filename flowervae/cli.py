@@ -154,9 +154,10 @@ GAN_FIELDS = tuple(f.name for f in fields(GANConfig))
 def _gan_config(given:dict, ck:dict|None)->GANConfig|None:
     "The adversary's settings: the resumed run's, overridden by the options given; None for a plain VAE."
     saved = GANConfig.from_checkpoint(ck) if ck else None
-    if given.get('gan') == 0 and len(given) > 1:
-        others = ', '.join('--' + k.replace('_', '-') for k in given if k != 'gan')
-        raise FlowerVAEError(f"--gan 0 turns the adversary off: leave out {others}, or give --gan G above 0")
+    if given.get('gan') == 0 and (len(given) > 1 or saved):       # off: alone, and not half-way through a VAE-GAN's run
+        why = 'this run trains with one (train without it in another --out)' if saved else \
+              'leave out ' + ', '.join('--' + k.replace('_', '-') for k in given if k != 'gan')
+        raise FlowerVAEError(f"--gan 0 turns the adversary off: {why}, or give --gan G above 0")
     if saved is None and 'gan' not in given:
         refuse_unused(given, GAN_FIELDS, '--gan G', on=False)         # a VAE-GAN setting without the adversary
         return None
@@ -270,8 +271,7 @@ COMMANDS = dict(train=cmd_train, sample=cmd_sample, reconstruct=cmd_reconstruct,
 
 def _one_line(e:Exception)->str:
     "The message of `e` on one line: the last line of an error re-raised from a DataLoader worker."
-    msg = str(e).strip().splitlines()[-1]
-    return msg.split('FlowerVAEError: ', 1)[-1]
+    return str(e).strip().splitlines()[-1].split('FlowerVAEError: ', 1)[-1]
 
 def _interrupted(signum, frame): raise KeyboardInterrupt        # SIGTERM cleans up as Ctrl-C does
 
