@@ -123,9 +123,7 @@ class Checkpoints(Callback):
 
     def before_fit(self, learn):
         if self.resume: self.load(learn, self.resume)
-        if learn.rank == 0:
-            self.out.mkdir(parents=True, exist_ok=True)
-            (self.out/'config.json').write_text(json.dumps(asdict(learn.cfg), indent=1))
+        if learn.rank == 0: self.out.mkdir(parents=True, exist_ok=True)
 
     def load(self, learn, ck:dict):
         check_compatible(ck, learn.cfg)              # `make_learner` asked before reading the data; one made by hand asks here
@@ -151,7 +149,8 @@ class Checkpoints(Callback):
         ck = checkpoint_of(learn, min(self.best, learn.val['nelbo']))
         save_checkpoint(ck, self.out/'latest.pt')
         if learn.val['nelbo'] < self.best: self.best = learn.val['nelbo']; save_checkpoint(ck, self.out/'best.pt')
-        save_history(learn.history, self.out)
+        save_history(learn.history, self.out)                        # and the settings: a run stopped before its first epoch
+        (self.out/'config.json').write_text(json.dumps(asdict(learn.cfg), indent=1))   # leaves no file that reads as a run
 
 # %% ../nbs/04b_runs.ipynb #87299e66
 def save_pictures(model:VAE, x:torch.Tensor, out:Path, tag:str, n_samples:int=32, seed:int=0, y=None):
