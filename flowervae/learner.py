@@ -110,8 +110,8 @@ def preset(recipe:str='default', **kwargs)->TrainConfig: # a name of `RECIPES`, 
 def split_indices(n:int, cfg:TrainConfig)->tuple:
     "Seeded `(train, val)` index lists: `cfg.val_frac` of `n` held out, checked against the batch size."
     n_val = max(1, round(cfg.val_frac * n))
-    if n - n_val < cfg.batch_size:
-        raise FlowerVAEError(f"batch size {cfg.batch_size} is larger than the {n - n_val} training images: lower --batch-size")
+    if n - n_val < cfg.batch_size: raise FlowerVAEError(f"{n} images leave {n - n_val} to train on ({n_val} validate), "
+                                                        f"fewer than a batch of {cfg.batch_size}: lower --batch-size")
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(cfg.seed)).tolist()
     return perm[n_val:], perm[:n_val]
 
