@@ -132,6 +132,7 @@ def _model_of(ck:dict, path)->VAE:
 def load_model(path:str|Path, # a checkpoint written by `fit`, a folder written by `save_pretrained`, or a bundled model's name
                device:str|torch.device|None=None)->VAE:
     "The model saved at `path`, in eval mode, on `device`, with its `train_cfg`."
+    if not isinstance(path, (str, Path)): raise FlowerVAEError(f"load_model takes a path or a name, got {type(path).__name__}")
     if Path(path).is_dir() or (not Path(path).exists() and bundled_folder(path)):   # a file of a bundled name wins
         return from_pretrained(path, device)
     if not Path(path).exists():
@@ -169,6 +170,7 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
     from safetensors.torch import save_file
     if not isinstance(model, VAE):
         raise FlowerVAEError(f"save_pretrained saves a model: load it first, save_pretrained(load_model({str(model)!r}), ...)")
+    if Path(folder).is_file(): raise FlowerVAEError(f"{folder} is a file: save_pretrained writes a folder")
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     cast = lambda t: t.half() if half and t.is_floating_point() else t
     save_file({k: cast(v.detach().cpu().contiguous()) for k, v in model.state_dict().items()}, str(folder/'model.safetensors'))
@@ -185,6 +187,7 @@ def _pretrained_folder(where)->Path:
     "A local folder, a bundled model's name, or a hub repository `owner/name` downloaded by `huggingface_hub` where installed."
     path = Path(where).expanduser()
     if path.is_dir(): return path
+    if path.is_file(): raise FlowerVAEError(f"{where} is a file, not a saved model's folder: a checkpoint loads with load_model")
     if bundled_folder(where): return bundled_folder(where)
     if str(where).count('/') != 1: raise FlowerVAEError(f"{where} is neither a folder nor a hub repository name (owner/name)")
     try: from huggingface_hub import snapshot_download
