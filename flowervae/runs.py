@@ -127,9 +127,10 @@ class Checkpoints(Callback):
 
     def load(self, learn, ck:dict):
         check_compatible(ck, learn.cfg)              # `make_learner` asked before reading the data; one made by hand asks here
-        if ck.get('images', run_images(learn)) != run_images(learn):               # older checkpoints did not count them
-            raise FlowerVAEError(f"the data ({learn.cfg.root or learn.cfg.data}) give the run {run_images(learn)} images, its "
-                                 f"checkpoint trained on {ck['images']}: resume it on the images it trained on")
+        n = run_images(learn)
+        if ck.get('images', n) != n:                                     # older checkpoints did not count them
+            raise FlowerVAEError(f"the data ({learn.cfg.root or learn.cfg.data}) give the run {n} images, its checkpoint "
+                                 f"trained on {ck['images']}: resume it on the images it trained on")
         if learn.cfg.epochs <= ck['epoch'] and not learn.cfg.budget:
             raise FlowerVAEError(f"the run in {self.out} has done {ck['epoch']} of its epochs already: to go on, "
                                  f"give --epochs more than {ck['epoch']}")
