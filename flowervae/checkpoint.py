@@ -115,8 +115,8 @@ def model_kind(model:VAE)->str:
 
 def train_config(d:dict)->TrainConfig:
     "The `TrainConfig` a checkpoint saved, in either format: 0/1 flags become booleans, other configurations' fields go."
-    kinds = {f.name: f.type for f in fields(TrainConfig)}
-    saved = {'shift': 0., **{k: bool(v) if kinds[k] == 'bool' else v for k, v in d.items() if k in kinds}}   # older: no shifts
+    kinds = {f.name: f.type for f in fields(TrainConfig)}                       # older runs: no shift, flags saved as 0/1
+    saved = {'shift': 0., **{k: bool(v) if 'bool' in kinds[k] and v is not None else v for k, v in d.items() if k in kinds}}
     if saved.get('data') != 'folder': return TrainConfig(**saved)
     cfg = TrainConfig(**{**saved, 'data': 'synthetic', 'root': None})   # a record: every setting checked but the image folder,
     cfg.data, cfg.root = 'folder', saved.get('root'); return cfg        # which may be gone or changed; what reads it checks it

@@ -35,9 +35,9 @@ __all__ = ['GAN_FIELDS', 'COMMANDS', 'make_parser', 'cmd_train', 'cmd_sample', '
 def _train_parser(sub):
     p = sub.add_parser('train', help='train a VAE', argument_default=argparse.SUPPRESS, usage='flowervae train [OPTIONS]',
                        description='Train a VAE; checkpoints, pictures and history go to --out.')
-    p.add_argument('--preset', choices=list(RECIPES), default='default',
-                   help="recipe the other options start from: default (the best measured, 10_results) or seed (the seed's "
-                        "256 px BCE recipe)")
+    p.add_argument('--preset', choices=list(RECIPES),
+                   help="recipe a new run's options start from: default (the best measured, 10_results; the default) or "
+                        "seed (the seed's 256 px BCE recipe)")
     add_config_options(p.add_argument_group('the run (TrainConfig, 04_train): defaults of --preset default'), TrainConfig)
     add_config_options(p.add_argument_group('VAE-GAN (GANConfig, 08_vaegan): on when --gan is given'), GANConfig, ' with --gan',
                        dict(gan='weight g of the adversarial term, times the adaptive λ: giving it turns the VAE-GAN on '
@@ -103,7 +103,7 @@ def _bench_parser(sub):
                                    "pipeline (11_bench).")
     p.add_argument('--root', default=None, help='Flowers102 folder (default $FLOWERVAE_DATA)')
     p.add_argument('--sizes', type=int, nargs='+', default=[64, 128, 256], help='image sizes to measure (default 64 128 256)')
-    p.add_argument('--split', default='train', help='Flowers102 split to read (default train)')
+    p.add_argument('--split', choices=('train', 'val', 'test'), default='train', help='Flowers102 split to read (default train)')
     p.add_argument('--batch-size', type=int, default=64, help='images per batch (default 64)')
     p.add_argument('--load-batches', type=int, default=20, help='batches per timed round of loading (default 20)')
     p.add_argument('--train-batches', type=int, default=5, help='batches per timed round of training (default 5)')
@@ -171,12 +171,12 @@ def cmd_train(a:dict):
     out = Path(a.get('out', TrainConfig.out))
     ck = load_checkpoint(out/'latest.pt') if flags['resume'] and (out/'latest.pt').exists() else None
     if 'root' in a and 'data' not in a and not ck: a['data'] = 'flowers102'      # a --root means the flowers in it
+    if ck and 'preset' in a: raise FlowerVAEError("--preset starts a new run; a resumed run keeps its recipe: leave --preset out")
     recipe = RECIPES[a.pop('preset', 'default')]
     cfg = TrainConfig(**{**(asdict(train_config(ck['train_cfg'])) if ck else recipe), **a, 'out': str(out)})   # found here
-    gan = _gan_config(gan_given, ck)
+    cbs = [Adversary(gan)] if (gan := _gan_config(gan_given, ck)) else []
     refuse_unused(a, ('class_adv', 'class_film', 'class_judge'), '--conditional', cfg.conditional)
     if flags['download'] and cfg.data == 'flowers102': download_flowers(cfg.root, cfg.split)
-    cbs = [Adversary(gan)] if gan else []
     fit(cfg, resume=flags['resume'], overwrite=flags['overwrite'], progress=not flags['quiet'], cbs=cbs)
     if Dist.from_env().rank == 0: print(f"done: checkpoints and pictures in {out}/")
 
@@ -190,7 +190,7 @@ def cmd_sample(a:dict):
     "`flowervae sample`: a PNG grid of samples from the prior `--prior`."
     if not 1 <= a['n'] <= 4096: raise FlowerVAEError(f"--n must be 1 to 4096 (a grid of them is drawn), got {a['n']}")
     if not 0 <= a['seed'] < 2**63: raise FlowerVAEError(f"--seed must be 0 to 2**63 - 1, got {a['seed']}")
-    if not (math.isfinite(t := a['temperature']) and t > 0): raise FlowerVAEError(f"--temperature must be above 0, got {t}")
+    if not 0 < (t := a['temperature']) <= 10: raise FlowerVAEError(f"--temperature must be above 0 and at most 10, got {t}")
     _check_out(a['out'])
     m = load_model(a['ckpt'], a['device'])
     names = class_names(m)                                          # Flowers102's, a folder's, or None: numbers only

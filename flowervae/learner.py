@@ -14,7 +14,7 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 
 from .cache import ArrayImages, BatchLoader, CachedFlowers, CachedFolder, prepare_batch, train_batch
-from .core import FlowerVAEError, autocast, bf16_ok, check_size
+from .core import FlowerVAEError, autocast, bf16_ok, check_size, check_types
 from .data import FolderImages, Flowers102, SyntheticFlowers, check_folder, check_split, flowers_root, folder_classes, make_loader
 from .loss import RECON_KINDS, kl_weight, likelihood_log_sigma, vae_loss
 from .model import VAE, VAEConfig
@@ -66,13 +66,14 @@ class TrainConfig:
     out: str = 'runs/flowervae'   # run folder: checkpoints, PNGs, history
 
     def __post_init__(self):
+        check_types(self); check_size(self.size); check_split(self.split)   # a split's typo is named even for synthetic data
         if self.data not in DATA_KINDS: raise FlowerVAEError(f"unknown data {self.data!r}: use {', '.join(DATA_KINDS)}")
         if self.data == 'folder': check_folder(self.root)
         for k, kinds in (('recon', RECON_KINDS), ('schedule', SCHEDULES)):
             if (v := getattr(self, k)) not in kinds: raise FlowerVAEError(f"unknown {k} {v!r}: choose one of {', '.join(kinds)}")
-        check_size(self.size); check_split(self.split)                  # a typo is named even where synthetic data has no splits
         for k in ('z_dim', 'width', 'epochs', 'batch_size', 'n_synthetic', 'image_every', 'threads'):   # threads: None or ≥ 1
             if (v := getattr(self, k)) is not None and v < 1: raise FlowerVAEError(f"{k} must be at least 1, got {v}")
+        if self.n_synthetic > 10**5: raise FlowerVAEError(f"n_synthetic is at most 100000 (in memory), got {self.n_synthetic}")
         for k in ('lr', 'grad_clip'):                                               # NaN fails every comparison
             if not 0 < getattr(self, k) < math.inf: raise FlowerVAEError(f"{k} must be a positive number, got {getattr(self, k)}")
         for k in ('beta', 'free_bits', 'kl_warmup', 'budget', 'num_workers', 'seed'):   # num_workers: None or ≥ 0; NaN fails
@@ -237,8 +238,7 @@ def fit(self:Learner, epochs:int|None=None # default `cfg.epochs`
        )->VAE:
     "Train until `epochs` (counted from the start of the run) or until a callback sets `stop`; returns the model in eval mode."
     try:
-        self.callback('before_fit')
-        self.cpu_start = time.process_time()
+        self.callback('before_fit'); self.cpu_start = time.process_time()
         for self.epoch in range(self.epoch, epochs or self.cfg.epochs):
             self.callback('before_epoch'); self.one_epoch(); self.callback('after_epoch')
             if self.stop: break

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 from fastcore.basics import patch
 
-from .core import FlowerVAEError, check_size
+from .core import FlowerVAEError, check_size, check_types
 
 # %% auto #0
 __all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'GroupNorm', 'norm', 'ResBlock', 'transposed_kernel', 'ResizeConv', 'balanced_kernel',
@@ -42,13 +42,13 @@ class VAEConfig:
     class_names: tuple = ()  # conditional: the classes' names in label order, where they are not Flowers102's (a folder's)
 
     def __post_init__(self):
-        check_size(self.img_size)
+        check_types(self); check_size(self.img_size)
         if self.arch not in ARCHS: raise FlowerVAEError(f"unknown arch {self.arch!r}: choose one of {', '.join(ARCHS)}")
         for k, (lo, hi) in LIMITS.items():                    # before anything is allocated: no edited checkpoint asks for TBs
-            if not (isinstance(getattr(self, k), int) and lo <= getattr(self, k) <= hi):
+            if not lo <= getattr(self, k) <= hi:
                 raise FlowerVAEError(f"VAEConfig.{k} must be a whole number from {lo} to {hi}, got {getattr(self, k)!r}")
         for k in ('class_adv', 'class_judge'):
-            if not (isinstance(getattr(self, k), (int, float)) and 0 <= getattr(self, k) <= 1e6):
+            if not 0 <= getattr(self, k) <= 1e6:
                 raise FlowerVAEError(f"VAEConfig.{k} must be a number from 0 to 1e6, got {getattr(self, k)!r}")
         if self.bottom >= self.img_size or self.img_size % self.bottom:
             raise FlowerVAEError(f"VAEConfig.bottom={self.bottom} must divide img_size={self.img_size} and be smaller")
@@ -247,8 +247,8 @@ def check_draw(model, n:int, temperature:float, y=None, prior=None)->tuple:
     "`sample`'s arguments checked, as `(y, prior)`: a class for all may be one number, a prior may be a name in `model.priors`."
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise FlowerVAEError(f"n counts images, at least 1: got {n!r}")
-    if not isinstance(temperature, numbers.Real) or not 0 < temperature < math.inf:
-        raise FlowerVAEError(f"temperature must be a positive number, got {temperature!r}")
+    if not isinstance(temperature, numbers.Real) or not 0 < temperature <= 10:       # at 10, most pixels already saturate
+        raise FlowerVAEError(f"temperature must be above 0 and at most 10, got {temperature!r}")
     if prior == 'standard': prior = None                                        # N(0, I), by its CLI name
     if isinstance(prior, str):
         have = getattr(model, 'priors', {})

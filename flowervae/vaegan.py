@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
-from .core import FlowerVAEError, autocast
+from .core import FlowerVAEError, autocast, check_types
 from .learner import Callback, run_fraction
 from .model import norm
 
@@ -81,6 +81,7 @@ class GANConfig:
     disc_width: int = 32          # channels of the discriminator's first layer
 
     def __post_init__(self):
+        check_types(self)
         for k in ('gan', 'gan_start', 'feat_match'):                                 # NaN fails the comparison too
             if not 0 <= getattr(self, k) < math.inf: raise FlowerVAEError(f"{k} must be a number >= 0, got {getattr(self, k)}")
         if self.gan_start >= 1: raise FlowerVAEError(f"gan_start is a fraction of the run, below 1, got {self.gan_start}")
