@@ -20,7 +20,7 @@ from .distributed import Dist, leave_distributed
 from .latent import PRIORS
 from .learner import RECIPES, TrainConfig
 from .metrics import evaluate, evaluate_all, fit_prior, generative_scores
-from .options import BoolFlag, HelpFormatter, add_config_options, refuse_unused
+from .options import BoolFlag, HelpFormatter, add_config_options, as_option, refuse_unused
 from .pretrained import DEFAULT_MODEL, cards, table
 from .results import results_markdown, run_seeds
 from .checkpoint import load_checkpoint, load_model, train_config
@@ -270,8 +270,8 @@ COMMANDS = dict(train=cmd_train, sample=cmd_sample, reconstruct=cmd_reconstruct,
                 results=cmd_results, pretrained=cmd_pretrained)
 
 def _one_line(e:Exception)->str:
-    "The message of `e` on one line: the last line of an error re-raised from a DataLoader worker."
-    return str(e).strip().splitlines()[-1].split('FlowerVAEError: ', 1)[-1]
+    "The message of `e` on one line (the last line of an error re-raised from a DataLoader worker), naming options, not fields."
+    return as_option(str(e).strip().splitlines()[-1].split('FlowerVAEError: ', 1)[-1], TrainConfig, GANConfig)
 
 def _interrupted(signum, frame): raise KeyboardInterrupt        # SIGTERM cleans up as Ctrl-C does
 

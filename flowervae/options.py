@@ -12,7 +12,7 @@ from fastcore.docments import docments
 from .core import FlowerVAEError
 
 # %% auto #0
-__all__ = ['BoolFlag', 'HelpFormatter', 'add_config_options', 'refuse_unused']
+__all__ = ['BoolFlag', 'HelpFormatter', 'add_config_options', 'refuse_unused', 'as_option']
 
 # %% ../nbs/12a_options.ipynb #c12c0006
 def _to_bool(parser, option:str, value:str)->bool:
@@ -59,3 +59,11 @@ def refuse_unused(given:dict, # the options given on the command line (parsed wi
     "Raise `FlowerVAEError` naming the first of `keys` given while `needs` is off: it would be ignored."
     if not on and (k := next((k for k in keys if k in given), None)):
         raise FlowerVAEError(f"--{k.replace('_', '-')} takes effect only with {needs}: add {needs}, or leave it out")
+
+# %% ../nbs/12a_options.ipynb #12a00006
+def as_option(message:str, # an error message, perhaps starting with a field's name
+              *classes): # dataclasses whose fields are options
+    "`message`, with a field of `classes` it starts with (before 'must' or 'is') written as its option: 'lr must' -> '--lr must'."
+    name, _, rest = message.partition(' ')
+    is_field = rest.startswith(('must ', 'is ')) and any(name == f.name for c in classes for f in fields(c))
+    return f"--{name.replace('_', '-')} {rest}" if is_field else message
