@@ -52,7 +52,7 @@ def kl_weight(step:int, # optimiser steps taken so far
 def free_bits_kl(kl:torch.Tensor, # (B, Z) per-dimension KL
                  free_bits:float=0. # λ, nats per dimension that cost nothing
                 )->torch.Tensor:
-    "Scalar KL to optimise: Σ_j max(λ, mean over the batch of KL_j) (Kingma et al. 2016, eq. 7); plain mean KL when λ = 0."
+    "Scalar KL to optimise: Σ_j max(λ, mean over the batch of KL_j) (Kingma et al. 2016); plain mean KL when λ = 0."
     return kl.mean(0).clamp(min=free_bits).sum() if free_bits > 0 else kl.sum(1).mean()
 
 # %% ../nbs/03_loss.ipynb #955d8638
