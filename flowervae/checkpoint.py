@@ -4,7 +4,7 @@
 
 # %% ../nbs/04a_checkpoint.ipynb #d4a10004
 from __future__ import annotations
-import hashlib, io, json, math, os, socket
+import hashlib, io, json, math, os, pickle, socket
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, fields
 from importlib.resources import files
@@ -50,8 +50,10 @@ def load_checkpoint(path:str|Path, map_location='cpu',
     path = Path(path)
     if data is None and not path.is_file(): raise FlowerVAEError(f"checkpoint {path} does not exist")
     try: ck = torch.load(path if data is None else io.BytesIO(data), map_location=map_location, weights_only=True)
-    except Exception as e:
-        raise FlowerVAEError(f"{path} is not a loadable flowervae checkpoint ({reason(e)})") from None
+    except Exception as e:                                            # truncated; or an image, a log, another program's pickle
+        why = 'torch.load cannot read it' if isinstance(e, pickle.UnpicklingError) else reason(e, 80)
+        raise FlowerVAEError(f"{path} is not a loadable flowervae checkpoint ({why}): give a run's best.pt, a save_pretrained "
+                             "folder or a bundled model's name") from None
     if not isinstance(ck, dict) or ck.get('format') not in (CKPT_FORMAT, *OLD_FORMATS):
         raise FlowerVAEError(f"{path} is not a flowervae checkpoint (no '{CKPT_FORMAT}' marker)")
     return ck
@@ -92,8 +94,7 @@ def load_priors(ckpt:str|Path, digest:str, # the checkpoint, and `checkpoint_dig
                 z_dim:int)->dict: # the model's latent size
     "The priors `save_priors` kept beside `ckpt` for exactly these weights, each drawing finite `z_dim` codes; else `{}`."
     from safetensors import SafetensorError, safe_open
-    path = priors_file(ckpt)
-    if not path.is_file(): return {}
+    if not (path := priors_file(ckpt)).is_file(): return {}
     try:
         with safe_open(str(path), 'pt') as f:
             if (f.metadata() or {}).get('checkpoint_sha1') != digest: return {}     # fitted to other weights: stale
@@ -265,8 +266,7 @@ def run_lock(out:Path):
     full = Path(os.path.abspath(out))
     made = [p for p in (full, *full.parents) if not p.exists()]        # the folders this run creates, innermost first
     try: out.mkdir(parents=True, exist_ok=True); f = open(out/'.lock', 'a+')
-    except OSError as e: raise FlowerVAEError(f"cannot write to the run folder {out} ({e.strerror}): choose another --out") \
-        from None
+    except OSError as e: raise FlowerVAEError(f"cannot write the run folder {out} ({e.strerror}): choose another --out") from None
     with f:
         take_lock(f, out)                                              # another run's folder is never cleaned up below
         try: yield

@@ -16,11 +16,11 @@ from .core import FlowerVAEError
 __all__ = ['image_grid', 'show_images', 'save_images', 'recon_rows']
 
 # %% ../nbs/01c_grids.ipynb #49b417b2
-def image_grid(x:torch.Tensor, # (B, C, H, W) images in [0, 1]
+def image_grid(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes in 0-255 (a cache's `torch.uint8`)
                nrow:int=8, pad:int=2)->torch.Tensor:
     "A `(C, H', W')` grid of the images `x`, `nrow` to a row, `pad` white pixels around each, clamped to [0, 1]."
     if not len(x): raise FlowerVAEError("no images to lay out in a grid")
-    x = x.detach().float().clamp(0, 1).cpu()
+    x = (x.detach().float() / (255 if x.dtype == torch.uint8 else 1)).clamp(0, 1).cpu()
     (n, c, h, w), cols = x.shape, min(nrow, len(x))
     rows = math.ceil(n / cols)
     cells = F.pad(x, (pad, 0, pad, 0), value=1.)                                   # (n, C, pad + H, pad + W): a gap above, left
@@ -32,7 +32,7 @@ def _centres(n:int, side:int, pad:int)->list:
     "Pixel centres of `n` grid cells of `side` pixels, `pad` pixels apart."
     return [pad + k * (side + pad) + side / 2 for k in range(n)]
 
-def show_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1]
+def show_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes (as `image_grid` takes them)
                 nrow:int=8, # images per grid row
                 title:str|None=None, ax=None, figsize:float=8.,
                 rows:list|None=None, # a label for each grid row, written on its left
@@ -54,7 +54,7 @@ def show_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1]
     return ax
 
 # %% ../nbs/01c_grids.ipynb #11330b2c
-def save_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1]
+def save_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes (as `image_grid` takes them)
                 path, nrow:int=8, title:str|None=None,
                 rows:list|None=None, # as in `show_images`
                 cols:list|None=None)->Path:

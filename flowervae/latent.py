@@ -121,7 +121,8 @@ def lerp(z0:torch.Tensor, z1:torch.Tensor, t:torch.Tensor)->torch.Tensor:
     return z0 + t[:, None] * (z1 - z0)
 
 def slerp(z0:torch.Tensor, z1:torch.Tensor, t:torch.Tensor)->torch.Tensor:
-    "`(T, Z)` points on the great-circle arc from `z0` to `z1` at fractions `t` (linear when they are parallel)."
+    "`(T, Z)` points on the great-circle arc from `z0` to `z1` at fractions `t` (linear when they are parallel or one is 0)."
+    if min(z0.norm(), z1.norm()) < 1e-6: return lerp(z0, z1, t)                  # the origin has no direction to turn from
     omega = torch.arccos(torch.clamp(torch.dot(z0 / z0.norm(), z1 / z1.norm()), -1, 1))
     if omega.abs() < 1e-4: return lerp(z0, z1, t)
     t = t[:, None]
