@@ -226,13 +226,15 @@ class InterpolationExplorer:
         return self.codes['mu'][end]
 
     def set_ends(self, a:int, b:int, by:str='image'):
-        "Interpolate between images (or classes) `a` and `b`."
+        "Interpolate between images (or classes) `a` and `b`, and keep the class of each end."
         self.za, self.zb = self.code(a, by), self.code(b, by)
+        self.ya, self.yb = (a, b) if by == 'class' else (int(self.codes['labels'][a]), int(self.codes['labels'][b]))
 
     def render(self, t:float)->torch.Tensor:
-        "`(C, S, S)` image at fraction `t` of the way from A to B."
-        f = lerp if self.mode == 'lerp' else slerp
-        return decode_images(self.model, f(self.za, self.zb, torch.tensor([float(t)])))[0]
+        "`(C, S, S)` image at fraction `t` of the way from A to B; a conditional model draws it as the class of the nearer end."
+        f, y = lerp if self.mode == 'lerp' else slerp, self.ya if t < 0.5 else self.yb
+        y = torch.tensor([y]) if getattr(self.model.cfg, 'n_classes', 0) else None
+        return decode_images(self.model, f(self.za, self.zb, torch.tensor([float(t)])), y)[0]
 
 # %% ../nbs/06_explore.ipynb #0f4b1d56
 @patch
