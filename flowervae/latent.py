@@ -19,7 +19,7 @@ from .model import VAE
 __all__ = ['PRIORS', 'encode_dataset', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance',
            'tsne_2d', 'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'lerp', 'slerp', 'decode_images',
            'interpolate', 'class_means', 'class_arithmetic', 'traversal', 'pca_directions', 'top_kl_directions',
-           'FittedPrior', 'MixturePrior', 'fit_named_prior', 'prior_from_state']
+           'check_codes', 'FittedPrior', 'MixturePrior', 'fit_named_prior', 'prior_from_state']
 
 # %% ../nbs/05_latent.ipynb #a0870c29
 @torch.no_grad()
@@ -175,6 +175,13 @@ def top_kl_directions(codes:dict, k:int=6)->tuple:
     return torch.eye(codes['mu'].shape[1])[idx], codes['mu'][:, idx].std(0), idx
 
 # %% ../nbs/05_latent.ipynb #08bb8531
+def check_codes(codes:dict): # from `encode_dataset`
+    "Raise `FlowerVAEError` unless the codes are finite and near N(0, I)'s scale (a diverged model's are NaN or 1e17)."
+    mu, logvar = codes['mu'], codes['logvar']
+    if not (torch.isfinite(mu).all() and torch.isfinite(logvar).all() and mu.abs().max() < 1e4 and logvar.max() < 20):
+        raise FlowerVAEError("the codes of the training images are not finite or far outside N(0, I) (did training diverge?): "
+                             "sample from N(0, I) (--prior standard), or train again with a lower --lr")
+
 class FittedPrior:
     "A full-covariance Gaussian moment-matched to the aggregate posterior of encoded images; pass it to `VAE.sample(prior=...)`."
     def __init__(self, mean:torch.Tensor, # (Z,) mean of the codes
@@ -185,7 +192,7 @@ class FittedPrior:
     def from_codes(cls, codes:dict, # from `encode_dataset`
                    jitter:float=1e-5)->'FittedPrior':
         "Moment-match q(z): mean of μ, covariance Cov(μ) + mean diag σ² (+ `jitter`·I so the factorisation cannot fail)."
-        mu, var = codes['mu'].double(), codes['logvar'].double().exp()                    # (N, Z), (N, Z)
+        check_codes(codes); mu, var = codes['mu'].double(), codes['logvar'].double().exp()   # (N, Z), (N, Z)
         if len(mu) < 2: raise FlowerVAEError(f"FittedPrior needs at least 2 encoded images, got {len(mu)}")
         cov = torch.cov(mu.T) + torch.diag(var.mean(0) + jitter)                            # (Z, Z)
         return cls(mu.mean(0).float(), torch.linalg.cholesky(cov).float())
@@ -213,7 +220,7 @@ class MixturePrior:
                    reg:float=1e-3, seed:int=0)->'MixturePrior':
         "Fit `k` full-covariance Gaussians by EM to `draws` samples of q(z|x) per encoded image."
         from sklearn.mixture import GaussianMixture
-        mu, std = codes['mu'].double(), (0.5 * codes['logvar'].double()).exp()                 # (N, Z), (N, Z)
+        check_codes(codes); mu, std = codes['mu'].double(), (0.5 * codes['logvar'].double()).exp()      # (N, Z), (N, Z)
         if len(mu) < 2 * k: raise FlowerVAEError(f"a {k}-component mixture needs at least {2 * k} encoded images, got {len(mu)}: "
                                                  "sample from the gaussian prior (or N(0, I)) instead")
         g = torch.Generator().manual_seed(seed)

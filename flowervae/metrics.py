@@ -44,6 +44,7 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
     data = data or tc.data
     ds = dataset if dataset is not None else heldout_dataset(tc, data, root, split, classes=model.cfg.class_names)
     if limit: ds = Subset(ds, range(min(limit, len(ds))))
+    if not len(ds): raise FlowerVAEError(f"no images to score: the data set is empty{f' with limit={limit}' if limit else ''}")
     torch.manual_seed(0)
     tot = dict(psnr=0., ssim=0., nelbo=0., bpd=0.); n = 0
     for x, y in tqdm(make_loader(ds, batch_size), desc='evaluating', disable=not progress):

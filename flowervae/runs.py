@@ -246,6 +246,7 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
     if (data or tc.data) == 'flowers102': return Flowers102(root or flowers_root() or tc.root, split, size=tc.size, train=False)
     if (data or tc.data) == 'folder':
         ds, few = FolderImages(root or tc.root, split, tc.size), lambda c: ', '.join(c[:3]) + ', ...' * (len(c) > 3)
+        if not len(ds): raise FlowerVAEError(f"the {split} split of {ds.root} holds no images (a folder's test split: a tenth)")
         if classes and ds.classes != tuple(classes):                 # else a label would name another class, without a word
             raise FlowerVAEError(f"{ds.root} holds the classes {few(ds.classes)}, the model knows {few(tuple(classes))}: "
                                  "give --root a folder of the model's classes")
