@@ -81,6 +81,7 @@ class TrainConfig:
         if not 0 < self.val_frac < 1: raise FlowerVAEError(f"val_frac must be in (0, 1), got {self.val_frac}")
         if not 0 <= self.shift < 0.5: raise FlowerVAEError(f"shift must be in [0, 0.5), a fraction of the side, got {self.shift}")
         if self.root: self.root = str(Path(self.root).expanduser().resolve())   # checkpoints then work from any folder
+        if not self.out: raise FlowerVAEError("out is empty: name the run's folder (runs/NAME)")   # not the working folder
         self.out = os.path.normpath(os.path.expanduser(self.out))                # '~/r/x/../y' is '/home/.../r/y': no stray x
         self.model_cfg                                                           # checks the model's settings too
 
@@ -201,8 +202,7 @@ class Learner:
 
     def callback(self, event:str):
         "Call `event` on every callback that defines it, in order."
-        for cb in self.cbs:
-            if (method := getattr(cb, event, None)) is not None: method(self)
+        for cb in self.cbs: getattr(cb, event, lambda learn: None)(self)
 
     @property
     def cpu_seconds(self)->float:

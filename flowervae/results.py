@@ -45,7 +45,7 @@ ROWS = {
     'cvae_no_film':     dict(conditional=True, arch='light', class_film=False),  # ... told the class at the decoder's input only
     'cvae_no_judge':    dict(conditional=True, arch='light', class_judge=0.),    # ... without the judge of its samples' class
     'cvae_no_shift':    dict(conditional=True, arch='light', shift=0.),      # ... without random shifts: the bundled cvae64
-    'vaegan':           dict(gan=0.5, disc_width=16),                        # ... with the adversary of 08_vaegan
+    'vaegan':           dict(gan=0.4, disc_width=16),                        # ... with the adversary of 08_vaegan
     'vaegan_light':     dict(gan=0.5, disc_width=16, arch='light'),          # ... on the light network, which it leaves smoother
     'vaegan_light_no_shift': dict(gan=0.5, disc_width=16, arch='light', shift=0.),  # ... without random shifts: vaegan64
     'vaegan_whole':     dict(gan=0.5, disc_width=16, arch='light', gan_prior=1.),  # ... judging a whole batch of prior draws

@@ -74,7 +74,7 @@ def batchnorm_eval(model:nn.Module):
 # %% ../nbs/08_vaegan.ipynb #98a82659
 @dataclass
 class GANConfig:
-    gan: float = 0.5              # weight g of the adversarial term, times the adaptive λ; 0: no adversary
+    gan: float = 0.4              # weight g of the adversarial term, times the adaptive λ; 0: no adversary
     gan_start: float = 0.25       # fraction of the run (of its epochs or CPU budget) before the adversary joins
     feat_match: float = 1.0       # weight of the discriminator-feature reconstruction term, relative to the adversarial one
     gan_prior: float = 0.0        # prior draws decoded as extra fakes, as a share of the batch (Larsen et al. 2016); 0: none
