@@ -39,6 +39,11 @@ class HelpFormatter(argparse.HelpFormatter):
         return super()._format_action_invocation(action)
 
 # %% ../nbs/12a_options.ipynb #c12c0007
+def _text(value:str)->str:
+    "A string option's value, never empty: `--out \"$UNSET\"` must not mean the working folder."
+    if not value.strip(): raise argparse.ArgumentTypeError("an empty value: give one, or leave the option out")
+    return value
+
 def add_config_options(p, # a parser or argument group
                        cls, # a dataclass whose fields have a comment each
                        note:str='', # appended to every default
@@ -50,7 +55,7 @@ def add_config_options(p, # a parser or argument group
         default = '' if f.default is None else f" (default {f.default!r}{note})"       # a None default: the comment says what
         help = ((helps or {}).get(f.name) or docs[f.name] + default).replace('%', '%%')
         if typ == 'bool': p.add_argument('--' + f.name.replace('_', '-'), action=BoolFlag, help=help)
-        else: p.add_argument('--' + f.name.replace('_', '-'), type={'int': int, 'float': float}.get(typ, str),
+        else: p.add_argument('--' + f.name.replace('_', '-'), type={'int': int, 'float': float}.get(typ, _text),
                              metavar=f.name.upper(), help=help)
 
 # %% ../nbs/12a_options.ipynb #c12c000a
