@@ -13,7 +13,7 @@ import torch
 from PIL import Image, ImageOps
 from tqdm.auto import tqdm
 
-from .core import FlowerVAEError, check_size, reason
+from .core import FlowerVAEError, check_size, reason, rgb
 from .data import FolderImages, Flowers102
 
 # %% auto #0
@@ -29,7 +29,7 @@ def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
     try:
         with Image.open(path) as im:
             im = ImageOps.exif_transpose(im) if upright else im                           # phones store photos sideways
-            a = np.asarray(T.CenterCrop(size)(T.Resize(size)(im.convert('RGB'))), dtype=np.uint8)   # (S, S, 3)
+            a = np.asarray(T.CenterCrop(size)(T.Resize(size)(rgb(im))), dtype=np.uint8)   # (S, S, 3)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
         raise FlowerVAEError(f"cannot read image {path} ({reason(e)}); replace or delete the file") from None
     return a

@@ -10,9 +10,9 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'reason', 'check_size', 'check_types', 'has_gpu', 'pick_device', 'cpuinfo',
-           'cpu_bf16_units', 'device_name', 'check_writable', 'bf16_ok', 'autocast', 'idle_cores', 'pick_threads',
-           'keep_freed_memory']
+__all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'reason', 'check_size', 'check_types', 'rgb', 'has_gpu', 'pick_device',
+           'cpuinfo', 'cpu_bf16_units', 'device_name', 'check_writable', 'bf16_ok', 'autocast', 'idle_cores',
+           'pick_threads', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -49,6 +49,15 @@ def check_types(cfg): # a dataclass instance whose fields are annotated with pla
         if not any(_has_type(value, t) for t in types):
             want = ' or '.join('None' if t is type(None) else t.__name__ for t in types)
             raise FlowerVAEError(f"{type(cfg).__name__}.{f.name} must be {want}, got {value!r} ({type(value).__name__})")
+
+# %% ../nbs/00_core.ipynb #c0a1e01a
+def rgb(im): # a PIL image of any mode
+    "An RGB copy of `im`, 16-bit greyscale scaled to 8 bits first (PIL's `convert('RGB')` clips it to white)."
+    if im.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'I;16N'):                   # 0-65535 (a 16-bit PNG opens as one of these)
+        import numpy as np
+        from PIL import Image
+        im = Image.fromarray((np.asarray(im, dtype=np.float64) / 257).clip(0, 255).round().astype(np.uint8))
+    return im.convert('RGB')
 
 # %% ../nbs/00_core.ipynb #890fb2f8
 def has_gpu()->bool:

@@ -13,7 +13,7 @@ import torch
 from torch.utils.data import ConcatDataset, DataLoader, Dataset
 from PIL import Image, ImageOps
 
-from .core import FlowerVAEError, check_size, reason
+from .core import FlowerVAEError, check_size, reason, rgb
 
 if TYPE_CHECKING: import torchvision    # annotations only: torchvision takes seconds to import, so functions import it where used
 
@@ -203,7 +203,7 @@ class FolderImages(Dataset):
 
     def __getitem__(self, i):
         try:
-            with Image.open(self.files[i]) as im: return self.tfm(ImageOps.exif_transpose(im).convert('RGB')), self.labels[i]
+            with Image.open(self.files[i]) as im: return self.tfm(rgb(ImageOps.exif_transpose(im))), self.labels[i]
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
             raise FlowerVAEError(f"cannot read image {self.files[i]} ({reason(e)}); replace or delete it") from None
 
