@@ -290,7 +290,7 @@ def take_lock(f, out:Path):
 def prepare_run_dir(out:Path, resume:bool, overwrite:bool):
     "Refuse to resume a run that is not there or to start one over a run that is; clear an overwritten run and dead temporaries."
     if resume and overwrite: raise FlowerVAEError("--resume continues a run, --overwrite starts it again: choose one")
-    if resume and not (out/'latest.pt').exists(): raise FlowerVAEError(f"cannot resume: {out/'latest.pt'} does not exist")
+    if resume and not (out/'latest.pt').exists(): raise FlowerVAEError(f"cannot resume: {out} has no latest.pt (drop --resume)")
     ours = [] if resume else [f for pattern in RUN_FILES for f in out.glob(pattern)]    # what a new run would write over
     if ours and not overwrite and (out/'latest.pt').exists():
         raise FlowerVAEError(f"{out} already holds a run: pass --resume to continue it or --overwrite to start again")

@@ -221,8 +221,9 @@ class MixturePrior:
         "Fit `k` full-covariance Gaussians by EM to `draws` samples of q(z|x) per encoded image."
         from sklearn.mixture import GaussianMixture
         check_codes(codes); mu, std = codes['mu'].double(), (0.5 * codes['logvar'].double()).exp()      # (N, Z), (N, Z)
-        if len(mu) < 2 * k: raise FlowerVAEError(f"a {k}-component mixture needs at least {2 * k} encoded images, got {len(mu)}: "
-                                                 "sample from the gaussian prior (or N(0, I)) instead")
+        if len(mu) < 2 * k:
+            raise FlowerVAEError(f"a {k}-component mixture needs at least {2 * k} encoded images, got {len(mu)}: sample from "
+                                 "the gaussian prior (--prior gaussian) or from N(0, I) (--prior standard)")
         g = torch.Generator().manual_seed(seed)
         z = mu.repeat(draws, 1) + std.repeat(draws, 1) * torch.randn(draws * len(mu), mu.shape[1], generator=g, dtype=mu.dtype)
         gm = GaussianMixture(k, covariance_type='full', reg_covar=reg, max_iter=200, random_state=seed).fit(z.numpy())
