@@ -39,7 +39,9 @@ CACHE_ENV = 'FLOWERVAE_CACHE'
 
 def cache_folder(path:str|Path|None=None)->Path:
     "Where caches live: `path`, else $FLOWERVAE_CACHE, else ~/.cache/flowervae."
-    return Path(path or os.environ.get(CACHE_ENV) or Path.home()/'.cache'/'flowervae').expanduser()
+    folder = Path(path or os.environ.get(CACHE_ENV) or Path.home()/'.cache'/'flowervae').expanduser()
+    if folder.is_file(): raise FlowerVAEError(f"the cache folder {folder} is a file: give --cache-dir (or ${CACHE_ENV}) a folder")
+    return folder
 
 def _stat_image(f)->os.stat_result:
     "`os.stat` of an image file, or a `FlowerVAEError` naming it when it is missing or not a regular file (a FIFO would hang)."

@@ -44,6 +44,7 @@ class LatentExplorer:
                  n_sliders:int=8, # directions to offer
                  mode:str='pca', # 'pca' or 'kl'
                  px:int=256): # side of the displayed image
+        if len(ds) < 2: raise FlowerVAEError(f"the explorer needs at least 2 images to scale its sliders, got {len(ds)}")
         self.model, self.ds, self.px, self.n_sliders = model.eval(), ds, px, n_sliders
         self.codes = codes if codes is not None else encode_dataset(model, ds, progress=False)
         self.pca = fit_pca(self.codes, n_sliders)
@@ -80,7 +81,7 @@ def start_from_image(self:LatentExplorer, i:int):
 
 @patch
 def start_from_class(self:LatentExplorer, c:int, k:int=0):
-    "Start from the `k`-th image of class `c` (`k=None`: from the class mean)."
+    "Start from the `k`-th image of class `c`, counted round the class (`k=None`: from the class mean)."
     if c not in self.means: raise FlowerVAEError(f"class {c} is not in the data set")
     if k is None: return self._start(self.means[c], f"mean of class {c}")
     idx = (self.codes['labels'] == c).nonzero()[:, 0]
@@ -212,6 +213,7 @@ def _ipython_display_(self:LatentExplorer):
 class InterpolationExplorer:
     "Decode the path between two codes (images or class means) at a slider position t."
     def __init__(self, model:VAE, ds, codes:dict|None=None, px:int=256):
+        if len(ds) < 2: raise FlowerVAEError(f"an interpolation needs at least 2 images to run between, got {len(ds)}")
         self.model, self.ds, self.px, self._ui = model.eval(), ds, px, None
         self.codes = codes if codes is not None else encode_dataset(model, ds, progress=False)
         self.means, self.mode = class_means(self.codes), 'slerp'

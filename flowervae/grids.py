@@ -20,6 +20,7 @@ def image_grid(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes in 0-25
                nrow:int=8, pad:int=2)->torch.Tensor:
     "A `(C, H', W')` grid of the images `x`, `nrow` to a row, `pad` white pixels around each, clamped to [0, 1]."
     if not len(x): raise FlowerVAEError("no images to lay out in a grid")
+    if nrow < 1: raise FlowerVAEError(f"nrow is the images per row, at least 1, got {nrow}")
     x = (x.detach().float() / (255 if x.dtype == torch.uint8 else 1)).clamp(0, 1).cpu()
     (n, c, h, w), cols = x.shape, min(nrow, len(x))
     rows = math.ceil(n / cols)

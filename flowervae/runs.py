@@ -19,7 +19,7 @@ from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, p
 from .data import FolderImages, Flowers102, SyntheticFlowers, check_split, flowers_root
 from .grids import recon_rows, save_images
 from .distributed import join_processes, setup_distributed
-from .learner import CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, make_loaders
+from .learner import DATA_KINDS, CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, make_loaders
 from .precision import ChooseAmp
 from .pretrained import DEFAULT_MODEL
 from .model import VAE, VAEConfig, count_params
@@ -242,6 +242,7 @@ def training_images(tc:TrainConfig):
 def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None,
                     classes:tuple=()): # a conditional model's class names (`VAEConfig.class_names`): a folder must hold those
     "Images a model trained with `tc` never saw: a Flowers102 split, or synthetic flowers of a fresh seed."
+    if data not in (None, *DATA_KINDS): raise FlowerVAEError(f"unknown data {data!r}: use {', '.join(DATA_KINDS)}")
     # the root: as given, else $FLOWERVAE_DATA, else the one the model trained on
     if (data or tc.data) == 'flowers102': return Flowers102(root or flowers_root() or tc.root, split, size=tc.size, train=False)
     if (data or tc.data) == 'folder':
