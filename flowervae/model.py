@@ -204,8 +204,7 @@ class VAE(nn.Module):
         super().__init__()
         self.cfg = cfg or VAEConfig()
         Enc, Dec = (Encoder, Decoder) if self.cfg.arch == 'resnet' else (PlainEncoder, PlainDecoder)
-        self.encoder = Enc(self.cfg, 2 * self.cfg.z_dim)
-        self.decoder = Dec(self.cfg)
+        self.encoder, self.decoder = Enc(self.cfg, 2 * self.cfg.z_dim), Dec(self.cfg)
         self.log_sigma = nn.Parameter(torch.zeros(()))   # decoder noise scale, used only by the learned-σ Gaussian loss
 
     def posterior(self, h):
@@ -267,8 +266,9 @@ def check_images(model, x)->torch.Tensor:
     "`x` if `model` can read it, a `(B, C, S, S)` float batch in [0, 1]; else a one-line error saying what it reads."
     want = (model.cfg.in_ch, model.cfg.img_size, model.cfg.img_size)
     if not torch.is_tensor(x) or x.ndim != 4 or tuple(x.shape[1:]) != want:
-        raise FlowerVAEError(f"this model reads (B, {', '.join(map(str, want))}) images, got {tuple(getattr(x, 'shape', ()))}")
-    if not x.is_floating_point() or len(x) and (x.min() < 0 or x.max() > 1):
+        got = f"{type(x).__name__} {tuple(getattr(x, 'shape', ()))}"                # a numpy array: says so
+        raise FlowerVAEError(f"this model reads (B, {', '.join(map(str, want))}) tensors, got {got}")
+    if not x.is_floating_point() or len(x) and not (0 <= x.min() and x.max() <= 1):      # NaN fails too
         raise FlowerVAEError("images are floats in [0, 1]: divide 8-bit pixels by 255")
     return x
 
