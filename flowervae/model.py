@@ -240,8 +240,6 @@ class VAE(nn.Module):
         return (last[1] if isinstance(last, ResizeConv) else last).weight
 
 # %% ../nbs/02_model.ipynb #662e2431
-def _on(y, p): return None if y is None else torch.as_tensor(y).to(p.device)   # labels to the model's device
-
 def check_draw(model, n:int, temperature:float, y=None, prior=None)->tuple:
     "`sample`'s arguments checked, as `(y, prior)`: a class for all may be one number, a prior may be a name in `model.priors`."
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
@@ -249,18 +247,19 @@ def check_draw(model, n:int, temperature:float, y=None, prior=None)->tuple:
     if not isinstance(temperature, numbers.Real) or not 0 < temperature <= 10:       # at 10, most pixels already saturate
         raise FlowerVAEError(f"temperature must be above 0 and at most 10, got {temperature!r}")
     if prior == 'standard': prior = None                                        # N(0, I), by its CLI name
-    if isinstance(prior, str):
-        have = getattr(model, 'priors', {})
-        if prior not in have: raise FlowerVAEError(f"no fitted prior {prior!r} in this model (it has {', '.join(have) or 'none'})"
-                                                   ": fit one (latent.fit_named_prior), or sample from N(0, I)")
-        prior = have[prior]
+    if isinstance(prior, str) and prior not in (have := getattr(model, 'priors', {})):
+        raise FlowerVAEError(f"no fitted prior {prior!r} in this model (it has {', '.join(have) or 'none'}): fit one "
+                             "(latent.fit_named_prior), or sample from N(0, I)")
+    prior = have[prior] if isinstance(prior, str) else prior
+    if prior is not None and (d := prior.draw(1, torch.Generator()).shape[-1]) != model.cfg.z_dim:   # the global RNG stays put
+        raise FlowerVAEError(f"the prior draws codes of {d} numbers, this model decodes {model.cfg.z_dim}: fit one to its codes")
     if y is None: return None, prior
-    k, y = model.cfg.n_classes, torch.as_tensor(y).long()
+    k, y = model.cfg.n_classes, torch.as_tensor(y)
     y = y.expand(n) if y.ndim == 0 else y
     if not k: raise FlowerVAEError("this model is not conditional: leave out y")
-    if y.shape != (n,) or y.min() < 0 or y.max() >= k:
-        raise FlowerVAEError(f"y is a class in 0..{k - 1}, or one per image ({n}), got {y.tolist() if len(y) < 9 else y.shape}")
-    return y, prior
+    if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool or y.shape != (n,) or y.min() < 0 or y.max() >= k:
+        raise FlowerVAEError(f"y is an integer class in 0..{k - 1}, or {n} of them, got {y.tolist() if len(y) < 9 else y.shape}")
+    return y.long(), prior
 
 def check_images(model, x)->torch.Tensor:
     "`x` if `model` can read it, a `(B, C, S, S)` float batch in [0, 1]; else a one-line error saying what it reads."
@@ -283,7 +282,7 @@ def sample(self:VAE, n:int, # number of images
     (y, prior), p = check_draw(self, n, temperature, y, prior), next(self.parameters())
     if prior is not None: z = prior.draw(n, generator, temperature)
     else: z = temperature * torch.randn(n, self.cfg.z_dim, generator=generator)   # (n, z_dim), on the CPU: same images anywhere
-    z, y = z.to(p.device, p.dtype).split(256), [None] * n if y is None else _on(y, p).split(256)   # batches: bounded memory
+    z, y = z.to(p.device, p.dtype).split(256), [None] * n if y is None else y.to(p.device).split(256)   # batches: bounded memory
     return torch.cat([torch.sigmoid(self.decode(zi, yi).float()) for zi, yi in zip(z, y)])
 
 @patch
@@ -291,7 +290,8 @@ def sample(self:VAE, n:int, # number of images
 def reconstruct(self:VAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
                 y:torch.Tensor|None=None)->torch.Tensor: # (B,) classes, for conditional models
     "`(B, C, S, S)` reconstructions in [0, 1], decoded from the posterior means."
-    x, p, y = check_images(self, x), next(self.parameters()), _on(y, next(self.parameters()))
+    x, p = check_images(self, x), next(self.parameters())
+    y = None if y is None else torch.as_tensor(y).to(p.device)
     return torch.sigmoid(self.decode(self.encode(x.to(p.device, p.dtype), y)[0], y).float())
 
 # %% ../nbs/02_model.ipynb #e2a4b19f
