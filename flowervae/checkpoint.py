@@ -4,10 +4,9 @@
 
 # %% ../nbs/04a_checkpoint.ipynb #d4a10004
 from __future__ import annotations
-import hashlib, io, json, math, os, pickle, socket
+import hashlib, io, math, os, pickle, socket
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, fields
-from importlib.resources import files
+from dataclasses import fields
 from pathlib import Path
 
 import torch
@@ -19,10 +18,10 @@ from .learner import TrainConfig
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'PRETRAINED_FORMAT', 'RUN_FILES', 'save_checkpoint', 'load_checkpoint',
-           'checkpoint_digest', 'priors_file', 'save_priors', 'load_priors', 'build_model', 'model_kind',
-           'train_config', 'load_model', 'weights_dir', 'bundled_names', 'bundled_folder', 'save_pretrained',
-           'from_pretrained', 'run_lock', 'take_lock', 'prepare_run_dir']
+__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'RUN_FILES', 'save_checkpoint', 'load_checkpoint', 'checkpoint_digest',
+           'draws_codes', 'priors_file', 'save_priors', 'load_priors', 'flat_priors', 'priors_from_flat', 'build_model',
+           'model_kind', 'train_config', 'model_from_record', 'checkpoint_model', 'run_lock', 'take_lock',
+           'prepare_run_dir']
 
 # %% ../nbs/04a_checkpoint.ipynb #cb6d6629
 CKPT_FORMAT = 'flowervae-checkpoint-v2'
@@ -63,7 +62,7 @@ def checkpoint_digest(data:bytes)->str:
     "A short digest of a checkpoint's bytes: the stamp that ties fitted priors to exactly these weights."
     return hashlib.sha1(data).hexdigest()[:16]
 
-def _draws_codes(priors:dict, z_dim:int)->bool:
+def draws_codes(priors:dict, z_dim:int)->bool:
     "Whether every prior of `priors` draws finite codes of `z_dim` numbers, as the model it is kept for decodes."
     draws = [p.draw(2, torch.Generator().manual_seed(0)) for p in priors.values()]
     return all(z.shape == (2, z_dim) and bool(torch.isfinite(z).all()) for z in draws)
@@ -78,7 +77,7 @@ def save_priors(ckpt:str|Path, # the checkpoint whose training codes `priors` we
     "Keep `priors` beside `ckpt` in float32, stamped with `digest`; the file, or None where it cannot be written."
     from safetensors import SafetensorError
     from safetensors.torch import save_file
-    flat, path = _flat(priors, half=False), priors_file(ckpt)
+    flat, path = flat_priors(priors, half=False), priors_file(ckpt)
     if not flat: return None
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     try:
@@ -98,10 +97,41 @@ def load_priors(ckpt:str|Path, digest:str, # the checkpoint, and `checkpoint_dig
     try:
         with safe_open(str(path), 'pt') as f:
             if (f.metadata() or {}).get('checkpoint_sha1') != digest: return {}     # fitted to other weights: stale
-            priors = _priors({k: f.get_tensor(k) for k in f.keys()})
-        return priors if _draws_codes(priors, z_dim) else {}                # a damaged or foreign file fails here, not later
+            priors = priors_from_flat({k: f.get_tensor(k) for k in f.keys()})
+        return priors if draws_codes(priors, z_dim) else {}                # a damaged or foreign file fails here, not later
     except (OSError, SafetensorError, FlowerVAEError, KeyError, TypeError, ValueError, RuntimeError):
         return {}                                                       # unreadable: fitted again, nothing lost
+
+def _pack(key:str, v:torch.Tensor, half:bool=True)->tuple:
+    "A prior's tensor as stored: float16 if `half` (not a scalar), and a Cholesky factor `(..., Z, Z)` as its lower triangle."
+    v = v.to(torch.float16 if half and v.dim() else torch.float32)                       # a temperature keeps its digits
+    if key != 'scale_tril': return key, v
+    i, j = torch.tril_indices(v.shape[-1], v.shape[-1])
+    return 'scale_tril_lower', v[..., i, j]
+
+def flat_priors(priors:dict, half:bool=True)->dict:
+    "The flat `{'name.key': tensor}` of a `priors.safetensors` from `{name: prior}` (N(0, I), None, has nothing to keep)."
+    flat = {}
+    for n, prior in priors.items():
+        if prior is None: continue
+        for k, v in prior.state_dict().items(): key, v = _pack(k, v, half); flat[f"{n}.{key}"] = v.contiguous()
+    return flat
+
+def _unpack(key:str, v:torch.Tensor)->tuple:
+    "The inverse of `_pack`, in float32."
+    v = v.float()
+    if key != 'scale_tril_lower': return key, v
+    z = (math.isqrt(8 * v.shape[-1] + 1) - 1) // 2
+    i, j = torch.tril_indices(z, z)
+    full = v.new_zeros(*v.shape[:-1], z, z); full[..., i, j] = v
+    return 'scale_tril', full
+
+def priors_from_flat(flat:dict)->dict:
+    "`{name: prior}` from the flat `{'name.key': tensor}` of a `priors.safetensors`."
+    by_name = {}
+    for k, v in flat.items():
+        n, key = k.split('.', 1); key, v = _unpack(key, v); by_name.setdefault(n, {})[key] = v
+    return {n: prior_from_state(n, state) for n, state in by_name.items()}
 
 # %% ../nbs/04a_checkpoint.ipynb #bb0ca1ba
 MODEL_KINDS = {'vae': VAE, 'cvae': CVAE}
@@ -122,7 +152,7 @@ def train_config(d:dict)->TrainConfig:
     cfg = TrainConfig(**{**saved, 'data': 'synthetic', 'root': None})   # a record: every setting checked but the image folder,
     cfg.data, cfg.root = 'folder', saved.get('root'); return cfg        # which may be gone or changed; what reads it checks it
 
-def _model_of(ck:dict, path)->VAE:
+def model_from_record(ck:dict, path)->VAE:
     "A fresh model of the kind and configuration that the checkpoint (or pretrained record) `ck` from `path` names."
     try: cfg = VAEConfig(**ck['model_cfg'])                          # bounded: an edited file cannot ask for terabytes
     except TypeError as e: raise FlowerVAEError(f"{path} holds a model setting this version does not know ({e})") from None
@@ -130,132 +160,18 @@ def _model_of(ck:dict, path)->VAE:
     if kind not in MODEL_KINDS: raise FlowerVAEError(f"{path} holds a model of unknown kind {kind!r}")
     return MODEL_KINDS[kind](cfg)
 
-def load_model(path:str|Path, # a checkpoint written by `fit`, a folder written by `save_pretrained`, or a bundled model's name
-               device:str|torch.device|None=None)->VAE:
-    "The model saved at `path`, in eval mode, on `device`, with its `train_cfg`."
-    if not isinstance(path, (str, Path)): raise FlowerVAEError(f"load_model takes a path or a name, got {type(path).__name__}")
-    if Path(path).is_dir() or (not Path(path).exists() and bundled_folder(path)):   # a file of a bundled name wins
-        return from_pretrained(path, device)
-    if not Path(path).exists():
-        raise FlowerVAEError(f"checkpoint {path} does not exist (bundled models: {', '.join(bundled_names()) or 'none'})")
+def checkpoint_model(path:str|Path, # a checkpoint written by `fit`
+                     device:str|torch.device|None=None)->VAE:
+    "The model the checkpoint at `path` holds, in eval mode, on `device`, with its `train_cfg` and any priors kept beside it."
+    if not Path(path).is_file(): raise FlowerVAEError(f"checkpoint {path} does not exist")
     data = Path(path).read_bytes()                         # read once: the weights, and the digest their priors are stamped with
     ck = load_checkpoint(path, data=data)
-    model = _model_of(ck, path)
+    model = model_from_record(ck, path)
     model.load_state_dict(ck['model'])
     model.train_cfg = train_config(ck['train_cfg'])
     model.checkpoint, model.checkpoint_digest = Path(path), checkpoint_digest(data)
     model.priors = load_priors(path, model.checkpoint_digest, model.cfg.z_dim)   # fitted to these weights before, if ever
     return model.to(device if isinstance(device, torch.device) else pick_device(device)).eval()
-
-# %% ../nbs/04a_checkpoint.ipynb #b0d1e002
-def weights_dir()->Path:
-    "The folder inside the installed package that holds the bundled models."
-    return Path(str(files('flowervae')))/'weights'
-
-def bundled_names()->list:
-    "Names of the models bundled with flowervae, sorted."
-    d = weights_dir()
-    return sorted(p.name for p in d.iterdir() if (p/'config.json').is_file()) if d.is_dir() else []
-
-def bundled_folder(name)->Path|None:
-    "The folder of the bundled model `name`, or None when no bundled model has that name."
-    return weights_dir()/str(name) if str(name) in bundled_names() else None
-
-# %% ../nbs/04a_checkpoint.ipynb #d4a10011
-PRETRAINED_FORMAT = 'flowervae-pretrained-v1'
-
-def save_pretrained(model:VAE, folder, # a trained model, and the folder to write
-                    half:bool=False, # store float weights as float16
-                    priors:dict|None=None)->Path: # `{name: prior}` fitted to its training codes (05_latent), kept beside it
-    "Write `model` as `folder/config.json` and `folder/model.safetensors` (the Hugging Face layout); returns the folder."
-    from safetensors.torch import save_file
-    if not isinstance(model, VAE):
-        raise FlowerVAEError(f"save_pretrained saves a model: load it first, save_pretrained(load_model({str(model)!r}), ...)")
-    if Path(folder).is_file(): raise FlowerVAEError(f"{folder} is a file: save_pretrained writes a folder")
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    cast = lambda t: t.half() if half and t.is_floating_point() else t
-    save_file({k: cast(v.detach().cpu().contiguous()) for k, v in model.state_dict().items()}, str(folder/'model.safetensors'))
-    priors = getattr(model, 'priors', None) if priors is None else priors     # a loaded model's own, unless told otherwise
-    if priors: save_file(_flat(priors), str(folder/'priors.safetensors'))
-    else: (folder/'priors.safetensors').unlink(missing_ok=True)       # another model's, saved here before
-    for f in folder.glob('*.safetensors'): os.chmod(f, folder.stat().st_mode & 0o666)   # safetensors writes 0600
-    tc = getattr(model, 'train_cfg', None)
-    meta = dict(format=PRETRAINED_FORMAT, model_kind=model_kind(model), model_cfg=asdict(model.cfg), train_cfg=tc and asdict(tc))
-    (folder/'config.json').write_text(json.dumps(meta, indent=1))
-    return folder
-
-def _pretrained_folder(where)->Path:
-    "A local folder, a bundled model's name, or a hub repository `owner/name` downloaded by `huggingface_hub` where installed."
-    path = Path(where).expanduser()
-    if path.is_dir(): return path
-    if path.is_file(): raise FlowerVAEError(f"{where} is a file, not a saved model's folder: a checkpoint loads with load_model")
-    if bundled_folder(where): return bundled_folder(where)
-    if str(where).count('/') != 1: raise FlowerVAEError(f"{where} is neither a folder nor a hub repository name (owner/name)")
-    try: from huggingface_hub import snapshot_download
-    except ImportError:
-        raise FlowerVAEError(f"{where} is not a folder here; to fetch it from the hub: pip install 'flowervae[hub]'") from None
-    return Path(snapshot_download(str(where)))
-
-def from_pretrained(where, # a folder written by `save_pretrained`, a bundled model's name, or a hub repository `owner/name`
-                    device:str|torch.device|None=None)->VAE:
-    "The model saved by `save_pretrained`, in float32 and eval mode, on `device`."
-    from safetensors.torch import load_file
-    folder = _pretrained_folder(where)
-    try: meta = json.loads((folder/'config.json').read_text())
-    except (OSError, ValueError) as e:
-        why = f"{type(e).__name__}){_folder_hint(folder, where)}"
-        raise FlowerVAEError(f"{folder} holds no readable config.json ({why}") from None
-    if meta.get('format') != PRETRAINED_FORMAT:
-        raise FlowerVAEError(f"{folder}/config.json is not a flowervae model's{_folder_hint(folder, where)}")
-    model = _model_of(meta, folder)
-    try: state = load_file(str(folder/'model.safetensors'))
-    except Exception as e: raise FlowerVAEError(f"{folder}/model.safetensors cannot be read ({type(e).__name__})") from None
-    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
-    if meta.get('train_cfg'): model.train_cfg = train_config(meta['train_cfg'])
-    if (folder/'priors.safetensors').is_file():
-        model.priors = _priors(load_file(str(folder/'priors.safetensors')))
-        if not _draws_codes(model.priors, model.cfg.z_dim):
-            raise FlowerVAEError(f"{folder}/priors.safetensors holds priors of another model (codes of another size): delete it")
-    return model.to(device if isinstance(device, torch.device) else pick_device(device)).eval()
-
-def _folder_hint(folder:Path, where)->str:
-    "What a folder that is not a saved model might be instead: a training run, or a folder hiding a bundled model of its name."
-    hint = f": a training run's folder; give its checkpoint, {folder}/best.pt" if (folder/'latest.pt').is_file() else ''
-    hidden = bundled_folder(where)
-    if hidden and hidden.resolve() != folder.resolve():
-        hint += f"{';' if hint else ':'} this folder hides the bundled model {where} (run from another folder to use it)"
-    return hint
-
-def _pack(key:str, v:torch.Tensor, half:bool=True)->tuple:
-    "A prior's tensor as stored: float16 if `half` (not a scalar), and a Cholesky factor `(..., Z, Z)` as its lower triangle."
-    v = v.to(torch.float16 if half and v.dim() else torch.float32)                       # a temperature keeps its digits
-    if key != 'scale_tril': return key, v
-    i, j = torch.tril_indices(v.shape[-1], v.shape[-1])
-    return 'scale_tril_lower', v[..., i, j]
-
-def _flat(priors:dict, half:bool=True)->dict:
-    "The flat `{'name.key': tensor}` of a `priors.safetensors` from `{name: prior}` (N(0, I), None, has nothing to keep)."
-    flat = {}
-    for n, prior in priors.items():
-        if prior is None: continue
-        for k, v in prior.state_dict().items(): key, v = _pack(k, v, half); flat[f"{n}.{key}"] = v.contiguous()
-    return flat
-
-def _unpack(key:str, v:torch.Tensor)->tuple:
-    "The inverse of `_pack`, in float32."
-    v = v.float()
-    if key != 'scale_tril_lower': return key, v
-    z = (math.isqrt(8 * v.shape[-1] + 1) - 1) // 2
-    i, j = torch.tril_indices(z, z)
-    full = v.new_zeros(*v.shape[:-1], z, z); full[..., i, j] = v
-    return 'scale_tril', full
-
-def _priors(flat:dict)->dict:
-    "`{name: prior}` from the flat `{'name.key': tensor}` of a `priors.safetensors`."
-    by_name = {}
-    for k, v in flat.items():
-        n, key = k.split('.', 1); key, v = _unpack(key, v); by_name.setdefault(n, {})[key] = v
-    return {n: prior_from_state(n, state) for n, state in by_name.items()}
 
 # %% ../nbs/04a_checkpoint.ipynb #e04dddd6
 RUN_FILES = ('latest.pt', 'best.pt', 'config.json', 'history.json', 'history.csv', 'loss.png', 'recon_*.png', 'samples_*.png')

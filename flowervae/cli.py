@@ -20,10 +20,10 @@ from .distributed import Dist, leave_distributed
 from .latent import PRIORS
 from .learner import RECIPES, TrainConfig
 from .metrics import evaluate, evaluate_all, fit_prior, generative_scores
-from .options import BoolFlag, HelpFormatter, add_config_options, as_option, refuse_unused
-from .pretrained import DEFAULT_MODEL, cards, table
+from .options import BoolFlag, HelpFormatter, add_config_options, as_option, option_strings, refuse_unused
+from .pretrained import DEFAULT_MODEL, cards, load_model, table
 from .results import results_markdown, run_seeds
-from .checkpoint import load_checkpoint, load_model, train_config
+from .checkpoint import load_checkpoint, train_config
 from .runs import fit, heldout_dataset
 from .vaegan import Adversary, GANConfig
 
@@ -269,9 +269,9 @@ def cmd_pretrained(a:dict):
 COMMANDS = dict(train=cmd_train, sample=cmd_sample, reconstruct=cmd_reconstruct, eval=cmd_eval, bench=cmd_bench,
                 results=cmd_results, pretrained=cmd_pretrained)
 
-def _one_line(e:Exception)->str:
+def _one_line(e:Exception, parser)->str:
     "The message of `e` on one line (the last line of an error re-raised from a DataLoader worker), naming options, not fields."
-    return as_option(str(e).strip().splitlines()[-1].split('FlowerVAEError: ', 1)[-1], TrainConfig, GANConfig)
+    return as_option(str(e).strip().splitlines()[-1].split('FlowerVAEError: ', 1)[-1], option_strings(parser))
 
 def _interrupted(signum, frame): raise KeyboardInterrupt        # SIGTERM cleans up as Ctrl-C does
 
@@ -284,12 +284,12 @@ def _interrupt_note(command:str, out:str)->str:
 
 def main(argv:list|None=None)->int:
     "Entry point of the `flowervae` command."
-    a = vars(make_parser().parse_args(argv))
+    a = vars((parser := make_parser()).parse_args(argv))
     command, out = a.pop('command'), a.get('out') or TrainConfig.out
     on_term, finished = signal.signal(signal.SIGTERM, _interrupted), False
     try: COMMANDS[command](a); finished = True
     except FlowerVAEError as e:
-        print(f"flowervae: error: {_one_line(e)}", file=sys.stderr)
+        print(f"flowervae: error: {_one_line(e, parser)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(_interrupt_note(command, out), file=sys.stderr)

@@ -19,7 +19,8 @@ from .data import make_loader
 from .latent import PRIORS, active_units, encode_dataset, fit_named_prior
 from .learner import loss_terms
 from .model import VAE
-from .checkpoint import load_model, save_priors
+from .checkpoint import save_priors
+from .pretrained import load_model
 from .runs import heldout_dataset, training_images
 
 # %% auto #0

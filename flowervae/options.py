@@ -12,7 +12,7 @@ from fastcore.docments import docments
 from .core import FlowerVAEError
 
 # %% auto #0
-__all__ = ['BoolFlag', 'HelpFormatter', 'add_config_options', 'refuse_unused', 'as_option']
+__all__ = ['BoolFlag', 'HelpFormatter', 'add_config_options', 'refuse_unused', 'option_strings', 'as_option']
 
 # %% ../nbs/12a_options.ipynb #c12c0006
 def _to_bool(parser, option:str, value:str)->bool:
@@ -66,9 +66,17 @@ def refuse_unused(given:dict, # the options given on the command line (parsed wi
         raise FlowerVAEError(f"--{k.replace('_', '-')} takes effect only with {needs}: add {needs}, or leave it out")
 
 # %% ../nbs/12a_options.ipynb #12a00006
+def option_strings(parser:argparse.ArgumentParser)->dict:
+    "`{dest: '--option'}` for every option of `parser` and of its sub-commands: the names an error message may start with."
+    long = lambda a: next((s for s in a.option_strings if s.startswith('--')), a.option_strings[0])   # --amp of --amp/--no-amp
+    names = {a.dest: long(a) for a in parser._actions if a.option_strings and a.dest != 'help'}
+    for sub in (a for a in parser._actions if isinstance(a, argparse._SubParsersAction)):   # its choices are the sub-commands
+        for p in sub.choices.values(): names |= option_strings(p)
+    return names
+
 def as_option(message:str, # an error message, perhaps starting with a field's name
-              *classes): # dataclasses whose fields are options
-    "`message`, with a field of `classes` it starts with (before 'must' or 'is') written as its option: 'lr must' -> '--lr must'."
+              options:dict)->str: # `{name: '--option'}`, from `option_strings`
+    "`message`, with a name it starts with (before 'must' or 'is') written as its option: 'lr must' -> '--lr must'."
     name, _, rest = message.partition(' ')
-    is_field = rest.startswith(('must ', 'is ')) and any(name == f.name for c in classes for f in fields(c))
-    return f"--{name.replace('_', '-')} {rest}" if is_field else message
+    name = name.rpartition('.')[2]                                     # 'VAEConfig.width must': a class's field, by its name
+    return f"{options[name]} {rest}" if rest.startswith(('must ', 'is ')) and name in options else message

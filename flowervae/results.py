@@ -20,7 +20,7 @@ from .grids import recon_rows, save_images
 from .learner import RECIPES, TrainConfig
 from .metrics import (GenerativeScores, evaluate_all, feature_net, fit_priors, generative_scores, recon_batches,
                                sample_batches)
-from .checkpoint import load_model
+from .pretrained import load_model
 from .runs import fit
 from .vaegan import Adversary, GANConfig
 

@@ -13,7 +13,7 @@ import torch
 from torch.utils.data import Subset
 
 from .cache import ArrayImages, CachedFlowers, CachedFolder, to_float
-from .checkpoint import (CKPT_FORMAT, build_model, load_checkpoint, load_model, model_kind, prepare_run_dir, run_lock,
+from .checkpoint import (CKPT_FORMAT, build_model, load_checkpoint, model_kind, prepare_run_dir, run_lock,
                                   save_checkpoint)
 from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads
 from .data import FolderImages, Flowers102, SyntheticFlowers, check_split, flowers_root
@@ -21,7 +21,7 @@ from .grids import recon_rows, save_images
 from .distributed import join_processes, setup_distributed
 from .learner import DATA_KINDS, CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, make_loaders
 from .precision import ChooseAmp
-from .pretrained import DEFAULT_MODEL
+from .pretrained import DEFAULT_MODEL, load_model
 from .model import VAE, VAEConfig, count_params
 
 # %% auto #0
