@@ -8,4 +8,4 @@ __all__ = []
 # %% ../nbs/12b_main.ipynb #c12b0005
 from .cli import main
 
-if __name__ == '__main__' and __package__ == 'flowervae': raise SystemExit(main())       # python -m flowervae ARGS
+if __name__ == '__main__' and __spec__ is not None: raise SystemExit(main(prog='python -m flowervae'))   # python -m flowervae ARGS

@@ -163,6 +163,7 @@ def model_from_record(ck:dict, path)->VAE:
 def checkpoint_model(path:str|Path, # a checkpoint written by `fit`
                      device:str|torch.device|None=None)->VAE:
     "The model the checkpoint at `path` holds, in eval mode, on `device`, with its `train_cfg` and any priors kept beside it."
+    if Path(path).is_dir(): raise FlowerVAEError(f"{path} is a folder, not a checkpoint: a saved model's loads with load_model")
     if not Path(path).is_file(): raise FlowerVAEError(f"checkpoint {path} does not exist")
     data = Path(path).read_bytes()                         # read once: the weights, and the digest their priors are stamped with
     ck = load_checkpoint(path, data=data)

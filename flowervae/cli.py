@@ -139,9 +139,9 @@ def _pretrained_parser(sub):
                        description='The models bundled with flowervae, with their test scores (04e_pretrained).')
     p.add_argument('--json', action='store_true', help='print every model card as JSON')
 
-def make_parser()->argparse.ArgumentParser:
-    "The `flowervae` argument parser."
-    ap = argparse.ArgumentParser(prog='flowervae', description='Variational autoencoders on Oxford Flowers102.')
+def make_parser(prog:str='flowervae')->argparse.ArgumentParser:
+    "The `flowervae` argument parser; `prog` is how its usage lines and errors name the command."
+    ap = argparse.ArgumentParser(prog=prog, description='Variational autoencoders on Oxford Flowers102.')
     sub = ap.add_subparsers(dest='command', required=True,        # every sub-command shows a switch as `--amp, --no-amp`
                             parser_class=functools.partial(argparse.ArgumentParser, formatter_class=HelpFormatter))
     for add in (_train_parser, _sample_parser, _reconstruct_parser, _eval_parser, _bench_parser, _results_parser,
@@ -269,9 +269,9 @@ def cmd_pretrained(a:dict):
 COMMANDS = dict(train=cmd_train, sample=cmd_sample, reconstruct=cmd_reconstruct, eval=cmd_eval, bench=cmd_bench,
                 results=cmd_results, pretrained=cmd_pretrained)
 
-def _one_line(e:Exception, parser)->str:
-    "The message of `e` on one line (the last line of an error re-raised from a DataLoader worker), naming options, not fields."
-    return as_option(str(e).strip().splitlines()[-1].split('FlowerVAEError: ', 1)[-1], option_strings(parser))
+def _one_line(e:Exception, parser, command:str)->str:
+    "The message of `e` on one line (the last line of an error re-raised from a DataLoader worker), naming `command`'s options."
+    return as_option(str(e).strip().splitlines()[-1].split('FlowerVAEError: ', 1)[-1], option_strings(parser, command))
 
 def _interrupted(signum, frame): raise KeyboardInterrupt        # SIGTERM cleans up as Ctrl-C does
 
@@ -282,14 +282,14 @@ def _interrupt_note(command:str, out:str)->str:
     if not latest.exists(): return 'flowervae: interrupted before an epoch was saved'
     return f"flowervae: interrupted; the last finished epoch is in {latest} (continue with --resume)"
 
-def main(argv:list|None=None)->int:
-    "Entry point of the `flowervae` command."
-    a = vars((parser := make_parser()).parse_args(argv))
+def main(argv:list|None=None, prog:str='flowervae')->int:
+    "Entry point of the `flowervae` command (`prog` names it in usage lines and errors)."
+    a = vars((parser := make_parser(prog)).parse_args(argv))
     command, out = a.pop('command'), a.get('out') or TrainConfig.out
     on_term, finished = signal.signal(signal.SIGTERM, _interrupted), False
     try: COMMANDS[command](a); finished = True
     except FlowerVAEError as e:
-        print(f"flowervae: error: {_one_line(e, parser)}", file=sys.stderr)
+        print(f"flowervae: error: {_one_line(e, parser, command)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(_interrupt_note(command, out), file=sys.stderr)

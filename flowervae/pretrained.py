@@ -66,12 +66,14 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
         raise FlowerVAEError(f"save_pretrained saves a model: load it first, save_pretrained(load_model({str(model)!r}), ...)")
     if Path(folder).is_file(): raise FlowerVAEError(f"{folder} is a file: save_pretrained writes a folder")
     folder = Path(folder); _refuse_foreign(folder); folder.mkdir(parents=True, exist_ok=True)
+    for old in ('config.json', 'card.json'): (folder/old).unlink(missing_ok=True)   # first: a save cut short leaves no model
     cast = lambda t: t.half() if half and t.is_floating_point() else t
     save_file({k: cast(v.detach().cpu().contiguous()) for k, v in model.state_dict().items()}, str(folder/'model.safetensors'))
     priors = getattr(model, 'priors', None) if priors is None else priors     # a loaded model's own, unless told otherwise
     if priors: save_file(flat_priors(priors), str(folder/'priors.safetensors'))
     else: (folder/'priors.safetensors').unlink(missing_ok=True)       # another model's, saved here before
-    for f in folder.glob('*.safetensors'): os.chmod(f, folder.stat().st_mode & 0o666)   # safetensors writes 0600
+    for f in ('model.safetensors', 'priors.safetensors'):                  # safetensors writes 0600; only the files written here
+        if (folder/f).is_file(): os.chmod(folder/f, folder.stat().st_mode & 0o666)
     tc = getattr(model, 'train_cfg', None)
     meta = dict(format=PRETRAINED_FORMAT, model_kind=model_kind(model), model_cfg=asdict(model.cfg), train_cfg=tc and asdict(tc))
     (folder/'config.json').write_text(json.dumps(meta, indent=1))
@@ -79,9 +81,10 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
 
 def _refuse_foreign(folder:Path):
     "Refuse a folder whose `config.json` is not a saved model's (a training run's, another program's): saving would overwrite it."
-    if not (folder/'config.json').is_file(): return
+    if not (folder/'config.json').exists(): return
     try: ours = json.loads((folder/'config.json').read_text()).get('format') == PRETRAINED_FORMAT
-    except (OSError, ValueError, AttributeError): ours = False
+    except OSError as e: raise FlowerVAEError(f"{folder}/config.json cannot be read ({type(e).__name__})") from None
+    except (ValueError, AttributeError): ours = False
     if not ours: raise FlowerVAEError(f"{folder} holds a config.json that is not a saved flowervae model's (a training run's?): "
                                       "save_pretrained into a folder of its own")
 
@@ -104,14 +107,16 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
     folder = _pretrained_folder(where)
     try: meta = json.loads((folder/'config.json').read_text())
     except (OSError, ValueError) as e:
-        why = f"{type(e).__name__}){_folder_hint(folder, where)}"
-        raise FlowerVAEError(f"{folder} holds no readable config.json ({why}") from None
+        hint = _folder_hint(folder, where)
+        raise FlowerVAEError(f"{folder} holds no readable config.json ({type(e).__name__}){hint}") from None
     if meta.get('format') != PRETRAINED_FORMAT:
         raise FlowerVAEError(f"{folder}/config.json is not a flowervae model's{_folder_hint(folder, where)}")
     model = model_from_record(meta, folder)
     try: state = load_file(str(folder/'model.safetensors'))
     except Exception as e: raise FlowerVAEError(f"{folder}/model.safetensors cannot be read ({type(e).__name__})") from None
-    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+    try: model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+    except RuntimeError:
+        raise FlowerVAEError(f"{folder}/model.safetensors holds another model's weights than config.json describes") from None
     if meta.get('train_cfg'): model.train_cfg = train_config(meta['train_cfg'])
     if (folder/'priors.safetensors').is_file():
         model.priors = priors_from_flat(load_file(str(folder/'priors.safetensors')))
@@ -133,6 +138,7 @@ def load_model(path:str|Path, # a checkpoint written by `fit`, a folder written 
                device:str|torch.device|None=None)->VAE:
     "The model saved at `path`, in eval mode, on `device`, with its `train_cfg`."
     if not isinstance(path, (str, Path)): raise FlowerVAEError(f"load_model takes a path or a name, got {type(path).__name__}")
+    path = Path(path).expanduser() if str(path).startswith('~') else path              # '~/runs/x/best.pt', as a shell has it
     if Path(path).is_dir() or (not Path(path).exists() and bundled_folder(path)):   # a file of a bundled name wins
         return from_pretrained(path, device)
     if not Path(path).exists():
