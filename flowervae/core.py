@@ -4,14 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #c0a1e004
 from __future__ import annotations
-import ctypes, ctypes.util, dataclasses, numbers, os, platform, time, typing
+import ctypes, ctypes.util, dataclasses, functools, numbers, os, platform, time, typing
 from pathlib import Path
 
 import torch
 
 # %% auto #0
 __all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'reason', 'check_size', 'check_types', 'rgb', 'has_gpu', 'pick_device',
-           'cpuinfo', 'cpu_bf16_units', 'device_name', 'check_writable', 'bf16_ok', 'autocast', 'idle_cores',
+           'in_eval', 'cpuinfo', 'cpu_bf16_units', 'device_name', 'check_writable', 'bf16_ok', 'autocast', 'idle_cores',
            'pick_threads', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
@@ -76,6 +76,17 @@ def pick_device(device:str|None=None)->torch.device:
         raise FlowerVAEError(f"device {device!r} asked for, but this machine has {torch.cuda.device_count()} GPU(s)")
     if d.type not in ('cpu', 'cuda', 'mps'): raise FlowerVAEError(f"unsupported device {device!r}: use 'cpu', 'cuda' or 'mps'")
     return d
+
+# %% ../nbs/00_core.ipynb #c0a1e031
+def in_eval(f):
+    "Decorate `f(model, ...)`: run it in eval mode without gradients, then return `model` to the mode it was in."
+    @functools.wraps(f)
+    def _f(model, *args, **kwargs):
+        was = model.training; model.eval()
+        try:
+            with torch.no_grad(): return f(model, *args, **kwargs)
+        finally: model.train(was)
+    return _f
 
 # %% ../nbs/00_core.ipynb #c0a1e007
 def cpuinfo(field:str)->list:

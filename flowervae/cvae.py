@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
-from .core import FlowerVAEError
+from .core import FlowerVAEError, in_eval
 from .model import ResBlock, VAE, VAEConfig, check_draw
 
 # %% auto #0
@@ -101,7 +101,7 @@ def judge_terms(model:CVAE, x:torch.Tensor, y:torch.Tensor)->dict:
 
 # %% ../nbs/07_cvae.ipynb #3669e286
 @patch
-@torch.no_grad()
+@in_eval
 def sample(self:CVAE, n:int, temperature:float=1.0, generator:torch.Generator|None=None,
            y:torch.Tensor|None=None, # (n,) classes; default: drawn uniformly
            prior=None)->torch.Tensor: # as in `VAE.sample`
@@ -118,7 +118,7 @@ def class_samples(model:CVAE, classes:list, # the classes to draw, one row each
     z = torch.randn(n, model.cfg.z_dim, generator=torch.Generator().manual_seed(seed)) * temperature     # (n, Z)
     return decode_as(model, z, classes).view(n, len(classes), *_img_shape(model)).transpose(0, 1).flatten(0, 1)
 
-@torch.no_grad()
+@in_eval
 def decode_as(model:CVAE, z:torch.Tensor, # (N, Z) codes
               classes:list)->torch.Tensor:
     "`(N·K, C, S, S)` images: each code decoded as each of the K `classes`, code by code."
@@ -130,7 +130,7 @@ def decode_as(model:CVAE, z:torch.Tensor, # (N, Z) codes
 def _img_shape(model:VAE)->tuple: return (model.cfg.in_ch, model.cfg.img_size, model.cfg.img_size)
 
 # %% ../nbs/07_cvae.ipynb #c7a00011
-@torch.no_grad()
+@in_eval
 def _decode(model:CVAE, z:torch.Tensor, y:torch.Tensor, batch:int=250)->torch.Tensor:
     "`(N, C, S, S)` images of codes `z` `(N, Z)` as classes `y` `(N,)`, decoded in batches, on the CPU."
     p = next(model.parameters())

@@ -11,7 +11,7 @@ from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
 from .cache import to_float
-from .core import FlowerVAEError
+from .core import FlowerVAEError, in_eval
 from .loss import kl_per_dim
 from .model import VAE
 
@@ -129,7 +129,7 @@ def slerp(z0:torch.Tensor, z1:torch.Tensor, t:torch.Tensor)->torch.Tensor:
     return (torch.sin((1 - t) * omega) * z0 + torch.sin(t * omega) * z1) / torch.sin(omega)
 
 # %% ../nbs/05_latent.ipynb #d0d70a69
-@torch.no_grad()
+@in_eval
 def decode_images(model:VAE, z:torch.Tensor, y=None)->torch.Tensor:
     "`(B, C, S, S)` images in [0, 1] decoded from the latents `z` `(B, Z)` (under the classes `y` `(B,)`, for a conditional VAE)."
     p = next(model.parameters())

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 from fastcore.basics import patch
 
-from .core import FlowerVAEError, check_size, check_types
+from .core import FlowerVAEError, check_size, check_types, in_eval
 
 # %% auto #0
 __all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'GroupNorm', 'norm', 'ResBlock', 'transposed_kernel', 'ResizeConv', 'balanced_kernel',
@@ -272,7 +272,7 @@ def check_images(model, x)->torch.Tensor:
     return x
 
 @patch
-@torch.no_grad()
+@in_eval
 def sample(self:VAE, n:int, # number of images
            temperature:float=1.0, # scales the prior's draws, times a mixture's own temperature
            generator:torch.Generator|None=None,
@@ -286,7 +286,7 @@ def sample(self:VAE, n:int, # number of images
     return torch.cat([torch.sigmoid(self.decode(zi, yi).float()) for zi, yi in zip(z, y)])
 
 @patch
-@torch.no_grad()
+@in_eval
 def reconstruct(self:VAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
                 y:torch.Tensor|None=None)->torch.Tensor: # (B,) classes, for conditional models
     "`(B, C, S, S)` reconstructions in [0, 1], decoded from the posterior means."
