@@ -13,7 +13,7 @@ import torch
 
 from .core import FlowerVAEError, check_writable, pick_device, reason
 from .cvae import CVAE
-from .latent import prior_from_state
+from .latent import PRIORS, prior_from_state
 from .learner import TrainConfig
 from .model import VAE, VAEConfig
 
@@ -114,6 +114,9 @@ def flat_priors(priors:dict, half:bool=True)->dict:
     flat = {}
     for n, prior in priors.items():
         if prior is None: continue
+        if not isinstance(prior, PRIORS.get(n) or ()):                  # a name the loader knows, for a prior of that kind
+            raise FlowerVAEError(f"priors are kept by kind, {{'gaussian': FittedPrior, 'mixture': MixturePrior}}: got {n!r}: "
+                                 f"{type(prior).__name__}")
         for k, v in prior.state_dict().items(): key, v = _pack(k, v, half); flat[f"{n}.{key}"] = v.contiguous()
     return flat
 
@@ -154,6 +157,8 @@ def train_config(d:dict)->TrainConfig:
 
 def model_from_record(ck:dict, path)->VAE:
     "A fresh model of the kind and configuration that the checkpoint (or pretrained record) `ck` from `path` names."
+    if not isinstance(ck, dict) or not isinstance(ck.get('model_cfg'), dict):
+        raise FlowerVAEError(f"{path} holds no model settings (model_cfg): it is damaged, or not a flowervae model")
     try: cfg = VAEConfig(**ck['model_cfg'])                          # bounded: an edited file cannot ask for terabytes
     except TypeError as e: raise FlowerVAEError(f"{path} holds a model setting this version does not know ({e})") from None
     kind = ck.get('model_kind', 'cvae' if cfg.n_classes else 'vae')        # v1 checkpoints: the classes tell
@@ -168,8 +173,9 @@ def checkpoint_model(path:str|Path, # a checkpoint written by `fit`
     data = Path(path).read_bytes()                         # read once: the weights, and the digest their priors are stamped with
     ck = load_checkpoint(path, data=data)
     model = model_from_record(ck, path)
-    model.load_state_dict(ck['model'])
-    model.train_cfg = train_config(ck['train_cfg'])
+    try: model.load_state_dict(ck['model']); model.train_cfg = train_config(ck['train_cfg'])
+    except (KeyError, RuntimeError, TypeError, AttributeError) as e:     # keys missing, weights of another size
+        raise FlowerVAEError(f"{path} is a damaged checkpoint ({reason(e, 80)})") from None
     model.checkpoint, model.checkpoint_digest = Path(path), checkpoint_digest(data)
     model.priors = load_priors(path, model.checkpoint_digest, model.cfg.z_dim)   # fitted to these weights before, if ever
     return model.to(device if isinstance(device, torch.device) else pick_device(device)).eval()

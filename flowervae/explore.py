@@ -14,7 +14,7 @@ from PIL import Image
 
 from .core import FlowerVAEError
 from .data import class_name, class_names
-from .latent import (class_means, decode_images, encode_dataset, fit_pca, lerp, pca_directions, slerp,
+from .latent import (class_id, class_means, decode_images, encode_dataset, fit_pca, lerp, pca_directions, slerp,
                               top_kl_directions)
 from .model import VAE
 
@@ -82,6 +82,7 @@ def start_from_image(self:LatentExplorer, i:int):
 @patch
 def start_from_class(self:LatentExplorer, c:int, k:int=0):
     "Start from the `k`-th image of class `c`, counted round the class (`k=None`: from the class mean)."
+    c = class_id(c)
     if c not in self.means: raise FlowerVAEError(f"class {c} is not in the data set")
     if k is None: return self._start(self.means[c], f"mean of class {c}")
     idx = (self.codes['labels'] == c).nonzero()[:, 0]
@@ -114,6 +115,7 @@ def current_z(self:LatentExplorer)->torch.Tensor:
 def set_class(self:LatentExplorer, c:int):
     "Decode under class `c` (conditional models only): the same code, another kind of flower."
     if not self.conditional: raise FlowerVAEError("this model is not conditional: it has no class to choose")
+    c = class_id(c)
     if not 0 <= c < self.model.cfg.n_classes: raise FlowerVAEError(f"class {c} out of range 0..{self.model.cfg.n_classes - 1}")
     self.decode_class = c
 @patch
@@ -221,7 +223,9 @@ class InterpolationExplorer:
 
     def code(self, end:int, by:str='image')->torch.Tensor:
         "`(Z,)` the code of image `end` (`by='image'`) or the mean of class `end` (`by='class'`)."
+        if by not in ('image', 'class'): raise FlowerVAEError(f"an end is given by 'image' or by 'class', got {by!r}")
         if by == 'class':
+            end = class_id(end)
             if end not in self.means: raise FlowerVAEError(f"class {end} is not in the data set")
             return self.means[end]
         if not 0 <= end < len(self.codes['mu']): raise FlowerVAEError(f"image index {end} out of range")

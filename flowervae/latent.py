@@ -5,6 +5,7 @@
 # %% ../nbs/05_latent.ipynb #835f3c9e
 from __future__ import annotations
 
+import numbers
 import numpy as np
 import torch
 from torch.utils.data import DataLoader
@@ -18,8 +19,8 @@ from .model import VAE
 # %% auto #0
 __all__ = ['PRIORS', 'encode_dataset', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance',
            'tsne_2d', 'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'lerp', 'slerp', 'decode_images',
-           'interpolate', 'class_means', 'class_arithmetic', 'traversal', 'pca_directions', 'top_kl_directions',
-           'check_codes', 'FittedPrior', 'MixturePrior', 'fit_named_prior', 'prior_from_state']
+           'interpolate', 'class_id', 'class_means', 'class_arithmetic', 'traversal', 'pca_directions',
+           'top_kl_directions', 'check_codes', 'FittedPrior', 'MixturePrior', 'fit_named_prior', 'prior_from_state']
 
 # %% ../nbs/05_latent.ipynb #a0870c29
 @torch.no_grad()
@@ -142,12 +143,19 @@ def interpolate(model:VAE, z0:torch.Tensor, z1:torch.Tensor, n:int=8, mode:str='
     return decode_images(model, (lerp if mode == 'lerp' else slerp)(z0, z1, torch.linspace(0, 1, n)))
 
 # %% ../nbs/05_latent.ipynb #4ca67c8a
+def class_id(c)->int:
+    "Class `c` as a Python int, given as an int, a NumPy integer or a one-element integer tensor (such as `codes['labels'][i]`)."
+    if torch.is_tensor(c) and c.numel() == 1 and not c.is_floating_point(): c = c.item()
+    if isinstance(c, bool) or not isinstance(c, numbers.Integral): raise FlowerVAEError(f"a class is a whole number, got {c!r}")
+    return int(c)
+
 def class_means(codes:dict)->dict:
     "Mean posterior mean `(Z,)` of each class present in `codes`."
     return {int(c): codes['mu'][codes['labels'] == c].mean(0) for c in codes['labels'].unique()}
 
 def class_arithmetic(model:VAE, means:dict, a:int, b:int, ts=(0., .25, .5, .75, 1., 1.25, 1.5))->torch.Tensor:
     "`(T, C, S, S)` decodes of `mean[a] + t (mean[b] - mean[a])` for each `t` in `ts`."
+    a, b = class_id(a), class_id(b)
     for c in (a, b):
         if c not in means: raise FlowerVAEError(f"class {c} is not among the encoded classes")
     return decode_images(model, lerp(means[a], means[b], torch.tensor(ts, dtype=torch.float32)))

@@ -13,7 +13,7 @@ import torch
 
 from .checkpoint import (checkpoint_model, draws_codes, flat_priors, model_from_record, model_kind, priors_from_flat,
                                   train_config)
-from .core import FlowerVAEError, pick_device
+from .core import FlowerVAEError, pick_device, reason
 from .model import VAE, count_params
 
 # %% auto #0
@@ -109,7 +109,7 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
     except (OSError, ValueError) as e:
         hint = _folder_hint(folder, where)
         raise FlowerVAEError(f"{folder} holds no readable config.json ({type(e).__name__}){hint}") from None
-    if meta.get('format') != PRETRAINED_FORMAT:
+    if not isinstance(meta, dict) or meta.get('format') != PRETRAINED_FORMAT:
         raise FlowerVAEError(f"{folder}/config.json is not a flowervae model's{_folder_hint(folder, where)}")
     model = model_from_record(meta, folder)
     try: state = load_file(str(folder/'model.safetensors'))
@@ -119,7 +119,9 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
         raise FlowerVAEError(f"{folder}/model.safetensors holds another model's weights than config.json describes") from None
     if meta.get('train_cfg'): model.train_cfg = train_config(meta['train_cfg'])
     if (folder/'priors.safetensors').is_file():
-        model.priors = priors_from_flat(load_file(str(folder/'priors.safetensors')))
+        try: model.priors = priors_from_flat(load_file(str(folder/'priors.safetensors')))
+        except Exception as e:
+            raise FlowerVAEError(f"{folder}/priors.safetensors cannot be read ({reason(e, 80)}): delete it") from None
         if not draws_codes(model.priors, model.cfg.z_dim):
             raise FlowerVAEError(f"{folder}/priors.safetensors holds priors of another model (codes of another size): delete it")
     return model.to(device if isinstance(device, torch.device) else pick_device(device)).eval()

@@ -15,7 +15,7 @@ from torch.utils.data import Subset
 from .cache import ArrayImages, CachedFlowers, CachedFolder, to_float
 from .checkpoint import (CKPT_FORMAT, build_model, load_checkpoint, model_kind, prepare_run_dir, run_lock,
                                   save_checkpoint)
-from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads
+from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads, in_eval
 from .data import FolderImages, Flowers102, SyntheticFlowers, check_split, flowers_root
 from .grids import recon_rows, save_images
 from .distributed import join_processes, setup_distributed
@@ -243,6 +243,8 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
                     classes:tuple=()): # a conditional model's class names (`VAEConfig.class_names`): a folder must hold those
     "Images a model trained with `tc` never saw: a Flowers102 split, or synthetic flowers of a fresh seed."
     if data not in (None, *DATA_KINDS): raise FlowerVAEError(f"unknown data {data!r}: use {', '.join(DATA_KINDS)}")
+    if tc.conditional and (data or tc.data) != tc.data:           # other data's labels would name other classes, without a word
+        raise FlowerVAEError(f"this conditional model knows the classes of its {tc.data} images: give --data {tc.data}")
     # the root: as given, else $FLOWERVAE_DATA, else the one the model trained on
     if (data or tc.data) == 'flowers102': return Flowers102(root or flowers_root() or tc.root, split, size=tc.size, train=False)
     if (data or tc.data) == 'folder':
@@ -258,7 +260,7 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
     return SyntheticFlowers(n=n_synthetic or tc.n_synthetic, size=tc.size, seed=tc.seed + 1)
 
 # %% ../nbs/04b_runs.ipynb #a6bbb3fb
-@torch.no_grad()
+@in_eval
 def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
     "`n` images `model` draws from its stored mixture prior (else N(0, I)) as `(uint8 image, label)` pairs, the labels cycling."
     prior, g, p = getattr(model, 'priors', {}).get('mixture'), torch.Generator().manual_seed(seed), next(model.parameters())
