@@ -50,7 +50,7 @@ def load_checkpoint(path:str|Path, map_location='cpu',
     if data is None and not path.is_file(): raise FlowerVAEError(f"checkpoint {path} does not exist")
     try: ck = torch.load(path if data is None else io.BytesIO(data), map_location=map_location, weights_only=True)
     except Exception as e:                                            # truncated; or an image, a log, another program's pickle
-        why = 'torch.load cannot read it' if isinstance(e, pickle.UnpicklingError) else reason(e, 80)
+        why = 'torch.load cannot read it' if isinstance(e, (pickle.UnpicklingError, KeyError)) else reason(e, 80)   # a key: noise
         raise FlowerVAEError(f"{path} is not a loadable flowervae checkpoint ({why}): give a run's best.pt, a save_pretrained "
                              "folder or a bundled model's name") from None
     if not isinstance(ck, dict) or ck.get('format') not in (CKPT_FORMAT, *OLD_FORMATS):
@@ -178,7 +178,7 @@ def checkpoint_model(path:str|Path, # a checkpoint written by `fit`
         raise FlowerVAEError(f"{path} is a damaged checkpoint ({reason(e, 80)})") from None
     model.checkpoint, model.checkpoint_digest = Path(path), checkpoint_digest(data)
     model.priors = load_priors(path, model.checkpoint_digest, model.cfg.z_dim)   # fitted to these weights before, if ever
-    return model.to(device if isinstance(device, torch.device) else pick_device(device)).eval()
+    return model.to(pick_device(device)).eval()
 
 # %% ../nbs/04a_checkpoint.ipynb #e04dddd6
 RUN_FILES = ('latest.pt', 'best.pt', 'config.json', 'history.json', 'history.csv', 'loss.png', 'recon_*.png', 'samples_*.png')

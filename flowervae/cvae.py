@@ -10,7 +10,7 @@ from fastcore.basics import patch
 from torch import nn
 
 from .core import FlowerVAEError, in_eval
-from .model import ResBlock, VAE, VAEConfig, check_draw
+from .model import ResBlock, VAE, VAEConfig, check_draw, check_images
 
 # %% auto #0
 __all__ = ['CVAE', 'FiLM', 'stage_channels', 'judge_net', 'judge_terms', 'class_samples', 'decode_as', 'class_effect',
@@ -34,7 +34,8 @@ class CVAE(VAE):
 
     def embed(self, y:torch.Tensor|None)->torch.Tensor:
         "`(B,)` class labels -> `(B, emb_dim)` embeddings, refusing missing or out-of-range labels."
-        if y is None: raise FlowerVAEError("a conditional VAE needs the class labels y")
+        if y is None: raise FlowerVAEError("a conditional VAE needs the class labels y: 05_latent's functions without a y are "
+                                           "for plain VAEs; latent.decode_images(model, z, y) decodes codes as classes")
         if len(y) and not (0 <= int(y.min()) and int(y.max()) < self.cfg.n_classes):
             raise FlowerVAEError(f"class labels must be in 0..{self.cfg.n_classes - 1}, got {int(y.min())}..{int(y.max())}")
         return self.label_emb(y)
@@ -109,6 +110,15 @@ def sample(self:CVAE, n:int, temperature:float=1.0, generator:torch.Generator|No
     y, prior = check_draw(self, n, temperature, y, prior)
     if y is None: y = torch.randint(self.cfg.n_classes, (n,), generator=generator)
     return VAE.sample(self, n, temperature, generator, y, prior)
+
+@patch
+@in_eval
+def reconstruct(self:CVAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
+                y=None)->torch.Tensor: # their classes: one for all, or `(B,)`
+    "`(B, C, S, S)` reconstructions of `x` as the classes `y`: `VAE.reconstruct`, the labels checked as `sample` checks them."
+    x = check_images(self, x)
+    y = check_draw(self, len(x), 1.0, y)[0] if len(x) else torch.zeros(0, dtype=torch.long)
+    return VAE.reconstruct(self, x, y)
 
 # %% ../nbs/07_cvae.ipynb #97218313
 @torch.no_grad()

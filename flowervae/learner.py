@@ -111,9 +111,9 @@ def preset(recipe:str='default', **kwargs)->TrainConfig: # a name of `RECIPES`, 
 # %% ../nbs/04_train.ipynb #b969c992
 def split_indices(n:int, cfg:TrainConfig)->tuple:
     "Seeded `(train, val)` index lists: `cfg.val_frac` of `n` held out, checked against the batch size."
-    n_val = max(1, round(cfg.val_frac * n))
-    if n - n_val < cfg.batch_size: raise FlowerVAEError(f"{n} images leave {n - n_val} to train on ({n_val} validate), "
-                                                        f"fewer than a batch of {cfg.batch_size}: lower --batch-size")
+    n_val = max(1, round(cfg.val_frac * n)); left = n - n_val
+    if left < cfg.batch_size: raise FlowerVAEError(f"{n} images leave {left} to train on ({n_val} validate), fewer than a batch "
+                                                   f"of {cfg.batch_size}: {'lower --batch-size' if left else 'add images'}")
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(cfg.seed)).tolist()
     return perm[n_val:], perm[:n_val]
 

@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 
 from .cache import BatchLoader, CachedFlowers, cache_folder, to_float
 from .core import FlowerVAEError, reason
-from .data import make_loader
+from .data import flowers_root, make_loader
 from .latent import PRIORS, active_units, encode_dataset, fit_named_prior
 from .learner import loss_terms
 from .model import VAE
@@ -253,8 +253,9 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `latent.PRIORS`
     tune = scores is not None and 'mixture' in names and getattr(stored.get('mixture'), 'temperature', None) is None
     try: images = dataset if dataset is not None or not (todo or tune) else training_images(model.train_cfg)
     except FlowerVAEError as e:                     # a folder's images may be gone, or on another machine
-        tc = model.train_cfg; gone = tc.data == 'folder' and not Path(tc.root).is_dir()   # else `e` says what is wrong
-        fix = f"put them back in {tc.root}" if gone else 'set $FLOWERVAE_DATA' if tc.data == 'flowers102' else 'mend them'
+        tc = model.train_cfg; root = flowers_root() or tc.root if tc.data == 'flowers102' else tc.root
+        gone = not (root and Path(root).is_dir())                         # not here at all; else `e` says what is wrong
+        fix = 'set $FLOWERVAE_DATA' if tc.data == 'flowers102' else f"put them back in {tc.root}" if gone else 'mend them'
         raise FlowerVAEError(f"the {(todo or ['mixture'])[0]} prior is fitted to the model's training images: {fix}, or "
                              f"sample from N(0, I) (--prior standard)" + ('' if gone else f". {e}")) from None
     codes = todo and encode_dataset(model, images, batch_size, progress=progress)

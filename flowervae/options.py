@@ -4,7 +4,7 @@
 
 # %% ../nbs/12a_options.ipynb #12a00004
 from __future__ import annotations
-import argparse
+import argparse, os
 from dataclasses import fields
 
 from fastcore.docments import docments
@@ -80,4 +80,5 @@ def as_option(message:str, # an error message, perhaps starting with a field's n
     first, _, rest = message.partition(' ')
     cls, _, name = first.rpartition('.')                               # 'VAEConfig.width must': a class's field, by its name
     named = name.isidentifier() and (not cls or cls.isidentifier() and cls[0].isupper())   # not a path such as 'my.seed'
+    named = named and not os.path.lexists(first)                       # nor a file the user named 'seed': a message about it
     return f"{options[name]} {rest}" if named and rest.startswith(('must ', 'is ')) and name in options else message

@@ -13,7 +13,7 @@ import torch
 
 from .checkpoint import (checkpoint_model, draws_codes, flat_priors, model_from_record, model_kind, priors_from_flat,
                                   train_config)
-from .core import FlowerVAEError, pick_device, reason
+from .core import FlowerVAEError, check_writable, pick_device, reason
 from .model import VAE, count_params
 
 # %% auto #0
@@ -65,7 +65,11 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
     if not isinstance(model, VAE):
         raise FlowerVAEError(f"save_pretrained saves a model: load it first, save_pretrained(load_model({str(model)!r}), ...)")
     if Path(folder).is_file(): raise FlowerVAEError(f"{folder} is a file: save_pretrained writes a folder")
-    folder = Path(folder); _refuse_foreign(folder); folder.mkdir(parents=True, exist_ok=True)
+    if not str(folder): raise FlowerVAEError("save_pretrained needs a folder's name, got ''")
+    folder = Path(folder); _refuse_foreign(folder)
+    try: folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise FlowerVAEError(f"cannot make the folder {folder} ({e.strerror})") from None
+    check_writable(folder/'model.safetensors')                           # a read-only folder: one line, nothing deleted
     for old in ('config.json', 'card.json'): (folder/old).unlink(missing_ok=True)   # first: a save cut short leaves no model
     cast = lambda t: t.half() if half and t.is_floating_point() else t
     save_file({k: cast(v.detach().cpu().contiguous()) for k, v in model.state_dict().items()}, str(folder/'model.safetensors'))
@@ -124,11 +128,12 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
             raise FlowerVAEError(f"{folder}/priors.safetensors cannot be read ({reason(e, 80)}): delete it") from None
         if not draws_codes(model.priors, model.cfg.z_dim):
             raise FlowerVAEError(f"{folder}/priors.safetensors holds priors of another model (codes of another size): delete it")
-    return model.to(device if isinstance(device, torch.device) else pick_device(device)).eval()
+    return model.to(pick_device(device)).eval()
 
 def _folder_hint(folder:Path, where)->str:
     "What a folder that is not a saved model might be instead: a training run, or a folder hiding a bundled model of its name."
-    hint = f": a training run's folder; give its checkpoint, {folder}/best.pt" if (folder/'latest.pt').is_file() else ''
+    ck = next((folder/f for f in ('best.pt', 'latest.pt') if (folder/f).is_file()), None)     # the one that is there
+    hint = f": a training run's folder; give its checkpoint, {ck}" if ck else ''
     hidden = bundled_folder(where)
     if hidden and hidden.resolve() != folder.resolve():
         hint += f"{';' if hint else ':'} this folder hides the bundled model {where} (run from another folder to use it)"
@@ -139,7 +144,8 @@ def _folder_hint(folder:Path, where)->str:
 def load_model(path:str|Path, # a checkpoint written by `fit`, a folder written by `save_pretrained`, or a bundled model's name
                device:str|torch.device|None=None)->VAE:
     "The model saved at `path`, in eval mode, on `device`, with its `train_cfg`."
-    if not isinstance(path, (str, Path)): raise FlowerVAEError(f"load_model takes a path or a name, got {type(path).__name__}")
+    if not isinstance(path, (str, Path)) or path == '':
+        raise FlowerVAEError(f"load_model takes a path or a name, got {path!r:.40}")
     path = Path(path).expanduser() if str(path).startswith('~') else path              # '~/runs/x/best.pt', as a shell has it
     if Path(path).is_dir() or (not Path(path).exists() and bundled_folder(path)):   # a file of a bundled name wins
         return from_pretrained(path, device)
