@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 from .cache import to_float
 from .core import FlowerVAEError, in_eval
 from .loss import kl_per_dim
-from .model import VAE
+from .model import VAE, check_images
 
 # %% auto #0
 __all__ = ['PRIORS', 'encode_dataset', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance',
@@ -23,15 +23,15 @@ __all__ = ['PRIORS', 'encode_dataset', 'kl_by_dim', 'active_units', 'plot_kl_by_
            'top_kl_directions', 'check_codes', 'FittedPrior', 'MixturePrior', 'fit_named_prior', 'prior_from_state']
 
 # %% ../nbs/05_latent.ipynb #a0870c29
-@torch.no_grad()
+@in_eval
 def encode_dataset(model:VAE, ds, # a data set of (image, label) pairs
                    batch_size:int=128, progress:bool=True)->dict:
     "Posterior means and log-variances `(N, Z)` and labels `(N,)` of every image in `ds`, as CPU tensors."
-    model.eval()
-    dev = next(model.parameters()).device
+    p = next(model.parameters())
     mus, logvars, labels = [], [], []
     for x, y in tqdm(DataLoader(ds, batch_size=batch_size), desc='encoding', disable=not progress):
-        mu, logvar = model.encode(to_float(x.to(dev)), torch.as_tensor(y).to(dev))   # labels matter only to a conditional VAE
+        x = check_images(model, to_float(x.to(p.device))).to(p.dtype)     # a data set of another size: one line, not a matmul
+        mu, logvar = model.encode(x, torch.as_tensor(y).to(p.device))       # labels matter only to a conditional VAE
         mus.append(mu.float().cpu()); logvars.append(logvar.float().cpu()); labels.append(torch.as_tensor(y))
     return dict(mu=torch.cat(mus), logvar=torch.cat(logvars), labels=torch.cat(labels))
 
