@@ -10,9 +10,9 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'reason', 'check_size', 'check_types', 'rgb', 'has_gpu', 'pick_device',
-           'in_eval', 'cpuinfo', 'cpu_bf16_units', 'device_name', 'check_writable', 'bf16_ok', 'autocast', 'idle_cores',
-           'pick_threads', 'keep_freed_memory']
+__all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'reason', 'check_size', 'check_count', 'check_types', 'rgb', 'has_gpu',
+           'pick_device', 'in_eval', 'cpuinfo', 'cpu_bf16_units', 'device_name', 'check_writable', 'bf16_ok',
+           'autocast', 'idle_cores', 'pick_threads', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -33,6 +33,13 @@ def check_size(size:int # side of the square image
         raise FlowerVAEError(f"unsupported image size {size!r}: use a power of two from {MIN_SIZE} to {MAX_SIZE} "
                              "(64, 128 or 256)")
     return size
+
+# %% ../nbs/00_core.ipynb #c0a1e041
+def check_count(v, name:str, least:int=1)->int:
+    "`v` as an int if it is a whole number of at least `least` (a bool is not one); else a `FlowerVAEError` naming `name`."
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < least:
+        raise FlowerVAEError(f"{name} must be a whole number of at least {least}, got {v!r}")
+    return int(v)
 
 # %% ../nbs/00_core.ipynb #c0a1e017
 _ACCEPTS = {int: numbers.Integral, float: numbers.Real, str: (str, os.PathLike), tuple: (tuple, list)}

@@ -12,7 +12,7 @@ from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
 from .cache import to_float
-from .core import FlowerVAEError, in_eval
+from .core import FlowerVAEError, check_count, in_eval
 from .loss import kl_per_dim
 from .model import VAE, check_images
 
@@ -110,6 +110,7 @@ def image_scatter(points:np.ndarray, # (N, 2) positions
 def knn_class_accuracy(codes:dict, k:int=10)->float:
     "Leave-one-out accuracy of a `k`-nearest-neighbour vote (cosine) on the posterior means, predicting each image's class."
     mu = torch.nn.functional.normalize(codes['mu'].float(), dim=1)                     # (N, Z)
+    k = check_count(k, 'k')
     if len(mu) <= k: raise FlowerVAEError(f"a {k}-NN vote needs more than {k} codes, got {len(mu)}")
     sim = mu @ mu.T
     sim.fill_diagonal_(-2.)                                                          # never one's own vote
@@ -134,12 +135,15 @@ def slerp(z0:torch.Tensor, z1:torch.Tensor, t:torch.Tensor)->torch.Tensor:
 def decode_images(model:VAE, z:torch.Tensor, y=None)->torch.Tensor:
     "`(B, C, S, S)` images in [0, 1] decoded from the latents `z` `(B, Z)` (under the classes `y` `(B,)`, for a conditional VAE)."
     p = next(model.parameters())
+    if z.shape[-1] != model.cfg.z_dim:
+        raise FlowerVAEError(f"codes of {z.shape[-1]} numbers; this model decodes {model.cfg.z_dim}")
     y = None if y is None else torch.as_tensor(y).to(p.device)
     return torch.sigmoid(model.decode(z.to(p.device, p.dtype), y).float()).cpu()
 
 def interpolate(model:VAE, z0:torch.Tensor, z1:torch.Tensor, n:int=8, mode:str='slerp')->torch.Tensor:
     "`(n, C, S, S)` decodes along the path from `z0` to `z1`, `mode` 'lerp' or 'slerp'."
     if mode not in ('lerp', 'slerp'): raise FlowerVAEError(f"unknown interpolation {mode!r}: use 'lerp' or 'slerp'")
+    n = check_count(n, 'n')
     return decode_images(model, (lerp if mode == 'lerp' else slerp)(z0, z1, torch.linspace(0, 1, n)))
 
 # %% ../nbs/05_latent.ipynb #4ca67c8a
@@ -167,7 +171,8 @@ def traversal(model:VAE, z:torch.Tensor, # (Z,) the starting code
               steps=(-3, -2, -1, 0, 1, 2, 3), # positions in units of sigma
              )->torch.Tensor:
     "`(R * len(steps), C, S, S)` decodes of `z + s σ_r d_r`: one row per direction, one column per step."
-    s = torch.as_tensor(steps, dtype=torch.float32)
+    s = torch.as_tensor(steps, dtype=torch.float32).reshape(-1)                    # one step, or one direction, are fine too
+    directions, sigmas = torch.atleast_2d(directions), torch.as_tensor(sigmas, dtype=torch.float32).reshape(-1)
     zs = z + (s[None, :, None] * sigmas[:, None, None] * directions[:, None, :])   # (R, T, Z)
     return decode_images(model, zs.flatten(0, 1))
 
@@ -229,6 +234,7 @@ class MixturePrior:
         "Fit `k` full-covariance Gaussians by EM to `draws` samples of q(z|x) per encoded image."
         from sklearn.mixture import GaussianMixture
         check_codes(codes); mu, std = codes['mu'].double(), (0.5 * codes['logvar'].double()).exp()      # (N, Z), (N, Z)
+        k, draws = check_count(k, 'k'), check_count(draws, 'draws')
         if len(mu) < 2 * k:
             raise FlowerVAEError(f"a {k}-component mixture needs at least {2 * k} encoded images, got {len(mu)}: sample from "
                                  "the gaussian prior (--prior gaussian) or from N(0, I) (--prior standard)")

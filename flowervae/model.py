@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 from fastcore.basics import patch
 
-from .core import FlowerVAEError, check_size, check_types, in_eval
+from .core import FlowerVAEError, check_count, check_size, check_types, in_eval
 
 # %% auto #0
 __all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'GroupNorm', 'norm', 'ResBlock', 'transposed_kernel', 'ResizeConv', 'balanced_kernel',
@@ -242,8 +242,7 @@ class VAE(nn.Module):
 # %% ../nbs/02_model.ipynb #662e2431
 def check_draw(model, n:int, temperature:float, y=None, prior=None)->tuple:
     "`sample`'s arguments checked, as `(y, prior)`: a class for all may be one number, a prior may be a name in `model.priors`."
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise FlowerVAEError(f"n counts images, at least 1: got {n!r}")
+    check_count(n, 'n')
     if not isinstance(temperature, numbers.Real) or not 0 < temperature <= 10:       # at 10, most pixels already saturate
         raise FlowerVAEError(f"temperature must be above 0 and at most 10, got {temperature!r}")
     if prior == 'standard': prior = None                                        # N(0, I), by its CLI name
