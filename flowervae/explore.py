@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_explore.ipynb #57fff977
 from __future__ import annotations
-import io
+import io, math, numbers
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +12,7 @@ import torch
 from fastcore.basics import patch
 from PIL import Image
 
-from .core import FlowerVAEError
+from .core import FlowerVAEError, check_count, check_writable
 from .data import class_name, class_names
 from .latent import (class_id, class_means, decode_images, encode_dataset, fit_pca, lerp, pca_directions, slerp,
                               top_kl_directions)
@@ -26,7 +26,8 @@ def to_png(img:torch.Tensor, # (C, H, W) image in [0, 1]
            px:int=256 # side of the PNG
           )->bytes:
     "PNG bytes of `img`, enlarged (nearest neighbour) to `px`×`px`."
-    a = (img.clamp(0, 1).permute(1, 2, 0).cpu().numpy() * 255).round().astype(np.uint8)
+    a = (img.clamp(0, 1).permute(1, 2, 0).cpu().numpy() * 255).round().astype(np.uint8)     # (H, W, C)
+    a = a[..., 0] if a.shape[2] == 1 else a                                                 # greyscale: (H, W)
     buf = io.BytesIO()
     Image.fromarray(a).resize((px, px), Image.NEAREST).save(buf, format='PNG')
     return buf.getvalue()
@@ -45,6 +46,7 @@ class LatentExplorer:
                  mode:str='pca', # 'pca' or 'kl'
                  px:int=256): # side of the displayed image
         if len(ds) < 2: raise FlowerVAEError(f"the explorer needs at least 2 images to scale its sliders, got {len(ds)}")
+        px, n_sliders = check_count(px, 'px'), check_count(n_sliders, 'n_sliders')
         self.model, self.ds, self.px, self.n_sliders = model.eval(), ds, px, n_sliders
         self.codes = codes if codes is not None else encode_dataset(model, ds, progress=False)
         self.pca = fit_pca(self.codes, n_sliders)
@@ -99,6 +101,9 @@ def start_from_prior(self:LatentExplorer, seed:int=0):
 @patch
 def set_component(self:LatentExplorer, i:int, v:float):
     "Put slider `i` at `v` standard deviations."
+    if not -len(self.offsets) <= i < len(self.offsets): raise FlowerVAEError(f"no slider {i}: there are {len(self.offsets)}")
+    if not isinstance(v, numbers.Real) or not math.isfinite(v):                  # NaN would decode to a blank image
+        raise FlowerVAEError(f"a slider takes a finite number of standard deviations, got {v!r}")
     self.offsets[i] = v
 
 @patch
@@ -127,7 +132,7 @@ def render(self:LatentExplorer, z:torch.Tensor|None=None)->torch.Tensor:
 @patch
 def save(self:LatentExplorer, path:str|Path)->Path:
     "Write the current image as a PNG at `path`."
-    Path(path).write_bytes(to_png(self.render(), self.px)); return Path(path)
+    check_writable(path); Path(path).write_bytes(to_png(self.render(), self.px)); return Path(path)
 
 # %% ../nbs/06_explore.ipynb #46da919e
 @patch
@@ -216,7 +221,7 @@ class InterpolationExplorer:
     "Decode the path between two codes (images or class means) at a slider position t."
     def __init__(self, model:VAE, ds, codes:dict|None=None, px:int=256):
         if len(ds) < 2: raise FlowerVAEError(f"an interpolation needs at least 2 images to run between, got {len(ds)}")
-        self.model, self.ds, self.px, self._ui = model.eval(), ds, px, None
+        self.model, self.ds, self.px, self._ui = model.eval(), ds, check_count(px, 'px'), None
         self.codes = codes if codes is not None else encode_dataset(model, ds, progress=False)
         self.means, self.mode = class_means(self.codes), 'slerp'
         self.set_ends(0, 1)
