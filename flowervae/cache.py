@@ -97,9 +97,9 @@ def _write_record(js:Path, meta:dict):
 
 def check_free_space(dest:Path, n_bytes:int):
     "Raise `FlowerVAEError` before writing `n_bytes` to `dest`'s folder if its disk has less free (with 5% and 64 MB to spare)."
-    free = shutil.disk_usage(dest.parent).free
-    if free < n_bytes * 1.05 + 2**26:
-        raise FlowerVAEError(f"the cache {dest.name} needs {n_bytes / 1e9:.2f} GB and {dest.parent} has {free / 1e9:.2f} GB "
+    free, need = shutil.disk_usage(dest.parent).free, n_bytes * 1.05 + 2**26
+    if free < need:
+        raise FlowerVAEError(f"the cache {dest.name} needs {need / 1e9:.2f} GB and {dest.parent} has {free / 1e9:.2f} GB "
                              f"free: free some space, or put caches elsewhere (--cache-dir or ${CACHE_ENV})")
 
 # %% ../nbs/01b_cache.ipynb #0c1bb713
@@ -196,7 +196,7 @@ class BatchLoader:
     "Batches of `(uint8 images (B, 3, S, S), channels-last, labels (B,))` cut from an array-backed data set (`CachedFlowers`)."
     def __init__(self, ds, batch_size:int=64, shuffle:bool=False, drop_last:bool|None=None, indices=None,
                  generator:torch.Generator|None=None, pin_memory:bool|None=None):
-        if batch_size < 1: raise FlowerVAEError(f"batch size must be at least 1, got {batch_size}")
+        if batch_size < 1: raise FlowerVAEError(f"batch_size must be at least 1, got {batch_size}")
         self.ds, self.bs, self.shuffle, self.generator = ds, batch_size, shuffle, generator
         self.idx = torch.arange(len(ds)) if indices is None else torch.as_tensor(indices)
         self.drop_last = shuffle if drop_last is None else drop_last

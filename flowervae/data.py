@@ -283,7 +283,7 @@ def make_loader(ds:Dataset, batch_size:int=64, # images per batch
                 pin_memory:bool|None=None, # default: when CUDA is available
                )->DataLoader:
     "A `DataLoader` over `ds` with defaults that fit this package."
-    if batch_size < 1: raise FlowerVAEError(f"batch size must be at least 1, got {batch_size}")
+    if batch_size < 1: raise FlowerVAEError(f"batch_size must be at least 1, got {batch_size}")
     nw = default_workers() if num_workers is None else num_workers
     return DataLoader(ds, batch_size=batch_size, shuffle=shuffle, drop_last=shuffle and len(ds) > batch_size,
                       num_workers=nw, persistent_workers=nw > 0, generator=generator,

@@ -113,7 +113,8 @@ def check_compatible(ck:dict, cfg:TrainConfig):
     moved = 'images' in ck and was.get('root') and not Path(was['root']).exists()   # moved elsewhere: `Checkpoints` counts them
     data = {k: v for k, v in was.items() if k in RUN_DATA and v != getattr(cfg, k) and not (k == 'root' and moved)}
     diff += [f"{k}: checkpoint {v!r}, now {getattr(cfg, k)!r}" for k, v in data.items()]
-    if diff: raise FlowerVAEError("the checkpoint was made for a different model or data (" + '; '.join(diff) + ")")
+    if diff: raise FlowerVAEError("the checkpoint was made for a different model or data (" + '; '.join(diff) + "): leave those "
+                                  "options out to resume it as it was, or train afresh into another --out")
 
 # %% ../nbs/04b_runs.ipynb #d4b2000a
 class Checkpoints(Callback):
