@@ -4,7 +4,7 @@
 
 # %% ../nbs/04a_checkpoint.ipynb #d4a10004
 from __future__ import annotations
-import hashlib, io, math, os, pickle, socket
+import hashlib, io, math, os, pickle, signal, socket, threading
 from contextlib import contextmanager, suppress
 from dataclasses import fields
 from pathlib import Path
@@ -18,24 +18,36 @@ from .learner import TrainConfig
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'RUN_FILES', 'save_checkpoint', 'load_checkpoint', 'checkpoint_digest',
-           'draws_codes', 'priors_file', 'save_priors', 'load_priors', 'flat_priors', 'priors_from_flat', 'build_model',
-           'model_kind', 'train_config', 'model_from_record', 'checkpoint_model', 'run_lock', 'take_lock',
-           'prepare_run_dir']
+__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'RUN_FILES', 'signals_deferred', 'save_checkpoint', 'load_checkpoint',
+           'checkpoint_digest', 'draws_codes', 'priors_file', 'save_priors', 'load_priors', 'flat_priors',
+           'priors_from_flat', 'build_model', 'model_kind', 'train_config', 'model_from_record', 'checkpoint_model',
+           'run_lock', 'take_lock', 'prepare_run_dir']
 
 # %% ../nbs/04a_checkpoint.ipynb #cb6d6629
 CKPT_FORMAT = 'flowervae-checkpoint-v2'
 OLD_FORMATS = ('flowervae-checkpoint-v1',)   # integer flags, and the VAE-GAN's settings among the training ones
 
+@contextmanager
+def signals_deferred(sigs=(signal.SIGINT, signal.SIGTERM)):
+    "Note `sigs` while the block runs and act on them after it: Ctrl-C waits for a checkpoint to be written whole."
+    if threading.current_thread() is not threading.main_thread(): yield; return       # only the main thread has handlers
+    got, old = [], {s: signal.getsignal(s) for s in sigs}
+    for s in sigs: signal.signal(s, lambda n, frame: got.append(n))
+    try: yield
+    finally:
+        for s, h in old.items(): signal.signal(s, h)
+        if got: signal.raise_signal(got[0])                          # to the handler that was there: KeyboardInterrupt, say
+
 def save_checkpoint(obj:dict, path:str|Path)->Path:
-    "Write `obj` to `path` atomically: temporary file, flush, fsync, rename."
+    "Write `obj` to `path` atomically: temporary file, flush, fsync, rename; an interrupt waits until it is written."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     try:
-        with open(tmp, 'wb') as f:
-            torch.save(obj, f)
-            f.flush(); os.fsync(f.fileno())                          # on disk before the rename makes it the checkpoint
-        os.replace(tmp, path)
+        with signals_deferred():                                     # Ctrl-C mid-write would reach torch.save as a write error
+            with open(tmp, 'wb') as f:
+                torch.save(obj, f)
+                f.flush(); os.fsync(f.fileno())                      # on disk before the rename makes it the checkpoint
+            os.replace(tmp, path)
     except (OSError, RuntimeError) as e:                             # a full disk reaches torch.save as 'unexpected pos'
         why = getattr(e, 'strerror', None) or reason(e, 100)
         raise FlowerVAEError(f"could not write {path} ({why}): is the disk full, or the folder read-only?") from None
@@ -210,14 +222,14 @@ def take_lock(f, out:Path):
         raise FlowerVAEError(f"{out} is in use by another run ({holder}): wait for it to end, or choose another --out") from None
     f.seek(0); f.truncate(); f.write(f"pid {os.getpid()} on {socket.gethostname()}\n"); f.flush()
 
-def prepare_run_dir(out:Path, resume:bool, overwrite:bool):
-    "Refuse to resume a run that is not there or to start one over a run that is; clear an overwritten run and dead temporaries."
+def prepare_run_dir(out:Path, resume:bool, overwrite:bool)->list:
+    "Refuse to resume a run that is not there or to start one over a run that is; the files an overwriting run must clear."
     if resume and overwrite: raise FlowerVAEError("--resume continues a run, --overwrite starts it again: choose one")
     if resume and not (out/'latest.pt').exists(): raise FlowerVAEError(f"cannot resume: {out} has no latest.pt (drop --resume)")
     ours = [] if resume else [f for pattern in RUN_FILES for f in out.glob(pattern)]    # what a new run would write over
     if ours and not overwrite and (out/'latest.pt').exists():
         raise FlowerVAEError(f"{out} already holds a run: pass --resume to continue it or --overwrite to start again")
     if ours and not overwrite: raise FlowerVAEError(f"{out} holds {ours[0].name}, not a run: use another --out, or --overwrite")
-    for f in ours: f.unlink()
     for tmp in out.glob('.*.tmp*'): tmp.unlink()                      # left by a run killed while writing a checkpoint
     check_writable(out/'.check.tmp')                                  # else a resumed run would train an epoch before failing
+    return ours                                                       # cleared by `fit` once the new run can start

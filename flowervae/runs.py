@@ -202,14 +202,14 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
         progress:bool=True, # show progress bars
         cbs:list=()): # more callbacks, e.g. `vaegan.Adversary`
     "Train a VAE as `cfg` says; returns `(model, history)` and leaves checkpoints, PNGs and the history in `cfg.out`."
-    out = Path(cfg.out)
-    d, device = setup_distributed(pick_device(cfg.device))
+    out, (d, device) = Path(cfg.out), setup_distributed(pick_device(cfg.device))
     with run_lock(out) if d.rank == 0 else nullcontext():
-        if d.rank == 0: prepare_run_dir(out, resume, overwrite)
+        stale = prepare_run_dir(out, resume, overwrite) if d.rank == 0 else []
         if device.type == 'cpu':
             keep_freed_memory()                                        # 256 px steps 1.5× faster; see 00_core
             torch.set_num_threads(pick_threads(cfg.threads))            # the idle cores: a busy core stalls every step
         learn = make_learner(cfg, device, d, resume, progress, cbs)
+        for f in stale: f.unlink(missing_ok=True)                      # the old run goes only now: a refused one is kept
         return learn.fit(), learn.history
 
 # %% ../nbs/04b_runs.ipynb #d4b2000e
