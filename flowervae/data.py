@@ -49,9 +49,8 @@ def check_flowers_root(root:str|Path|None=None, # folder holding `flowers-102/`
     if download: return path
     if path.exists() and not path.is_dir(): raise FlowerVAEError(f"Flowers102 root {path} is a file, not a folder: {how}")
     if not path.is_dir(): raise FlowerVAEError(f"Flowers102 root {path} does not exist: {how}")
-    for f in FLOWERS_FILES:
-        if not (path/'flowers-102'/f).exists():
-            raise FlowerVAEError(f"Flowers102 root {path} lacks flowers-102/{f}: {how}")
+    if (f := next((f for f in FLOWERS_FILES if not (path/'flowers-102'/f).exists()), None)):
+        raise FlowerVAEError(f"Flowers102 root {path} lacks flowers-102/{f}: {how}")
     return path
 
 # %% ../nbs/01_data.ipynb #bd9d769c
@@ -121,7 +120,7 @@ def class_number(label:str|int, # a class's number, or its name among `names`
     if not n_classes:
         raise FlowerVAEError(f"this model has no classes: only a conditional one (cvae64) takes a label, got {label!r}")
     s = str(label).strip()
-    if s.lstrip('+-').isdigit():
+    if s.lstrip('+-').isdecimal():                                    # not '²', which int() refuses
         if not 0 <= int(s) < n_classes: raise FlowerVAEError(f"class {s} is out of range: the labels are 0 to {n_classes - 1}")
         return int(s)
     lower = [n.lower() for n in names or []]
@@ -147,7 +146,9 @@ def download_flowers(root, split:str='train'):
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')
 FOLDER_SPLITS = ('train+val', 'test', 'all')
 
-def _is_image(p:Path)->bool: return p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith('.') and p.is_file()
+def _is_image(p:Path, below:Path|None=None)->bool:        # below `below`, hidden folders (.ipynb_checkpoints) hold no images
+    hidden = any(s.startswith('.') for s in p.relative_to(below or p.parent).parts)
+    return p.suffix.lower() in IMAGE_SUFFIXES and not hidden and p.is_file()
 
 def check_folder(root)->Path:
     "`root` as a folder of images, or a `FlowerVAEError` saying what it is instead."
@@ -159,7 +160,7 @@ def check_folder(root)->Path:
 
 def _class_dirs(root:Path)->tuple:
     "`((name, folder), ...)`: the sub-folders of `root` that hold images, sorted; for a flat folder, `root` itself."
-    subs = tuple((d.name, d) for d in sorted(root.iterdir()) if d.is_dir() and any(_is_image(f) for f in d.rglob('*')))
+    subs = tuple((d.name, d) for d in sorted(root.iterdir()) if d.is_dir() and any(_is_image(f, root) for f in d.rglob('*')))
     if subs and any(_is_image(f) for f in root.iterdir()):
         raise FlowerVAEError(f"{root} holds images beside sub-folders of images: give the loose ones a sub-folder (a class) of "
                              "their own, or point --root at one folder of images")
@@ -173,8 +174,7 @@ def folder_files(root)->tuple:
     "`(files, labels)` of the images in an image folder, class by class, each class's files sorted."
     root = check_folder(root).resolve()
     dirs = _class_dirs(root)
-    nested = dirs[0][1] != root
-    pairs = [(f, c) for c, (_, d) in enumerate(dirs) for f in sorted(d.rglob('*') if nested else d.iterdir()) if _is_image(f)]
+    pairs = [(f, c) for c, (_, d) in enumerate(dirs) for f in sorted(d.rglob('*')) if _is_image(f, root)]
     if not pairs: raise FlowerVAEError(f"no images ({' '.join(IMAGE_SUFFIXES)}) in {root}")
     return [f for f, _ in pairs], [c for _, c in pairs]
 
