@@ -122,7 +122,11 @@ class Adversary(Callback):
     def after_step(self, learn): self.discriminator_step(learn.x, learn.logits, learn.terms)
 
     def state_dict(self)->dict: return dict(cfg=asdict(self.cfg), disc=self.disc.state_dict(), opt=self.opt.state_dict())
-    def load_state_dict(self, sd:dict): self.disc.load_state_dict(sd['disc']); self.opt.load_state_dict(sd['opt'])
+    def load_state_dict(self, sd:dict):
+        if (w := sd.get('cfg', {}).get('disc_width', self.cfg.disc_width)) != self.cfg.disc_width:   # else a raw size mismatch
+            raise FlowerVAEError(f"the run's discriminator has disc_width {w}, not {self.cfg.disc_width}: leave --disc-width out "
+                                 "to resume it, or train afresh into another --out")
+        self.disc.load_state_dict(sd['disc']); self.opt.load_state_dict(sd['opt'])
 
     def _zeros(self, terms:dict, *keys):
         for k in keys: terms[k] = torch.zeros((), device=terms['loss'].device)
