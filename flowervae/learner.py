@@ -218,8 +218,7 @@ def one_batch(self:Learner):
     self.loss = self.terms['loss']; self.callback('after_loss')
     self.opt.zero_grad(set_to_none=True); self.loss.backward()
     self.terms['grad_norm'] = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.grad_clip)
-    self.opt.step(); self.step += 1
-    self.callback('after_step')
+    self.opt.step(); self.step += 1; self.callback('after_step')
 
 @patch
 def one_epoch(self:Learner):
@@ -239,8 +238,9 @@ def fit(self:Learner, epochs:int|None=None # default `cfg.epochs`
     "Train until `epochs` (counted from the start of the run) or until a callback sets `stop`; returns the model in eval mode."
     try:
         self.callback('before_fit'); self.cpu_start = time.process_time()
-        for self.epoch in range(self.epoch, epochs or self.cfg.epochs):
-            self.callback('before_epoch'); self.one_epoch(); self.callback('after_epoch')
+        for e in range(self.epoch, self.cfg.epochs if epochs is None else epochs):
+            self.epoch = e; self.callback('before_epoch'); self.one_epoch(); self.callback('after_epoch')
+            self.epoch = e + 1                                           # epochs done: a later `fit` goes on from here
             if self.stop: break
     finally: self.callback('after_fit')
     return self.model.eval()

@@ -132,9 +132,11 @@ class Checkpoints(Callback):
         if ck.get('images', n) != n:                                     # older checkpoints did not count them
             raise FlowerVAEError(f"the data ({learn.cfg.root or learn.cfg.data}) give the run {n} images, its checkpoint "
                                  f"trained on {ck['images']}: resume it on the images it trained on")
-        if learn.cfg.epochs <= ck['epoch'] and not learn.cfg.budget:
-            raise FlowerVAEError(f"the run in {self.out} has done {ck['epoch']} of its epochs already: to go on, "
-                                 f"give --epochs more than {ck['epoch']}")
+        spent, cpu = learn.cfg.epochs <= ck['epoch'], ck.get('cpu_seconds', 0.)
+        if spent or learn.cfg.budget and cpu >= learn.cfg.budget:       # nothing left to train: said, not trained for a step
+            what, more = (f"done {ck['epoch']} of its epochs", f"--epochs more than {ck['epoch']}") if spent else \
+                         (f"spent {cpu:.0f} of its {learn.cfg.budget:g} CPU seconds", f"--budget more than {cpu:.0f}")
+            raise FlowerVAEError(f"the run in {self.out} has {what} already: to go on, give {more}")
         learn.model.load_state_dict(ck['model'])
         try: learn.opt.load_state_dict(ck['opt'])
         except ValueError: raise FlowerVAEError("the checkpoint's optimiser trained other parameters: keep its --recon "
@@ -157,12 +159,10 @@ class Checkpoints(Callback):
 # %% ../nbs/04b_runs.ipynb #87299e66
 def save_pictures(model:VAE, x:torch.Tensor, out:Path, tag:str, n_samples:int=32, seed:int=0, y=None):
     "Write labelled `recon_{tag}.png` (rows of `x` over their reconstructions) and `samples_{tag}.png` (prior samples) to `out`."
-    model.eval(); e = f"epoch {int(tag)}"
-    imgs, rows, n = recon_rows(model, x, 8, y=y)
+    e, (imgs, rows, n) = f"epoch {int(tag)}", recon_rows(model, x, 8, y=y)   # (in eval mode, as sample is)
     save_images(imgs, out/f"recon_{tag}.png", n, f"{e}: validation images and their reconstructions", rows)
     s = model.sample(n_samples, generator=torch.Generator().manual_seed(seed))
     save_images(s, out/f"samples_{tag}.png", 8, f"{e}: {n_samples} samples, codes from N(0, I)")
-    model.train()
 
 class Pictures(Callback):
     "Reconstructions of 16 fixed validation images, prior samples and the loss plot, every `image_every` epochs and at the end."
