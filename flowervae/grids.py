@@ -16,12 +16,14 @@ from .core import FlowerVAEError
 __all__ = ['image_grid', 'show_images', 'save_images', 'recon_rows']
 
 # %% ../nbs/01c_grids.ipynb #49b417b2
-def image_grid(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes in 0-255 (a cache's `torch.uint8`)
+def image_grid(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or integers in 0-255 (a cache's `torch.uint8`)
                nrow:int=8, pad:int=2)->torch.Tensor:
     "A `(C, H', W')` grid of the images `x`, `nrow` to a row, `pad` white pixels around each, clamped to [0, 1]."
     if not len(x): raise FlowerVAEError("no images to lay out in a grid")
     if nrow < 1: raise FlowerVAEError(f"nrow is the images per row, at least 1, got {nrow}")
-    x = (x.detach().float() / (255 if x.dtype == torch.uint8 else 1)).clamp(0, 1).cpu()
+    if x.ndim != 4 or x.shape[1] not in (1, 3, 4):
+        raise FlowerVAEError(f"images are (B, C, H, W) with C 1, 3 or 4, got {tuple(x.shape)}")
+    x = (x.detach().float() / (1 if x.is_floating_point() else 255)).clamp(0, 1).cpu()      # integers are 8-bit levels
     (n, c, h, w), cols = x.shape, min(nrow, len(x))
     rows = math.ceil(n / cols)
     cells = F.pad(x, (pad, 0, pad, 0), value=1.)                                   # (n, C, pad + H, pad + W): a gap above, left
@@ -41,12 +43,13 @@ def show_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes (as `i
                 fontsize:float=8.):
     "Show the images `x` as one grid with its rows and columns named, in a new figure unless `ax` is given; returns the axes."
     import matplotlib.pyplot as plt
-    n_rows, n_cols, pad = math.ceil(len(x) / nrow), min(nrow, len(x)), 2
+    g, pad = image_grid(x, nrow, 2), 2                                             # (C, H', W'); checks `x` and `nrow` first
+    n_rows, n_cols = math.ceil(len(x) / nrow), min(nrow, len(x))
     for what, labels, n in (('rows', rows, n_rows), ('cols', cols, n_cols)):
         if labels is not None and len(labels) != n: raise FlowerVAEError(f"{len(labels)} {what} labels for a grid of {n} {what}")
-    g = image_grid(x, nrow, pad)                                                   # (C, H', W')
     if ax is None: _, ax = plt.subplots(figsize=(figsize, figsize * g.shape[1] / g.shape[2]))
-    ax.imshow(g.permute(1, 2, 0).numpy())
+    img = g.permute(1, 2, 0).numpy()                                               # (H', W', C)
+    ax.imshow(img[..., 0] if img.shape[2] == 1 else img, cmap='gray', vmin=0, vmax=1)   # greyscale as grey, not false colour
     ax.set_yticks(_centres(n_rows, x.shape[-2], pad) if rows else [], rows or [], fontsize=fontsize)
     ax.set_xticks(_centres(n_cols, x.shape[-1], pad) if cols else [], cols or [], fontsize=fontsize)
     ax.xaxis.tick_top(); ax.tick_params(length=0)
@@ -65,7 +68,7 @@ def save_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes (as `i
     ax = show_images(x, nrow, title, figsize=max(width, 3.) + (1.2 if rows else 0.2), rows=rows, cols=cols)
     fig = ax.figure                                                           # the axes, not the figure, spans `width` inches:
     fig.set_size_inches(fig.get_size_inches() * width / (ax.get_position().width * fig.get_size_inches()[0]))
-    fig.savefig(path, dpi=100, bbox_inches='tight'); plt.close(fig)
+    fig.savefig(path, dpi=100, bbox_inches='tight', format='png'); plt.close(fig)   # at `path`, even without '.png'
     return Path(path)
 
 # %% ../nbs/01c_grids.ipynb #3390df3f
