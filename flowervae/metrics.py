@@ -14,7 +14,7 @@ from torch.utils.data import Subset
 from tqdm.auto import tqdm
 
 from .cache import BatchLoader, CachedFlowers, cache_folder, to_float
-from .core import FlowerVAEError, reason
+from .core import FlowerVAEError, check_count, reason
 from .data import flowers_root, make_loader
 from .latent import PRIORS, active_units, encode_dataset, fit_named_prior
 from .learner import loss_terms
@@ -143,6 +143,7 @@ class GenerativeScores:
         from torchmetrics.image.fid import FrechetInceptionDistance
         from torchmetrics.image.kid import KernelInceptionDistance
         extra = dict(feature_extractor_weights_path=weights) if weights else {}
+        kid_subset = check_count(kid_subset, 'kid_subset', least=2)                   # one image per subset: KID is NaN
         self.label, self.kid_subset, self.extractor, self.weights = label, kid_subset, extractor, weights
         self.net = extractor if isinstance(extractor, nn.Module) else None          # run once per batch, for both metrics
         if self.net is not None and not hasattr(self.net, 'num_features'):

@@ -12,7 +12,7 @@ import torch, torch.nn.functional as F
 from torch import nn
 
 from .cache import BatchLoader, CachedFlowers, to_float
-from .core import FlowerVAEError, device_name
+from .core import FlowerVAEError, check_count, device_name
 from .cvae import class_accuracy, class_effect
 from .pretrained import card, load, publish
 from .data import check_flowers_root
@@ -296,5 +296,5 @@ def nearest_neighbours(images, train_images, # `(N, C, S, S)` images or a data s
                        net:nn.Module, k:int=3)->tuple:
     "`(indices, similarities)`, each `(N, k)`: the `k` training images nearest to each image in `net`'s feature space (cosine)."
     sim = features(net, images) @ features(net, train_images).T                                # (N, M)
-    s, i = sim.topk(k, dim=1)
-    return i, s
+    if check_count(k, 'k') > sim.shape[1]: raise FlowerVAEError(f"k={k} neighbours among {sim.shape[1]} training images")
+    return sim.topk(k, dim=1)[::-1]                                                            # (indices, similarities)
