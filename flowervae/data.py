@@ -132,7 +132,7 @@ def class_number(label:str|int, # a class's number, or its name among `names`
 
 def class_name(label:int, names:list|None=None)->str:
     "How label `label` reads: `'53 (sunflower)'` where the classes have `names`, the bare number where they have none."
-    return f"{label} ({names[label]})" if names else str(label)
+    return f"{label} ({names[label]})" if names and 0 <= label < len(names) else str(label)    # -1 is no class, not the last
 
 # %% ../nbs/01_data.ipynb #d1d10002
 def download_flowers(root, split:str='train'):
