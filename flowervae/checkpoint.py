@@ -229,7 +229,8 @@ def prepare_run_dir(out:Path, resume:bool, overwrite:bool)->list:
     ours = [] if resume else [f for pattern in RUN_FILES for f in out.glob(pattern)]    # what a new run would write over
     if ours and not overwrite and (out/'latest.pt').exists():
         raise FlowerVAEError(f"{out} already holds a run: pass --resume to continue it or --overwrite to start again")
-    if ours and not overwrite: raise FlowerVAEError(f"{out} holds {ours[0].name}, not a run: use another --out, or --overwrite")
+    if ours and not overwrite: raise FlowerVAEError(f"{out} holds {ours[0].name}, not a run: use another --out, or --overwrite "
+                                                    "to delete it")
     for tmp in out.glob('.*.tmp*'): tmp.unlink()                      # left by a run killed while writing a checkpoint
     check_writable(out/'.check.tmp')                                  # else a resumed run would train an epoch before failing
     return ours                                                       # cleared by `fit` once the new run can start

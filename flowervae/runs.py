@@ -143,7 +143,7 @@ class Checkpoints(Callback):
                                                 "(gaussian_learned trains one more)") from None
         for g in learn.opt.param_groups: g['lr'] = learn.cfg.lr          # a resumed run may be given a new --lr
         for cb in _stateful(learn):
-            if cb.name not in ck: raise FlowerVAEError(f"the checkpoint has no {cb.name} state: it was trained without one")
+            if cb.name not in ck: raise FlowerVAEError(f"the run trained without {cb.name}: resume it without --{cb.name}")
             cb.load_state_dict(ck[cb.name])
         learn.epoch, learn.step, learn.history = ck['epoch'], ck['step'], ck['history']
         self.best, learn.cpu_before = ck['best_val'], ck.get('cpu_seconds', 0.)
