@@ -14,7 +14,7 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 
 from .cache import ArrayImages, BatchLoader, CachedFlowers, CachedFolder, prepare_batch, train_batch
-from .core import FlowerVAEError, autocast, bf16_ok, check_size, check_types
+from .core import FlowerVAEError, autocast, bf16_ok, check_size, check_types, in_eval
 from .data import FolderImages, Flowers102, SyntheticFlowers, check_folder, check_split, flowers_root, folder_classes, make_loader
 from .loss import RECON_KINDS, kl_weight, likelihood_log_sigma, vae_loss
 from .model import VAE, VAEConfig
@@ -168,15 +168,15 @@ def loss_terms(model:VAE, x:torch.Tensor, # (B, C, S, S) float images in [0, 1],
     return (terms, logits) if with_logits else terms
 
 # %% ../nbs/04_train.ipynb #c23f4402
-@torch.no_grad()
+@in_eval
 def validate(model:VAE, loader, cfg:TrainConfig, device:torch.device, amp:bool|None=None)->dict:
     "Mean loss terms per image over `loader`, with the KL at weight `cfg.beta` (bf16 autocast if `amp`, default `cfg.amp`)."
-    model.eval(); tot, n = {}, 0
+    tot, n = {}, 0
     for x, y in loader:
         x = prepare_batch(x.to(device, non_blocking=True), train=False)
         for k, v in loss_terms(model, x, cfg, cfg.beta, amp=amp, y=y.to(device)).items(): tot[k] = tot.get(k, 0.) + v * len(x)
         n += len(x)
-    model.train()
+    if not n: raise FlowerVAEError("the validation loader gave no images: there is nothing to validate on")
     return {k: (v / n).item() for k, v in tot.items()}
 
 # %% ../nbs/04_train.ipynb #c4a10004
@@ -249,7 +249,7 @@ def fit(self:Learner, epochs:int|None=None # default `cfg.epochs`
 class Recorder(Callback):
     "Per-epoch means of the loss terms, a running loss every ten steps (`learn.running`), and one `learn.history` row per epoch."
     order = -10
-    def before_epoch(self, learn): self.tot, self.n, self.t0 = {}, 0, time.time()
+    def before_epoch(self, learn): self.tot, self.n, self.t0 = {}, 0, time.time(); self.t1 = self.t0   # an epoch may end at once
 
     def after_batch(self, learn):
         n = len(learn.x); self.n += n; self.t1 = time.time()
@@ -266,7 +266,7 @@ class Recorder(Callback):
         learn.history.append(dict(epoch=learn.epoch + 1, step=learn.step, **train, **val,
                                   kl_weight=kl_weight(learn.step, cfg.beta, cfg.kl_warmup * len(learn.train_dl)),
                                   seconds=round(secs, 2), cpu_seconds=round(learn.cpu_seconds, 1),
-                                  images_per_s=round(n / secs, 1)))
+                                  images_per_s=round(n / max(secs, 1e-9), 1)))
 
 # %% ../nbs/04_train.ipynb #c4a1000b
 class ProgressBar(Callback):
