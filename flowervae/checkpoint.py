@@ -30,12 +30,18 @@ OLD_FORMATS = ('flowervae-checkpoint-v1',)   # integer flags, and the VAE-GAN's 
 @contextmanager
 def signals_deferred(sigs=(signal.SIGINT, signal.SIGTERM)):
     "Note `sigs` while the block runs and act on them after it: Ctrl-C waits for a checkpoint to be written whole."
-    if threading.current_thread() is not threading.main_thread(): yield; return       # only the main thread has handlers
-    got, old = [], {s: signal.getsignal(s) for s in sigs}
-    for s in sigs: signal.signal(s, lambda n, frame: got.append(n))
+    old = {s: signal.getsignal(s) for s in sigs}
+    if threading.current_thread() is not threading.main_thread() or None in old.values(): yield; return   # not ours to hold
+    got = []
+    def restore():
+        for s, h in old.items(): signal.signal(s, h)
+    def note(n, frame):
+        if got: restore(); signal.raise_signal(n)                    # asked twice: a write that hangs is given up at once
+        else: got.append(n)
+    for s in sigs: signal.signal(s, note)
     try: yield
     finally:
-        for s, h in old.items(): signal.signal(s, h)
+        restore()
         if got: signal.raise_signal(got[0])                          # to the handler that was there: KeyboardInterrupt, say
 
 def save_checkpoint(obj:dict, path:str|Path)->Path:
@@ -222,8 +228,11 @@ def take_lock(f, out:Path):
         raise FlowerVAEError(f"{out} is in use by another run ({holder}): wait for it to end, or choose another --out") from None
     f.seek(0); f.truncate(); f.write(f"pid {os.getpid()} on {socket.gethostname()}\n"); f.flush()
 
-def prepare_run_dir(out:Path, resume:bool, overwrite:bool)->list:
+def prepare_run_dir(out:Path, resume:bool, overwrite:bool,
+                    root:str|None=None)->list: # the image folder the run trains on, if it trains on one
     "Refuse to resume a run that is not there or to start one over a run that is; the files an overwriting run must clear."
+    if root and Path(out).resolve().is_relative_to(Path(root).resolve()):     # its pictures would become training images
+        raise FlowerVAEError(f"--out {out} is inside --root {root}: the run's pictures would join its images; put runs elsewhere")
     if resume and overwrite: raise FlowerVAEError("--resume continues a run, --overwrite starts it again: choose one")
     if resume and not (out/'latest.pt').exists(): raise FlowerVAEError(f"cannot resume: {out} has no latest.pt (drop --resume)")
     ours = [] if resume else [f for pattern in RUN_FILES for f in out.glob(pattern)]    # what a new run would write over

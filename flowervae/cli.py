@@ -269,17 +269,17 @@ def cmd_pretrained(a:dict):
 COMMANDS = dict(train=cmd_train, sample=cmd_sample, reconstruct=cmd_reconstruct, eval=cmd_eval, bench=cmd_bench,
                 results=cmd_results, pretrained=cmd_pretrained)
 
-def _one_line(e:Exception, parser, command:str)->str:
-    "The message of `e` on one line (the last line of an error re-raised from a DataLoader worker), naming `command`'s options."
-    return as_option(str(e).strip().splitlines()[-1].split('FlowerVAEError: ', 1)[-1], option_strings(parser, command))
+def _one_line(e:Exception, parser, command:str, a:dict)->str:
+    "The message of `e` on one line (the last line of an error from a DataLoader worker), naming `command`'s options, not values."
+    msg, given = str(e).strip().splitlines()[-1].split('FlowerVAEError: ', 1)[-1], {str(v) for v in a.values()}
+    return as_option(msg, option_strings(parser, command), given)
 
 def _interrupted(signum, frame): raise KeyboardInterrupt        # SIGTERM cleans up as Ctrl-C does
 
 def _interrupt_note(command:str, out:str)->str:
     "What an interrupted command leaves: for `train`, the last finished epoch, if one was saved."
-    latest = Path(out)/'latest.pt'
     if command != 'train': return 'flowervae: interrupted'
-    if not latest.exists(): return 'flowervae: interrupted before an epoch was saved'
+    if not (latest := Path(out)/'latest.pt').exists(): return 'flowervae: interrupted before an epoch was saved'
     return f"flowervae: interrupted; the last finished epoch is in {latest} (continue with --resume)"
 
 def main(argv:list|None=None, prog:str='flowervae')->int:
@@ -289,7 +289,7 @@ def main(argv:list|None=None, prog:str='flowervae')->int:
     on_term, finished = signal.signal(signal.SIGTERM, _interrupted), False
     try: COMMANDS[command](a); finished = True
     except FlowerVAEError as e:
-        print(f"flowervae: error: {_one_line(e, parser, command)}", file=sys.stderr)
+        print(f"flowervae: error: {_one_line(e, parser, command, a)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(_interrupt_note(command, out), file=sys.stderr)

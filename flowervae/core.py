@@ -86,13 +86,15 @@ def pick_device(device:str|None=None)->torch.device:
 
 # %% ../nbs/00_core.ipynb #c0a1e031
 def in_eval(f):
-    "Decorate `f(model, ...)`: run it in eval mode without gradients, then return `model` to the mode it was in."
+    "Decorate `f(model, ...)`: run it in eval mode without gradients, then put each of `model`'s modules back in its own mode."
     @functools.wraps(f)
     def _f(model, *args, **kwargs):
-        was = model.training; model.eval()
+        modes = [(m, m.training) for m in model.modules()]              # one by one: a frozen batch norm stays frozen
+        model.eval()
         try:
             with torch.no_grad(): return f(model, *args, **kwargs)
-        finally: model.train(was)
+        finally:
+            for m, was in modes: m.training = was
     return _f
 
 # %% ../nbs/00_core.ipynb #c0a1e007

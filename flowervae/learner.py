@@ -193,8 +193,7 @@ class Learner:
     def __init__(self, model:VAE, train_dl, val_dl, cfg:TrainConfig, cbs:list=()):
         self.model, self.net, self.train_dl, self.val_dl, self.cfg = model, model, train_dl, val_dl, cfg
         self.device = next(model.parameters()).device
-        params = [p for p in model.parameters() if p.requires_grad]
-        self.opt = torch.optim.Adam(params, lr=cfg.lr, fused=self.device.type in ('cuda', 'cpu'))
+        self.opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=cfg.lr, fused=self.device.type!='mps')
         self.cbs = sorted(cbs, key=lambda cb: cb.order)
         self.epoch, self.step, self.history, self.stop, self.cpu_before = 0, 0, [], False, 0.
         self.rank, self.world, self.all_sum = 0, 1, lambda t: t      # one process; see 04c_distributed
@@ -261,7 +260,8 @@ class Recorder(Callback):
 
     def after_epoch(self, learn):
         cfg, secs, n = learn.cfg, self.t1 - self.t0, self.n * learn.world
-        train = {f"train_{k}": (learn.all_sum(v) / n).item() for k, v in self.tot.items()}
+        tot = self.tot or dict.fromkeys(learn.val)                     # an epoch cancelled before its first step: NaN
+        train = {f"train_{k}": (learn.all_sum(v) / n).item() if n else math.nan for k, v in tot.items()}
         val = {f"val_{k}": v for k, v in learn.val.items()}
         learn.history.append(dict(epoch=learn.epoch + 1, step=learn.step, **train, **val,
                                   kl_weight=kl_weight(learn.step, cfg.beta, cfg.kl_warmup * len(learn.train_dl)),

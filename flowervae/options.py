@@ -4,7 +4,7 @@
 
 # %% ../nbs/12a_options.ipynb #12a00004
 from __future__ import annotations
-import argparse, os
+import argparse
 from dataclasses import fields
 
 from fastcore.docments import docments
@@ -75,10 +75,11 @@ def option_strings(parser:argparse.ArgumentParser, command:str|None=None)->dict:
     return names
 
 def as_option(message:str, # an error message, perhaps starting with a field's name
-              options:dict)->str: # `{name: '--option'}`, from `option_strings`
+              options:dict, # `{name: '--option'}`, from `option_strings`
+              given=())->str: # the values the user typed: a message that starts with one (a file named `seed`) is about it
     "`message`, with a name it starts with (before 'must' or 'is') written as its option: 'lr must' -> '--lr must'."
     first, _, rest = message.partition(' ')
     cls, _, name = first.rpartition('.')                               # 'VAEConfig.width must': a class's field, by its name
     named = name.isidentifier() and (not cls or cls.isidentifier() and cls[0].isupper())   # not a path such as 'my.seed'
-    named = named and not os.path.lexists(first)                       # nor a file the user named 'seed': a message about it
+    named = named and first not in given
     return f"{options[name]} {rest}" if named and rest.startswith(('must ', 'is ')) and name in options else message

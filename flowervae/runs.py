@@ -67,7 +67,7 @@ def save_history(history:list, out:Path):
     "The per-epoch history as `history.json` and `history.csv` in `out`."
     (out/'history.json').write_text(json.dumps(history, indent=1))
     with open(out/'history.csv', 'w', newline='') as f:
-        w = csv.DictWriter(f, fieldnames=list(history[0])); w.writeheader(); w.writerows(history)
+        w = csv.DictWriter(f, fieldnames=list({k: 0 for r in history for k in r})); w.writeheader(); w.writerows(history)
 
 def _stateful(learn)->list: return [cb for cb in learn.cbs if hasattr(cb, 'state_dict')]
 def _images(dl)->int: return len(dl.idx) if hasattr(dl, 'idx') else len(dl.dataset)     # `BatchLoader`, or a `DataLoader`
@@ -132,10 +132,10 @@ class Checkpoints(Callback):
         if ck.get('images', n) != n:                                     # older checkpoints did not count them
             raise FlowerVAEError(f"the data ({learn.cfg.root or learn.cfg.data}) give the run {n} images, its checkpoint "
                                  f"trained on {ck['images']}: resume it on the images it trained on")
-        spent, cpu = learn.cfg.epochs <= ck['epoch'], ck.get('cpu_seconds', 0.)
+        spent, cpu = learn.cfg.epochs <= ck['epoch'], math.ceil(ck.get('cpu_seconds', 0.) * 10) / 10   # up: "more than" holds
         if spent or learn.cfg.budget and cpu >= learn.cfg.budget:       # nothing left to train: said, not trained for a step
             what, more = (f"done {ck['epoch']} of its epochs", f"--epochs more than {ck['epoch']}") if spent else \
-                         (f"spent {cpu:.0f} of its {learn.cfg.budget:g} CPU seconds", f"--budget more than {cpu:.0f}")
+                         (f"spent {cpu:g} of its {learn.cfg.budget:g} CPU seconds", f"--budget more than {cpu:g}")
             raise FlowerVAEError(f"the run in {self.out} has {what} already: to go on, give {more}")
         learn.model.load_state_dict(ck['model'])
         try: learn.opt.load_state_dict(ck['opt'])
@@ -151,8 +151,8 @@ class Checkpoints(Callback):
     def after_epoch(self, learn):
         if learn.rank > 0: return
         ck = checkpoint_of(learn, min(self.best, learn.val['nelbo']))
-        save_checkpoint(ck, self.out/'latest.pt')
         if learn.val['nelbo'] < self.best: self.best = learn.val['nelbo']; save_checkpoint(ck, self.out/'best.pt')
+        save_checkpoint(ck, self.out/'latest.pt')    # second: stopped between the two, latest.pt never names a newer best
         save_history(learn.history, self.out)                        # and the settings: a run stopped before its first epoch
         (self.out/'config.json').write_text(json.dumps(asdict(learn.cfg), indent=1))   # leaves no file that reads as a run
 
@@ -204,7 +204,7 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
     "Train a VAE as `cfg` says; returns `(model, history)` and leaves checkpoints, PNGs and the history in `cfg.out`."
     out, (d, device) = Path(cfg.out), setup_distributed(pick_device(cfg.device))
     with run_lock(out) if d.rank == 0 else nullcontext():
-        stale = prepare_run_dir(out, resume, overwrite) if d.rank == 0 else []
+        stale = prepare_run_dir(out, resume, overwrite, cfg.data == 'folder' and cfg.root) if d.rank == 0 else []
         if device.type == 'cpu':
             keep_freed_memory()                                        # 256 px steps 1.5× faster; see 00_core
             torch.set_num_threads(pick_threads(cfg.threads))            # the idle cores: a busy core stalls every step
