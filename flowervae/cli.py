@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_cli.ipynb #c12c0004
 from __future__ import annotations
-import argparse, functools, json, math, signal, sys
+import json, math, signal, sys
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -17,136 +17,18 @@ from .core import FlowerVAEError, check_size, check_writable
 from .data import class_name, class_names, class_number, download_flowers, flowers_root
 from .grids import recon_rows, save_images
 from .distributed import Dist, leave_distributed
-from .latent import PRIORS
 from .learner import RECIPES, TrainConfig
 from .metrics import evaluate, evaluate_all, fit_prior, generative_scores
-from .options import BoolFlag, HelpFormatter, add_config_options, as_option, option_strings, refuse_unused
-from .pretrained import DEFAULT_MODEL, cards, load_model, table
+from .options import as_option, make_parser, option_strings, refuse_unused
+from .pretrained import cards, load_model, table
 from .results import results_markdown, run_seeds
 from .checkpoint import load_checkpoint, train_config
 from .runs import fit, heldout_dataset
 from .vaegan import Adversary, GANConfig
 
 # %% auto #0
-__all__ = ['GAN_FIELDS', 'COMMANDS', 'make_parser', 'cmd_train', 'cmd_sample', 'cmd_reconstruct', 'cmd_eval', 'cmd_bench',
-           'cmd_results', 'cmd_pretrained', 'main']
-
-# %% ../nbs/12_cli.ipynb #0b08af71
-def _train_parser(sub):
-    p = sub.add_parser('train', help='train a VAE', argument_default=argparse.SUPPRESS, usage='flowervae train [OPTIONS]',
-                       description='Train a VAE; checkpoints, pictures and history go to --out.')
-    p.add_argument('--preset', choices=list(RECIPES),
-                   help="recipe a new run's options start from: default (the best measured, 10_results; the default) or "
-                        "seed (the seed's 256 px BCE recipe)")
-    add_config_options(p.add_argument_group('the run (TrainConfig, 04_train): defaults of --preset default'), TrainConfig)
-    add_config_options(p.add_argument_group('VAE-GAN (GANConfig, 08_vaegan): on when --gan is given'), GANConfig, ' with --gan',
-                       dict(gan='weight g of the adversarial term, times the adaptive λ: giving it turns the VAE-GAN on '
-                                '(10_results: 0.4)'))
-    g = p.add_argument_group('what to do with the run folder')
-    g.add_argument('--download', action='store_true', help='let torchvision download Flowers102 into --root')
-    g.add_argument('--resume', action='store_true', help='continue the run in --out from latest.pt')
-    g.add_argument('--overwrite', action='store_true', help='start again even if --out holds a run')
-    g.add_argument('--quiet', action='store_true', help='no progress bars')
-
-def _ckpt_parser(sub, name:str, help:str):
-    p = sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + '.')
-    p.add_argument('--ckpt', default=DEFAULT_MODEL,
-                   help=f"checkpoint written by train (RUN_DIR/best.pt), a save_pretrained folder, or a bundled model's name "
-                        f"(flowervae pretrained; default {DEFAULT_MODEL})")
-    p.add_argument('--device', default=None, help='cpu, cuda, cuda:N or mps (default: the best available)')
-    return p
-
-def _sample_parser(sub):
-    p = _ckpt_parser(sub, 'sample', 'decode samples from the prior into a PNG grid')
-    p.add_argument('--n', type=int, default=64, help='number of samples (default 64)')
-    p.add_argument('--seed', type=int, default=0, help='seed of the prior draws (default 0)')
-    p.add_argument('--temperature', type=float, default=1.0, help="scales the prior draws, times a mixture's own temperature")
-    p.add_argument('--out', default='samples.png', help='PNG to write (default samples.png)')
-    p.add_argument('--label', default=None, help="a conditional model's class, number or name (--ckpt cvae64 --label sunflower)")
-    p.add_argument('--prior', choices=list(PRIORS), default='mixture',
-                   help="mixture (default; the sharpest samples, 10_results), gaussian: fitted to the codes of the training "
-                        "images (05_latent; stored with a bundled model, and beside a checkpoint once fitted, else the training "
-                        "images are encoded first); standard: z ~ N(0, I)")
-
-def _heldout_options(p):
-    p.add_argument('--data', choices=('flowers102', 'synthetic', 'folder'), default=None,
-                   help="data set (default: the model's training data)")
-    p.add_argument('--root', default=None, help='Flowers102 folder (default: $FLOWERVAE_DATA, else the training root)')
-    p.add_argument('--split', default='test', help="split of the images (default test; a folder's test split is a fixed tenth)")
-
-# %% ../nbs/12_cli.ipynb #4662ec58
-def _reconstruct_parser(sub):
-    p = _ckpt_parser(sub, 'reconstruct', 'a PNG of held-out images above their reconstructions')
-    _heldout_options(p)
-    p.add_argument('--n', type=int, default=32, help='images, spread over the split (default 32)')
-    p.add_argument('--out', default='recon.png', help='PNG to write (default recon.png)')
-
-def _eval_parser(sub):
-    p = _ckpt_parser(sub, 'eval', 'PSNR, SSIM and bits/dim on held-out images, as JSON')
-    _heldout_options(p)
-    p.add_argument('--limit', type=int, default=None, help='score only the first LIMIT images')
-    p.add_argument('--batch-size', type=int, default=64, help='images per batch (default 64)')
-    p.add_argument('--quiet', action='store_true', help='no progress bars')
-    p.add_argument('--out', default=None, help='also write the JSON to this .json file')
-    p.add_argument('--fid', action='store_true', help='also the Fréchet distance of prior samples to the reference split')
-    p.add_argument('--kid', action='store_true', help='also the KID of prior samples (implies the same features as --fid)')
-    p.add_argument('--n-samples', type=int, default=5000, help='prior samples for --fid/--kid (default 5000)')
-    p.add_argument('--ref-split', default='test', help='Flowers102 split of the real images for --fid/--kid (default test)')
-    p.add_argument('--inception-weights', default=None,
-                   help="torch-fidelity's Inception-v3 weights file (else flowervae's extractor)")
-    p.add_argument('--cache-dir', default=None, help='folder of the caches (default $FLOWERVAE_CACHE or ~/.cache/flowervae)')
-
-# %% ../nbs/12_cli.ipynb #c12c000a
-def _bench_parser(sub):
-    p = sub.add_parser('bench', help="images/s of flowervae's data path and training steps against the usual pipeline",
-                       description="Images per second of flowervae's data path and training steps against the usual "
-                                   "pipeline (11_bench).")
-    p.add_argument('--root', default=None, help='Flowers102 folder (default $FLOWERVAE_DATA)')
-    p.add_argument('--sizes', type=int, nargs='+', default=[64, 128, 256], help='image sizes to measure (default 64 128 256)')
-    p.add_argument('--split', choices=('train', 'val', 'test'), default='train', help='Flowers102 split to read (default train)')
-    p.add_argument('--batch-size', type=int, default=64, help='images per batch (default 64)')
-    p.add_argument('--load-batches', type=int, default=20, help='batches per timed round of loading (default 20)')
-    p.add_argument('--train-batches', type=int, default=5, help='batches per timed round of training (default 5)')
-    p.add_argument('--load-seconds', type=float, default=3., help='time rounds of loading for this many seconds (default 3)')
-    p.add_argument('--train-seconds', type=float, default=10., help='time rounds of training for this many seconds (default 10)')
-    p.add_argument('--width', type=int, default=16, help="model width (default 16: quick; the recipes train at 32)")
-    p.add_argument('--device', default=None, help='cpu, cuda, cuda:N or mps (default: the best available)')
-    p.add_argument('--compile', action='store_true', help='torch.compile the model on the fast path')
-    p.add_argument('--amp', action=BoolFlag, default=None, help="bf16 on flowervae's path (default: as train decides, measured)")
-    p.add_argument('--cache-dir', default=None, help='folder of the caches (default $FLOWERVAE_CACHE or ~/.cache/flowervae)')
-    p.add_argument('--json', action='store_true', help='print the results as JSON')
-    p.add_argument('--plot', default=None, metavar='PNG', help='save a bar chart of the results here')
-
-def _results_parser(sub):
-    p = sub.add_parser('results', help='train and score the models of the results table, an equal CPU budget each (10_results)',
-                       description='Train and score the models of the results table, an equal CPU budget each (10_results).')
-    p.add_argument('--root', default=None, help='Flowers102 folder (default $FLOWERVAE_DATA)')
-    p.add_argument('--budget', type=float, default=900., help='CPU seconds of training per model (default 900, as in 10_results)')
-    p.add_argument('--threads', type=int, default=1, help='CPU threads per model (default 1: a CPU second then buys like work)')
-    p.add_argument('--two-nets', action='store_true', help='also FD in a second, independently trained feature net (10_results)')
-    p.add_argument('--amp', action=BoolFlag, default=None, help='bf16 in every row, --no-amp float32 (default: as train decides)')
-    p.add_argument('--out', default='runs/results', help='folder of the rows\' runs and the table (default runs/results)')
-    p.add_argument('--rows', nargs='+', default=None, help='the rows to run (default: all)')
-    p.add_argument('--n-samples', type=int, default=5000, help='prior samples per model for FD and KID (default 5000)')
-    p.add_argument('--size', type=int, default=64, help='image size (default 64)')
-    p.add_argument('--cache-dir', default=None, help='folder of the caches (default $FLOWERVAE_CACHE or ~/.cache/flowervae)')
-    p.add_argument('--quiet', action='store_true', help='no progress bars')
-    p.add_argument('--seed', type=int, nargs='+', default=[0], help='seed of every row (data order, initialisation, noise); '
-                   'several: each in OUT/seedS, and the targets judged on all (10_results)')
-
-def _pretrained_parser(sub):
-    p = sub.add_parser('pretrained', help='list the models bundled with flowervae: names that every --ckpt takes',
-                       description='The models bundled with flowervae, with their test scores (04e_pretrained).')
-    p.add_argument('--json', action='store_true', help='print every model card as JSON')
-
-def make_parser(prog:str='flowervae')->argparse.ArgumentParser:
-    "The `flowervae` argument parser; `prog` is how its usage lines and errors name the command."
-    ap = argparse.ArgumentParser(prog=prog, description='Variational autoencoders on Oxford Flowers102.')
-    sub = ap.add_subparsers(dest='command', required=True,        # every sub-command shows a switch as `--amp, --no-amp`
-                            parser_class=functools.partial(argparse.ArgumentParser, formatter_class=HelpFormatter))
-    for add in (_train_parser, _sample_parser, _reconstruct_parser, _eval_parser, _bench_parser, _results_parser,
-                _pretrained_parser): add(sub)
-    return ap
+__all__ = ['GAN_FIELDS', 'COMMANDS', 'cmd_train', 'cmd_sample', 'cmd_reconstruct', 'cmd_eval', 'cmd_bench', 'cmd_results',
+           'cmd_pretrained', 'main']
 
 # %% ../nbs/12_cli.ipynb #c722f5a5
 GAN_FIELDS = tuple(f.name for f in fields(GANConfig))
@@ -206,7 +88,8 @@ def cmd_sample(a:dict):
 
 def cmd_reconstruct(a:dict):
     "`flowervae reconstruct`: held-out images spread over the split, above their reconstructions."
-    if a['n'] < 1: raise FlowerVAEError(f"--n must be at least 1, got {a['n']}")
+    if not 1 <= a['n'] <= 2048:
+        raise FlowerVAEError(f"--n must be 1 to 2048 (a grid of them and their reconstructions), got {a['n']}")
     _check_out(a['out'])
     m = load_model(a['ckpt'], a['device'])
     ds = heldout_dataset(m.train_cfg, a['data'], a['root'], a['split'], classes=m.cfg.class_names)
