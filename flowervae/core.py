@@ -4,15 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #c0a1e004
 from __future__ import annotations
-import ctypes, ctypes.util, dataclasses, functools, numbers, os, platform, time, typing
+import contextlib, ctypes, ctypes.util, dataclasses, functools, numbers, os, platform, time, typing
 from pathlib import Path
 
 import torch
 
 # %% auto #0
 __all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'reason', 'check_size', 'check_count', 'check_types', 'rgb', 'has_gpu',
-           'pick_device', 'in_eval', 'cpuinfo', 'cpu_bf16_units', 'device_name', 'check_writable', 'bf16_ok',
-           'autocast', 'idle_cores', 'pick_threads', 'keep_freed_memory']
+           'pick_device', 'evaluating', 'in_eval', 'cpuinfo', 'cpu_bf16_units', 'device_name', 'check_writable',
+           'bf16_ok', 'autocast', 'idle_cores', 'pick_threads', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -85,16 +85,21 @@ def pick_device(device:str|None=None)->torch.device:
     return d
 
 # %% ../nbs/00_core.ipynb #c0a1e031
+@contextlib.contextmanager
+def evaluating(model:torch.nn.Module):
+    "Run the block with `model` in eval mode and without gradients, then put each of its modules back in its own mode."
+    modes = [(m, m.training) for m in model.modules()]                  # one by one: a frozen batch norm stays frozen
+    model.eval()
+    try:
+        with torch.no_grad(): yield model
+    finally:
+        for m, was in modes: m.training = was
+
 def in_eval(f):
-    "Decorate `f(model, ...)`: run it in eval mode without gradients, then put each of `model`'s modules back in its own mode."
+    "Decorate `f(model, ...)`: run it as `evaluating(model)` runs a block."
     @functools.wraps(f)
     def _f(model, *args, **kwargs):
-        modes = [(m, m.training) for m in model.modules()]              # one by one: a frozen batch norm stays frozen
-        model.eval()
-        try:
-            with torch.no_grad(): return f(model, *args, **kwargs)
-        finally:
-            for m, was in modes: m.training = was
+        with evaluating(model): return f(model, *args, **kwargs)
     return _f
 
 # %% ../nbs/00_core.ipynb #c0a1e007

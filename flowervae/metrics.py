@@ -14,7 +14,7 @@ from torch.utils.data import Subset
 from tqdm.auto import tqdm
 
 from .cache import BatchLoader, CachedFlowers, cache_folder, to_float
-from .core import FlowerVAEError, check_count, reason
+from .core import FlowerVAEError, check_count, evaluating, reason
 from .data import flowers_root, make_loader
 from .latent import PRIORS, active_units, encode_dataset, fit_named_prior
 from .learner import loss_terms
@@ -48,14 +48,15 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
     if not len(ds): raise FlowerVAEError(f"no images to score: the data set is empty{f' with limit={limit}' if limit else ''}")
     torch.manual_seed(0)
     tot = dict(psnr=0., ssim=0., nelbo=0., bpd=0.); n = 0
-    for x, y in tqdm(make_loader(ds, batch_size), desc='evaluating', disable=not progress):
-        x, y = to_float(x.to(dev)), y.to(dev)
-        r = model.reconstruct(x, y)
-        tot['psnr'] += psnr(r, x, data_range=1.0, reduction='none', dim=(1, 2, 3)).sum().item()
-        tot['ssim'] += ssim(r, x, data_range=1.0, reduction='none').sum().item()
-        t = loss_terms(model, x, tc, 1.0, amp=False, y=y)      # exact float32 figures
-        tot['nelbo'] += t['nelbo'].item() * len(x); tot['bpd'] += t['bpd'].item() * len(x)
-        n += len(x)
+    with evaluating(model):                                     # in eval mode whatever mode it was left in, and left so
+        for x, y in tqdm(make_loader(ds, batch_size), desc='evaluating', disable=not progress):
+            x, y = to_float(x.to(dev)), y.to(dev)
+            r = model.reconstruct(x, y)
+            tot['psnr'] += psnr(r, x, data_range=1.0, reduction='none', dim=(1, 2, 3)).sum().item()
+            tot['ssim'] += ssim(r, x, data_range=1.0, reduction='none').sum().item()
+            t = loss_terms(model, x, tc, 1.0, amp=False, y=y)      # exact float32 figures
+            tot['nelbo'] += t['nelbo'].item() * len(x); tot['bpd'] += t['bpd'].item() * len(x)
+            n += len(x)
     return dict(checkpoint=str(ckpt), data=data, split=split if data != 'synthetic' else 'synthetic-heldout', n_images=n,
                 size=tc.size, psnr=tot['psnr'] / n, ssim=tot['ssim'] / n, nelbo_nats=tot['nelbo'] / n,
                 nelbo_bits_per_dim=tot['bpd'] / n, recon=tc.recon)
@@ -252,7 +253,7 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `latent.PRIORS`
     if unknown: raise FlowerVAEError(f"unknown prior {unknown[0]!r}: choose one of {', '.join(PRIORS)}")
     todo = [n for n in names if n not in stored and PRIORS[n] is not None]
     tune = scores is not None and 'mixture' in names and getattr(stored.get('mixture'), 'temperature', None) is None
-    try: images = dataset if dataset is not None or not (todo or tune) else training_images(model.train_cfg)
+    try: images = dataset if dataset is not None or not (todo or tune) else training_images(model.train_cfg, progress)
     except FlowerVAEError as e:                     # a folder's images may be gone, or on another machine
         tc = model.train_cfg; root = flowers_root() or tc.root if tc.data == 'flowers102' else tc.root
         gone = not (root and Path(root).is_dir())                         # not here at all; else `e` says what is wrong

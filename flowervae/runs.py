@@ -234,10 +234,10 @@ class Header(Callback):
         if learn.rank == 0: print(describe_run(learn), flush=True)
 
 # %% ../nbs/04b_runs.ipynb #a1e95ff6
-def training_images(tc:TrainConfig):
+def training_images(tc:TrainConfig, progress:bool=True): # progress: a bar while a cache is first built
     "The images a model trained with `tc` learned from: its cached Flowers102 split or image folder, or its synthetic flowers."
-    if tc.data == 'flowers102': return CachedFlowers(flowers_root() or tc.root, tc.split, tc.size, tc.cache_dir)
-    if tc.data == 'folder': return CachedFolder(tc.root, tc.split, tc.size, tc.cache_dir)
+    if tc.data == 'flowers102': return CachedFlowers(flowers_root() or tc.root, tc.split, tc.size, tc.cache_dir, progress)
+    if tc.data == 'folder': return CachedFolder(tc.root, tc.split, tc.size, tc.cache_dir, progress)
     return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed)
 
 def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None,
