@@ -133,8 +133,8 @@ def flat_priors(priors:dict, half:bool=True)->dict:
     for n, prior in priors.items():
         if prior is None: continue
         if not isinstance(prior, PRIORS.get(n) or ()):                  # a name the loader knows, for a prior of that kind
-            raise FlowerVAEError(f"priors are kept by kind, {{'gaussian': FittedPrior, 'mixture': MixturePrior}}: got {n!r}: "
-                                 f"{type(prior).__name__}")
+            kinds = ', '.join(f"{k!r}: {cls.__name__}" for k, cls in PRIORS.items() if cls)
+            raise FlowerVAEError(f"priors are kept by kind, {{{kinds}}}: got {n!r}: {type(prior).__name__}")
         for k, v in prior.state_dict().items(): key, v = _pack(k, v, half); flat[f"{n}.{key}"] = v.contiguous()
     return flat
 
