@@ -4,14 +4,14 @@
 
 # %% ../nbs/11_bench.ipynb #a00ab37b
 from __future__ import annotations
-import json, math, subprocess, sys, time
+import itertools, json, math, subprocess, sys, time
 from pathlib import Path
 
 import torch
 
 from .cache import BatchLoader, CachedFlowers, train_batch
 from .core import FlowerVAEError, autocast, check_size, cpuinfo, device_name, keep_freed_memory, pick_device
-from .data import check_flowers_root, default_workers
+from .data import Flowers102, check_flowers_root, default_workers
 from .learner import TrainConfig
 from .precision import choose_amp
 from .loss import vae_loss
@@ -47,13 +47,9 @@ def prepare(x:torch.Tensor, device:torch.device, fast:bool)->torch.Tensor:
 def _sync(device):
     if device.type == 'cuda': torch.cuda.synchronize()
 
-def _batches(loader):
-    "Batches of `loader` without end, epoch after epoch."
-    while True: yield from loader
-
 def images_per_second(loader, consume, device, n_batches:int, min_seconds:float=0., warmup:int=1)->float:
     "Images per second through `consume(x)` for the batches of `loader`, after `warmup` batches, timed in rounds of `n_batches`."
-    it, n = _batches(loader), 0
+    it, n = itertools.chain.from_iterable(itertools.repeat(loader)), 0          # batches without end, epoch after epoch
     for _ in range(warmup): consume(next(it)[0])
     _sync(device)
     t0 = time.perf_counter()
@@ -237,6 +233,8 @@ def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
     sizes = [check_size(s) for s in sizes]             # before any work: a bad size found at 256 px would waste minutes
     hint = "bench measures the real flowers: give --root DIR or set $FLOWERVAE_DATA (flowervae train --download fetches them)"
     root, dev = check_flowers_root(root, hint=hint), pick_device(device)
+    if not 1 <= batch_size <= (n := len(Flowers102(root, split))):       # a batch larger than the split: no batch, ever
+        raise FlowerVAEError(f"batch_size must be 1 to the {n} images of the {split} split, got {batch_size}")
     res = dict(device=str(dev), device_name=device_name(dev), threads=torch.get_num_threads(), batch_size=batch_size, width=width,
                split=split, sizes={}, keep_freed_memory=keep_freed_memory() if dev.type == 'cpu' else False)   # as `fit` runs
     for size in sizes:

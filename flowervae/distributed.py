@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import torch
 
+from .core import FlowerVAEError
+
 # %% auto #0
 __all__ = ['Dist', 'setup_distributed', 'all_sum', 'join_processes', 'leave_distributed']
 
@@ -21,8 +23,13 @@ class Dist:
 
     @classmethod
     def from_env(cls)->'Dist':
-        "The ranks `torchrun` put in the environment (one process, rank 0, if none)."
-        return cls(*(int(os.environ.get(k, d)) for k, d in (('RANK', 0), ('WORLD_SIZE', 1), ('LOCAL_RANK', 0))))
+        "The ranks `torchrun` put in the environment (one process, rank 0, if none), checked: a half-set one would save nothing."
+        if ('RANK' in os.environ) != ('WORLD_SIZE' in os.environ):
+            raise FlowerVAEError("RANK and WORLD_SIZE come together (torchrun sets both): use torchrun, or unset the one set")
+        try: d = cls(*(int(os.environ.get(k, v)) for k, v in (('RANK', 0), ('WORLD_SIZE', 1), ('LOCAL_RANK', 0))))
+        except ValueError: raise FlowerVAEError("RANK, WORLD_SIZE and LOCAL_RANK are whole numbers, as torchrun sets") from None
+        if not 0 <= d.rank < d.world: raise FlowerVAEError(f"RANK {d.rank} is not one of WORLD_SIZE {d.world} processes")
+        return d
 
 def setup_distributed(device:torch.device)->tuple:
     "`(Dist, device)`: joins the process group when launched by torchrun, and gives each rank its own GPU."

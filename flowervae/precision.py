@@ -51,7 +51,8 @@ def choose_amp(model:VAE, x:torch.Tensor, y, # a model and a batch on its device
     path = cache_folder(cfg.cache_dir)/'amp_choices.json'
     try: known = json.loads(path.read_text())
     except (OSError, ValueError): known = {}
-    if key not in known:
+    known = known if isinstance(known, dict) else {}                    # a damaged record is measured again, not trusted
+    if not (isinstance(known.get(key), dict) and {'bf16', 'bf16_s', 'fp32_s'} <= set(known[key])):
         with torch.random.fork_rng(devices=[x.device] if x.device.type == 'cuda' else []):
             fp32, bf16 = _timed_steps(model, x, y, cfg)
         known[key] = dict(bf16=bf16 < fp32, bf16_s=round(bf16, 4), fp32_s=round(fp32, 4))

@@ -64,10 +64,8 @@ def row_figure(model, test_ds, path:Path, priors:dict|None=None, n:int=8, seed:i
     "Write a labelled PNG: `n` test images over their reconstructions, `n` samples from N(0, I), then `n` from each of `priors`."
     idx = torch.linspace(0, len(test_ds) - 1, n).long().tolist()                    # spread over the (class-sorted) split
     x = to_float(torch.stack([test_ds[i][0] for i in idx]))                            # (n, 3, S, S)
-    y = torch.tensor([test_ds[i][1] for i in idx])
-    g = lambda: torch.Generator().manual_seed(seed)
-    s = [model.sample(n, generator=g()).cpu()]
-    s += [model.sample(n, generator=g(), prior=p).cpu() for p in (priors or {}).values()]
+    y, g = torch.tensor([test_ds[i][1] for i in idx]), lambda: torch.Generator().manual_seed(seed)
+    s = [model.sample(n, generator=g(), prior=p).cpu() for p in (None, *(priors or {}).values())]     # N(0, I), then each prior
     imgs, rows, _ = recon_rows(model, x, n, y=y)
     labels = [f"test {r}" for r in rows] + ['N(0, I)'] + [f"{k} prior" for k in priors or {}]
     save_images(torch.cat([imgs, *s]), path, n, title, labels)
@@ -106,13 +104,15 @@ def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:lis
     "Train and score every row of `ROWS` (or `rows`) for `budget` CPU seconds each; write results.json and results.md in `out`."
     if not 0 < budget < math.inf: raise FlowerVAEError(f"the budget is CPU seconds per row, above 0: got {budget}")
     if n_samples < 1000: raise FlowerVAEError(f"n_samples must be at least 1000 (KID subsets), got {n_samples}")
-    for name in rows or list(ROWS): row_config(name, root, budget, out, **overrides)   # a bad row or option fails before any work
+    rows = list(ROWS) if rows is None else list(dict.fromkeys([rows] if isinstance(rows, str) else rows))   # each row once
+    if not rows: raise FlowerVAEError(f"no rows to run: choose from {', '.join(ROWS)}")
+    for name in rows: row_config(name, root, budget, out, **overrides)   # a bad row or option fails before any work
     root = str(check_flowers_root(root, hint="the table trains on the real flowers: give --root DIR or set $FLOWERVAE_DATA "
                                              "(flowervae train --download fetches them)"))
     try: Path(out).mkdir(parents=True, exist_ok=True)                                 # before the minutes of feature nets
     except OSError as e: raise FlowerVAEError(f"cannot make {out} ({e.strerror}): choose another --out") from None
     size = overrides.get('size', SHARED['size'])
-    test_ds = CachedFlowers(root, 'test', size, cache_dir)
+    test_ds = CachedFlowers(root, 'test', size, cache_dir, progress)
     scores = generative_scores(root, size, cache_dir=cache_dir, progress=progress)
     scores2 = second_net_scores(root, size, cache_dir, progress) if two_nets else None
     return _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overrides, scores2)
