@@ -117,7 +117,7 @@ def reconstruct(self:CVAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
                 y=None)->torch.Tensor: # their classes: one for all, or `(B,)`
     "`(B, C, S, S)` reconstructions of `x` as the classes `y`: `VAE.reconstruct`, the labels checked as `sample` checks them."
     x = check_images(self, x)
-    y = check_draw(self, len(x), 1.0, y)[0] if len(x) else torch.zeros(0, dtype=torch.long)
+    y = check_draw(self, len(x), y=y)[0] if len(x) else torch.zeros(0, dtype=torch.long)      # the labels, checked alike
     return VAE.reconstruct(self, x, y)
 
 # %% ../nbs/07_cvae.ipynb #97218313

@@ -240,7 +240,7 @@ class VAE(nn.Module):
         return (last[1] if isinstance(last, ResizeConv) else last).weight
 
 # %% ../nbs/02_model.ipynb #662e2431
-def check_draw(model, n:int, temperature:float, y=None, prior=None)->tuple:
+def check_draw(model, n:int, temperature:float=1.0, y=None, prior=None)->tuple:
     "`sample`'s arguments checked, as `(y, prior)`: a class for all may be one number, a prior may be a name in `model.priors`."
     check_count(n, 'n')
     if not isinstance(temperature, numbers.Real) or not 0 < temperature <= 10:       # at 10, most pixels already saturate
@@ -250,8 +250,6 @@ def check_draw(model, n:int, temperature:float, y=None, prior=None)->tuple:
         raise FlowerVAEError(f"no fitted prior {prior!r} in this model (it has {', '.join(have) or 'none'}): fit one "
                              "(latent.fit_named_prior), or sample from N(0, I)")
     prior = have[prior] if isinstance(prior, str) else prior
-    if prior is not None and (d := prior.draw(1, torch.Generator()).shape[-1]) != model.cfg.z_dim:   # the global RNG stays put
-        raise FlowerVAEError(f"the prior draws codes of {d} numbers, this model decodes {model.cfg.z_dim}: fit one to its codes")
     if y is None: return None, prior
     k, y = model.cfg.n_classes, torch.as_tensor(y)
     y = y.expand(n) if y.ndim == 0 else y
@@ -281,6 +279,8 @@ def sample(self:VAE, n:int, # number of images
     (y, prior), p = check_draw(self, n, temperature, y, prior), next(self.parameters())
     if prior is not None: z = prior.draw(n, generator, temperature)
     else: z = temperature * torch.randn(n, self.cfg.z_dim, generator=generator)   # (n, z_dim), on the CPU: same images anywhere
+    if (d := z.shape[-1]) != self.cfg.z_dim:                                      # a prior fitted to another model's codes
+        raise FlowerVAEError(f"the prior draws codes of {d} numbers, this model decodes {self.cfg.z_dim}: fit one to its codes")
     z, y = z.to(p.device, p.dtype).split(256), [None] * n if y is None else y.to(p.device).split(256)   # batches: bounded memory
     return torch.cat([torch.sigmoid(self.decode(zi, yi).float()) for zi, yi in zip(z, y)])
 
