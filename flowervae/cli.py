@@ -18,6 +18,7 @@ from .data import class_name, class_names, class_number, download_flowers, flowe
 from .grids import recon_rows, save_images
 from .distributed import Dist, leave_distributed
 from .learner import RECIPES, TrainConfig
+from .model import check_draw
 from .metrics import evaluate, evaluate_all, fit_prior, generative_scores
 from .options import as_option, make_parser, option_strings, refuse_unused
 from .pretrained import cards, load_model, table
@@ -72,9 +73,9 @@ def cmd_sample(a:dict):
     "`flowervae sample`: a PNG grid of samples from the prior `--prior`."
     if not 1 <= a['n'] <= 4096: raise FlowerVAEError(f"--n must be 1 to 4096 (a grid of them is drawn), got {a['n']}")
     if not 0 <= a['seed'] < 2**63: raise FlowerVAEError(f"--seed must be 0 to 2**63 - 1, got {a['seed']}")
-    if not 0 < (t := a['temperature']) <= 10: raise FlowerVAEError(f"--temperature must be above 0 and at most 10, got {t}")
     _check_out(a['out'])
     m = load_model(a['ckpt'], a['device'])
+    check_draw(m, a['n'], t := a['temperature'])                   # the model's own checks, before a prior is fitted
     names = class_names(m)                                          # Flowers102's, a folder's, or None: numbers only
     y = None if a['label'] is None else class_number(a['label'], m.cfg.n_classes, names)   # else a CVAE draws them at random
     prior = fit_prior(m, name=a['prior'])                           # None for the standard normal (05_latent)
