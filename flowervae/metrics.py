@@ -4,18 +4,19 @@
 
 # %% ../nbs/09_metrics.ipynb #3c313742
 from __future__ import annotations
-import hashlib, warnings
+import warnings
 from pathlib import Path
 
-import torch, torch.nn.functional as F
+import torch
 from torch import nn
 from fastcore.basics import patch
 from torch.utils.data import Subset
 from tqdm.auto import tqdm
 
-from .cache import BatchLoader, CachedFlowers, cache_folder, to_float
+from .cache import BatchLoader, CachedFlowers, to_float
 from .core import FlowerVAEError, check_count, evaluating, reason
 from .data import flowers_root, make_loader
+from .features import FeatureNet, feature_net
 from .latent import PRIORS, active_units, encode_dataset, fit_named_prior
 from .learner import loss_terms
 from .model import VAE
@@ -24,9 +25,8 @@ from .pretrained import load_model
 from .runs import heldout_dataset, training_images
 
 # %% auto #0
-__all__ = ['TEMPERATURES', 'evaluate', 'FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'GenerativeScores',
-           'inception_extractor', 'real_batches', 'sample_batches', 'recon_batches', 'generative_scores',
-           'tune_temperature', 'fit_priors', 'fit_prior', 'evaluate_all']
+__all__ = ['TEMPERATURES', 'evaluate', 'GenerativeScores', 'inception_extractor', 'real_batches', 'sample_batches',
+           'recon_batches', 'generative_scores', 'tune_temperature', 'fit_priors', 'fit_prior', 'evaluate_all']
 
 # %% ../nbs/09_metrics.ipynb #06c4ad2b
 @torch.no_grad()
@@ -60,77 +60,6 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
     return dict(checkpoint=str(ckpt), data=data, split=split if data != 'synthetic' else 'synthetic-heldout', n_images=n,
                 size=tc.size, psnr=tot['psnr'] / n, ssim=tot['ssim'] / n, nelbo_nats=tot['nelbo'] / n,
                 nelbo_bits_per_dim=tot['bpd'] / n, recon=tc.recon)
-
-# %% ../nbs/09_metrics.ipynb #b4feba66
-class FeatureNet(nn.Module):
-    "A small flower classifier; `forward` gives its `(B, 8·width)` penultimate features, `classify` its logits."
-    def __init__(self, n_classes:int=102, width:int=32, size:int=64):
-        super().__init__()
-        ch, layers, c_in = [width, 2 * width, 4 * width, 8 * width], [], 3
-        for c in ch:
-            layers += [nn.Conv2d(c_in, c, 3, padding=1), nn.BatchNorm2d(c), nn.ReLU(),
-                       nn.Conv2d(c, c, 3, padding=1), nn.BatchNorm2d(c), nn.ReLU(), nn.MaxPool2d(2)]
-            c_in = c
-        self.body, self.fc, self.size, self.num_features = nn.Sequential(*layers), nn.Linear(c_in, n_classes), size, c_in
-
-    def forward(self, x):
-        "`(B, 3, H, W)` images in [0, 1] -> `(B, num_features)`."
-        x = to_float(x)
-        if x.shape[-1] != self.size:
-            x = F.interpolate(x, size=(self.size, self.size), mode='bilinear', antialias=True, align_corners=False)
-        return self.body((x - 0.5) / 0.25).mean((2, 3))
-
-    def classify(self, x): return self.fc(self(x))
-
-# %% ../nbs/09_metrics.ipynb #d4c755cb
-def _augment(x:torch.Tensor)->torch.Tensor:
-    "Random horizontal flip and a random crop of the 4-pixel reflection-padded batch `(B, C, S, S)`."
-    x = torch.where(torch.rand(len(x), 1, 1, 1) < 0.5, x.flip(-1), x)
-    s, (i, j) = x.shape[-1], torch.randint(0, 9, (2,)).tolist()
-    return F.pad(x, (4, 4, 4, 4), mode='reflect')[..., i:i + s, j:j + s]
-
-@torch.no_grad()
-def accuracy(net:FeatureNet, ds, batch_size:int=256)->float:
-    "Top-1 accuracy of `net` on an array-backed data set."
-    net.eval(); right = 0
-    for x, y in BatchLoader(ds, batch_size): right += (net.classify(to_float(x)).argmax(1) == y).sum().item()
-    return right / len(ds)
-
-# %% ../nbs/09_metrics.ipynb #5fa1d29f
-def train_feature_net(train_ds, test_ds, # array-backed (uint8 image, label) data sets
-                      n_classes:int, epochs:int=30, batch_size:int=64, lr:float=2e-3, width:int=32, size:int=64,
-                      seed:int=0, progress:bool=True)->tuple:
-    "`(FeatureNet, test accuracy)`: a classifier trained with AdamW and a one-cycle schedule."
-    torch.manual_seed(seed)
-    net = FeatureNet(n_classes, width, size)
-    dl = BatchLoader(train_ds, batch_size, shuffle=True, generator=torch.Generator().manual_seed(seed))
-    opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=5e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=epochs * len(dl))
-    for _ in tqdm(range(epochs), desc='feature extractor', disable=not progress):
-        net.train()
-        for x, y in dl:
-            loss = F.cross_entropy(net.classify(_augment(to_float(x))), y, label_smoothing=0.1)
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
-    return net.eval(), accuracy(net, test_ds)
-
-# %% ../nbs/09_metrics.ipynb #07ac7f0f
-def feature_net(root:str|Path|None=None, size:int=64, cache_dir:str|Path|None=None, epochs:int=30,
-                progress:bool=True, width:int=32, seed:int=0)->FeatureNet: # another width and seed: an independent second net
-    "The home-trained Flowers102 extractor at `size`: loaded from the cache folder, or trained (minutes on a CPU) and saved."
-    tr, te = CachedFlowers(root, 'train+val', size, cache_dir), CachedFlowers(root, 'test', size, cache_dir)
-    other = '' if (width, seed) == (32, 0) else f"{width}{seed}"                          # the first net keeps its cached file
-    key = hashlib.sha1(f"{tr.content}{te.content}{size}{epochs}{other}".encode()).hexdigest()[:12]
-    path = cache_folder(cache_dir)/f"feature_net_{size}px_{key}.pt"
-    if path.exists():
-        ck = torch.load(path, weights_only=True)
-        net = FeatureNet(102, ck['width'], size); net.load_state_dict(ck['model'])
-    else:
-        net, acc = train_feature_net(tr, te, 102, epochs=epochs, size=size, progress=progress, width=width, seed=seed)
-        ck = dict(model=net.state_dict(), width=width, accuracy=acc, epochs=epochs, seed=seed)
-        path.parent.mkdir(parents=True, exist_ok=True); torch.save(ck, path)
-    name = 'flowers-cnn' if not other else f"flowers-cnn-w{width}-s{seed}"
-    net.accuracy, net.label = ck['accuracy'], f"{name} ({size} px, test accuracy {ck['accuracy']:.1%})"
-    return net.eval()
 
 # %% ../nbs/09_metrics.ipynb #4dc9ca39
 class GenerativeScores:

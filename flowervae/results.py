@@ -8,18 +8,17 @@ import json, math, time
 from dataclasses import fields
 from pathlib import Path
 
-import torch, torch.nn.functional as F
-from torch import nn
+import torch
 
-from .cache import BatchLoader, CachedFlowers, to_float
-from .core import FlowerVAEError, check_count, device_name
+from .cache import CachedFlowers, to_float
+from .core import FlowerVAEError, device_name
 from .cvae import class_accuracy, class_effect
 from .pretrained import card, load, publish
 from .data import check_flowers_root
+from .features import feature_net
 from .grids import recon_rows, save_images
 from .learner import RECIPES, TrainConfig
-from .metrics import (GenerativeScores, evaluate_all, feature_net, fit_priors, generative_scores, recon_batches,
-                               sample_batches)
+from .metrics import GenerativeScores, evaluate_all, fit_priors, generative_scores, recon_batches, sample_batches
 from .pretrained import load_model
 from .runs import fit
 from .vaegan import Adversary, GANConfig
@@ -27,7 +26,7 @@ from .vaegan import Adversary, GANConfig
 # %% auto #0
 __all__ = ['ROWS', 'SHARED', 'BUNDLED', 'TARGETS', 'row_config', 'row_figure', 'run_row', 'run_table', 'run_seeds',
            'second_net_scores', 'second_opinion', 'fds_in', 'make_bundled', 'rescore_bundled', 'results_markdown',
-           'targets_markdown', 'features', 'nearest_neighbours']
+           'targets_markdown']
 
 # %% ../nbs/10_results.ipynb #9ec73d7c
 _SEED = {k: v for k, v in RECIPES['seed'].items() if k not in ('size', 'epochs')}   # the seed's recipe, at the table's size
@@ -283,18 +282,3 @@ def targets_markdown(results:list)->str:
         lines.append(f"| {what} | {'≥' if at_least else '≤'} {limit:g}{unit} | " + ' | '.join(cells) +
                      f" | {_verdict(vals, at_least, limit, len(seeds))} |")
     return '\n'.join(lines) + '\n' if len(lines) > 2 else ''
-
-# %% ../nbs/10_results.ipynb #9e1a0002
-@torch.no_grad()
-def features(net:nn.Module, images, batch_size:int=256)->torch.Tensor:
-    "`(N, F)` unit-length features of `images` (a `(N, C, S, S)` tensor, or a data set of (image, label) pairs) under `net`."
-    if isinstance(images, torch.Tensor): batches = images.split(batch_size)
-    else: batches = (x for x, _ in BatchLoader(images, batch_size))
-    return F.normalize(torch.cat([net(to_float(x).float()) for x in batches]), dim=1)
-
-def nearest_neighbours(images, train_images, # `(N, C, S, S)` images or a data set; the training images (a data set)
-                       net:nn.Module, k:int=3)->tuple:
-    "`(indices, similarities)`, each `(N, k)`: the `k` training images nearest to each image in `net`'s feature space (cosine)."
-    sim = features(net, images) @ features(net, train_images).T                                # (N, M)
-    if check_count(k, 'k') > sim.shape[1]: raise FlowerVAEError(f"k={k} neighbours among {sim.shape[1]} training images")
-    return sim.topk(k, dim=1)[::-1]                                                            # (indices, similarities)
