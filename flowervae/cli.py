@@ -22,7 +22,8 @@ from .model import check_draw
 from .metrics import evaluate, evaluate_all, fit_prior, generative_scores
 from .options import as_option, make_parser, option_strings, refuse_unused
 from .pretrained import cards, load_model, table
-from .results import results_markdown, run_seeds
+from .report import results_markdown
+from .results import run_seeds
 from .checkpoint import load_checkpoint, train_config
 from .runs import fit, heldout_dataset
 from .vaegan import Adversary, GANConfig

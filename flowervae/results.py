@@ -20,13 +20,13 @@ from .grids import recon_rows, save_images
 from .learner import RECIPES, TrainConfig
 from .metrics import GenerativeScores, evaluate_all, fit_priors, generative_scores, recon_batches, sample_batches
 from .pretrained import load_model
+from .report import results_markdown
 from .runs import fit
 from .vaegan import Adversary, GANConfig
 
 # %% auto #0
-__all__ = ['ROWS', 'SHARED', 'BUNDLED', 'TARGETS', 'row_config', 'row_figure', 'run_row', 'run_table', 'run_seeds',
-           'second_net_scores', 'second_opinion', 'fds_in', 'make_bundled', 'rescore_bundled', 'results_markdown',
-           'targets_markdown']
+__all__ = ['ROWS', 'SHARED', 'BUNDLED', 'row_config', 'row_figure', 'run_row', 'run_table', 'run_seeds', 'second_net_scores',
+           'second_opinion', 'fds_in', 'make_bundled', 'rescore_bundled']
 
 # %% ../nbs/10_results.ipynb #9ec73d7c
 _SEED = {k: v for k, v in RECIPES['seed'].items() if k not in ('size', 'epochs')}   # the seed's recipe, at the table's size
@@ -226,59 +226,3 @@ def rescore_bundled(name:str, root:str, n_samples:int=5000, cache_dir:str|None=N
     facts = {k: before[k] for k in ('cpu_minutes', 'epochs', 'scored_epoch', 'machine', 'command') if k in before}
     return _publish_bundled(name, model, r, root, test_ds, priors, cache_dir, progress, folder, **facts,
                             rescored=f"results.rescore_bundled({name!r}, ROOT) on {device_name(torch.device('cpu'))}")
-
-# %% ../nbs/10_results.ipynb #29a80a00
-def results_markdown(results:list)->str:
-    "The results as a Markdown table, with the feature extractors named under it."
-    f = lambda v, d: '—' if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{d}f}"
-    two = any('fid_2' in r for r in results)
-    cols = ['model', 'seed', 'recon', 'β', 'PSNR (dB)', 'SSIM', 'bits/dim', 'active units', 'FD, N(0, I)', 'KID, N(0, I)',
-            'FD, fitted prior', 'KID, fitted prior', 'FD, mixture', 'FD, test reconstructions'] + \
-           ['second net: FD, N(0, I) / fitted / mixture / reconstructions'] * two
-    lines = ['| ' + ' | '.join(cols + ['epochs (scored)', 'CPU s']) + ' |', '|' + '---|' * (len(cols) + 2)]
-    for r in results:
-        fd2 = [' / '.join(f(r.get(k), 1) for k in ('fid_2', 'fid_fitted_2', 'fid_mixture_2', 'fid_recon_2'))] * two
-        cells = [r['row'], r.get('seed', 0), r['recon'], f"{r.get('beta', 1.0):g}", f(r['psnr'], 2), f(r['ssim'], 3),
-                 f(r['nelbo_bits_per_dim'], 3), f"{r['active_units']}/{r['z_dim']}", f(r.get('fid'), 2),
-                 f"{f(r.get('kid'), 2)} ± {f(r.get('kid_std'), 2)}", f(r.get('fid_fitted'), 2),
-                 f"{f(r.get('kid_fitted'), 2)} ± {f(r.get('kid_fitted_std'), 2)}", f(r.get('fid_mixture'), 2),
-                 f(r.get('fid_recon'), 2), *fd2,
-                 f"{r['epochs']} ({r.get('scored_epoch', r['epochs'])})", f"{r['cpu_seconds']:.0f}"]
-        lines.append('| ' + ' | '.join(map(str, cells)) + ' |')
-    if results and 'extractor' in results[0]:
-        second = f"; second net: {results[0]['extractor_2']}" if 'extractor_2' in results[0] else ''
-        lines.append(f"\nSample scores (FD: Fréchet distance; KID: kernel distance, unscaled): {results[0]['n_samples']} samples "
-                     f"per prior against {results[0]['n_real']} test images, features of {results[0]['extractor']}{second}.")
-    targets = targets_markdown(results)
-    return '\n'.join(lines) + '\n' + (f"\nThe targets:\n\n{targets}" if targets else '')
-
-# %% ../nbs/10_results.ipynb #ta1a0002
-def _num(d:dict, k:str)->float: return v if isinstance(v := d.get(k), (int, float)) and v > 0 else math.nan   # else unscored
-def _fd_ratio(r:dict, b:dict)->tuple:   # the mixture's samples against the base's from N(0, I), in each feature net
-    return _num(r, 'fid_mixture') / _num(b, 'fid'), _num(r, 'fid_mixture_2') / _num(b, 'fid_2')
-def _psnr_gain(r:dict, b:dict)->tuple: return (_num(r, 'psnr') - _num(b, 'psnr'),)
-def _digits(x:float, limit:float)->int: return next((k for k in range(2, 11) if round(x, k) != limit or x == limit), 11)
-
-TARGETS = (  # what, the row judged, the row it is judged against, the measure of the two, its limit: (at least?, value, unit)
-    ("the default's PSNR over the seed's recipe", 'default', 'seed', _psnr_gain, (True, 1.5, ' dB')),
-    ("the default's samples (mixture) against the seed's from N(0, I)", 'default', 'seed', _fd_ratio, (False, 0.5, '×')),
-    ("the VAE-GAN's samples (mixture) against the seed's from N(0, I)", 'vaegan', 'seed', _fd_ratio, (False, 0.35, '×')),
-    ("the VAE-GAN's PSNR below the default's", 'default', 'vaegan', _psnr_gain, (False, 1., ' dB')))
-
-def _verdict(vals:list, at_least:bool, limit:float, n_seeds:int)->str:   # 'no' if a number misses; else: all measured?
-    nums = [x for v in vals if v for x in v]
-    if any(not (x >= limit if at_least else x <= limit) for x in nums if not math.isnan(x)): return 'no'
-    return 'not measured everywhere' if None in vals or any(map(math.isnan, nums)) else ('yes', 'yes, one seed only')[n_seeds < 2]
-
-def targets_markdown(results:list)->str:
-    "The targets judged on `results`, rows of one or more seeds (second net in brackets): met where every seed and net agree."
-    by, seeds = {(r.get('seed', 0), r['row']): r for r in results}, sorted({r.get('seed', 0) for r in results})
-    lines = ['| target | asked | ' + ' | '.join(f"seed {s}" for s in seeds) + ' | met |', '|---|---|' + '---|' * (len(seeds) + 1)]
-    for what, row, base, measure, (at_least, limit, unit) in TARGETS:
-        vals = [measure(by[s, row], by[s, base]) if (s, row) in by and (s, base) in by else None for s in seeds]
-        if all(v is None for v in vals): continue
-        show = lambda x: '—' if math.isnan(x) else f"{x:{'+' * (unit == ' dB')}.{_digits(x, limit)}f}{unit}"
-        cells = ['—' if v is None else show(v[0]) + ''.join(f" ({show(x)})" for x in v[1:]) for v in vals]
-        lines.append(f"| {what} | {'≥' if at_least else '≤'} {limit:g}{unit} | " + ' | '.join(cells) +
-                     f" | {_verdict(vals, at_least, limit, len(seeds))} |")
-    return '\n'.join(lines) + '\n' if len(lines) > 2 else ''
