@@ -69,12 +69,22 @@ def row_figure(model, test_ds, path:Path, priors:dict|None=None, n:int=8, seed:i
     labels = [f"test {r}" for r in rows] + ['N(0, I)'] + [f"{k} prior" for k in priors or {}]
     save_images(torch.cat([imgs, *s]), path, n, title, labels)
 
+def _check_budget(run:Path, budget:float):
+    "Refuse a row trained for another budget: a table compares rows at one budget, and a run's learning rate follows its own."
+    kept = run/'latest.pt'
+    was = torch.load(kept, weights_only=True)['train_cfg'].get('budget') if kept.exists() else \
+          json.loads((run/'result.json').read_text()).get('budget') if (run/'result.json').exists() else None
+    if was is not None and was != budget:
+        raise FlowerVAEError(f"{run} was trained for a budget of {was:g} CPU seconds, not {budget:g}: "
+                             f"give --budget {was:g} to report it, or another --out")
+
 def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeScores|None, test_ds,
             n_samples:int=5000, progress:bool=True,
             scores2:GenerativeScores|None=None, **overrides)->dict: # scores2: a second feature net (`second_opinion`)
     "Train (or resume) table row `name` for `budget` CPU seconds, score it on `test_ds`, save `result.json` and `figure.png`."
     cfg, gan = row_config(name, root, budget, out, **overrides)
     run = Path(cfg.out); done = run/'result.json'
+    _check_budget(run, cfg.budget)
     if done.exists():                                                          # scored before: in the second net too?
         r = json.loads(done.read_text())
         if scores2 is None or 'fid_2' in r: return r
@@ -88,7 +98,7 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     model = load_model(kept)
     priors = fit_priors(model, progress=False, scores=scores)                  # fitted once: scores and figure
     recipe = {k: getattr(cfg, k) for k in ('arch', 'recon', 'beta', 'lr', 'schedule', 'conditional', 'seed')}
-    r = {'row': name, **recipe, 'epochs': ck['epoch'], 'steps': ck['step'], 'cpu_seconds': round(ck['cpu_seconds'], 1),
+    r = {'row': name, **recipe, 'budget': cfg.budget, 'epochs': ck['epoch'], 'steps': ck['step'], 'cpu_seconds': round(ck['cpu_seconds'], 1),
          'scored_epoch': torch.load(kept, weights_only=True)['epoch'],
          **evaluate_all(kept, scores, test_ds, n_samples, progress=progress, priors=priors, model=model)}
     if scores2 is not None: r.update(fds_in(scores2, model, priors, n_samples, progress, test_ds))
@@ -105,7 +115,7 @@ def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:lis
     if n_samples < 1000: raise FlowerVAEError(f"n_samples must be at least 1000 (KID subsets), got {n_samples}")
     rows = list(ROWS) if rows is None else list(dict.fromkeys([rows] if isinstance(rows, str) else rows))   # each row once
     if not rows: raise FlowerVAEError(f"no rows to run: choose from {', '.join(ROWS)}")
-    for name in rows: row_config(name, root, budget, out, **overrides)   # a bad row or option fails before any work
+    for name in rows: _check_budget(Path(row_config(name, root, budget, out, **overrides)[0].out), budget)   # before any work
     root = str(check_flowers_root(root, hint="the table trains on the real flowers: give --root DIR or set $FLOWERVAE_DATA "
                                              "(flowervae train --download fetches them)"))
     try: Path(out).mkdir(parents=True, exist_ok=True)                                 # before the minutes of feature nets
@@ -118,6 +128,7 @@ def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:lis
 
 def run_seeds(root:str, seeds:list, budget:float=900., out:str|Path='runs/results', **kw)->list:
     "`run_table` for each of `seeds`, in folders `out/seedS` when there are several; all their rows, in `out`'s table too."
+    seeds = list(dict.fromkeys(seeds))                                            # each seed once
     if len(seeds) == 1: return run_table(root, budget, out, seed=seeds[0], **kw)
     results = [r for s in seeds for r in run_table(root, budget, Path(out)/f"seed{s}", seed=s, **kw)]
     (Path(out)/'results.json').write_text(json.dumps(results, indent=1))
