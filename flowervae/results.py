@@ -98,7 +98,8 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     model = load_model(kept)
     priors = fit_priors(model, progress=False, scores=scores)                  # fitted once: scores and figure
     recipe = {k: getattr(cfg, k) for k in ('arch', 'recon', 'beta', 'lr', 'schedule', 'conditional', 'seed')}
-    r = {'row': name, **recipe, 'budget': cfg.budget, 'epochs': ck['epoch'], 'steps': ck['step'], 'cpu_seconds': round(ck['cpu_seconds'], 1),
+    r = {'row': name, **recipe, 'budget': cfg.budget, 'epochs': ck['epoch'], 'steps': ck['step'],
+         'cpu_seconds': round(ck['cpu_seconds'], 1),
          'scored_epoch': torch.load(kept, weights_only=True)['epoch'],
          **evaluate_all(kept, scores, test_ds, n_samples, progress=progress, priors=priors, model=model)}
     if scores2 is not None: r.update(fds_in(scores2, model, priors, n_samples, progress, test_ds))
@@ -115,7 +116,7 @@ def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:lis
     if n_samples < 1000: raise FlowerVAEError(f"n_samples must be at least 1000 (KID subsets), got {n_samples}")
     rows = list(ROWS) if rows is None else list(dict.fromkeys([rows] if isinstance(rows, str) else rows))   # each row once
     if not rows: raise FlowerVAEError(f"no rows to run: choose from {', '.join(ROWS)}")
-    for name in rows: _check_budget(Path(row_config(name, root, budget, out, **overrides)[0].out), budget)   # before any work
+    for name in rows: _check_budget(Path(row_config(name, root, budget, out, **overrides)[0].out), budget)   # before work
     root = str(check_flowers_root(root, hint="the table trains on the real flowers: give --root DIR or set $FLOWERVAE_DATA "
                                              "(flowervae train --download fetches them)"))
     try: Path(out).mkdir(parents=True, exist_ok=True)                                 # before the minutes of feature nets
