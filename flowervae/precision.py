@@ -10,7 +10,7 @@ from dataclasses import asdict
 import torch
 
 from .cache import cache_folder, train_batch
-from .core import bf16_ok, device_name
+from .core import FlowerVAEError, bf16_ok, device_name
 from .learner import Callback, TrainConfig, loss_terms
 from .model import VAE
 
@@ -44,7 +44,8 @@ def choose_amp(model:VAE, x:torch.Tensor, y, # a model and a batch on its device
     if cfg.amp is not None: return cfg.amp, 'as asked'
     name = device_name(x.device)
     if not (bf16_ok(x.device) if native is None else native): return False, f"no native bf16 on {name}"
-    x, y = x[:16], y[:16]                 # enough to time; a whole 256 px batch in float32 would double the peak memory
+    if not len(x): raise FlowerVAEError("choose_amp times a training step: give it a batch of at least one image")
+    x, y = x[:16], None if y is None else y[:16]   # enough to time; a whole 256 px batch in float32 would double the peak memory
     key = (name, x.device.type, torch.get_num_threads(), torch.__version__, asdict(model.cfg), len(x), cfg.recon,
            _step_clock(x.device).__name__)   # measured by another clock: measured again
     key = '|'.join(map(str, key))
