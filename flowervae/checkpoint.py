@@ -206,16 +206,19 @@ def run_lock(out:Path):
     "Hold an exclusive lock on the run folder `out` (`.lock`, naming its holder) while the block runs; a second run there fails."
     full = Path(os.path.abspath(out))
     made = [p for p in (full, *full.parents) if not p.exists()]        # the folders this run creates, innermost first
+    new_lock, before = not (full/'.lock').exists(), _run_files(full)
     try: out.mkdir(parents=True, exist_ok=True); f = open(out/'.lock', 'a+')
     except OSError as e: raise FlowerVAEError(f"cannot write the run folder {out} ({e.strerror}): choose another --out") from None
     with f:
         take_lock(f, out)                                              # another run's folder is never cleaned up below
         try: yield
         finally:                                                       # still holding the lock:
-            if made and [p.name for p in full.iterdir()] == ['.lock']:  # a run that failed before its first file
-                (full/'.lock').unlink()                                # leaves no folder behind,
-                with suppress(OSError):                                # but a folder with others' files
+            if new_lock and _run_files(full) == before:                # a run that wrote nothing leaves no lock file
+                (full/'.lock').unlink(missing_ok=True)
+                with suppress(OSError):                                # and no folder it made (rmdir spares others' files)
                     for p in made: p.rmdir()
+
+def _run_files(folder:Path)->dict: return {p: p.stat().st_mtime_ns for pat in RUN_FILES for p in folder.glob(pat)}
 
 def take_lock(f, out:Path):
     "Lock the open `.lock` file `f` of the run folder `out` for this process and name it there, or name the process holding it."
