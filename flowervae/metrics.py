@@ -13,9 +13,9 @@ from fastcore.basics import patch
 from torch.utils.data import Subset
 from tqdm.auto import tqdm
 
-from .cache import BatchLoader, CachedFlowers, to_float
+from .cache import BatchLoader, CachedFlowers, CachedFolder, to_float
 from .core import FlowerVAEError, check_count, evaluating, reason
-from .data import flowers_root, make_loader
+from .data import Flowers102, FolderImages, SyntheticFlowers, flowers_root, make_loader
 from .features import FeatureNet, feature_net
 from .latent import PRIORS, active_units, encode_dataset, fit_named_prior
 from .learner import loss_terms
@@ -29,6 +29,13 @@ __all__ = ['TEMPERATURES', 'evaluate', 'GenerativeScores', 'inception_extractor'
            'recon_batches', 'generative_scores', 'tune_temperature', 'fit_priors', 'fit_prior', 'evaluate_all']
 
 # %% ../nbs/09_metrics.ipynb #06c4ad2b
+def _described(ds)->tuple:
+    "`(data, split)` of a data set given to `evaluate` (or a `Subset` of one), as far as it says."
+    base = ds.dataset if isinstance(ds, Subset) else ds
+    kinds = (((CachedFlowers, Flowers102), 'flowers102'), ((CachedFolder, FolderImages), 'folder'),
+             ((SyntheticFlowers,), 'synthetic'))
+    return next((k for types, k in kinds if isinstance(base, types)), 'given'), getattr(base, 'split', 'given')
+
 @torch.no_grad()
 def evaluate(ckpt:str|Path, # checkpoint written by `fit`
              data:str|None=None, root:str|None=None, # data set; default: the one the model was trained on
@@ -57,7 +64,9 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
             t = loss_terms(model, x, tc, 1.0, amp=False, y=y)      # exact float32 figures
             tot['nelbo'] += t['nelbo'].item() * len(x); tot['bpd'] += t['bpd'].item() * len(x)
             n += len(x)
-    return dict(checkpoint=str(ckpt), data=data, split=split if data != 'synthetic' else 'synthetic-heldout', n_images=n,
+    split = 'synthetic-heldout' if data == 'synthetic' else split
+    if dataset is not None: data, split = _described(dataset)         # what was scored, not what the model trained on
+    return dict(checkpoint=str(ckpt), data=data, split=split, n_images=n,
                 size=tc.size, psnr=tot['psnr'] / n, ssim=tot['ssim'] / n, nelbo_nats=tot['nelbo'] / n,
                 nelbo_bits_per_dim=tot['bpd'] / n, recon=tc.recon)
 
