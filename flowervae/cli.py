@@ -25,7 +25,8 @@ from .pretrained import cards, load_model, table
 from .report import results_markdown
 from .results import run_seeds
 from .checkpoint import load_checkpoint, train_config
-from .runs import fit, heldout_dataset
+from .images import heldout_dataset
+from .runs import fit
 from .vaegan import Adversary, GANConfig
 
 # %% auto #0

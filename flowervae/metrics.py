@@ -22,7 +22,7 @@ from .learner import loss_terms
 from .model import VAE
 from .checkpoint import save_priors
 from .pretrained import load_model
-from .runs import heldout_dataset, training_images
+from .images import heldout_dataset, training_images
 
 # %% auto #0
 __all__ = ['TEMPERATURES', 'evaluate', 'GenerativeScores', 'inception_extractor', 'real_batches', 'sample_batches',
@@ -182,7 +182,7 @@ def tune_temperature(model, prior, # a `MixturePrior` of `model`: its `temperatu
     return fd
 
 def fit_priors(model, names=('gaussian', 'mixture'), # priors of `latent.PRIORS`
-               dataset=None, # images to encode (default: `runs.training_images` of the model)
+               dataset=None, # images to encode (default: `images.training_images` of the model)
                batch_size:int=128, progress:bool=True,
                scores:GenerativeScores|None=None)->dict: # its features choose a temperature for a mixture without one
     "`{name: prior}`: those stored with `model`, the others fitted to its codes of `dataset` (never test images) and kept."

@@ -10,24 +10,22 @@ from dataclasses import asdict
 from pathlib import Path
 
 import torch
-from torch.utils.data import Subset
 
-from .cache import ArrayImages, CachedFlowers, CachedFolder, to_float
+from .cache import to_float
 from .checkpoint import (CKPT_FORMAT, build_model, load_checkpoint, model_kind, prepare_run_dir, run_lock,
                                   save_checkpoint)
-from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads, in_eval
-from .data import FolderImages, Flowers102, SyntheticFlowers, check_split, flowers_root
+from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads
+from .data import flowers_root
 from .grids import recon_rows, save_images
 from .distributed import join_processes, setup_distributed
-from .learner import DATA_KINDS, CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, make_loaders
+from .learner import CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, make_loaders
 from .precision import ChooseAmp
-from .pretrained import DEFAULT_MODEL, load_model
 from .model import VAE, VAEConfig, count_params
 
 # %% auto #0
 __all__ = ['RUN_DATA', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history', 'run_images', 'checkpoint_of', 'plot_history',
            'check_compatible', 'Checkpoints', 'save_pictures', 'Pictures', 'make_learner', 'fit', 'describe_run',
-           'Header', 'training_images', 'heldout_dataset', 'sampled_images', 'explore_images', 'explore_setup']
+           'Header']
 
 # %% ../nbs/04b_runs.ipynb #9b3cadbe
 class SeedEachEpoch(Callback):
@@ -54,13 +52,14 @@ class StopOnNaN(Callback):
                              f"from this epoch, {last}. Lower --lr or --grad-clip, or use --kl-warmup")
 
 class CpuBudget(Callback):
-    "Stop after `seconds` of training CPU time: close the epoch at the next logged step, then end the run."
+    "Stop after `seconds` of training CPU time in any process: close the epoch at the next logged step, then end the run."
     order = 15
     def __init__(self, seconds:float): self.seconds = seconds
     def after_batch(self, learn):
         if not learn.log_now: return
-        over = learn.all_sum(torch.tensor(float(learn.cpu_seconds >= self.seconds), device=learn.device)).item() > 0
-        if over: learn.stop = True; raise CancelEpoch                   # all ranks stop together, or DDP would hang
+        each = torch.zeros(learn.world, device=learn.device); each[learn.rank] = learn.cpu_seconds            # (world,)
+        learn.cpu_most = learn.all_sum(each).max().item()        # the busiest process's seconds: what the checkpoint keeps
+        if learn.cpu_most >= self.seconds: learn.stop = True; raise CancelEpoch   # all ranks stop together, or DDP would hang
 
 # %% ../nbs/04b_runs.ipynb #a68a0fed
 def save_history(history:list, out:Path):
@@ -81,7 +80,8 @@ def checkpoint_of(learn:Learner, best:float)->dict:
     "Everything needed to resume `learn` after the epoch it just finished, as plain types."
     ck = dict(format=CKPT_FORMAT, model_kind=model_kind(learn.model), model=learn.model.state_dict(), opt=learn.opt.state_dict(),
               model_cfg=asdict(learn.model.cfg), train_cfg=asdict(learn.cfg), epoch=learn.epoch + 1, step=learn.step,
-              history=learn.history, best_val=best, cpu_seconds=learn.cpu_seconds, amp=learn.amp, images=run_images(learn))
+              history=learn.history, best_val=best, amp=learn.amp, images=run_images(learn),
+              cpu_seconds=max(learn.cpu_seconds, getattr(learn, 'cpu_most', 0.)))   # the budget's clock: the busiest process
     return ck | {cb.name: cb.state_dict() for cb in _stateful(learn)}
 
 # %% ../nbs/04b_runs.ipynb #a68a0fee
@@ -232,69 +232,3 @@ class Header(Callback):
     order = -25
     def before_fit(self, learn):
         if learn.rank == 0: print(describe_run(learn), flush=True)
-
-# %% ../nbs/04b_runs.ipynb #a1e95ff6
-def training_images(tc:TrainConfig, progress:bool=True): # progress: a bar while a cache is first built
-    "The images a model trained with `tc` learned from: its cached Flowers102 split or image folder, or its synthetic flowers."
-    if tc.data == 'flowers102': return CachedFlowers(flowers_root() or tc.root, tc.split, tc.size, tc.cache_dir, progress)
-    if tc.data == 'folder': return CachedFolder(tc.root, tc.split, tc.size, tc.cache_dir, progress)
-    return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed)
-
-def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None,
-                    classes:tuple=()): # a conditional model's class names (`VAEConfig.class_names`): a folder must hold those
-    "Images a model trained with `tc` never saw: a Flowers102 split, or synthetic flowers of a fresh seed."
-    if data not in (None, *DATA_KINDS): raise FlowerVAEError(f"unknown data {data!r}: use {', '.join(DATA_KINDS)}")
-    if tc.conditional and (data or tc.data) != tc.data:           # other data's labels would name other classes, without a word
-        raise FlowerVAEError(f"this conditional model knows the classes of its {tc.data} images: give --data {tc.data}")
-    # the root: as given, else $FLOWERVAE_DATA, else the one the model trained on
-    if (data or tc.data) == 'flowers102': return Flowers102(root or flowers_root() or tc.root, split, size=tc.size, train=False)
-    if (data or tc.data) == 'folder':
-        ds, few = FolderImages(root or tc.root, split, tc.size), lambda c: ', '.join(c[:3]) + ', ...' * (len(c) > 3)
-        if not len(ds): raise FlowerVAEError(f"the {split} split of {ds.root} holds no images (a folder's test split: a tenth)")
-        if classes and ds.classes != tuple(classes):                 # else a label would name another class, without a word
-            raise FlowerVAEError(f"{ds.root} holds the classes {few(ds.classes)}, the model knows {few(tuple(classes))}: "
-                                 "give --root a folder of the model's classes")
-        return ds
-    check_split(split)                                       # synthetic flowers have no splits, but a typo is still named
-    if root: raise FlowerVAEError(f"--root names real images, and these are synthetic flowers: add --data flowers102 (or folder) "
-                                  f"to use {root}")
-    return SyntheticFlowers(n=n_synthetic or tc.n_synthetic, size=tc.size, seed=tc.seed + 1)
-
-# %% ../nbs/04b_runs.ipynb #a6bbb3fb
-@in_eval
-def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
-    "`n` images `model` draws from its stored mixture prior (else N(0, I)) as `(uint8 image, label)` pairs, the labels cycling."
-    prior, g, p = getattr(model, 'priors', {}).get('mixture'), torch.Generator().manual_seed(seed), next(model.parameters())
-    cond = bool(model.cfg.n_classes)            # label: the class of a conditional model, else the mixture component drawn from
-    y = torch.arange(n) % (model.cfg.n_classes or (len(prior.weights) if prior is not None else 1))      # (n,)
-    def draw(c):                                                                    # (len(c), C, S, S) images of labels c
-        if prior is None: z = torch.randn(len(c), model.cfg.z_dim, generator=g)                       # (len(c), Z)
-        else: z = prior.draw(len(c), g, components=None if cond else c)
-        return torch.sigmoid(model.decode(z.to(p.device, p.dtype), c.to(p.device) if cond else None).float()).cpu()
-    x = torch.cat([draw(c) for c in y.split(100)])                                                       # (n, C, S, S)
-    return ArrayImages((x * 255).round().to(torch.uint8).permute(0, 2, 3, 1).numpy(), y.tolist())
-
-def explore_images(model:VAE, n:int=1000, seed:int=0):
-    "`n` test images of `model`'s data, spread over the split, where the data is here; else `n` of its own samples."
-    tc = model.train_cfg
-    try: ds = CachedFlowers(flowers_root() or tc.root, 'test', tc.size, tc.cache_dir) if tc.data == 'flowers102' else \
-        heldout_dataset(tc, n_synthetic=n, classes=model.cfg.class_names)  # synthetic flowers, or a folder's test tenth
-    except FlowerVAEError: return sampled_images(model, n, seed)          # its data is not here (a shared model)
-    return Subset(ds, torch.linspace(0, len(ds) - 1, min(n, len(ds))).long().tolist())
-
-def explore_setup(ckpt:str|Path|None=None, # a checkpoint, folder or bundled name; default $FLOWERVAE_CKPT, else the bundled VAE
-                  n_images:int=1000, # images to explore from
-                  stand_in:bool=False # a tiny model trained on synthetic flowers in seconds, instead
-                 )->tuple:
-    "`(model, images, what was loaded)` for exploring a latent space, with a line that says which model and which images."
-    import tempfile
-    if stand_in:
-        cfg = TrainConfig(size=32, z_dim=16, width=8, n_synthetic=256, batch_size=32, epochs=2, lr=2e-3, out=tempfile.mkdtemp())
-        fit(cfg, overwrite=True, progress=False)
-        ckpt = Path(cfg.out)/'best.pt'
-    ckpt = ckpt or os.environ.get('FLOWERVAE_CKPT') or DEFAULT_MODEL
-    model = load_model(ckpt)
-    ds = explore_images(model, n_images)
-    src = 'its own samples' if isinstance(ds, ArrayImages) else f"{len(ds)} held-out images"
-    print(f"exploring {ckpt} ({model.train_cfg.size} px, z_dim {model.cfg.z_dim}) from {src}")
-    return model, ds, ckpt
