@@ -65,6 +65,12 @@ def bits_per_dim(nll:torch.Tensor|float, # negative log-likelihood (or ELBO) per
     return nll / (n_dims * math.log(2)) + (8.0 if kind.startswith('gaussian') else 0.0)
 
 # %% ../nbs/03_loss.ipynb #d83a712e
+def _check_targets(x:torch.Tensor):
+    "Images in [0, 1] as targets: bytes, or floats of 0-255, would give a loss that trains towards nothing sensible."
+    if not x.is_floating_point(): raise FlowerVAEError(f"targets must be float images in [0, 1], not {x.dtype}: see to_float")
+    if x.device.type == 'cpu' and x.numel() and (x.amin() < 0 or x.amax() > 1):       # on a GPU the check would wait for it
+        raise FlowerVAEError(f"targets must be images in [0, 1], got values from {x.amin():g} to {x.amax():g}")
+
 def vae_loss(x:torch.Tensor, # (B, C, H, W) targets in [0, 1]
              logits:torch.Tensor, # (B, C, H, W) decoder outputs
              mu:torch.Tensor, logvar:torch.Tensor, # (B, Z) posterior parameters
@@ -75,6 +81,7 @@ def vae_loss(x:torch.Tensor, # (B, C, H, W) targets in [0, 1]
             )->dict:
     "The terms of the β-VAE objective as scalars: loss, recon, kl, nelbo (nats per image) and bpd."
     if beta < 0: raise FlowerVAEError(f"beta must be >= 0, got {beta}")
+    _check_targets(x)
     recon = recon_nll(x.float(), logits.float(), kind, log_sigma).mean()
     kl_d = kl_per_dim(mu.float(), logvar.float())                     # (B, Z)
     kl = kl_d.sum(1).mean()
