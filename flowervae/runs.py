@@ -204,7 +204,8 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
     "Train a VAE as `cfg` says; returns `(model, history)` and leaves checkpoints, PNGs and the history in `cfg.out`."
     out, (d, device) = Path(cfg.out), setup_distributed(pick_device(cfg.device))
     with run_lock(out) if d.rank == 0 else nullcontext():
-        stale = prepare_run_dir(out, resume, overwrite, cfg.data == 'folder' and cfg.root) if d.rank == 0 else []
+        images = cfg.root if cfg.data == 'folder' else None               # a run may not write into the folder it learns from
+        stale = prepare_run_dir(out, resume, overwrite, images) if d.rank == 0 else []
         if device.type == 'cpu':
             keep_freed_memory()                                        # 256 px steps 1.5× faster; see 00_core
             torch.set_num_threads(pick_threads(cfg.threads))            # the idle cores: a busy core stalls every step
