@@ -218,6 +218,10 @@ def run_lock(out:Path):
                 with suppress(OSError):                                # and no folder it made (rmdir spares others' files)
                     for p in made: p.rmdir()
 
+def _is_our_temporary(p:Path)->bool:   # `save_checkpoint`'s and `save_priors`' `.NAME.tmpPID`, never a user's hidden file
+    base, _, pid = p.name.rpartition('.tmp')
+    return pid.isdigit() and base.endswith(('.pt', '.safetensors'))
+
 def _run_files(folder:Path)->dict: return {p: p.stat().st_mtime_ns for pat in RUN_FILES for p in folder.glob(pat)}
 
 def take_lock(f, out:Path):
@@ -243,6 +247,6 @@ def prepare_run_dir(out:Path, resume:bool, overwrite:bool,
         raise FlowerVAEError(f"{out} already holds a run: pass --resume to continue it or --overwrite to start again")
     if ours and not overwrite: raise FlowerVAEError(f"{out} holds {ours[0].name}, not a run: use another --out, or --overwrite "
                                                     "to delete it")
-    for tmp in out.glob('.*.tmp*'): tmp.unlink()                      # left by a run killed while writing a checkpoint
+    for tmp in filter(_is_our_temporary, out.glob('.*.tmp*')): tmp.unlink()   # left by a run killed while writing a checkpoint
     check_writable(out/'.check.tmp')                                  # else a resumed run would train an epoch before failing
     return ours                                                       # cleared by `fit` once the new run can start
