@@ -132,8 +132,9 @@ class Checkpoints(Callback):
         if ck.get('images', n) != n:                                     # older checkpoints did not count them
             raise FlowerVAEError(f"the data ({learn.cfg.root or learn.cfg.data}) give the run {n} images, its checkpoint "
                                  f"trained on {ck['images']}: resume it on the images it trained on")
-        spent, cpu = learn.cfg.epochs <= ck['epoch'], math.ceil(ck.get('cpu_seconds', 0.) * 10) / 10   # up: "more than" holds
+        spent, cpu = learn.cfg.epochs <= ck['epoch'], ck.get('cpu_seconds', 0.)
         if spent or learn.cfg.budget and cpu >= learn.cfg.budget:       # nothing left to train: said, not trained for a step
+            cpu = math.ceil(cpu * 10) / 10                               # rounded up, so that "more than" holds
             what, more = (f"done {ck['epoch']} of its epochs", f"--epochs more than {ck['epoch']}") if spent else \
                          (f"spent {cpu:g} of its {learn.cfg.budget:g} CPU seconds", f"--budget more than {cpu:g}")
             raise FlowerVAEError(f"the run in {self.out} has {what} already: to go on, give {more}")
