@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_results.ipynb #031c64e8
 from __future__ import annotations
-import json, math, time
+import json, math, os, time
 from dataclasses import fields
 from pathlib import Path
 
@@ -19,14 +19,15 @@ from .features import feature_net
 from .grids import recon_rows, save_images
 from .learner import RECIPES, TrainConfig
 from .metrics import GenerativeScores, evaluate_all, fit_priors, generative_scores, recon_batches, sample_batches
+from .checkpoint import load_checkpoint
 from .pretrained import load_model
 from .report import results_markdown
 from .runs import fit
 from .vaegan import Adversary, GANConfig
 
 # %% auto #0
-__all__ = ['ROWS', 'SHARED', 'BUNDLED', 'row_config', 'row_figure', 'run_row', 'run_table', 'run_seeds', 'second_net_scores',
-           'second_opinion', 'fds_in', 'make_bundled', 'rescore_bundled']
+__all__ = ['ROWS', 'SHARED', 'ROW_SETTINGS', 'RECIPE', 'BUNDLED', 'row_config', 'row_figure', 'read_result', 'run_row',
+           'run_table', 'run_seeds', 'second_net_scores', 'second_opinion', 'fds_in', 'make_bundled', 'rescore_bundled']
 
 # %% ../nbs/10_results.ipynb #9ec73d7c
 _SEED = {k: v for k, v in RECIPES['seed'].items() if k not in ('size', 'epochs')}   # the seed's recipe, at the table's size
@@ -69,14 +70,32 @@ def row_figure(model, test_ds, path:Path, priors:dict|None=None, n:int=8, seed:i
     labels = [f"test {r}" for r in rows] + ['N(0, I)'] + [f"{k} prior" for k in priors or {}]
     save_images(torch.cat([imgs, *s]), path, n, title, labels)
 
-def _check_budget(run:Path, budget:float):
-    "Refuse a row trained for another budget: a table compares rows at one budget, and a run's learning rate follows its own."
-    kept = run/'latest.pt'
-    was = torch.load(kept, weights_only=True)['train_cfg'].get('budget') if kept.exists() else \
-          json.loads((run/'result.json').read_text()).get('budget') if (run/'result.json').exists() else None
-    if was is not None and was != budget:
-        raise FlowerVAEError(f"{run} was trained for a budget of {was:g} CPU seconds, not {budget:g}: "
-                             f"give --budget {was:g} to report it, or another --out")
+ROW_SETTINGS = ('budget', 'seed', 'size', 'data', 'split', 'arch', 'recon', 'beta', 'lr', 'schedule', 'conditional', 'z_dim',
+                'width', 'batch_size', 'shift')   # what a row's folder must have been trained with, to be resumed or reported
+RECIPE = ('arch', 'recon', 'beta', 'lr', 'schedule', 'conditional', 'seed', 'budget')   # those a row's result.json keeps
+
+def read_result(path:Path)->dict:
+    "A row's `result.json`, or a `FlowerVAEError` that names the damaged file."
+    try: r = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as e: r = e
+    if not isinstance(r, dict): raise FlowerVAEError(f"{path} is damaged ({str(r)[:60]}): delete it to score the row again")
+    return r
+
+def _check_row(run:Path, cfg:TrainConfig):
+    "Refuse a row folder trained with other settings: its rows share one budget and seed, and a run's schedule follows its own."
+    saved = load_checkpoint(run/'latest.pt')['train_cfg'] if (run/'latest.pt').exists() else \
+            {k: v for k, v in read_result(run/'result.json').items() if k in RECIPE} if (run/'result.json').exists() else {}
+    if not (diff := [k for k in ROW_SETTINGS if k in saved and saved[k] != getattr(cfg, k)]): return
+    if diff == ['budget']:
+        raise FlowerVAEError(f"{run} was trained for a budget of {saved['budget']:g} CPU seconds, not {cfg.budget:g}: "
+                             f"give --budget {saved['budget']:g} to report it, or another --out")
+    was, now = (', '.join(f"{k} {v!r}" for k, v in pairs) for pairs in ([(k, saved[k]) for k in diff],
+                                                                         [(k, getattr(cfg, k)) for k in diff]))
+    raise FlowerVAEError(f"{run} was trained with {was}, not {now}: give the same settings to report it, or another --out")
+
+def _write_json(obj, path:Path):
+    "Write `obj` as JSON atomically: a run killed while writing leaves the old file or none, never half of one."
+    tmp = path.with_name(f".{path.name}.tmp"); tmp.write_text(json.dumps(obj, indent=1)); os.replace(tmp, path)
 
 def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeScores|None, test_ds,
             n_samples:int=5000, progress:bool=True,
@@ -84,39 +103,34 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     "Train (or resume) table row `name` for `budget` CPU seconds, score it on `test_ds`, save `result.json` and `figure.png`."
     cfg, gan = row_config(name, root, budget, out, **overrides)
     run = Path(cfg.out); done = run/'result.json'
-    _check_budget(run, cfg.budget)
+    _check_row(run, cfg)
     if done.exists():                                                          # scored before: in the second net too?
-        r = json.loads(done.read_text())
+        r = read_result(done)
         if scores2 is None or 'fid_2' in r: return r
-        r = second_opinion([r], scores2, n_samples, progress, test_ds)[0]; done.write_text(json.dumps(r, indent=1))
+        r = second_opinion([r], scores2, n_samples, progress, test_ds)[0]; _write_json(r, done)
         return r
     started = (run/'latest.pt').exists()
-    spent = torch.load(run/'latest.pt', weights_only=True).get('cpu_seconds', 0.) if started else 0.
+    spent = load_checkpoint(run/'latest.pt').get('cpu_seconds', 0.) if started else 0.
     if spent < cfg.budget:                                                     # else: trained, not yet scored
         fit(cfg, resume=started, overwrite=not started, progress=progress, cbs=[Adversary(gan)] if gan else [])
-    ck, kept = torch.load(run/'latest.pt', weights_only=True), run/('latest.pt' if gan else 'best.pt')
+    ck, kept = load_checkpoint(run/'latest.pt'), run/('latest.pt' if gan else 'best.pt')
     model = load_model(kept)
     priors = fit_priors(model, progress=False, scores=scores)                  # fitted once: scores and figure
-    recipe = {k: getattr(cfg, k) for k in ('arch', 'recon', 'beta', 'lr', 'schedule', 'conditional', 'seed')}
-    r = {'row': name, **recipe, 'budget': cfg.budget, 'epochs': ck['epoch'], 'steps': ck['step'],
+    r = {'row': name, **{k: getattr(cfg, k) for k in RECIPE}, 'epochs': ck['epoch'], 'steps': ck['step'],
          'cpu_seconds': round(ck['cpu_seconds'], 1),
-         'scored_epoch': torch.load(kept, weights_only=True)['epoch'],
+         'scored_epoch': load_checkpoint(kept)['epoch'],
          **evaluate_all(kept, scores, test_ds, n_samples, progress=progress, priors=priors, model=model)}
     if scores2 is not None: r.update(fds_in(scores2, model, priors, n_samples, progress, test_ds))
     fd = f", FD {r['fid']:.1f} N(0, I) / {r['fid_fitted']:.1f} / {r['fid_mixture']:.1f}" if 'fid_mixture' in r else ''
     row_figure(model, test_ds, run/'figure.png', priors, title=f"{name}: PSNR {r['psnr']:.2f} dB{fd}")
-    done.write_text(json.dumps(r, indent=1))
+    _write_json(r, done)
     return r
 
 # %% ../nbs/10_results.ipynb #e9b13600
 def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:list|None=None, n_samples:int=5000,
               cache_dir:str|None=None, progress:bool=True, two_nets:bool=False, **overrides)->list:
     "Train and score every row of `ROWS` (or `rows`) for `budget` CPU seconds each; write results.json and results.md in `out`."
-    if not 0 < budget < math.inf: raise FlowerVAEError(f"the budget is CPU seconds per row, above 0: got {budget}")
-    if n_samples < 1000: raise FlowerVAEError(f"n_samples must be at least 1000 (KID subsets), got {n_samples}")
-    rows = list(ROWS) if rows is None else list(dict.fromkeys([rows] if isinstance(rows, str) else rows))   # each row once
-    if not rows: raise FlowerVAEError(f"no rows to run: choose from {', '.join(ROWS)}")
-    for name in rows: _check_budget(Path(row_config(name, root, budget, out, **overrides)[0].out), budget)   # before work
+    rows = _check_table(root, budget, out, rows, n_samples, overrides)
     root = str(check_flowers_root(root, hint="the table trains on the real flowers: give --root DIR or set $FLOWERVAE_DATA "
                                              "(flowervae train --download fetches them)"))
     try: Path(out).mkdir(parents=True, exist_ok=True)                                 # before the minutes of feature nets
@@ -127,12 +141,25 @@ def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:lis
     scores2 = second_net_scores(root, size, cache_dir, progress) if two_nets else None
     return _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overrides, scores2)
 
+def _check_table(root, budget:float, out, rows, n_samples:int, overrides:dict)->list:
+    "The rows to run, each once, after every check that can fail before minutes of work: the budget, the rows, their folders."
+    if not 0 < budget < math.inf: raise FlowerVAEError(f"the budget is CPU seconds per row, above 0: got {budget}")
+    if n_samples < 1000: raise FlowerVAEError(f"n_samples must be at least 1000 (KID subsets), got {n_samples}")
+    rows = list(ROWS) if rows is None else list(dict.fromkeys([rows] if isinstance(rows, str) else rows))   # each row once
+    if not rows: raise FlowerVAEError(f"no rows to run: choose from {', '.join(ROWS)}")
+    for name in rows: cfg = row_config(name, root, budget, out, **overrides)[0]; _check_row(Path(cfg.out), cfg)
+    return rows
+
 def run_seeds(root:str, seeds:list, budget:float=900., out:str|Path='runs/results', **kw)->list:
     "`run_table` for each of `seeds`, in folders `out/seedS` when there are several; all their rows, in `out`'s table too."
     seeds = list(dict.fromkeys(seeds))                                            # each seed once
+    overrides = {k: v for k, v in kw.items() if k not in ('rows', 'n_samples', 'cache_dir', 'progress', 'two_nets')}
+    for s in seeds:                                                               # every seed's folders, before any work
+        _check_table(root, budget, Path(out)/f"seed{s}" if len(seeds) > 1 else out, kw.get('rows'), kw.get('n_samples', 5000),
+                     {**overrides, 'seed': s})
     if len(seeds) == 1: return run_table(root, budget, out, seed=seeds[0], **kw)
     results = [r for s in seeds for r in run_table(root, budget, Path(out)/f"seed{s}", seed=s, **kw)]
-    (Path(out)/'results.json').write_text(json.dumps(results, indent=1))
+    _write_json(results, Path(out)/'results.json')
     (Path(out)/'results.md').write_text(results_markdown(results))
     return results
 
@@ -148,7 +175,7 @@ def _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overri
         r = run_row(name, root, budget, out, scores, test_ds, n_samples, progress, scores2, **overrides)
         results.append(r)
         if progress: print(f"{name}: done in {time.time() - t0:.0f} s; PSNR {r['psnr']:.2f} dB, FD {r.get('fid', math.nan):.2f}")
-    (out/'results.json').write_text(json.dumps(results, indent=1))
+    _write_json(results, out/'results.json')
     (out/'results.md').write_text(results_markdown(results))
     return results
 
