@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 from torch.utils.data import Subset
 
-from .cache import ArrayImages, CachedFlowers, CachedFolder
+from .cache import CACHE_ENV, ArrayImages, CachedFlowers, CachedFolder
 from .core import FlowerVAEError, in_eval
 from .data import FolderImages, Flowers102, SyntheticFlowers, check_split, flowers_root
 from .learner import DATA_KINDS, TrainConfig
@@ -19,13 +19,17 @@ from .pretrained import DEFAULT_MODEL, load_model
 from .runs import fit
 
 # %% auto #0
-__all__ = ['training_images', 'heldout_dataset', 'sampled_images', 'explore_images', 'explore_setup']
+__all__ = ['local_cache', 'training_images', 'heldout_dataset', 'sampled_images', 'explore_images', 'explore_setup']
 
 # %% ../nbs/04f_images.ipynb #a1e95ff6
+def local_cache(tc:TrainConfig)->str|None:
+    "The cache folder for a model's images here: `$FLOWERVAE_CACHE` if set, else the run's own if this machine has it."
+    return None if os.environ.get(CACHE_ENV) or not (tc.cache_dir and Path(tc.cache_dir).is_dir()) else tc.cache_dir
+
 def training_images(tc:TrainConfig, progress:bool=True): # progress: a bar while a cache is first built
     "The images a model trained with `tc` learned from: its cached Flowers102 split or image folder, or its synthetic flowers."
-    if tc.data == 'flowers102': return CachedFlowers(flowers_root() or tc.root, tc.split, tc.size, tc.cache_dir, progress)
-    if tc.data == 'folder': return CachedFolder(tc.root, tc.split, tc.size, tc.cache_dir, progress)
+    if tc.data == 'flowers102': return CachedFlowers(flowers_root() or tc.root, tc.split, tc.size, local_cache(tc), progress)
+    if tc.data == 'folder': return CachedFolder(tc.root, tc.split, tc.size, local_cache(tc), progress)
     return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed)
 
 def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None,
@@ -65,7 +69,7 @@ def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
 def explore_images(model:VAE, n:int=1000, seed:int=0):
     "`n` test images of `model`'s data, spread over the split, where the data is here; else `n` of its own samples."
     tc = model.train_cfg
-    try: ds = CachedFlowers(flowers_root() or tc.root, 'test', tc.size, tc.cache_dir) if tc.data == 'flowers102' else \
+    try: ds = CachedFlowers(flowers_root() or tc.root, 'test', tc.size, local_cache(tc)) if tc.data == 'flowers102' else \
         heldout_dataset(tc, n_synthetic=n, classes=model.cfg.class_names)  # synthetic flowers, or a folder's test tenth
     except FlowerVAEError: return sampled_images(model, n, seed)          # its data is not here (a shared model)
     return Subset(ds, torch.linspace(0, len(ds) - 1, min(n, len(ds))).long().tolist())
