@@ -10,7 +10,9 @@ import math
 __all__ = ['TARGETS', 'results_markdown', 'targets_markdown']
 
 # %% ../nbs/10a_report.ipynb #29a80a00
-def _cell(v, digits:int)->str: return '—' if not isinstance(v, (int, float)) or math.isnan(v) else f"{v:.{digits}f}"
+def _cell(v, digits:int|None)->str:   # a number to `digits` decimals (None: as short as it goes), else a dash
+    if not isinstance(v, (int, float)) or isinstance(v, bool) or math.isnan(v): return '—'
+    return f"{v:g}" if digits is None else f"{v:.{digits}f}"
 
 def _row_cells(r:dict, two:bool)->list:
     "The cells of one row of the table: a dash wherever the row has no such score."
@@ -18,7 +20,7 @@ def _row_cells(r:dict, two:bool)->list:
     fd2 = [' / '.join(f(k, 1) for k in ('fid_2', 'fid_fitted_2', 'fid_mixture_2', 'fid_recon_2'))] * two
     units = f"{g('active_units')}/{g('z_dim')}" if 'active_units' in r else '—'
     epochs = f"{g('epochs')} ({g('scored_epoch', g('epochs'))})" if 'epochs' in r else '—'
-    return [g('row', '—'), g('seed', 0), g('recon', '—'), f"{g('beta', 1.0):g}", f('psnr', 2), f('ssim', 3),
+    return [g('row', '—'), g('seed', 0), g('recon', '—'), _cell(g('beta', 1.0), None), f('psnr', 2), f('ssim', 3),
             f('nelbo_bits_per_dim', 3), units, f('fid', 2), f"{f('kid', 2)} ± {f('kid_std', 2)}", f('fid_fitted', 2),
             f"{f('kid_fitted', 2)} ± {f('kid_fitted_std', 2)}", f('fid_mixture', 2), f('fid_recon', 2), *fd2, epochs,
             f('cpu_seconds', 0)]
@@ -56,9 +58,12 @@ def _verdict(vals:list, at_least:bool, limit:float, n_seeds:int)->str:   # 'no' 
     if any(not (x >= limit if at_least else x <= limit) for x in nums if not math.isnan(x)): return 'no'
     return 'not measured everywhere' if None in vals or any(map(math.isnan, nums)) else ('yes', 'yes, one seed only')[n_seeds < 2]
 
+def _seed_order(s)->tuple: return (0, s, '') if isinstance(s, (int, float)) else (1, 0, str(s))   # 2 before 10; odd ones last
+
 def targets_markdown(results:list)->str:
     "The targets judged on `results`, rows of one or more seeds (second net in brackets): met where every seed and net agree."
-    by, seeds = {(r.get('seed', 0), r['row']): r for r in results}, sorted({r.get('seed', 0) for r in results})
+    keys = [(r.get('seed', 0), r.get('row')) for r in results]
+    by, seeds = dict(zip(keys, results)), sorted(set(k[0] for k in keys), key=_seed_order)
     lines = ['| target | asked | ' + ' | '.join(f"seed {s}" for s in seeds) + ' | met |', '|---|---|' + '---|' * (len(seeds) + 1)]
     for what, row, base, measure, (at_least, limit, unit) in TARGETS:
         vals = [measure(by[s, row], by[s, base]) if (s, row) in by and (s, base) in by else None for s in seeds]
@@ -67,4 +72,6 @@ def targets_markdown(results:list)->str:
         cells = ['—' if v is None else show(v[0]) + ''.join(f" ({show(x)})" for x in v[1:]) for v in vals]
         lines.append(f"| {what} | {'≥' if at_least else '≤'} {limit:g}{unit} | " + ' | '.join(cells) +
                      f" | {_verdict(vals, at_least, limit, len(seeds))} |")
-    return '\n'.join(lines) + '\n' if len(lines) > 2 else ''
+    if len(lines) == 2: return ''
+    twice = sorted({f"{row} (seed {s})" for s, row in keys if keys.count((s, row)) > 1})
+    return '\n'.join(lines) + '\n' + (f"\nJudged on the last of each row given twice: {', '.join(twice)}.\n" if twice else '')
