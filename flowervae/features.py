@@ -11,9 +11,10 @@ import torch, torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from .cache import BatchLoader, CachedFlowers, cache_folder, to_float
+from .cache import BatchLoader, CachedFlowers, cache_folder, content_hash, to_float
 from .checkpoint import save_checkpoint
-from .core import FlowerVAEError, check_count, reason
+from .core import FlowerVAEError, check_count, evaluating, reason
+from .data import make_loader
 
 # %% auto #0
 __all__ = ['FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'features', 'nearest_neighbours']
@@ -62,13 +63,20 @@ def _train_epoch(net:FeatureNet, dl:BatchLoader, opt, sched)->float:
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step(); total += loss.item()
     return total / len(dl)
 
+def _check_sets(train_ds, test_ds, n_classes:int, state):
+    "Refuse before the first epoch what would fail after the last: no test images, a label past `n_classes`, a folder as `state`."
+    if not len(test_ds): raise FlowerVAEError("no test images to measure the feature net's accuracy on")
+    if (top := max(max(train_ds.labels, default=0), max(test_ds.labels, default=0))) >= n_classes:
+        raise FlowerVAEError(f"label {top} in a data set of n_classes={n_classes}: give n_classes above every label")
+    if state is not None and (not str(state) or Path(state).is_dir()): raise FlowerVAEError(f"state names a file, not {state!r}")
+
 def _resume(path:Path|None, net:FeatureNet, opt, sched, shuffling:torch.Generator, setup:dict)->int:
     "Load the training state kept at `path`, if there is one; the number of epochs it had finished."
     if path is None or not path.exists(): return 0
     try: st = torch.load(path, weights_only=True)
     except Exception as e: raise FlowerVAEError(f"cannot resume from {path} ({reason(e)}): delete it to start again") from None
-    if st.get('setup') != setup:
-        raise FlowerVAEError(f"{path} holds another training ({st.get('setup')}): delete it or give another")
+    if (other := [k for k in setup if (st.get('setup') or {}).get(k) != setup[k]]):
+        raise FlowerVAEError(f"{path} holds a training of other {', '.join(other)}: delete it to start again")
     net.load_state_dict(st['model']); opt.load_state_dict(st['opt']); sched.load_state_dict(st['sched'])
     torch.set_rng_state(st['rng']); shuffling.set_state(st['shuffling'])
     return st['epoch']
@@ -78,6 +86,7 @@ def train_feature_net(train_ds, test_ds, # array-backed (uint8 image, label) dat
                       seed:int=0, progress:bool=True,
                       state:str|Path|None=None)->tuple: # a file that keeps each finished epoch: a second call resumes there
     "`(FeatureNet, test accuracy)`: a classifier trained with AdamW and a one-cycle schedule."
+    _check_sets(train_ds, test_ds, n_classes, state)
     torch.manual_seed(seed)
     net, shuffling = FeatureNet(n_classes, width, size), torch.Generator().manual_seed(seed)
     dl = BatchLoader(train_ds, batch_size, shuffle=True, generator=shuffling)
@@ -85,7 +94,7 @@ def train_feature_net(train_ds, test_ds, # array-backed (uint8 image, label) dat
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=5e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=check_count(epochs, 'epochs') * len(dl))
     setup = dict(n_classes=n_classes, epochs=epochs, batch_size=batch_size, lr=lr, width=width, size=size, seed=seed,
-                 n_train=len(train_ds))
+                 images=getattr(train_ds, 'content', None) or content_hash(train_ds.images, train_ds.labels))
     state = None if state is None else Path(state)
     start = _resume(state, net, opt, sched, shuffling, setup)
     bar = tqdm(range(start, epochs), 'feature net', total=epochs, initial=start, unit='epoch', disable=not progress)
@@ -121,12 +130,12 @@ def feature_net(root:str|Path|None=None, size:int=64, cache_dir:str|Path|None=No
     return net.eval()
 
 # %% ../nbs/09a_features.ipynb #9e1a0002
-@torch.no_grad()
 def features(net:nn.Module, images, batch_size:int=256)->torch.Tensor:
     "`(N, F)` unit-length features of `images` (a `(N, C, S, S)` tensor, or a data set of (image, label) pairs) under `net`."
+    if not len(images): raise FlowerVAEError("no images to compute features of")
     if isinstance(images, torch.Tensor): batches = images.split(batch_size)
-    else: batches = (x for x, _ in BatchLoader(images, batch_size))
-    return F.normalize(torch.cat([net(to_float(x).float()) for x in batches]), dim=1)
+    else: batches = (x for x, _ in (BatchLoader if hasattr(images, 'images') else make_loader)(images, batch_size))
+    with evaluating(net): return F.normalize(torch.cat([net(to_float(x).float()) for x in batches]), dim=1)
 
 def nearest_neighbours(images, train_images, # `(N, C, S, S)` images or a data set; the training images (a data set)
                        net:nn.Module, k:int=3)->tuple:
