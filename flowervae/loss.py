@@ -68,7 +68,8 @@ def bits_per_dim(nll:torch.Tensor|float, # negative log-likelihood (or ELBO) per
 def _check_targets(x:torch.Tensor):
     "Images in [0, 1] as targets: bytes, or floats of 0-255, would give a loss that trains towards nothing sensible."
     if not x.is_floating_point(): raise FlowerVAEError(f"targets must be float images in [0, 1], not {x.dtype}: see to_float")
-    if x.device.type == 'cpu' and x.numel() and (x.amin() < 0 or x.amax() > 1):       # on a GPU the check would wait for it
+    if not x.numel(): raise FlowerVAEError("an empty batch of targets: a loss needs at least one image")
+    if x.device.type == 'cpu' and not (x.amin() >= 0 and x.amax() <= 1):            # NaN fails too; on a GPU it would wait
         raise FlowerVAEError(f"targets must be images in [0, 1], got values from {x.amin():g} to {x.amax():g}")
 
 def vae_loss(x:torch.Tensor, # (B, C, H, W) targets in [0, 1]
@@ -80,7 +81,7 @@ def vae_loss(x:torch.Tensor, # (B, C, H, W) targets in [0, 1]
              log_sigma:torch.Tensor|float=math.log(0.1), # Gaussian log σ (the model's parameter for 'gaussian_learned')
             )->dict:
     "The terms of the β-VAE objective as scalars: loss, recon, kl, nelbo (nats per image) and bpd."
-    if beta < 0: raise FlowerVAEError(f"beta must be >= 0, got {beta}")
+    if not beta >= 0: raise FlowerVAEError(f"beta must be >= 0, got {beta}")
     _check_targets(x)
     recon = recon_nll(x.float(), logits.float(), kind, log_sigma).mean()
     kl_d = kl_per_dim(mu.float(), logvar.float())                     # (B, Z)
