@@ -11,12 +11,11 @@ import torch
 from torch.utils.data import Subset
 
 from .cache import CACHE_ENV, ArrayImages, CachedFlowers, CachedFolder
-from .core import FlowerVAEError, in_eval
+from .core import FlowerVAEError, check_count, in_eval
 from .data import FolderImages, Flowers102, SyntheticFlowers, check_split, flowers_root
 from .learner import DATA_KINDS, TrainConfig
 from .model import VAE
 from .pretrained import DEFAULT_MODEL, load_model
-from .runs import fit
 
 # %% auto #0
 __all__ = ['local_cache', 'training_images', 'heldout_dataset', 'sampled_images', 'explore_images', 'explore_setup']
@@ -56,6 +55,7 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
 @in_eval
 def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
     "`n` images `model` draws from its stored mixture prior (else N(0, I)) as `(uint8 image, label)` pairs, the labels cycling."
+    check_count(n, 'n')
     prior, g, p = getattr(model, 'priors', {}).get('mixture'), torch.Generator().manual_seed(seed), next(model.parameters())
     cond = bool(model.cfg.n_classes)            # label: the class of a conditional model, else the mixture component drawn from
     y = torch.arange(n) % (model.cfg.n_classes or (len(prior.weights) if prior is not None else 1))      # (n,)
@@ -68,7 +68,7 @@ def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
 
 def explore_images(model:VAE, n:int=1000, seed:int=0):
     "`n` test images of `model`'s data, spread over the split, where the data is here; else `n` of its own samples."
-    tc = model.train_cfg
+    check_count(n, 'n'); tc = model.train_cfg
     try: ds = CachedFlowers(flowers_root() or tc.root, 'test', tc.size, local_cache(tc)) if tc.data == 'flowers102' else \
         heldout_dataset(tc, n_synthetic=n, classes=model.cfg.class_names)  # synthetic flowers, or a folder's test tenth
     except FlowerVAEError: return sampled_images(model, n, seed)          # its data is not here (a shared model)
@@ -76,14 +76,8 @@ def explore_images(model:VAE, n:int=1000, seed:int=0):
 
 def explore_setup(ckpt:str|Path|None=None, # a checkpoint, folder or bundled name; default $FLOWERVAE_CKPT, else the bundled VAE
                   n_images:int=1000, # images to explore from
-                  stand_in:bool=False # a tiny model trained on synthetic flowers in seconds, instead
                  )->tuple:
     "`(model, images, what was loaded)` for exploring a latent space, with a line that says which model and which images."
-    import tempfile
-    if stand_in:
-        cfg = TrainConfig(size=32, z_dim=16, width=8, n_synthetic=256, batch_size=32, epochs=2, lr=2e-3, out=tempfile.mkdtemp())
-        fit(cfg, overwrite=True, progress=False)
-        ckpt = Path(cfg.out)/'best.pt'
     ckpt = ckpt or os.environ.get('FLOWERVAE_CKPT') or DEFAULT_MODEL
     model = load_model(ckpt)
     ds = explore_images(model, n_images)

@@ -31,7 +31,8 @@ __all__ = ['TEMPERATURES', 'evaluate', 'GenerativeScores', 'inception_extractor'
 # %% ../nbs/09_metrics.ipynb #06c4ad2b
 def _described(ds)->tuple:
     "`(data, split)` of a data set given to `evaluate` (or a `Subset` of one), as far as it says."
-    base = ds.dataset if isinstance(ds, Subset) else ds
+    base = ds
+    while isinstance(base, Subset): base = base.dataset
     kinds = (((CachedFlowers, Flowers102), 'flowers102'), ((CachedFolder, FolderImages), 'folder'),
              ((SyntheticFlowers,), 'synthetic'))
     return next((k for types, k in kinds if isinstance(base, types)), 'given'), getattr(base, 'split', 'given')
@@ -51,8 +52,8 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
     dev, tc = next(model.parameters()).device, model.train_cfg
     data = data or tc.data
     ds = dataset if dataset is not None else heldout_dataset(tc, data, root, split, classes=model.cfg.class_names)
-    if limit: ds = Subset(ds, range(min(limit, len(ds))))
-    if not len(ds): raise FlowerVAEError(f"no images to score: the data set is empty{f' with limit={limit}' if limit else ''}")
+    if limit is not None: ds = Subset(ds, range(min(check_count(limit, 'limit'), len(ds))))
+    if not len(ds): raise FlowerVAEError("no images to score: the data set is empty")
     torch.manual_seed(0)
     tot = dict(psnr=0., ssim=0., nelbo=0., bpd=0.); n = 0
     with evaluating(model):                                     # in eval mode whatever mode it was left in, and left so

@@ -45,6 +45,7 @@ def choose_amp(model:VAE, x:torch.Tensor, y, # a model and a batch on its device
     name = device_name(x.device)
     if not (bf16_ok(x.device) if native is None else native): return False, f"no native bf16 on {name}"
     if not len(x): raise FlowerVAEError("choose_amp times a training step: give it a batch of at least one image")
+    if y is None and model.cfg.n_classes: raise FlowerVAEError("a conditional model's step needs the batch's labels: give y")
     x, y = x[:16], None if y is None else y[:16]   # enough to time; a whole 256 px batch in float32 would double the peak memory
     key = (name, x.device.type, torch.get_num_threads(), torch.__version__, asdict(model.cfg), len(x), cfg.recon,
            _step_clock(x.device).__name__)   # measured by another clock: measured again
