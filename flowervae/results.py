@@ -5,7 +5,7 @@
 # %% ../nbs/10_results.ipynb #031c64e8
 from __future__ import annotations
 import json, math, os, time
-from dataclasses import fields
+from dataclasses import asdict, fields
 from pathlib import Path
 
 import torch
@@ -13,20 +13,19 @@ import torch
 from .cache import CachedFlowers, to_float
 from .core import FlowerVAEError, device_name
 from .cvae import class_accuracy, class_effect
-from .pretrained import card, load, publish
 from .data import check_flowers_root
 from .features import feature_net
 from .grids import recon_rows, save_images
 from .learner import RECIPES, TrainConfig
 from .metrics import GenerativeScores, evaluate_all, fit_priors, generative_scores, recon_batches, sample_batches
 from .checkpoint import load_checkpoint
-from .pretrained import load_model
+from .pretrained import card, load, load_model, publish
 from .report import results_markdown
 from .runs import fit
 from .vaegan import Adversary, GANConfig
 
 # %% auto #0
-__all__ = ['ROWS', 'SHARED', 'ROW_SETTINGS', 'RECIPE', 'BUNDLED', 'row_config', 'row_figure', 'read_result', 'run_row',
+__all__ = ['ROWS', 'SHARED', 'MACHINE', 'RECIPE', 'BUNDLED', 'row_config', 'row_figure', 'row_settings', 'read_result', 'run_row',
            'run_table', 'run_seeds', 'second_net_scores', 'second_opinion', 'fds_in', 'make_bundled', 'rescore_bundled']
 
 # %% ../nbs/10_results.ipynb #9ec73d7c
@@ -70,9 +69,13 @@ def row_figure(model, test_ds, path:Path, priors:dict|None=None, n:int=8, seed:i
     labels = [f"test {r}" for r in rows] + ['N(0, I)'] + [f"{k} prior" for k in priors or {}]
     save_images(torch.cat([imgs, *s]), path, n, title, labels)
 
-ROW_SETTINGS = ('budget', 'seed', 'size', 'data', 'split', 'arch', 'recon', 'beta', 'lr', 'schedule', 'conditional', 'z_dim',
-                'width', 'batch_size', 'shift')   # what a row's folder must have been trained with, to be resumed or reported
-RECIPE = ('arch', 'recon', 'beta', 'lr', 'schedule', 'conditional', 'seed', 'budget')   # those a row's result.json keeps
+# where and how fast a row ran, not what it trained: its folder may be resumed or reported with other values of these
+MACHINE = ('root', 'device', 'num_workers', 'threads', 'cache', 'cache_dir', 'amp', 'compile', 'image_every', 'out')
+RECIPE = ('arch', 'recon', 'beta', 'lr', 'schedule', 'conditional', 'seed', 'budget')   # what a row's result.json keeps
+
+def row_settings(cfg:dict, gan:dict|None)->dict:
+    "What defines a row's run, as plain values: its training settings but where and how fast it ran, and its adversary's."
+    return {**{k: v for k, v in cfg.items() if k not in MACHINE}, **(gan or {'gan': 0.})}
 
 def read_result(path:Path)->dict:
     "A row's `result.json`, or a `FlowerVAEError` that names the damaged file."
@@ -81,21 +84,29 @@ def read_result(path:Path)->dict:
     if not isinstance(r, dict): raise FlowerVAEError(f"{path} is damaged ({str(r)[:60]}): delete it to score the row again")
     return r
 
-def _check_row(run:Path, cfg:TrainConfig):
-    "Refuse a row folder trained with other settings: its rows share one budget and seed, and a run's schedule follows its own."
-    saved = load_checkpoint(run/'latest.pt')['train_cfg'] if (run/'latest.pt').exists() else \
-            {k: v for k, v in read_result(run/'result.json').items() if k in RECIPE} if (run/'result.json').exists() else {}
-    if not (diff := [k for k in ROW_SETTINGS if k in saved and saved[k] != getattr(cfg, k)]): return
-    if diff == ['budget']:
+def _saved_settings(run:Path)->dict:
+    "The settings a row folder's run was trained with: all of them from its latest.pt, the recipe from a result.json, or none."
+    if (run/'latest.pt').exists():
+        ck = load_checkpoint(run/'latest.pt'); return row_settings(ck['train_cfg'], ck.get('gan', {}).get('cfg'))
+    if not (run/'result.json').exists(): return {}
+    kept = RECIPE + tuple(f.name for f in fields(GANConfig))
+    return {k: v for k, v in read_result(run/'result.json').items() if k in kept}
+
+def _check_row(run:Path, cfg:TrainConfig, gan:GANConfig|None):
+    "Refuse a row folder trained with other settings: a table's rows share one budget and seed, and a run's schedule its own."
+    want, saved = row_settings(asdict(cfg), gan and asdict(gan)), _saved_settings(run)
+    if not (diff := [k for k in want if k in saved and saved[k] != want[k]]): return
+    if diff == ['budget'] and saved['budget']:
         raise FlowerVAEError(f"{run} was trained for a budget of {saved['budget']:g} CPU seconds, not {cfg.budget:g}: "
                              f"give --budget {saved['budget']:g} to report it, or another --out")
-    was, now = (', '.join(f"{k} {v!r}" for k, v in pairs) for pairs in ([(k, saved[k]) for k in diff],
-                                                                         [(k, getattr(cfg, k)) for k in diff]))
+    was, now = (', '.join(f"{k} {d[k]!r}" for k in diff) for d in (saved, want))
     raise FlowerVAEError(f"{run} was trained with {was}, not {now}: give the same settings to report it, or another --out")
 
 def _write_json(obj, path:Path):
     "Write `obj` as JSON atomically: a run killed while writing leaves the old file or none, never half of one."
-    tmp = path.with_name(f".{path.name}.tmp"); tmp.write_text(json.dumps(obj, indent=1)); os.replace(tmp, path)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try: tmp.write_text(json.dumps(obj, indent=1)); os.replace(tmp, path)
+    finally: tmp.unlink(missing_ok=True)
 
 def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeScores|None, test_ds,
             n_samples:int=5000, progress:bool=True,
@@ -103,7 +114,7 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     "Train (or resume) table row `name` for `budget` CPU seconds, score it on `test_ds`, save `result.json` and `figure.png`."
     cfg, gan = row_config(name, root, budget, out, **overrides)
     run = Path(cfg.out); done = run/'result.json'
-    _check_row(run, cfg)
+    _check_row(run, cfg, gan)
     if done.exists():                                                          # scored before: in the second net too?
         r = read_result(done)
         if scores2 is None or 'fid_2' in r: return r
@@ -116,7 +127,8 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     ck, kept = load_checkpoint(run/'latest.pt'), run/('latest.pt' if gan else 'best.pt')
     model = load_model(kept)
     priors = fit_priors(model, progress=False, scores=scores)                  # fitted once: scores and figure
-    r = {'row': name, **{k: getattr(cfg, k) for k in RECIPE}, 'epochs': ck['epoch'], 'steps': ck['step'],
+    r = {'row': name, **{k: getattr(cfg, k) for k in RECIPE}, **row_settings({}, gan and asdict(gan)),
+         'epochs': ck['epoch'], 'steps': ck['step'],
          'cpu_seconds': round(ck['cpu_seconds'], 1),
          'scored_epoch': load_checkpoint(kept)['epoch'],
          **evaluate_all(kept, scores, test_ds, n_samples, progress=progress, priors=priors, model=model)}
@@ -147,7 +159,7 @@ def _check_table(root, budget:float, out, rows, n_samples:int, overrides:dict)->
     if n_samples < 1000: raise FlowerVAEError(f"n_samples must be at least 1000 (KID subsets), got {n_samples}")
     rows = list(ROWS) if rows is None else list(dict.fromkeys([rows] if isinstance(rows, str) else rows))   # each row once
     if not rows: raise FlowerVAEError(f"no rows to run: choose from {', '.join(ROWS)}")
-    for name in rows: cfg = row_config(name, root, budget, out, **overrides)[0]; _check_row(Path(cfg.out), cfg)
+    for name in rows: cfg, gan = row_config(name, root, budget, out, **overrides); _check_row(Path(cfg.out), cfg, gan)
     return rows
 
 def run_seeds(root:str, seeds:list, budget:float=900., out:str|Path='runs/results', **kw)->list:
