@@ -124,7 +124,8 @@ def feature_net(root:str|Path|None=None, size:int=64, cache_dir:str|Path|None=No
     path = cache_folder(cache_dir)/f"feature_net_{size}px_{key}.pt"
     if not path.exists(): _train_and_keep(tr, te, path, epochs, size, width, seed, progress)
     try: ck = torch.load(path, weights_only=True); net = FeatureNet(102, ck['width'], size); net.load_state_dict(ck['model'])
-    except Exception as e: raise FlowerVAEError(f"cannot read the feature net {path} ({reason(e)}): delete it to train it again")
+    except Exception as e:
+        raise FlowerVAEError(f"cannot read the feature net {path} ({reason(e)}): delete it to train it again") from None
     name = 'flowers-cnn' if not other else f"flowers-cnn-w{width}-s{seed}"
     net.accuracy, net.label = ck['accuracy'], f"{name} ({size} px, test accuracy {ck['accuracy']:.1%})"
     return net.eval()

@@ -73,5 +73,6 @@ def targets_markdown(results:list)->str:
         lines.append(f"| {what} | {'≥' if at_least else '≤'} {limit:g}{unit} | " + ' | '.join(cells) +
                      f" | {_verdict(vals, at_least, limit, len(seeds))} |")
     if len(lines) == 2: return ''
-    twice = sorted({f"{row} (seed {s})" for s, row in keys if keys.count((s, row)) > 1})
+    judged = {t[1] for t in TARGETS} | {t[2] for t in TARGETS}                  # the rows a target reads
+    twice = sorted({f"{row} (seed {s})" for s, row in keys if row in judged and keys.count((s, row)) > 1})
     return '\n'.join(lines) + '\n' + (f"\nJudged on the last of each row given twice: {', '.join(twice)}.\n" if twice else '')
