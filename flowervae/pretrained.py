@@ -70,11 +70,12 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
     try: folder.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise FlowerVAEError(f"cannot make the folder {folder} ({e.strerror})") from None
     check_writable(folder/'model.safetensors')                           # a read-only folder: one line, nothing deleted
+    priors = getattr(model, 'priors', None) if priors is None else priors     # a loaded model's own, unless told otherwise
+    flat = flat_priors(priors) if priors else None                      # wrong priors: refused before a file is touched
     for old in ('config.json', 'card.json'): (folder/old).unlink(missing_ok=True)   # first: a save cut short leaves no model
     cast = lambda t: t.half() if half and t.is_floating_point() else t
     save_file({k: cast(v.detach().cpu().contiguous()) for k, v in model.state_dict().items()}, str(folder/'model.safetensors'))
-    priors = getattr(model, 'priors', None) if priors is None else priors     # a loaded model's own, unless told otherwise
-    if priors: save_file(flat_priors(priors), str(folder/'priors.safetensors'))
+    if flat: save_file(flat, str(folder/'priors.safetensors'))
     else: (folder/'priors.safetensors').unlink(missing_ok=True)       # another model's, saved here before
     for f in ('model.safetensors', 'priors.safetensors'):                  # safetensors writes 0600; only the files written here
         if (folder/f).is_file(): os.chmod(folder/f, folder.stat().st_mode & 0o666)
@@ -187,13 +188,20 @@ def publish(model:VAE, name:str, what:str, # the bundled name, and a line on wha
             priors:dict|None=None, # `{name: prior}` fitted to its training codes, shipped beside it
             folder:str|Path|None=None, **facts)->Path: # default: the package's weights folder; `facts` join the card
     "Write `model` as a bundled (or shareable) model with its card; returns the folder."
-    if not name.replace('-', '').replace('_', '').isalnum():
+    if not (isinstance(name, str) and name.replace('-', '').replace('_', '').isalnum()):
         raise FlowerVAEError(f"a model's name is letters, digits, - and _: {name!r}")
-    folder = Path(folder) if folder else weights_dir()/name
-    half = half_is_lossless(model, x, y)
-    model.train_cfg = replace(model.train_cfg, root=None, out=f"runs/{name}")  # no path of the machine that made it
-    save_pretrained(model, folder, half=half, priors=priors)
+    if (tc := getattr(model, 'train_cfg', None)) is None:
+        raise FlowerVAEError("publish needs a trained model, one that carries its train_cfg (load_model gives one)")
+    if folder is not None and not str(folder): raise FlowerVAEError("publish needs a folder's name, got ''")
+    folder, half = Path(folder) if folder is not None else weights_dir()/name, half_is_lossless(model, x, y)
+    data = 'Flowers102' if tc.data == 'flowers102' else tc.data
     c = dict(what=what, kind=type(model).__name__, size=model.cfg.img_size, parameters=count_params(model),
-             dtype='float16' if half else 'float32', trained_on=f"Flowers102 {model.train_cfg.split}", scores=scores, **facts)
-    (folder/'card.json').write_text(json.dumps(c, indent=1))
+             dtype='float16' if half else 'float32', trained_on=f"{data} {tc.split}", scores=scores)
+    if (both := set(c) & set(facts)): raise FlowerVAEError(f"publish writes {', '.join(sorted(both))} itself: leave it out")
+    try: card = json.dumps({**c, **facts}, indent=1)                     # before a file is written: a card that cannot be
+    except (TypeError, ValueError) as e: raise FlowerVAEError(f"the card must be plain numbers and text: {e}") from None
+    model.train_cfg = replace(tc, root=None, out=f"runs/{name}")       # no path of the machine that made it, in the files;
+    try: save_pretrained(model, folder, half=half, priors=priors)
+    finally: model.train_cfg = tc                                      # the caller's model keeps its own
+    (folder/'card.json').write_text(card)
     return folder
