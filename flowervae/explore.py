@@ -53,7 +53,8 @@ class LatentExplorer:
         self.means = class_means(self.codes)
         self.classes = sorted(self.means)
         self.conditional = bool(getattr(model.cfg, 'n_classes', 0))
-        self.names = class_names(model)                                 # Flowers102's, a folder's, or None: numbers
+        self.labels = getattr(ds, 'labels_are', 'class')                # a model's own samples: mixture components
+        self.names = class_names(model) if self.labels == 'class' else None   # Flowers102's, a folder's, or None: numbers
         self.decode_class = self.classes[0] if self.conditional else None   # a conditional VAE decodes under a chosen class
         self.set_mode(mode)
         self.start_from_image(0)
@@ -183,9 +184,11 @@ def widget(self:LatentExplorer):
     import ipywidgets as W
     if self._ui is not None: return self._ui['root']
     ui = self._ui = {}
-    ui['start'] = W.Dropdown(options=['test image', 'class mean', 'prior sample'], description='start')
+    image = 'test image' if self.labels == 'class' else "model's sample"   # the values stay; what they read as follows the data
+    starts = [(image, 'test image'), (f"{self.labels} mean", 'class mean'), ('prior sample', 'prior sample')]
+    ui['start'] = W.Dropdown(options=starts, description='start')
     labelled = lambda cs: [(class_name(c, self.names), c) for c in cs]                           # '53 (sunflower)'
-    ui['cls'] = W.Dropdown(options=labelled(self.classes), description='class')
+    ui['cls'] = W.Dropdown(options=labelled(self.classes), description=self.labels)
     ui['idx'] = W.BoundedIntText(0, min=0, max=999, description='index')
     ui['seed'] = W.BoundedIntText(0, min=0, max=10**6, description='seed')
     ui['mode'] = W.ToggleButtons(options=['pca', 'kl'], value=self.mode, description='sliders')

@@ -64,7 +64,9 @@ def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
         else: z = prior.draw(len(c), g, components=None if cond else c)
         return torch.sigmoid(model.decode(z.to(p.device, p.dtype), c.to(p.device) if cond else None).float()).cpu()
     x = torch.cat([draw(c) for c in y.split(100)])                                                       # (n, C, S, S)
-    return ArrayImages((x * 255).round().to(torch.uint8).permute(0, 2, 3, 1).numpy(), y.tolist())
+    ds = ArrayImages((x * 255).round().to(torch.uint8).permute(0, 2, 3, 1).numpy(), y.tolist())
+    ds.labels_are = 'class' if cond else 'component'                    # what the explorers call the labels
+    return ds
 
 def explore_images(model:VAE, n:int=1000, seed:int=0):
     "`n` test images of `model`'s data, spread over the split, where the data is here; else `n` of its own samples."
