@@ -119,12 +119,11 @@ def class_number(label:str|int, # a class's number, or its name among `names`
     "The label `label` names: `class_number('sunflower', 102, flower_names()) == 53`, `class_number('7', 102) == 7`."
     if not n_classes:
         raise FlowerVAEError(f"this model has no classes: only a conditional one (cvae64) takes a label, got {label!r}")
-    s = str(label).strip()
+    s, lower = str(label).strip(), [n.lower() for n in names or []]
+    if s.lower() in lower: return lower.index(s.lower())              # a name first: folders may be named '001', '002', ...
     if s.lstrip('+-').isdecimal():                                    # not '²', which int() refuses
         if not 0 <= int(s) < n_classes: raise FlowerVAEError(f"class {s} is out of range: the labels are 0 to {n_classes - 1}")
         return int(s)
-    lower = [n.lower() for n in names or []]
-    if s.lower() in lower: return lower.index(s.lower())
     close = [n for n in lower if s.lower() in n.split()] or difflib.get_close_matches(s.lower(), lower, n=3, cutoff=0.6)   # lily
     hint = (f"did you mean {' or '.join(repr(c) for c in close)}?" if close else
             f"e.g. {lower[0]!r}; class_names() lists them" if lower else "this model's classes have no names")
