@@ -165,12 +165,16 @@ def model_kind(model:VAE)->str:
     "The name under which `model`'s class is registered in `MODEL_KINDS`."
     return next(k for k, cls in MODEL_KINDS.items() if type(model) is cls)
 
-def train_config(d:dict)->TrainConfig:
+def train_config(d:dict, source='the checkpoint')->TrainConfig: # source: the file it came from, for messages
     "The `TrainConfig` a checkpoint saved, in either format: 0/1 flags become booleans, other configurations' fields go."
+    if not isinstance(d, dict): raise FlowerVAEError(f"{source} holds no table of training settings (train_cfg): it is damaged")
     kinds = {f.name: f.type for f in fields(TrainConfig)}                       # older runs: no shift, flags saved as 0/1
     saved = {'shift': 0., **{k: bool(v) if 'bool' in kinds[k] and v is not None else v for k, v in d.items() if k in kinds}}
-    if saved.get('data') != 'folder': return TrainConfig(**saved)
-    cfg = TrainConfig(**{**saved, 'data': 'synthetic', 'root': None})   # a record: every setting checked but the image folder,
+    try:
+        if saved.get('data') != 'folder': return TrainConfig(**saved)
+        cfg = TrainConfig(**{**saved, 'data': 'synthetic', 'root': None})   # a record: every setting checked but the folder,
+    except FlowerVAEError as e:                                      # a setting in the file, not an option the user gave
+        raise FlowerVAEError(f"{source} holds a training setting this version refuses: {str(e).replace(' --', ' ')}") from None
     cfg.data, cfg.root = 'folder', saved.get('root'); return cfg        # which may be gone or changed; what reads it checks it
 
 def model_from_record(ck:dict, path)->VAE:
@@ -191,7 +195,7 @@ def checkpoint_model(path:str|Path, # a checkpoint written by `fit`
     data = Path(path).read_bytes()                         # read once: the weights, and the digest their priors are stamped with
     ck = load_checkpoint(path, data=data)
     model = model_from_record(ck, path)
-    try: model.load_state_dict(ck['model']); model.train_cfg = train_config(ck['train_cfg'])
+    try: model.load_state_dict(ck['model']); model.train_cfg = train_config(ck['train_cfg'], path)
     except (KeyError, RuntimeError, TypeError, AttributeError) as e:     # keys missing, weights of another size
         raise FlowerVAEError(f"{path} is a damaged checkpoint ({reason(e, 80)})") from None
     model.checkpoint, model.checkpoint_digest = Path(path), checkpoint_digest(data)

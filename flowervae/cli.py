@@ -59,7 +59,8 @@ def cmd_train(a:dict):
     if 'root' in a and 'data' not in a and not ck: a['data'] = 'flowers102'      # a --root means the flowers in it
     if ck and 'preset' in a: raise FlowerVAEError("--preset starts a new run; a resumed run keeps its recipe: leave --preset out")
     recipe = RECIPES[a.pop('preset', 'default')]
-    cfg = TrainConfig(**{**(asdict(train_config(ck['train_cfg'])) if ck else recipe), **a, 'out': str(out)})   # found here
+    start = asdict(train_config(ck['train_cfg'], out/'latest.pt')) if ck else recipe   # the run's, or the recipe's
+    cfg = TrainConfig(**{**start, **a, 'out': str(out)})   # then the options: a bad one is found here
     cbs = [Adversary(gan)] if (gan := _gan_config(gan_given, ck)) else []
     refuse_unused(a, ('class_adv', 'class_film', 'class_judge'), '--conditional', cfg.conditional)
     if flags['download'] and cfg.data == 'flowers102': download_flowers(cfg.root, cfg.split)

@@ -122,7 +122,7 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
     try: model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
     except RuntimeError:
         raise FlowerVAEError(f"{folder}/model.safetensors holds another model's weights than config.json describes") from None
-    if meta.get('train_cfg'): model.train_cfg = train_config(meta['train_cfg'])
+    if meta.get('train_cfg'): model.train_cfg = train_config(meta['train_cfg'], folder/'config.json')
     if (folder/'priors.safetensors').is_file():
         try: model.priors = priors_from_flat(load_file(str(folder/'priors.safetensors')))
         except Exception as e:
