@@ -9,12 +9,13 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
-from .core import FlowerVAEError, in_eval
+from .core import FlowerVAEError, check_count, in_eval
+from .data import class_names, class_number
 from .model import ResBlock, VAE, VAEConfig, check_draw, check_images
 
 # %% auto #0
-__all__ = ['CVAE', 'FiLM', 'stage_channels', 'judge_net', 'judge_terms', 'class_samples', 'decode_as', 'class_effect',
-           'class_accuracy']
+__all__ = ['CVAE', 'FiLM', 'stage_channels', 'judge_net', 'judge_terms', 'class_samples', 'class_labels', 'decode_as',
+           'class_effect', 'class_accuracy']
 
 # %% ../nbs/07_cvae.ipynb #0e62e912
 class CVAE(VAE):
@@ -125,8 +126,15 @@ def reconstruct(self:CVAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
 def class_samples(model:CVAE, classes:list, # the classes to draw, one row each
                   n:int=8, temperature:float=1.0, seed:int=0)->torch.Tensor:
     "`(len(classes)·n, C, S, S)` prior samples, `n` per class, class by class; the same `n` codes in every row."
+    classes, n = class_labels(model, classes), check_count(n, 'n')
     z = torch.randn(n, model.cfg.z_dim, generator=torch.Generator().manual_seed(seed)) * temperature     # (n, Z)
     return decode_as(model, z, classes).view(n, len(classes), *_img_shape(model)).transpose(0, 1).flatten(0, 1)
+
+def class_labels(model:CVAE, classes:list)->list:
+    "The class numbers that `classes` (numbers or names) name, for a conditional model; one line for anything else."
+    if not getattr(model.cfg, 'n_classes', 0): raise FlowerVAEError("only a conditional model (cvae64, say) has classes to draw")
+    if isinstance(classes, (str, int)) or not len(classes): raise FlowerVAEError(f"give a list of classes, got {classes!r}")
+    return [class_number(c, model.cfg.n_classes, class_names(model)) for c in classes]
 
 @in_eval
 def decode_as(model:CVAE, z:torch.Tensor, # (N, Z) codes
@@ -149,6 +157,7 @@ def _decode(model:CVAE, z:torch.Tensor, y:torch.Tensor, batch:int=250)->torch.Te
 
 def class_effect(model:CVAE, n:int=500, seed:int=0)->dict:
     "Mean change of a decoded pixel (grey levels) when only the class changes, when only the code changes, and their ratio."
+    class_labels(model, [0]); n = check_count(n, 'n')                      # a conditional model, and a count
     g, C, Z = torch.Generator().manual_seed(seed), model.cfg.n_classes, model.cfg.z_dim
     z, z2 = torch.randn(n, Z, generator=g), torch.randn(n, Z, generator=g)
     y = torch.randint(C, (n,), generator=g)
