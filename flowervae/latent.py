@@ -20,7 +20,8 @@ from .model import VAE, check_images
 __all__ = ['PRIORS', 'encode_dataset', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance',
            'tsne_2d', 'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'lerp', 'slerp', 'decode_images',
            'interpolate', 'class_id', 'class_means', 'class_arithmetic', 'traversal', 'pca_directions',
-           'top_kl_directions', 'check_codes', 'FittedPrior', 'MixturePrior', 'fit_named_prior', 'prior_from_state']
+           'top_kl_directions', 'check_codes', 'check_draw_args', 'FittedPrior', 'MixturePrior', 'fit_named_prior',
+           'prior_from_state']
 
 # %% ../nbs/05_latent.ipynb #a0870c29
 @in_eval
@@ -191,9 +192,16 @@ def top_kl_directions(codes:dict, k:int=6)->tuple:
 def check_codes(codes:dict): # from `encode_dataset`
     "Raise `FlowerVAEError` unless the codes are finite and near N(0, I)'s scale (a diverged model's are NaN or 1e17)."
     mu, logvar = codes['mu'], codes['logvar']
+    if len(mu) < 2: raise FlowerVAEError(f"a prior is fitted to the codes of at least 2 images, got {len(mu)}")
     if not (torch.isfinite(mu).all() and torch.isfinite(logvar).all() and mu.abs().max() < 1e4 and logvar.max() < 20):
         raise FlowerVAEError("the codes of the training images are not finite or far outside N(0, I) (did training diverge?): "
                              "sample from N(0, I) (--prior standard), or train again with a lower --lr")
+
+def check_draw_args(n:int, temperature)->int:
+    "`n` codes at `temperature`: a whole number of at least 1, and a finite spread of at least 0 (0: the mean itself)."
+    if not (isinstance(temperature, numbers.Real) and 0 <= temperature < float('inf')):
+        raise FlowerVAEError(f"temperature must be a number of at least 0, got {temperature!r}")
+    return check_count(n, 'n')
 
 class FittedPrior:
     "A full-covariance Gaussian moment-matched to the aggregate posterior of encoded images; pass it to `VAE.sample(prior=...)`."
@@ -212,6 +220,7 @@ class FittedPrior:
 
     def draw(self, n:int, generator:torch.Generator|None=None, temperature:float=1.0)->torch.Tensor:
         "`(n, Z)` codes: mean + temperature·L·ε with ε ~ N(0, I) drawn on the CPU."
+        n = check_draw_args(n, temperature)
         return self.mean + temperature * torch.randn(n, len(self.mean), generator=generator) @ self.scale_tril.T
 
     def state_dict(self)->dict: return dict(mean=self.mean, scale_tril=self.scale_tril)
@@ -225,6 +234,7 @@ class MixturePrior:
     def __init__(self, weights:torch.Tensor, means:torch.Tensor, scale_tril:torch.Tensor, # (K,), (K, Z), (K, Z, Z)
                  temperature:float|None=None): # what every draw is scaled by, chosen on training images; None: not chosen (1)
         self.weights, self.means, self.scale_tril = weights, means, scale_tril
+        if temperature is not None: check_draw_args(1, float(temperature))
         self.temperature = None if temperature is None else round(float(temperature), 6)     # as chosen, not float32's digits
 
     @classmethod
@@ -248,6 +258,7 @@ class MixturePrior:
     def draw(self, n:int, generator:torch.Generator|None=None, temperature:float=1.0,
              components:torch.Tensor|None=None)->torch.Tensor: # (n,) the component of each code; default: drawn by weight
         "`(n, Z)` codes: a component per code, then its mean + T·L·ε (T: `temperature` × the prior's own), all drawn on the CPU."
+        n = check_draw_args(n, temperature)
         K, temperature = len(self.weights), temperature * (1. if self.temperature is None else self.temperature)
         if components is None: k = torch.multinomial(self.weights, n, replacement=True, generator=generator)        # (n,)
         elif len(components) == n and 0 <= components.min() and components.max() < K: k = components

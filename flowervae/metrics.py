@@ -187,7 +187,7 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `latent.PRIORS`
                batch_size:int=128, progress:bool=True,
                scores:GenerativeScores|None=None)->dict: # its features choose a temperature for a mixture without one
     "`{name: prior}`: those stored with `model`, the others fitted to its codes of `dataset` (never test images) and kept."
-    stored = getattr(model, 'priors', {})
+    stored, names = getattr(model, 'priors', {}), [names] if isinstance(names, str) else names   # one name, or several
     unknown = [n for n in names if n not in PRIORS]
     if unknown: raise FlowerVAEError(f"unknown prior {unknown[0]!r}: choose one of {', '.join(PRIORS)}")
     todo = [n for n in names if n not in stored and PRIORS[n] is not None]
