@@ -15,7 +15,7 @@ from torch.utils.data import Subset
 from .bench import bench, plot_bench
 from .cache import CachedFlowers
 from .core import FlowerVAEError, check_size, check_writable
-from .data import class_name, class_names, class_number, download_flowers, flowers_root
+from .data import check_flowers_root, class_name, class_names, class_number, download_flowers, flowers_root
 from .grids import recon_rows, save_images
 from .distributed import Dist, leave_distributed
 from .learner import RECIPES, TrainConfig
@@ -31,8 +31,8 @@ from .runs import fit
 from .vaegan import Adversary, GANConfig
 
 # %% auto #0
-__all__ = ['GAN_FIELDS', 'COMMANDS', 'cmd_train', 'cmd_sample', 'cmd_reconstruct', 'cmd_eval', 'cmd_bench', 'cmd_results',
-           'cmd_pretrained', 'main']
+__all__ = ['GAN_FIELDS', 'SAMPLE_OPTIONS', 'COMMANDS', 'cmd_train', 'cmd_sample', 'cmd_reconstruct', 'cmd_eval', 'cmd_bench',
+           'cmd_results', 'cmd_pretrained', 'main']
 
 # %% ../nbs/12_cli.ipynb #c722f5a5
 GAN_FIELDS = tuple(f.name for f in fields(GANConfig))
@@ -115,16 +115,21 @@ def _eval_with_samples(a:dict)->dict:
     if (a['data'] or tc.data) != 'flowers102':
         raise FlowerVAEError("--fid and --kid compare with real Flowers102 images: give --data flowers102 --root DIR")
     if a['n_samples'] < 1000: raise FlowerVAEError(f"--n-samples must be at least 1000 (KID subsets), got {a['n_samples']}")
-    root = a['root'] or flowers_root() or tc.root
+    root = check_flowers_root(a['root'] or flowers_root() or tc.root,
+                              hint='--fid and --kid compare with real Flowers102 images: give --root DIR or set $FLOWERVAE_DATA')
     scores = generative_scores(root, tc.size, a['ref_split'], a['inception_weights'], a['cache_dir'], progress=not a['quiet'])
     ds = CachedFlowers(root, a['split'], tc.size, a['cache_dir'], progress=not a['quiet'])
     if a['limit']: ds = Subset(ds, range(min(a['limit'], len(ds))))
     return evaluate_all(a['ckpt'], scores, ds, a['n_samples'], a['batch_size'], a['device'], progress=not a['quiet'])
 
+SAMPLE_OPTIONS = dict(n_samples=5000, ref_split='test', inception_weights=None)   # eval's options for --fid/--kid, and defaults
+
 def cmd_eval(a:dict):
     "`flowervae eval`: the scores as JSON, printed (and written to --out); a score that is not a number is null."
     if a['limit'] is not None and a['limit'] < 1: raise FlowerVAEError(f"--limit must be at least 1, got {a['limit']}")
     if a['out'] is not None: _check_out(a['out'], kind='json')    # before the work, not after it; never over a checkpoint
+    samples = {k: v for k, v in a.items() if k in SAMPLE_OPTIONS and v != SAMPLE_OPTIONS[k]}   # changed from their defaults
+    refuse_unused(samples, tuple(samples), '--fid (or --kid)', a['fid'] or a['kid'])
     if a['fid'] or a['kid']: r = _eval_with_samples(a)
     else: r = evaluate(a['ckpt'], a['data'], a['root'], a['split'], a['batch_size'], a['device'], a['limit'],
                        progress=not a['quiet'])
@@ -168,11 +173,11 @@ def _one_line(e:Exception, parser, command:str, a:dict)->str:
 
 def _interrupted(signum, frame): raise KeyboardInterrupt        # SIGTERM cleans up as Ctrl-C does
 
-def _interrupt_note(command:str, out:str)->str:
+def _interrupt_note(command:str, out:str, prog:str='flowervae')->str:
     "What an interrupted command leaves: for `train`, the last finished epoch, if one was saved."
-    if command != 'train': return 'flowervae: interrupted'
-    if not (latest := Path(out)/'latest.pt').exists(): return 'flowervae: interrupted before an epoch was saved'
-    return f"flowervae: interrupted; the last finished epoch is in {latest} (continue with --resume)"
+    if command != 'train': return f"{prog}: interrupted"
+    if not (latest := Path(out)/'latest.pt').exists(): return f"{prog}: interrupted before an epoch was saved"
+    return f"{prog}: interrupted; the last finished epoch is in {latest} (continue with --resume)"
 
 def main(argv:list|None=None, prog:str='flowervae')->int:
     "Entry point of the `flowervae` command (`prog` names it in usage lines and errors)."
@@ -181,10 +186,10 @@ def main(argv:list|None=None, prog:str='flowervae')->int:
     on_term, finished = signal.signal(signal.SIGTERM, _interrupted), False
     try: COMMANDS[command](a); finished = True
     except FlowerVAEError as e:
-        print(f"flowervae: error: {_one_line(e, parser, command, a)}", file=sys.stderr)
+        print(f"{prog}: error: {_one_line(e, parser, command, a)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(_interrupt_note(command, out), file=sys.stderr)
+        print(_interrupt_note(command, out, prog), file=sys.stderr)
         return 130
     finally:
         signal.signal(signal.SIGTERM, on_term)
