@@ -105,7 +105,9 @@ def cmd_reconstruct(a:dict):
     idx = torch.linspace(0, len(ds) - 1, min(a['n'], len(ds))).long().tolist()     # spread over the class-sorted split
     x, y = torch.stack([ds[i][0] for i in idx]), torch.tensor([ds[i][1] for i in idx])
     imgs, rows, n = recon_rows(m, x, 8, y=y)
-    save_images(imgs, a['out'], n, f"{a['ckpt']}: held-out images and their reconstructions", rows)
+    seen = a['split'] != 'test' and (a['data'] or m.train_cfg.data) != 'synthetic'   # its own training images, perhaps
+    save_images(imgs, a['out'], n, f"{a['ckpt']}: {a['split'] + ' split' if seen else 'held-out'} images and their reconstructions",
+                rows)
     print(f"wrote {len(x)} images{' (all the split holds)' * (len(x) < a['n'])} and their reconstructions to {a['out']}")
 
 # %% ../nbs/12_cli.ipynb #c12c000d
