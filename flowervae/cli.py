@@ -106,8 +106,8 @@ def cmd_reconstruct(a:dict):
     x, y = torch.stack([ds[i][0] for i in idx]), torch.tensor([ds[i][1] for i in idx])
     imgs, rows, n = recon_rows(m, x, 8, y=y)
     seen = a['split'] != 'test' and (a['data'] or m.train_cfg.data) != 'synthetic'   # its own training images, perhaps
-    save_images(imgs, a['out'], n, f"{a['ckpt']}: {a['split'] + ' split' if seen else 'held-out'} images and their reconstructions",
-                rows)
+    what = f"{a['split']} split" if seen else 'held-out'
+    save_images(imgs, a['out'], n, f"{a['ckpt']}: {what} images and their reconstructions", rows)
     print(f"wrote {len(x)} images{' (all the split holds)' * (len(x) < a['n'])} and their reconstructions to {a['out']}")
 
 # %% ../nbs/12_cli.ipynb #c12c000d
