@@ -46,7 +46,7 @@ class LatentExplorer:
                  mode:str='pca', # 'pca' or 'kl'
                  px:int=256): # side of the displayed image
         if len(ds) < 2: raise FlowerVAEError(f"the explorer needs at least 2 images to scale its sliders, got {len(ds)}")
-        px, n_sliders = check_count(px, 'px'), check_count(n_sliders, 'n_sliders')
+        px, n_sliders = check_count(px, 'px', least=16), check_count(n_sliders, 'n_sliders')   # px: a picture, not a dot
         self.model, self.ds, self.px, self.n_sliders = model.eval(), ds, px, n_sliders
         self.codes = codes if codes is not None else encode_dataset(model, ds, progress=False)
         self.pca = fit_pca(self.codes, n_sliders)
@@ -87,14 +87,16 @@ def start_from_class(self:LatentExplorer, c:int, k:int=0):
     "Start from the `k`-th image of class `c`, counted round the class (`k=None`: from the class mean)."
     c = class_id(c)
     if c not in self.means: raise FlowerVAEError(f"class {c} is not in the data set")
-    if k is None: return self._start(self.means[c], f"mean of class {c}")
+    if k is None:
+        if self.conditional: self.decode_class = c                   # decoded as the class whose mean it is
+        return self._start(self.means[c], f"mean of class {c}")
     idx = (self.codes['labels'] == c).nonzero()[:, 0]
     self.start_from_image(int(idx[k % len(idx)]))
 
 @patch
 def start_from_prior(self:LatentExplorer, seed:int=0):
     "Start from a draw of the model's mixture prior where it carries one (`05_latent`), else of N(0, I)."
-    g, prior = torch.Generator().manual_seed(seed), getattr(self.model, 'priors', {}).get('mixture')
+    g, prior = torch.Generator().manual_seed(check_count(seed, 'seed', least=0)), getattr(self.model, 'priors', {}).get('mixture')
     z = torch.randn(self.codes['mu'].shape[1], generator=g) if prior is None else prior.draw(1, g)[0]   # (Z,)
     self._start(z, f"prior sample (seed {seed}, {'N(0, I)' if prior is None else 'mixture'})")
 
@@ -102,10 +104,11 @@ def start_from_prior(self:LatentExplorer, seed:int=0):
 @patch
 def set_component(self:LatentExplorer, i:int, v:float):
     "Put slider `i` at `v` standard deviations."
-    if not -len(self.offsets) <= i < len(self.offsets): raise FlowerVAEError(f"no slider {i}: there are {len(self.offsets)}")
+    if not (isinstance(i, numbers.Integral) and -len(self.offsets) <= i < len(self.offsets)):
+        raise FlowerVAEError(f"no slider {i!r}: there are {len(self.offsets)}")
     if not isinstance(v, numbers.Real) or not math.isfinite(v):                  # NaN would decode to a blank image
         raise FlowerVAEError(f"a slider takes a finite number of standard deviations, got {v!r}")
-    self.offsets[i] = v
+    self.offsets[i] = float(v)
 
 @patch
 def reset(self:LatentExplorer):
@@ -133,7 +136,9 @@ def render(self:LatentExplorer, z:torch.Tensor|None=None)->torch.Tensor:
 @patch
 def save(self:LatentExplorer, path:str|Path)->Path:
     "Write the current image as a PNG at `path`."
-    check_writable(path); Path(path).write_bytes(to_png(self.render(), self.px)); return Path(path)
+    check_writable(path)
+    if Path(path).suffix.lower() != '.png': raise FlowerVAEError(f"save writes a PNG: name a .png file, got {str(path)!r}")
+    Path(path).write_bytes(to_png(self.render(), self.px)); return Path(path)
 
 # %% ../nbs/06_explore.ipynb #46da919e
 @patch
@@ -224,7 +229,7 @@ class InterpolationExplorer:
     "Decode the path between two codes (images or class means) at a slider position t."
     def __init__(self, model:VAE, ds, codes:dict|None=None, px:int=256):
         if len(ds) < 2: raise FlowerVAEError(f"an interpolation needs at least 2 images to run between, got {len(ds)}")
-        self.model, self.ds, self.px, self._ui = model.eval(), ds, check_count(px, 'px'), None
+        self.model, self.ds, self.px, self._ui = model.eval(), ds, check_count(px, 'px', least=16), None
         self.codes = codes if codes is not None else encode_dataset(model, ds, progress=False)
         self.means, self.mode = class_means(self.codes), 'slerp'
         self.set_ends(0, 1)
@@ -246,6 +251,7 @@ class InterpolationExplorer:
 
     def render(self, t:float)->torch.Tensor:
         "`(C, S, S)` image at fraction `t` of the way from A to B; a conditional model draws it as the class of the nearer end."
+        if not (isinstance(t, numbers.Real) and 0 <= t <= 1): raise FlowerVAEError(f"t runs from 0 to 1, got {t!r}")
         f, y = lerp if self.mode == 'lerp' else slerp, self.ya if t < 0.5 else self.yb
         y = torch.tensor([y]) if getattr(self.model.cfg, 'n_classes', 0) else None
         return decode_images(self.model, f(self.za, self.zb, torch.tensor([float(t)])), y)[0]
@@ -256,7 +262,7 @@ def widget(self:InterpolationExplorer):
     "Endpoint selectors, lerp/slerp, a slider for t and the decoded image."
     import ipywidgets as W
     if self._ui is not None: return self._ui['root']
-    n = len(self.codes['mu']) - 1
+    n = max(len(self.codes['mu']) - 1, *self.means)                  # an image's index, or a class's number
     ui = self._ui = dict(by=W.ToggleButtons(options=['image', 'class'], description='ends'),
                          a=W.BoundedIntText(0, min=0, max=n, description='A'),
                          b=W.BoundedIntText(1, min=0, max=n, description='B'),
