@@ -19,7 +19,7 @@ from .model import VAE, check_images
 # %% auto #0
 __all__ = ['PRIORS', 'encode_dataset', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance',
            'tsne_2d', 'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'lerp', 'slerp', 'decode_images',
-           'interpolate', 'class_id', 'class_means', 'class_arithmetic', 'traversal', 'pca_directions',
+           'interpolate', 'one_code', 'class_id', 'class_means', 'class_arithmetic', 'traversal', 'pca_directions',
            'top_kl_directions', 'check_codes', 'check_draw_args', 'FittedPrior', 'MixturePrior', 'fit_named_prior',
            'prior_from_state']
 
@@ -138,14 +138,22 @@ def decode_images(model:VAE, z:torch.Tensor, y=None)->torch.Tensor:
     p = next(model.parameters())
     if z.shape[-1] != model.cfg.z_dim:
         raise FlowerVAEError(f"codes of {z.shape[-1]} numbers; this model decodes {model.cfg.z_dim}")
+    if y is not None and not getattr(model.cfg, 'n_classes', 0): raise FlowerVAEError("this model has no classes: leave y out")
     y = None if y is None else torch.as_tensor(y).to(p.device)
     return torch.sigmoid(model.decode(z.to(p.device, p.dtype), y).float()).cpu()
 
 def interpolate(model:VAE, z0:torch.Tensor, z1:torch.Tensor, n:int=8, mode:str='slerp')->torch.Tensor:
     "`(n, C, S, S)` decodes along the path from `z0` to `z1`, `mode` 'lerp' or 'slerp'."
     if mode not in ('lerp', 'slerp'): raise FlowerVAEError(f"unknown interpolation {mode!r}: use 'lerp' or 'slerp'")
-    n = check_count(n, 'n')
+    n, z0, z1 = check_count(n, 'n'), one_code(model, z0, 'z0'), one_code(model, z1, 'z1')
     return decode_images(model, (lerp if mode == 'lerp' else slerp)(z0, z1, torch.linspace(0, 1, n)))
+
+def one_code(model:VAE, z, name:str='z')->torch.Tensor:
+    "`z` as one `(Z,)` float code of `model`'s size (a tensor, array or list), or a `FlowerVAEError` naming `name`."
+    z = torch.as_tensor(z, dtype=torch.float32)
+    if z.shape != (model.cfg.z_dim,):
+        raise FlowerVAEError(f"{name} must be one code of {model.cfg.z_dim} numbers, got shape {tuple(z.shape)}")
+    return z
 
 # %% ../nbs/05_latent.ipynb #4ca67c8a
 def class_id(c)->int:
@@ -163,7 +171,7 @@ def class_arithmetic(model:VAE, means:dict, a:int, b:int, ts=(0., .25, .5, .75, 
     a, b = class_id(a), class_id(b)
     for c in (a, b):
         if c not in means: raise FlowerVAEError(f"class {c} is not among the encoded classes")
-    return decode_images(model, lerp(means[a], means[b], torch.tensor(ts, dtype=torch.float32)))
+    return decode_images(model, lerp(means[a], means[b], torch.tensor(ts, dtype=torch.float32).reshape(-1)))   # one t, or several
 
 # %% ../nbs/05_latent.ipynb #2f5995e4
 def traversal(model:VAE, z:torch.Tensor, # (Z,) the starting code
@@ -174,6 +182,8 @@ def traversal(model:VAE, z:torch.Tensor, # (Z,) the starting code
     "`(R * len(steps), C, S, S)` decodes of `z + s σ_r d_r`: one row per direction, one column per step."
     s = torch.as_tensor(steps, dtype=torch.float32).reshape(-1)                    # one step, or one direction, are fine too
     directions, sigmas = torch.atleast_2d(directions), torch.as_tensor(sigmas, dtype=torch.float32).reshape(-1)
+    if len(sigmas) != len(directions): raise FlowerVAEError(f"{len(directions)} directions take as many sigmas: {len(sigmas)}")
+    z = one_code(model, z)
     zs = z + (s[None, :, None] * sigmas[:, None, None] * directions[:, None, :])   # (R, T, Z)
     return decode_images(model, zs.flatten(0, 1))
 
