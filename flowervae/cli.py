@@ -63,6 +63,8 @@ def cmd_train(a:dict):
     cfg = TrainConfig(**{**start, **a, 'out': str(out)})   # then the options: a bad one is found here
     cbs = [Adversary(gan)] if (gan := _gan_config(gan_given, ck)) else []
     refuse_unused(a, ('class_adv', 'class_film', 'class_judge'), '--conditional', cfg.conditional)
+    refuse_unused({**a, **{k: 1 for k in ('download',) if flags[k]}}, ('root', 'download'), '--data flowers102 (or folder)',
+                  cfg.data != 'synthetic')                          # synthetic flowers are drawn, not read from a folder
     if flags['download'] and cfg.data == 'flowers102': download_flowers(cfg.root, cfg.split)
     fit(cfg, resume=flags['resume'], overwrite=flags['overwrite'], progress=not flags['quiet'], cbs=cbs)
     if Dist.from_env().rank == 0: print(f"done: checkpoints and pictures in {out}/")
