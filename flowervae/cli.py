@@ -172,7 +172,8 @@ COMMANDS = dict(train=cmd_train, sample=cmd_sample, reconstruct=cmd_reconstruct,
 
 def _one_line(e:Exception, parser, command:str, a:dict)->str:
     "The message of `e` on one line (the last line of an error from a DataLoader worker), naming `command`'s options, not values."
-    msg, given = str(e).strip().splitlines()[-1].split('FlowerVAEError: ', 1)[-1], {str(v) for v in a.values()}
+    text, given = str(e).strip(), {str(v) for v in a.values()}
+    msg = text.splitlines()[-1].split('FlowerVAEError: ', 1)[-1] if 'Traceback' in text else text.replace('\n', '\\n')
     return as_option(msg, option_strings(parser, command), given)
 
 def _interrupted(signum, frame): raise KeyboardInterrupt        # SIGTERM cleans up as Ctrl-C does
@@ -188,7 +189,10 @@ def main(argv:list|None=None, prog:str='flowervae')->int:
     a = vars((parser := make_parser(prog)).parse_args(argv))
     command, out = a.pop('command'), a.get('out') or TrainConfig.out
     on_term, finished = signal.signal(signal.SIGTERM, _interrupted), False
-    try: COMMANDS[command](a); finished = True
+    try:
+        if a.get('ckpt') is not None and not str(a['ckpt']).strip():
+            raise FlowerVAEError("--ckpt names a checkpoint, a saved model's folder or a bundled model, got ''")
+        COMMANDS[command](a); finished = True
     except FlowerVAEError as e:
         print(f"{prog}: error: {_one_line(e, parser, command, a)}", file=sys.stderr)
         return 2
