@@ -251,6 +251,7 @@ def check_draw(model, n:int, temperature:float=1.0, y=None, prior=None)->tuple:
                              "(latent.fit_named_prior), or sample from N(0, I)")
     prior = have[prior] if isinstance(prior, str) else prior
     if y is None: return None, prior
+    if isinstance(y, str): raise FlowerVAEError(f"y is class numbers, got {y!r}: data.class_number turns a name into one")
     k, y = model.cfg.n_classes, torch.as_tensor(y)
     y = y.expand(n) if y.ndim == 0 else y
     if not k: raise FlowerVAEError("this model is not conditional: leave out y")
