@@ -12,7 +12,8 @@ from torch.utils.data import Subset
 
 from .cache import CACHE_ENV, ArrayImages, CachedFlowers, CachedFolder
 from .core import FlowerVAEError, check_count, in_eval
-from .data import FolderImages, Flowers102, SyntheticFlowers, check_split, flowers_root
+from .data import FolderImages, Flowers102, check_split, flowers_root
+from .synthetic import SyntheticFlowers
 from .learner import DATA_KINDS, TrainConfig
 from .model import VAE
 from .pretrained import DEFAULT_MODEL, load_model

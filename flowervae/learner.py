@@ -15,7 +15,8 @@ from tqdm.auto import tqdm
 
 from .cache import ArrayImages, BatchLoader, CachedFlowers, CachedFolder, prepare_batch, train_batch
 from .core import FlowerVAEError, autocast, bf16_ok, check_size, check_types, in_eval
-from .data import FolderImages, Flowers102, SyntheticFlowers, check_folder, check_split, flowers_root, folder_classes, make_loader
+from .data import FolderImages, Flowers102, check_folder, check_split, flowers_root, folder_classes, make_loader
+from .synthetic import SyntheticFlowers
 from .loss import RECON_KINDS, kl_weight, likelihood_log_sigma, vae_loss
 from .model import VAE, VAEConfig
 
@@ -25,8 +26,7 @@ __all__ = ['DATA_KINDS', 'SCHEDULES', 'RECIPES', 'TrainConfig', 'preset', 'split
            'ProgressBar', 'run_fraction', 'CosineLR']
 
 # %% ../nbs/04_train.ipynb #519dae3b
-DATA_KINDS = ('flowers102', 'synthetic', 'folder')
-SCHEDULES = ('constant', 'cosine')
+DATA_KINDS, SCHEDULES = ('flowers102', 'synthetic', 'folder'), ('constant', 'cosine')   # what --data and --schedule take
 
 @dataclass
 class TrainConfig:

@@ -15,7 +15,8 @@ from tqdm.auto import tqdm
 
 from .cache import BatchLoader, CachedFlowers, CachedFolder, to_float
 from .core import FlowerVAEError, check_count, evaluating, reason
-from .data import Flowers102, FolderImages, SyntheticFlowers, flowers_root, make_loader
+from .data import Flowers102, FolderImages, flowers_root, make_loader
+from .synthetic import SyntheticFlowers
 from .features import FeatureNet, feature_net
 from .latent import PRIORS, active_units, encode_dataset, fit_named_prior
 from .learner import loss_terms
