@@ -80,7 +80,8 @@ class TrainConfig:
             if not 0 <= (v := getattr(self, k) or 0) < 2**63: raise FlowerVAEError(f"{k} must be >= 0, below 2**63, got {v}")
         if not 0 < self.val_frac < 1: raise FlowerVAEError(f"val_frac must be in (0, 1), got {self.val_frac}")
         if not 0 <= self.shift < 0.5: raise FlowerVAEError(f"shift must be in [0, 0.5), a fraction of the side, got {self.shift}")
-        if self.root: self.root = str(Path(self.root).expanduser().resolve())   # checkpoints then work from any folder
+        if r := self.root or (flowers_root() if self.data == 'flowers102' else None):    # $FLOWERVAE_DATA's too: kept, the
+            self.root = str(Path(r).expanduser().resolve())                      # checkpoint resumes from any folder
         if not self.out: raise FlowerVAEError("out is empty: name the run's folder (runs/NAME)")   # not the working folder
         self.out = os.path.normpath(os.path.expanduser(self.out))                # '~/r/x/../y' is '/home/.../r/y': no stray x
         self.model_cfg                                                           # checks the model's settings too
@@ -104,9 +105,8 @@ RECIPES = {
 def preset(recipe:str='default', **kwargs)->TrainConfig: # a name of `RECIPES`, then fields to override
     "The `TrainConfig` of `recipe` on the real flowers if `$FLOWERVAE_DATA` has them, else on synthetic ones; `kwargs` override."
     if recipe not in RECIPES: raise FlowerVAEError(f"unknown recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
-    root = flowers_root()
-    data = dict(data='flowers102', root=str(root)) if root is not None and root.exists() else dict(data='synthetic')
-    return TrainConfig(**{**data, **RECIPES[recipe], **kwargs})
+    data = 'flowers102' if (root := flowers_root()) is not None and root.exists() else 'synthetic'   # the config keeps the root
+    return TrainConfig(**{'data': data, **RECIPES[recipe], **kwargs})
 
 # %% ../nbs/04_train.ipynb #b969c992
 def split_indices(n:int, cfg:TrainConfig)->tuple:
