@@ -111,6 +111,7 @@ def check_compatible(ck:dict, cfg:TrainConfig):
     diff = [f"{k}: checkpoint {saved.get(k, default[k])!r}, now {v!r}" for k, v in now.items() if saved.get(k, default[k]) != v]
     was = ck.get('train_cfg', {})                                      # its data, or best.pt would compare unlike losses;
     moved = 'images' in ck and was.get('root') and not Path(was['root']).exists()   # moved elsewhere: `Checkpoints` counts them
+    moved = moved or was.get('data') == 'flowers102' and not was.get('root')   # older runs kept no $FLOWERVAE_DATA: counted too
     data = {k: v for k, v in was.items() if k in RUN_DATA and v != getattr(cfg, k) and not (k == 'root' and moved)}
     diff += [f"{k}: checkpoint {v!r}, now {getattr(cfg, k)!r}" for k, v in data.items()]
     if diff: raise FlowerVAEError("the checkpoint was made for a different model or data (" + '; '.join(diff) + "): leave those "
