@@ -13,7 +13,7 @@ import torch
 from PIL import Image, ImageOps
 from tqdm.auto import tqdm
 
-from .core import FlowerVAEError, check_size, reason, rgb
+from .core import FlowerVAEError, check_count, check_size, reason, rgb
 from .data import FolderImages, Flowers102
 
 # %% auto #0
@@ -196,10 +196,12 @@ class BatchLoader:
     "Batches of `(uint8 images (B, 3, S, S), channels-last, labels (B,))` cut from an array-backed data set (`CachedFlowers`)."
     def __init__(self, ds, batch_size:int=64, shuffle:bool=False, drop_last:bool|None=None, indices=None,
                  generator:torch.Generator|None=None, pin_memory:bool|None=None):
-        if batch_size < 1: raise FlowerVAEError(f"batch_size must be at least 1, got {batch_size}")
+        if not hasattr(ds, 'images'): raise FlowerVAEError(f"BatchLoader cuts batches from arrays (CachedFlowers, ArrayImages), "
+                                                           f"not a {type(ds).__name__}: use data.make_loader")
+        check_count(batch_size, 'batch_size')
         self.ds, self.bs, self.shuffle, self.generator = ds, batch_size, shuffle, generator
         self.idx = torch.arange(len(ds)) if indices is None else torch.as_tensor(indices)
-        self.drop_last = shuffle if drop_last is None else drop_last
+        self.drop_last = shuffle and len(self.idx) > batch_size if drop_last is None else drop_last   # as make_loader
         self.pin = torch.cuda.is_available() if pin_memory is None else pin_memory
         self.labels = torch.as_tensor(ds.labels)
 
@@ -278,8 +280,9 @@ def train_batch(x:torch.Tensor, # (B, C, H, W) a batch already on its device, ui
 class ArrayImages(torch.utils.data.Dataset):
     "`(uint8 (3, S, S), label)` pairs held in one `(N, S, S, 3)` uint8 array: the in-memory twin of `CachedFlowers`."
     def __init__(self, images:np.ndarray, labels:list):
-        if images.dtype != np.uint8 or images.ndim != 4:
-            raise FlowerVAEError(f"ArrayImages needs uint8 (N, H, W, C), got {images.dtype} {images.shape}")
+        if images.dtype != np.uint8 or images.ndim != 4 or images.shape[1] != images.shape[2] or images.shape[3] not in (1, 3, 4):
+            raise FlowerVAEError(f"ArrayImages needs uint8 (N, S, S, C) square images, got {images.dtype} {images.shape}")
+        if len(labels) != len(images): raise FlowerVAEError(f"{len(images)} images need as many labels, got {len(labels)}")
         self.images, self.labels = np.ascontiguousarray(images), [int(l) for l in labels]   # row-major (N, H, W, C)
     def __len__(self): return len(self.labels)
     def __getitem__(self, i): return torch.from_numpy(np.array(self.images[i])).permute(2, 0, 1), self.labels[i]

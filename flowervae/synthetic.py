@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from .core import FlowerVAEError, check_size
+from .core import check_count, check_size
 
 # %% auto #0
 __all__ = ['render_flower', 'SyntheticFlowers']
@@ -53,8 +53,7 @@ class SyntheticFlowers(Dataset):
                  n_classes:int=10, # classes: petal count and colours
                  seed:int=0, # one seed, one data set
                  train:bool=False): # random horizontal flips, as for the real flowers
-        if n < 1 or n_classes < 1:
-            raise FlowerVAEError(f"SyntheticFlowers needs n >= 1 and n_classes >= 1, got n={n}, n_classes={n_classes}")
+        n, n_classes, seed = check_count(n, 'n'), check_count(n_classes, 'n_classes'), check_count(seed, 'seed', least=0)
         self.n, self.size, self.n_classes, self.seed, self.train = n, check_size(size), n_classes, seed, train
         self.labels = [i % n_classes for i in range(n)]
 
