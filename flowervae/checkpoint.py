@@ -242,7 +242,8 @@ def take_lock(f, out:Path):
 def prepare_run_dir(out:Path, resume:bool, overwrite:bool,
                     root:str|None=None)->list: # the image folder the run trains on, if it trains on one
     "Refuse to resume a run that is not there or to start one over a run that is; the files an overwriting run must clear."
-    if root and Path(out).resolve().is_relative_to(Path(root).resolve()):     # its pictures would become training images
+    ways = lambda p: (Path(os.path.abspath(p)), Path(p).resolve())    # as written, and through links: a linked class folder
+    if root and any(o.is_relative_to(r) for o in ways(out) for r in ways(root)):   # its pictures would become training images
         raise FlowerVAEError(f"--out {out} is inside --root {root}: the run's pictures would join its images; put runs elsewhere")
     if resume and overwrite: raise FlowerVAEError("--resume continues a run, --overwrite starts it again: choose one")
     if resume and not (out/'latest.pt').exists(): raise FlowerVAEError(f"cannot resume: {out} has no latest.pt (drop --resume)")
