@@ -6,7 +6,7 @@
 from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
-import math
+import math, warnings
 
 import torch
 import torch.nn.functional as F
@@ -114,9 +114,14 @@ class Adversary(Callback):
 
     def before_fit(self, learn):
         if learn.world > 1: raise FlowerVAEError("VAE-GAN training (--gan) runs in one process: launch it without torchrun")
-        self.setup(learn.device, learn.cfg.lr, learn.amp)
-    def before_batch(self, learn):
-        if learn.i % 10 == 0: self.active = run_fraction(learn) >= self.cfg.gan_start   # checked as often as the budget
+        self.setup(learn.device, learn.cfg.lr, learn.amp); self.joined = False
+    def before_batch(self, learn):                          # checked as often as the budget, and at each epoch's last step
+        if learn.i % 10 == 0 or learn.i == len(learn.train_dl) - 1: self.active = run_fraction(learn) >= self.cfg.gan_start
+        self.joined |= self.active
+    def after_fit(self, learn):                              # a run too short for its gan_start, at its end: said
+        if not self.joined and (learn.stop or learn.epoch >= learn.cfg.epochs):
+            warnings.warn(f"the adversary never joined: the run ended before gan_start {self.cfg.gan_start:g} of it; lower "
+                          "--gan-start or train longer")
     def after_loss(self, learn):
         learn.loss = learn.loss + self.generator_loss(learn.model, learn.x, learn.logits, learn.terms, learn.y)
     def after_step(self, learn): self.discriminator_step(learn.x, learn.logits, learn.terms)
@@ -142,7 +147,7 @@ def generator_loss(self:Adversary, model, x:torch.Tensor, logits:torch.Tensor, t
         self.disc.requires_grad_(False)
         fake, fake_feats = self.disc(torch.sigmoid(logits), features=True)
         adv = generator_adv_loss(fake.float())
-        n = round(len(x) * self.cfg.gan_prior)
+        n = max(1, round(len(x) * self.cfg.gan_prior)) if self.cfg.gan_prior else 0   # any share above 0: at least one
         if n:                                        # Larsen et al.: images decoded from z ~ p(z) are fakes too
             with batchnorm_eval(model):              # decoded as `VAE.sample` does; BatchNorm's running statistics untouched
                 z = torch.randn(n, model.cfg.z_dim, device=x.device)
