@@ -211,6 +211,7 @@ def run_lock(out:Path):
     full = Path(os.path.abspath(out))
     made = [p for p in (full, *full.parents) if not p.exists()]        # the folders this run creates, innermost first
     new_lock, before = not (full/'.lock').exists(), _run_files(full)
+    if out.is_file(): raise FlowerVAEError(f"--out {out} is a file: name a folder for the run")
     try: out.mkdir(parents=True, exist_ok=True); f = open(out/'.lock', 'a+')
     except OSError as e: raise FlowerVAEError(f"cannot write the run folder {out} ({e.strerror}): choose another --out") from None
     with f:

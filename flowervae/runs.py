@@ -48,8 +48,9 @@ class StopOnNaN(Callback):
     def stop(self, learn):
         last = self.out/'latest.pt'
         last = f"the last good checkpoint is {last}" if last.exists() else "no checkpoint was written yet"
+        gan = ', or a smaller --gan' if any(getattr(cb, 'name', '') == 'gan' for cb in learn.cbs) else ''   # the adversary's too
         raise FlowerVAEError(f"loss became NaN or infinite in epoch {learn.epoch + 1} by step {learn.step}; nothing was saved "
-                             f"from this epoch, {last}. Lower --lr or --grad-clip, or use --kl-warmup")
+                             f"from this epoch, {last}. Lower --lr or --grad-clip, or use --kl-warmup{gan}")
 
 class CpuBudget(Callback):
     "Stop after `seconds` of training CPU time in any process: close the epoch at the next logged step, then end the run."
