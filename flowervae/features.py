@@ -65,7 +65,8 @@ def _train_epoch(net:FeatureNet, dl:BatchLoader, opt, sched)->float:
 
 def _check_sets(train_ds, test_ds, n_classes:int, state):
     "Refuse before the first epoch what would fail after the last: no test images, a label past `n_classes`, a folder as `state`."
-    if not len(test_ds): raise FlowerVAEError("no test images to measure the feature net's accuracy on")
+    if not (len(train_ds) and len(test_ds)): raise FlowerVAEError("the feature net needs training images and test images, and "
+                                                                 f"got {len(train_ds)} and {len(test_ds)}")
     if (top := max(max(train_ds.labels, default=0), max(test_ds.labels, default=0))) >= n_classes:
         raise FlowerVAEError(f"label {top} in a data set of n_classes={n_classes}: give n_classes above every label")
     if state is not None and (not str(state) or Path(state).is_dir()): raise FlowerVAEError(f"state names a file, not {state!r}")
@@ -90,7 +91,6 @@ def train_feature_net(train_ds, test_ds, # array-backed (uint8 image, label) dat
     torch.manual_seed(seed)
     net, shuffling = FeatureNet(n_classes, width, size), torch.Generator().manual_seed(seed)
     dl = BatchLoader(train_ds, batch_size, shuffle=True, generator=shuffling)
-    if not len(dl): raise FlowerVAEError(f"{len(train_ds)} training images make no batch of {batch_size}: lower batch_size")
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=5e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=check_count(epochs, 'epochs') * len(dl))
     setup = dict(n_classes=n_classes, epochs=epochs, batch_size=batch_size, lr=lr, width=width, size=size, seed=seed,
