@@ -230,7 +230,7 @@ def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
           amp:bool|None=None, # bf16 on flowervae's path; default: as `fit` decides (`choose_amp`)
          )->dict:
     "Images per second of the usual pipeline, the in-memory loop and flowervae's, for loading and training, at each size."
-    sizes = [check_size(s) for s in sizes]             # before any work: a bad size found at 256 px would waste minutes
+    sizes = [VAEConfig(img_size=check_size(s), width=width).img_size for s in sizes]   # bad sizes and widths: before any work
     hint = "bench measures the real flowers: give --root DIR or set $FLOWERVAE_DATA (flowervae train --download fetches them)"
     root, dev = check_flowers_root(root, hint=hint), pick_device(device)
     if not 1 <= batch_size <= (n := len(Flowers102(root, split))):       # a batch larger than the split: no batch, ever
