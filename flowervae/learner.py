@@ -80,8 +80,8 @@ class TrainConfig:
             if not 0 <= (v := getattr(self, k) or 0) < 2**63: raise FlowerVAEError(f"{k} must be >= 0, below 2**63, got {v}")
         if not 0 < self.val_frac < 1: raise FlowerVAEError(f"val_frac must be in (0, 1), got {self.val_frac}")
         if not 0 <= self.shift < 0.5: raise FlowerVAEError(f"shift must be in [0, 0.5), a fraction of the side, got {self.shift}")
-        if r := self.root or (flowers_root() if self.data == 'flowers102' else None):    # $FLOWERVAE_DATA's too: kept, the
-            self.root = str(Path(r).expanduser().resolve())                      # checkpoint resumes from any folder
+        if r := self.root or (flowers_root() if self.data == 'flowers102' else None):    # --root, or $FLOWERVAE_DATA's
+            self.root = str(Path(r).expanduser().resolve())                      # folder: kept, so a resumed run finds it
         if not self.out: raise FlowerVAEError("out is empty: name the run's folder (runs/NAME)")   # not the working folder
         self.out = os.path.normpath(os.path.expanduser(self.out))                # '~/r/x/../y' is '/home/.../r/y': no stray x
         self.model_cfg                                                           # checks the model's settings too
