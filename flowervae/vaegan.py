@@ -103,7 +103,8 @@ class GANConfig:
 class Adversary(Callback):
     "A VAE-GAN's discriminator side, as a `Learner` callback: the network, its optimiser, and the loss terms it adds to training."
     name, order = 'gan', 5                  # `name`: its key in checkpoints; before `Checkpoints`, which loads its state
-    def __init__(self, cfg:GANConfig|None=None): self.cfg, self.active, self.disc = cfg or GANConfig(), False, None
+    def __init__(self, cfg:GANConfig|None=None):
+        self.cfg, self.active, self.joined, self.disc = cfg or GANConfig(), False, False, None   # joined: ever active
 
     def setup(self, device:torch.device, lr:float, amp:bool=True)->'Adversary':
         "Build the discriminator on `device` and its optimiser."
@@ -114,7 +115,7 @@ class Adversary(Callback):
 
     def before_fit(self, learn):
         if learn.world > 1: raise FlowerVAEError("VAE-GAN training (--gan) runs in one process: launch it without torchrun")
-        self.setup(learn.device, learn.cfg.lr, learn.amp); self.joined = False
+        self.setup(learn.device, learn.cfg.lr, learn.amp)
     def before_batch(self, learn):                          # checked as often as the budget, and at each epoch's last step
         if learn.i % 10 == 0 or learn.i == len(learn.train_dl) - 1: self.active = run_fraction(learn) >= self.cfg.gan_start
         self.joined |= self.active
