@@ -200,7 +200,7 @@ def publish(model:VAE, name:str, what:str, # the bundled name, and a line on wha
     if (both := set(c) & set(facts)): raise FlowerVAEError(f"publish writes {', '.join(sorted(both))} itself: leave it out")
     try: card = json.dumps({**c, **facts}, indent=1)                     # before a file is written: a card that cannot be
     except (TypeError, ValueError) as e: raise FlowerVAEError(f"the card must be plain numbers and text: {e}") from None
-    model.train_cfg = replace(tc, root=None, out=f"runs/{name}")       # no path of the machine that made it, in the files;
+    model.train_cfg = replace(tc, out=f"runs/{name}"); model.train_cfg.root = None   # no path of the machine that made it;
     try: save_pretrained(model, folder, half=half, priors=priors)
     finally: model.train_cfg = tc                                      # the caller's model keeps its own
     (folder/'card.json').write_text(card)
