@@ -4,6 +4,7 @@
 
 # %% ../nbs/07_cvae.ipynb #107ece20
 from __future__ import annotations
+import numbers
 import torch
 import torch.nn.functional as F
 from fastcore.basics import patch
@@ -133,7 +134,9 @@ def class_samples(model:CVAE, classes:list, # the classes to draw, one row each
 def class_labels(model:CVAE, classes:list)->list:
     "The class numbers that `classes` (numbers or names) name, for a conditional model; one line for anything else."
     if not getattr(model.cfg, 'n_classes', 0): raise FlowerVAEError("only a conditional model (cvae64, say) has classes to draw")
-    if isinstance(classes, (str, int)) or not len(classes): raise FlowerVAEError(f"give a list of classes, got {classes!r}")
+    classes = classes.tolist() if hasattr(classes, 'tolist') else classes            # a tensor or an array of labels
+    if isinstance(classes, (str, numbers.Integral)) or not len(classes):
+        raise FlowerVAEError(f"give a list of classes, got {classes!r}")
     return [class_number(c, model.cfg.n_classes, class_names(model)) for c in classes]
 
 @in_eval
