@@ -182,7 +182,8 @@ def traversal(model:VAE, z:torch.Tensor, # (Z,) the starting code
     "`(R * len(steps), C, S, S)` decodes of `z + s σ_r d_r`: one row per direction, one column per step."
     s = torch.as_tensor(steps, dtype=torch.float32).reshape(-1)                    # one step, or one direction, are fine too
     directions, sigmas = torch.atleast_2d(directions), torch.as_tensor(sigmas, dtype=torch.float32).reshape(-1)
-    if len(sigmas) != len(directions): raise FlowerVAEError(f"{len(directions)} directions take as many sigmas: {len(sigmas)}")
+    if len(sigmas) not in (1, len(directions)):
+        raise FlowerVAEError(f"{len(directions)} directions take 1 or as many sigmas: {len(sigmas)}")
     z = one_code(model, z)
     zs = z + (s[None, :, None] * sigmas[:, None, None] * directions[:, None, :])   # (R, T, Z)
     return decode_images(model, zs.flatten(0, 1))
