@@ -63,8 +63,8 @@ def cmd_train(a:dict):
     cfg = TrainConfig(**{**start, **a, 'out': str(out)})   # then the options: a bad one is found here
     cbs = [Adversary(gan)] if (gan := _gan_config(gan_given, ck)) else []
     refuse_unused(a, ('class_adv', 'class_film', 'class_judge'), '--conditional', cfg.conditional)
-    refuse_unused({**a, **{k: 1 for k in ('download',) if flags[k]}}, ('root', 'download'), '--data flowers102 (or folder)',
-                  cfg.data != 'synthetic')                          # synthetic flowers are drawn, not read from a folder
+    refuse_unused(a, ('root',), '--data flowers102 (or folder)', cfg.data != 'synthetic')   # synthetic flowers are drawn
+    refuse_unused({'download': 1} if flags['download'] else {}, ('download',), '--data flowers102', cfg.data == 'flowers102')
     if flags['download'] and cfg.data == 'flowers102': download_flowers(cfg.root, cfg.split)
     fit(cfg, resume=flags['resume'], overwrite=flags['overwrite'], progress=not flags['quiet'], cbs=cbs)
     if Dist.from_env().rank == 0: print(f"done: checkpoints and pictures in {out}/")
@@ -173,7 +173,8 @@ COMMANDS = dict(train=cmd_train, sample=cmd_sample, reconstruct=cmd_reconstruct,
 def _one_line(e:Exception, parser, command:str, a:dict)->str:
     "The message of `e` on one line (the last line of an error from a DataLoader worker), naming `command`'s options, not values."
     text, given = str(e).strip(), {str(v) for v in a.values()}
-    msg = text.splitlines()[-1].split('FlowerVAEError: ', 1)[-1] if 'Traceback' in text else text.replace('\n', '\\n')
+    few = len(text.splitlines()) <= 2 and 'Traceback' not in text      # a newline in a name, not a child's whole stderr
+    msg = text.replace('\n', '\\n') if few else text.splitlines()[-1].split('FlowerVAEError: ', 1)[-1]
     return as_option(msg, option_strings(parser, command), given)
 
 def _interrupted(signum, frame): raise KeyboardInterrupt        # SIGTERM cleans up as Ctrl-C does

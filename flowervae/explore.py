@@ -79,17 +79,17 @@ def _start(self:LatentExplorer, z:torch.Tensor, what:str, index:int|None=None):
 def start_from_image(self:LatentExplorer, i:int):
     "Start from the posterior mean of image `i` of the data set."
     if not 0 <= i < len(self.codes['mu']): raise FlowerVAEError(f"image index {i} out of range 0..{len(self.codes['mu']) - 1}")
-    self._start(self.codes['mu'][i], f"image {i} (class {int(self.codes['labels'][i])})", i)
+    self._start(self.codes['mu'][i], f"image {i} ({self.labels} {int(self.codes['labels'][i])})", i)
     if self.conditional: self.decode_class = int(self.codes['labels'][i])        # at first, decode it as what it is
 
 @patch
 def start_from_class(self:LatentExplorer, c:int, k:int=0):
     "Start from the `k`-th image of class `c`, counted round the class (`k=None`: from the class mean)."
     c = class_id(c)
-    if c not in self.means: raise FlowerVAEError(f"class {c} is not in the data set")
+    if c not in self.means: raise FlowerVAEError(f"{self.labels} {c} is not in the data set")
     if k is None:
         if self.conditional: self.decode_class = c                   # decoded as the class whose mean it is
-        return self._start(self.means[c], f"mean of class {c}")
+        return self._start(self.means[c], f"mean of {self.labels} {c}")
     idx = (self.codes['labels'] == c).nonzero()[:, 0]
     self.start_from_image(int(idx[k % len(idx)]))
 
