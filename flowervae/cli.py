@@ -60,6 +60,7 @@ def cmd_train(a:dict):
     if ck and 'preset' in a: raise FlowerVAEError("--preset starts a new run; a resumed run keeps its recipe: leave --preset out")
     recipe = RECIPES[a.pop('preset', 'default')]
     start = asdict(train_config(ck['train_cfg'], out/'latest.pt')) if ck else recipe   # the run's, or the recipe's
+    if ck and start.get('root') and not Path(start['root']).exists(): start['root'] = None   # moved: --root, or $FLOWERVAE_DATA
     cfg = TrainConfig(**{**start, **a, 'out': str(out)})   # then the options: a bad one is found here
     cbs = [Adversary(gan)] if (gan := _gan_config(gan_given, ck)) else []
     refuse_unused(a, ('class_adv', 'class_film', 'class_judge'), '--conditional', cfg.conditional)
