@@ -14,13 +14,13 @@ from PIL import Image, ImageOps
 from tqdm.auto import tqdm
 
 from .core import FlowerVAEError, check_count, check_size, reason, rgb
-from .data import FolderImages, Flowers102
+from .data import FolderImages, Flowers102, make_loader
 
 # %% auto #0
 __all__ = ['CACHE_ENV', 'load_square', 'cache_folder', 'fingerprint', 'content_hash', 'sweep_temporaries', 'check_free_space',
            'build_cache', 'open_cache', 'CachedImages', 'cache_stem', 'CachedFlowers', 'CachedFolder', 'BatchLoader',
-           'to_float', 'random_flip', 'flip_to_float', 'prepare_batch', 'random_shift', 'shift_flip_to_float',
-           'train_batch', 'ArrayImages']
+           'image_batches', 'to_float', 'random_flip', 'flip_to_float', 'prepare_batch', 'random_shift',
+           'shift_flip_to_float', 'train_batch', 'ArrayImages']
 
 # %% ../nbs/01b_cache.ipynb #27fe42df
 def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
@@ -214,6 +214,10 @@ class BatchLoader:
             x = torch.from_numpy(self.ds.images[j.numpy()])          # (B, S, S, 3) uint8, one copy
             if self.pin: x = x.pin_memory()
             yield x.permute(0, 3, 1, 2), self.labels[j]              # (B, 3, S, S) view, channels-last strides
+
+def image_batches(ds, batch_size:int=256):
+    "The image batches of a data set, in order: cut from its arrays where it has them (uint8), else decoded by `make_loader`."
+    for x, _ in (BatchLoader if hasattr(ds, 'images') else make_loader)(ds, batch_size): yield x
 
 def to_float(x:torch.Tensor)->torch.Tensor:
     "uint8 images to float32 in [0, 1] in one pass, keeping the memory layout (float input passes through)."

@@ -11,10 +11,9 @@ import torch, torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from .cache import BatchLoader, CachedFlowers, cache_folder, content_hash, to_float
+from .cache import BatchLoader, CachedFlowers, cache_folder, content_hash, image_batches, to_float
 from .checkpoint import save_checkpoint
 from .core import FlowerVAEError, check_count, evaluating, reason
-from .data import make_loader
 
 # %% auto #0
 __all__ = ['FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'features', 'nearest_neighbours']
@@ -135,7 +134,7 @@ def features(net:nn.Module, images, batch_size:int=256)->torch.Tensor:
     "`(N, F)` unit-length features of `images` (a `(N, C, S, S)` tensor, or a data set of (image, label) pairs) under `net`."
     if not len(images): raise FlowerVAEError("no images to compute features of")
     if isinstance(images, torch.Tensor): batches = images.split(batch_size)
-    else: batches = (x for x, _ in (BatchLoader if hasattr(images, 'images') else make_loader)(images, batch_size))
+    else: batches = image_batches(images, batch_size)
     with evaluating(net): return F.normalize(torch.cat([net(to_float(x).float()) for x in batches]), dim=1)
 
 def nearest_neighbours(images, train_images, # `(N, C, S, S)` images or a data set; the training images (a data set)

@@ -13,7 +13,7 @@ from fastcore.basics import patch
 from torch.utils.data import Subset
 from tqdm.auto import tqdm
 
-from .cache import BatchLoader, CachedFlowers, CachedFolder, to_float
+from .cache import CachedFlowers, CachedFolder, image_batches, to_float
 from .core import FlowerVAEError, check_count, evaluating, reason
 from .data import Flowers102, FolderImages, flowers_root, make_loader
 from .synthetic import SyntheticFlowers
@@ -26,7 +26,7 @@ from .pretrained import load_model
 from .images import heldout_dataset, training_images
 
 # %% auto #0
-__all__ = ['TEMPERATURES', 'evaluate', 'GenerativeScores', 'inception_extractor', 'real_batches', 'sample_batches',
+__all__ = ['real_batches', 'TEMPERATURES', 'evaluate', 'GenerativeScores', 'inception_extractor', 'sample_batches',
            'recon_batches', 'generative_scores', 'tune_temperature', 'fit_priors', 'fit_prior', 'evaluate_all']
 
 # %% ../nbs/09_metrics.ipynb #06c4ad2b
@@ -142,9 +142,7 @@ def inception_extractor(weights:str|Path|None=None)->tuple:
     return 2048, 'inception-v3 (torch-fidelity weights: comparable with published FIDs)'
 
 # %% ../nbs/09_metrics.ipynb #c3e68cba
-def real_batches(ds, batch_size:int=256):
-    "The image batches of a data set, in order (uint8 straight from the cache where it is array-backed)."
-    for x, _ in (BatchLoader if hasattr(ds, 'images') else make_loader)(ds, batch_size): yield x
+real_batches = image_batches   # the real images' batches for `GenerativeScores` (01b_cache): uint8 from a cache, as they are
 
 def sample_batches(model, n:int, batch_size:int=250, seed:int=0, prior=None, temperature:float=1.0):
     "`n` samples of `model` in batches, from one seeded generator (random classes for a CVAE); `prior`: see `VAE.sample`."
