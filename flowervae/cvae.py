@@ -15,8 +15,8 @@ from .data import class_names, class_number
 from .model import ResBlock, VAE, VAEConfig, check_draw, check_images
 
 # %% auto #0
-__all__ = ['CVAE', 'FiLM', 'stage_channels', 'judge_net', 'judge_terms', 'class_samples', 'class_labels', 'decode_as',
-           'class_effect', 'class_accuracy']
+__all__ = ['CVAE', 'FiLM', 'stage_channels', 'judge_net', 'judge_terms', 'class_samples', 'check_conditional', 'class_labels',
+           'decode_as', 'class_effect', 'class_accuracy']
 
 # %% ../nbs/07_cvae.ipynb #0e62e912
 class CVAE(VAE):
@@ -131,9 +131,13 @@ def class_samples(model:CVAE, classes:list, # the classes to draw, one row each
     z = torch.randn(n, model.cfg.z_dim, generator=torch.Generator().manual_seed(seed)) * temperature     # (n, Z)
     return decode_as(model, z, classes).view(n, len(classes), *_img_shape(model)).transpose(0, 1).flatten(0, 1)
 
+def check_conditional(model):
+    "Refuse a model without classes, in one line: only a conditional one draws or is scored by class."
+    if not getattr(model.cfg, 'n_classes', 0): raise FlowerVAEError("only a conditional model (cvae64, say) has classes to draw")
+
 def class_labels(model:CVAE, classes:list)->list:
     "The class numbers that `classes` (numbers or names) name, for a conditional model; one line for anything else."
-    if not getattr(model.cfg, 'n_classes', 0): raise FlowerVAEError("only a conditional model (cvae64, say) has classes to draw")
+    check_conditional(model)
     classes = classes.tolist() if hasattr(classes, 'tolist') else classes            # a tensor or an array of labels
     if isinstance(classes, (str, numbers.Integral)) or not len(classes):
         raise FlowerVAEError(f"give a list of classes, got {classes!r}")
@@ -160,7 +164,7 @@ def _decode(model:CVAE, z:torch.Tensor, y:torch.Tensor, batch:int=250)->torch.Te
 
 def class_effect(model:CVAE, n:int=500, seed:int=0)->dict:
     "Mean change of a decoded pixel (grey levels) when only the class changes, when only the code changes, and their ratio."
-    class_labels(model, [0]); n = check_count(n, 'n')                      # a conditional model, and a count
+    check_conditional(model); n = check_count(n, 'n')
     g, C, Z = torch.Generator().manual_seed(seed), model.cfg.n_classes, model.cfg.z_dim
     z, z2 = torch.randn(n, Z, generator=g), torch.randn(n, Z, generator=g)
     y = torch.randint(C, (n,), generator=g)
