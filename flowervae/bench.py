@@ -9,7 +9,8 @@ from pathlib import Path
 
 import torch
 
-from .cache import BatchLoader, CachedFlowers, train_batch
+from .augment import train_batch
+from .cache import BatchLoader, CachedFlowers
 from .core import FlowerVAEError, autocast, check_size, cpuinfo, device_name, keep_freed_memory, pick_device
 from .data import Flowers102, check_flowers_root, default_workers
 from .learner import TrainConfig

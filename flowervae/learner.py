@@ -9,21 +9,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-from torch.utils.data import Subset
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 
-from .cache import ArrayImages, BatchLoader, CachedFlowers, CachedFolder, prepare_batch, train_batch
+from .augment import prepare_batch, train_batch
 from .core import FlowerVAEError, autocast, bf16_ok, check_size, check_types, in_eval
-from .data import FolderImages, Flowers102, check_folder, check_split, flowers_root, folder_classes, make_loader
-from .synthetic import SyntheticFlowers
+from .data import check_folder, check_split, flowers_root, folder_classes
 from .loss import RECON_KINDS, kl_weight, likelihood_log_sigma, vae_loss
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['DATA_KINDS', 'SCHEDULES', 'RECIPES', 'TrainConfig', 'preset', 'split_indices', 'source_dataset', 'make_datasets',
-           'shard', 'make_loaders', 'loss_terms', 'validate', 'CancelEpoch', 'Callback', 'Learner', 'Recorder',
-           'ProgressBar', 'run_fraction', 'CosineLR']
+__all__ = ['DATA_KINDS', 'SCHEDULES', 'RECIPES', 'TrainConfig', 'preset', 'loss_terms', 'validate', 'CancelEpoch', 'Callback',
+           'Learner', 'Recorder', 'ProgressBar', 'run_fraction', 'CosineLR']
 
 # %% ../nbs/04_train.ipynb #519dae3b
 DATA_KINDS, SCHEDULES = ('flowers102', 'synthetic', 'folder'), ('constant', 'cosine')   # what --data and --schedule take
@@ -45,7 +42,7 @@ class TrainConfig:
     free_bits: float = 0.0        # nats per latent dimension that the KL does not charge
     grad_clip: float = 1000.0     # largest global gradient norm (the loss is summed over pixels, so norms are large)
     val_frac: float = 0.05        # fraction of the training images held out for validation
-    shift: float = 0.0625         # training images move at random by up to this fraction of their side (01b_cache); 0: none
+    shift: float = 0.0625         # training images move at random by up to this fraction of their side (01d_augment); 0: none
     n_synthetic: int = 2048       # images in the synthetic data set
     seed: int = 0                 # seeds initialisation, data order, flips and sampling noise
     device: str|None = None       # cpu, cuda, cuda:N or mps; default: the best available
@@ -107,50 +104,6 @@ def preset(recipe:str='default', **kwargs)->TrainConfig: # a name of `RECIPES`, 
     if recipe not in RECIPES: raise FlowerVAEError(f"unknown recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
     data = 'flowers102' if (root := flowers_root()) is not None and root.exists() else 'synthetic'   # the config keeps the root
     return TrainConfig(**{'data': data, **RECIPES[recipe], **kwargs})
-
-# %% ../nbs/04_train.ipynb #b969c992
-def split_indices(n:int, cfg:TrainConfig)->tuple:
-    "Seeded `(train, val)` index lists: `cfg.val_frac` of `n` held out, checked against the batch size."
-    n_val = max(1, round(cfg.val_frac * n)); left = n - n_val
-    if left < cfg.batch_size: raise FlowerVAEError(f"{n} images leave {left} to train on ({n_val} validate), fewer than a batch "
-                                                   f"of {cfg.batch_size}: {'lower --batch-size' if left else 'add images'}")
-    perm = torch.randperm(n, generator=torch.Generator().manual_seed(cfg.seed)).tolist()
-    return perm[n_val:], perm[:n_val]
-
-def source_dataset(cfg:TrainConfig, cached:bool, progress:bool=True):
-    "The whole data set `cfg` names: uint8 and array-backed if `cached`, else float images decoded on access."
-    if cfg.data == 'flowers102':
-        if cached: return CachedFlowers(cfg.root, cfg.split, cfg.size, cfg.cache_dir, progress)
-        return Flowers102(cfg.root, cfg.split, size=cfg.size, train=False)
-    if cfg.data == 'folder':
-        if cached: return CachedFolder(cfg.root, cfg.split, cfg.size, cfg.cache_dir, progress)
-        return FolderImages(cfg.root, cfg.split, cfg.size)
-    ds = SyntheticFlowers(n=cfg.n_synthetic, size=cfg.size, seed=cfg.seed)
-    return ArrayImages.from_dataset(ds, progress=False) if cached else ds
-
-# %% ../nbs/04_train.ipynb #fc41fe6e
-def make_datasets(cfg:TrainConfig):
-    "Training and held-out validation subsets of the data set that `cfg` names (plain path)."
-    ds = source_dataset(cfg, cached=False)
-    tr, va = split_indices(len(ds), cfg)
-    return Subset(ds, tr), Subset(ds, va)
-
-def shard(idx:list, rank:int=0, world:int=1)->list:
-    "This rank's share of `idx`: every `world`-th item from `rank`, after trimming so that every rank gets as many."
-    return idx[:len(idx) // world * world][rank::world]
-
-def make_loaders(cfg:TrainConfig, gen:torch.Generator, # fixes the shuffle order
-                 rank:int=0, world:int=1, progress:bool=True)->tuple:
-    "`(train, val)` batch iterators for `cfg`: the decode-once path unless `cfg.cache` is off; training data sharded by rank."
-    ds = source_dataset(cfg, cached=cfg.cache, progress=progress)
-    tr, va = split_indices(len(ds), cfg); tr = shard(tr, rank, world)
-    if len(tr) < cfg.batch_size: raise FlowerVAEError(f"each of the {world} processes gets {len(tr)} training images, fewer than "
-                                                      f"a batch of {cfg.batch_size}: lower --batch-size or start fewer processes")
-    if cfg.cache:
-        return (BatchLoader(ds, cfg.batch_size, shuffle=True, indices=tr, generator=gen),
-                BatchLoader(ds, cfg.batch_size, indices=va))
-    return (make_loader(Subset(ds, tr), cfg.batch_size, shuffle=True, num_workers=cfg.num_workers, generator=gen),
-            make_loader(Subset(ds, va), cfg.batch_size, num_workers=cfg.num_workers))
 
 # %% ../nbs/04_train.ipynb #7d2cb707
 def loss_terms(model:VAE, x:torch.Tensor, # (B, C, S, S) float images in [0, 1], on the model's device

@@ -9,7 +9,8 @@ from dataclasses import asdict
 
 import torch
 
-from .cache import cache_folder, train_batch
+from .augment import train_batch
+from .cache import cache_folder
 from .core import FlowerVAEError, bf16_ok, device_name
 from .learner import Callback, TrainConfig, loss_terms
 from .model import VAE

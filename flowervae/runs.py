@@ -18,7 +18,8 @@ from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, p
 from .data import flowers_root
 from .grids import recon_rows, save_images
 from .distributed import join_processes, setup_distributed
-from .learner import CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, make_loaders
+from .learner import CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig
+from .loaders import make_loaders
 from .precision import ChooseAmp
 from .model import VAE, VAEConfig, count_params
 
