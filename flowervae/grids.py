@@ -72,10 +72,14 @@ def save_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes (as `i
     return Path(path)
 
 # %% ../nbs/01c_grids.ipynb #3390df3f
+def _fill(x:torch.Tensor, n:int)->torch.Tensor:
+    "The images `x` filled up to `n` with white ones, so that a short last row keeps its reconstructions below it."
+    return torch.cat([x, x.new_full((n - len(x), *x.shape[1:]), 1. if x.is_floating_point() else 255)])
+
 @torch.no_grad()
 def recon_rows(model, # a VAE: anything with `reconstruct(x, y)`
                x:torch.Tensor, nrow:int=8, y=None)->tuple:
-    "`(images, row labels, row length)`: `x` (labels `y`) in rows of at most `nrow`, each above its reconstructions."
+    "`(images, row labels, row length)`: `x` (labels `y`) in rows of `nrow`, each above its reconstructions."
     r, x, nrow = model.reconstruct(x, y).cpu(), x.cpu(), min(nrow, len(x))
-    pairs = [(x[i:i + nrow], r[i:i + nrow]) for i in range(0, len(x), nrow)]
+    pairs = [(_fill(x[i:i + nrow], nrow), _fill(r[i:i + nrow], nrow)) for i in range(0, len(x), nrow)]
     return torch.cat([torch.cat(p) for p in pairs]), ['image', 'reconstruction'] * len(pairs), nrow   # (2B, C, S, S)
