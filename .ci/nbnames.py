@@ -1,0 +1,27 @@
+"""Names the notebooks use but never define, found by pyflakes over each notebook's code cells joined in order.
+
+`nbdev_test` runs every cell, but cells that need the real flowers or a long run skip themselves under IN_TEST, and a name that
+went missing from one of them (an import moved elsewhere) fails only for the reader who runs it. Exit 1 on any undefined name."""
+import json, subprocess, sys, tempfile
+from pathlib import Path
+
+import fastcore.test
+
+STAR = 'from fastcore.test import *'                                 # pyflakes cannot see through a star import: spell it out
+EXPLICIT = 'from fastcore.test import ' + ', '.join(fastcore.test.__all__)
+
+def notebook_code(path:Path)->str:
+    "The code cells of the notebook at `path`, in order, without IPython's magics and shell lines."
+    cells = [''.join(c['source']) for c in json.loads(path.read_text())['cells'] if c['cell_type'] == 'code']
+    lines = [l for c in cells for l in c.splitlines() if not l.lstrip().startswith(('%', '!'))]
+    return '\n'.join(lines).replace(STAR, EXPLICIT)
+
+bad = []
+for nb in sorted(Path(__file__).resolve().parent.parent.glob('nbs/*.ipynb')):
+    with tempfile.NamedTemporaryFile('w', suffix='.py') as f:
+        f.write(notebook_code(nb)); f.flush()
+        out = subprocess.run([sys.executable, '-m', 'pyflakes', f.name], capture_output=True, text=True).stdout
+    bad += [f"{nb.name}:{l.split(':', 1)[1]}" for l in out.splitlines() if 'undefined name' in l]
+for b in bad: print(b)
+print(f"{len(bad)} undefined names in the notebooks" if bad else "notebooks: every name they use is defined")
+sys.exit(1 if bad else 0)
