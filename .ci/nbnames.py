@@ -10,18 +10,20 @@ import fastcore.test
 STAR = 'from fastcore.test import *'                                 # pyflakes cannot see through a star import: spell it out
 EXPLICIT = 'from fastcore.test import ' + ', '.join(fastcore.test.__all__)
 
-def notebook_code(path:Path)->str:
-    "The code cells of the notebook at `path`, in order, without IPython's magics and shell lines."
-    cells = [''.join(c['source']) for c in json.loads(path.read_text())['cells'] if c['cell_type'] == 'code']
-    lines = [l for c in cells for l in c.splitlines() if not l.lstrip().startswith(('%', '!'))]
-    return '\n'.join(lines).replace(STAR, EXPLICIT)
+def notebook_code(path:Path)->tuple:
+    "`(code, cell ids)`: the code cells of the notebook at `path` joined in order (without magics), and each line's cell."
+    cells = [(c.get('id'), ''.join(c['source'])) for c in json.loads(path.read_text())['cells'] if c['cell_type'] == 'code']
+    lines = [(i, l) for i, c in cells for l in c.splitlines() if not l.lstrip().startswith(('%', '!'))]
+    return '\n'.join(l for _, l in lines).replace(STAR, EXPLICIT), [i for i, _ in lines]
 
 bad = []
 for nb in sorted(Path(__file__).resolve().parent.parent.glob('nbs/*.ipynb')):
     with tempfile.NamedTemporaryFile('w', suffix='.py') as f:
-        f.write(notebook_code(nb)); f.flush()
+        code, ids = notebook_code(nb)
+        f.write(code); f.flush()
         out = subprocess.run([sys.executable, '-m', 'pyflakes', f.name], capture_output=True, text=True).stdout
-    bad += [f"{nb.name}:{l.split(':', 1)[1]}" for l in out.splitlines() if 'undefined name' in l]
+    for l in out.splitlines():
+        if 'undefined name' in l: bad.append(f"{nb.name}, cell {ids[int(l.split(':')[1]) - 1]}: {l.split(': ', 1)[1]}")
 for b in bad: print(b)
 print(f"{len(bad)} undefined names in the notebooks" if bad else "notebooks: every name they use is defined")
 sys.exit(1 if bad else 0)
