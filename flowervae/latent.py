@@ -101,7 +101,7 @@ def image_scatter(points:np.ndarray, # (N, 2) positions
     "A `(canvas, canvas, 3)` picture with each thumbnail pasted at its point (later ones on top)."
     h, w = images.shape[-2:]
     p = points - points.min(0)
-    p = (p / p.max(0).clip(1e-9) * (canvas - np.array([w, h]))).astype(int)   # (N, 2) top-left corners
+    p = (p / p.max(0).clip(1e-9) * (canvas - np.array([w, h]))).astype(int)   # (N, 2) bottom-left corners (y up)
     out = np.ones((canvas, canvas, 3), np.float32)
     for (px, py), im in zip(p, images.permute(0, 2, 3, 1).numpy()):
         out[canvas - h - py:canvas - py, px:px + w] = im                       # y grows upwards, as in a scatter plot

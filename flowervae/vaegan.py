@@ -49,7 +49,7 @@ def generator_adv_loss(fake:torch.Tensor)->torch.Tensor:
     return -fake.mean()
 
 def feature_match_loss(fake_feats:list, real_feats:list)->torch.Tensor:
-    "Mean absolute difference of the discriminator's activations on x̂ and on x, averaged over blocks (Larsen et al. 2016)."
+    "Mean absolute difference of the discriminator's activations on x̂ and on x, averaged over blocks (Wang et al. 2018)."
     return sum((a.float() - b.float()).abs().mean() for a, b in zip(fake_feats, real_feats)) / len(fake_feats)
 
 # %% ../nbs/08_vaegan.ipynb #448e0982
