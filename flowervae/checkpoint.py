@@ -21,7 +21,7 @@ from .model import VAE, VAEConfig
 __all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'RUN_FILES', 'signals_deferred', 'save_checkpoint', 'load_checkpoint',
            'checkpoint_digest', 'draws_codes', 'priors_file', 'save_priors', 'load_priors', 'flat_priors',
            'priors_from_flat', 'build_model', 'model_kind', 'train_config', 'model_from_record', 'checkpoint_model',
-           'run_lock', 'take_lock', 'prepare_run_dir']
+           'trained_on', 'run_lock', 'take_lock', 'prepare_run_dir']
 
 # %% ../nbs/04a_checkpoint.ipynb #cb6d6629
 CKPT_FORMAT = 'flowervae-checkpoint-v2'
@@ -201,6 +201,14 @@ def checkpoint_model(path:str|Path, # a checkpoint written by `fit`
     model.checkpoint, model.checkpoint_digest = Path(path), checkpoint_digest(data)
     model.priors = load_priors(path, model.checkpoint_digest, model.cfg.z_dim)   # fitted to these weights before, if ever
     return model.to(pick_device(device)).eval()
+
+def trained_on(model)->TrainConfig:
+    "The training settings `model` carries (`train_cfg`: its data, size, likelihood), or a `FlowerVAEError` saying it has none."
+    if (tc := getattr(model, 'train_cfg', None)) is None:
+        what = getattr(model, 'checkpoint', None) or 'the model'
+        raise FlowerVAEError(f"{what} carries no record of its training (train_cfg), so its images are unknown: "
+                             "set model.train_cfg to the TrainConfig it trained with, and save it again")
+    return tc
 
 # %% ../nbs/04a_checkpoint.ipynb #e04dddd6
 RUN_FILES = ('latest.pt', 'best.pt', 'config.json', 'history.json', 'history.csv', 'loss.png', 'recon_*.png', 'samples_*.png')

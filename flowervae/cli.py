@@ -25,7 +25,7 @@ from .options import as_option, make_parser, option_strings, refuse_unused
 from .pretrained import cards, load_model, table
 from .report import results_markdown
 from .results import run_seeds
-from .checkpoint import RUN_FILES, load_checkpoint, train_config
+from .checkpoint import RUN_FILES, load_checkpoint, train_config, trained_on
 from .images import heldout_dataset
 from .runs import fit
 from .vaegan import Adversary, GANConfig
@@ -104,7 +104,7 @@ def cmd_reconstruct(a:dict):
         raise FlowerVAEError(f"--n must be 1 to 2048 (a grid of them and their reconstructions), got {a['n']}")
     _check_out(a['out'])
     m = load_model(a['ckpt'], a['device'])
-    ds = heldout_dataset(m.train_cfg, a['data'], a['root'], a['split'], classes=m.cfg.class_names)
+    ds = heldout_dataset(trained_on(m), a['data'], a['root'], a['split'], classes=m.cfg.class_names)
     idx = torch.linspace(0, len(ds) - 1, min(a['n'], len(ds))).long().tolist()     # spread over the class-sorted split
     x, y = torch.stack([ds[i][0] for i in idx]), torch.tensor([ds[i][1] for i in idx])
     imgs, rows, n = recon_rows(m, x, 8, y=y)
@@ -116,7 +116,7 @@ def cmd_reconstruct(a:dict):
 # %% ../nbs/12_cli.ipynb #c12c000d
 def _eval_with_samples(a:dict)->dict:
     "`evaluate_all` of the checkpoint, with FD and KID of its samples against a Flowers102 split."
-    tc = load_model(a['ckpt'], 'cpu').train_cfg
+    tc = trained_on(load_model(a['ckpt'], 'cpu'))
     if (a['data'] or tc.data) != 'flowers102':
         raise FlowerVAEError("--fid and --kid compare with real Flowers102 images: give --data flowers102 --root DIR")
     if a['n_samples'] < 1000: raise FlowerVAEError(f"--n-samples must be at least 1000 (KID subsets), got {a['n_samples']}")

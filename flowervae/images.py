@@ -11,6 +11,7 @@ import torch
 from torch.utils.data import Subset
 
 from .cache import CACHE_ENV, ArrayImages, CachedFlowers, CachedFolder
+from .checkpoint import trained_on
 from .core import FlowerVAEError, check_count, in_eval
 from .data import FolderImages, Flowers102, check_split, flowers_root
 from .synthetic import SyntheticFlowers
@@ -71,7 +72,7 @@ def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
 
 def explore_images(model:VAE, n:int=1000, seed:int=0):
     "`n` test images of `model`'s data, spread over the split, where the data is here; else `n` of its own samples."
-    check_count(n, 'n'); tc = model.train_cfg
+    check_count(n, 'n'); tc = trained_on(model)
     try: ds = CachedFlowers(flowers_root() or tc.root, 'test', tc.size, local_cache(tc)) if tc.data == 'flowers102' else \
         heldout_dataset(tc, n_synthetic=n, classes=model.cfg.class_names)  # synthetic flowers, or a folder's test tenth
     except FlowerVAEError: return sampled_images(model, n, seed)          # its data is not here (a shared model)

@@ -21,7 +21,7 @@ from .features import FeatureNet, feature_net
 from .latent import PRIORS, active_units, encode_dataset, fit_named_prior
 from .learner import loss_terms
 from .model import VAE
-from .checkpoint import save_priors
+from .checkpoint import save_priors, trained_on
 from .pretrained import load_model
 from .images import heldout_dataset, training_images
 
@@ -50,7 +50,7 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
     "Reconstruction PSNR and SSIM, and the negative ELBO in nats and bits/dim, of a checkpoint on a split."
     from torchmetrics.functional.image import peak_signal_noise_ratio as psnr, structural_similarity_index_measure as ssim
     model = model if model is not None else load_model(ckpt, device)
-    dev, tc = next(model.parameters()).device, model.train_cfg
+    dev, tc = next(model.parameters()).device, trained_on(model)
     data = data or tc.data
     ds = dataset if dataset is not None else heldout_dataset(tc, data, root, split, classes=model.cfg.class_names)
     if limit is not None: ds = Subset(ds, range(min(check_count(limit, 'limit'), len(ds))))
@@ -191,9 +191,9 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `latent.PRIORS`
     if unknown: raise FlowerVAEError(f"unknown prior {unknown[0]!r}: choose one of {', '.join(PRIORS)}")
     todo = [n for n in names if n not in stored and PRIORS[n] is not None]
     tune = scores is not None and 'mixture' in names and getattr(stored.get('mixture'), 'temperature', None) is None
-    try: images = dataset if dataset is not None or not (todo or tune) else training_images(model.train_cfg, progress)
+    try: images = dataset if dataset is not None or not (todo or tune) else training_images(trained_on(model), progress)
     except FlowerVAEError as e:                     # a folder's images may be gone, or on another machine
-        tc = model.train_cfg; root = flowers_root() or tc.root if tc.data == 'flowers102' else tc.root
+        tc = trained_on(model); root = flowers_root() or tc.root if tc.data == 'flowers102' else tc.root
         gone = not (root and Path(root).is_dir())                         # not here at all; else `e` says what is wrong
         fix = 'set $FLOWERVAE_DATA' if tc.data == 'flowers102' else f"put them back in {tc.root}" if gone else 'mend them'
         raise FlowerVAEError(f"the {(todo or ['mixture'])[0]} prior is fitted to the model's training images: {fix}, or "
@@ -222,7 +222,7 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
     "Reconstruction, likelihood, active units and (with `scores`) the sample scores of one checkpoint, as a dict."
     model = model if model is not None else load_model(ckpt, device)
     r = evaluate(ckpt, batch_size=batch_size, device=device, progress=progress, dataset=dataset, model=model)
-    ds = dataset if dataset is not None else heldout_dataset(model.train_cfg)
+    ds = dataset if dataset is not None else heldout_dataset(trained_on(model))
     codes = encode_dataset(model, ds, batch_size, progress=progress)
     r['active_units'] = int(active_units(codes).sum()); r['z_dim'] = model.cfg.z_dim
     if scores is None: return r

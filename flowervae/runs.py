@@ -14,7 +14,7 @@ import torch
 from .cache import to_float
 from .checkpoint import (CKPT_FORMAT, build_model, load_checkpoint, model_kind, prepare_run_dir, run_lock,
                                   save_checkpoint)
-from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads
+from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads, reason
 from .data import flowers_root
 from .grids import recon_rows, save_images
 from .distributed import join_processes, setup_distributed
@@ -24,9 +24,9 @@ from .precision import ChooseAmp
 from .model import VAE, VAEConfig, count_params
 
 # %% auto #0
-__all__ = ['RUN_DATA', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history', 'run_images', 'checkpoint_of', 'plot_history',
-           'check_compatible', 'Checkpoints', 'save_pictures', 'Pictures', 'make_learner', 'fit', 'describe_run',
-           'Header']
+__all__ = ['RUN_DATA', 'RUN_LOSS', 'RESUMED', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history', 'run_images',
+           'checkpoint_of', 'plot_history', 'check_resumable', 'check_compatible', 'Checkpoints', 'save_pictures',
+           'Pictures', 'make_learner', 'fit', 'describe_run', 'Header']
 
 # %% ../nbs/04b_runs.ipynb #9b3cadbe
 class SeedEachEpoch(Callback):
@@ -106,18 +106,27 @@ def plot_history(history:list, path=None):
 
 # %% ../nbs/04b_runs.ipynb #af385c41
 RUN_DATA = ('data', 'root', 'split', 'val_frac', 'n_synthetic', 'seed')   # what a resumed run must keep (size: with the model's)
+RUN_LOSS = ('recon',)                       # and its likelihood: the validation −ELBOs that choose best.pt must be of one kind
+RESUMED = dict(model_cfg=dict, train_cfg=dict, model=dict, opt=dict, epoch=int, step=int, history=list, best_val=(int, float))
+
+def check_resumable(ck:dict, path)->dict:
+    "`ck` if it holds all that resuming reads (`RESUMED`), each of its type; else a `FlowerVAEError` naming the file `path`."
+    bad = [k for k, t in RESUMED.items() if not isinstance(ck.get(k), t) or isinstance(ck.get(k), bool)]
+    if bad: raise FlowerVAEError(f"{path} is a damaged checkpoint (no usable {', '.join(bad)}): it cannot be resumed; train "
+                                 "afresh into another --out")
+    return ck
 
 def check_compatible(ck:dict, cfg:TrainConfig):
-    "Raise `FlowerVAEError` naming each model or data setting where the checkpoint `ck` differs from `cfg`."
+    "Raise `FlowerVAEError` naming each model, data or likelihood setting where the checkpoint `ck` differs from `cfg`."
     saved, now, default = ck['model_cfg'], asdict(cfg.model_cfg), asdict(VAEConfig())
     diff = [f"{k}: checkpoint {saved.get(k, default[k])!r}, now {v!r}" for k, v in now.items() if saved.get(k, default[k]) != v]
     was = ck.get('train_cfg', {})                                      # its data, or best.pt would compare unlike losses;
     moved = 'images' in ck and was.get('root') and not Path(was['root']).exists()   # moved elsewhere: `Checkpoints` counts them
     moved = moved or was.get('data') == 'flowers102' and not was.get('root')   # older runs kept no $FLOWERVAE_DATA: counted too
-    data = {k: v for k, v in was.items() if k in RUN_DATA and v != getattr(cfg, k) and not (k == 'root' and moved)}
+    data = {k: v for k, v in was.items() if k in RUN_DATA + RUN_LOSS and v != getattr(cfg, k) and not (k == 'root' and moved)}
     diff += [f"{k}: checkpoint {v!r}, now {getattr(cfg, k)!r}" for k, v in data.items()]
-    if diff: raise FlowerVAEError("the checkpoint was made for a different model or data (" + '; '.join(diff) + "): leave those "
-                                  "options out to resume it as it was, or train afresh into another --out")
+    if diff: raise FlowerVAEError("the checkpoint was made for a different model, data or likelihood (" + '; '.join(diff) +
+                                  "): leave those options out to resume it as it was, or train afresh into another --out")
 
 # %% ../nbs/04b_runs.ipynb #d4b2000a
 class Checkpoints(Callback):
@@ -141,10 +150,9 @@ class Checkpoints(Callback):
             what, more = (f"done {ck['epoch']} of its epochs", f"--epochs more than {ck['epoch']}") if spent else \
                          (f"spent {cpu:g} of its {learn.cfg.budget:g} CPU seconds", f"--budget more than {cpu:g}")
             raise FlowerVAEError(f"the run in {self.out} has {what} already: to go on, give {more}")
-        learn.model.load_state_dict(ck['model'])
-        try: learn.opt.load_state_dict(ck['opt'])
-        except ValueError: raise FlowerVAEError("the checkpoint's optimiser trained other parameters: keep its --recon "
-                                                "(gaussian_learned trains one more)") from None
+        try: learn.model.load_state_dict(ck['model']); learn.opt.load_state_dict(ck['opt'])
+        except (RuntimeError, ValueError, KeyError, TypeError) as e:       # weights or optimiser state damaged by hand or disk
+            raise FlowerVAEError(f"{self.out/'latest.pt'} is a damaged checkpoint ({reason(e, 80)})") from None
         for g in learn.opt.param_groups: g['lr'] = learn.cfg.lr          # a resumed run may be given a new --lr
         for cb in _stateful(learn):
             if cb.name not in ck: raise FlowerVAEError(f"the run trained without {cb.name}: resume it without --{cb.name}")
@@ -185,7 +193,7 @@ class Pictures(Callback):
 def make_learner(cfg:TrainConfig, device:torch.device, d, resume:bool=False, progress:bool=True, cbs:list=())->Learner:
     "The `Learner` of the run `cfg` describes: its data, a fresh model, the run's callbacks and `cbs`, joined to other processes."
     out, gen = Path(cfg.out), torch.Generator()
-    ck = load_checkpoint(out/'latest.pt') if resume else None                    # read once: its precision, then its state
+    ck = check_resumable(load_checkpoint(out/'latest.pt'), out/'latest.pt') if resume else None   # its precision, its state
     if ck: check_compatible(ck, cfg)                                             # before the data is read or a header printed
     train_dl, val_dl = make_loaders(cfg, gen, d.rank, d.world, progress)
     torch.manual_seed(cfg.seed)
@@ -215,7 +223,8 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
             torch.set_num_threads(pick_threads(cfg.threads))            # the idle cores: a busy core stalls every step
         learn = make_learner(cfg, device, d, resume, progress, cbs)
         for f in stale: f.unlink(missing_ok=True)                      # the old run goes only now: a refused one is kept
-        return learn.fit(), learn.history
+        model = learn.fit(); model.train_cfg = cfg                     # as a loaded one carries it: its data, size, likelihood
+        return model, learn.history
 
 # %% ../nbs/04b_runs.ipynb #d4b2000e
 def describe_run(learn:Learner)->str:
