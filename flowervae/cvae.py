@@ -178,6 +178,7 @@ def class_accuracy(model:CVAE, classify, # `(B, 3, S, S)` images in [0, 1] -> `(
                    n_per_class:int=20, temperature:float=1.0, seed:int=0,
                    prior=None)->dict: # draw the codes from `prior` (e.g. `model.priors['mixture']`) instead of N(0, I)
     "Top-1 and top-5 share of class-conditioned prior samples that `classify` assigns to the class they were drawn as."
+    check_conditional(model); check_count(n_per_class, 'n_per_class')
     g, C = torch.Generator().manual_seed(seed), model.cfg.n_classes
     y = torch.arange(C).repeat_interleave(n_per_class)                                      # (C·n,)
     z = temperature * torch.randn(len(y), model.cfg.z_dim, generator=g) if prior is None else prior.draw(len(y), g, temperature)

@@ -120,7 +120,7 @@ def class_number(label:str|int, # a class's number, or its name among `names`
         raise FlowerVAEError(f"this model has no classes: only a conditional one (cvae64) takes a label, got {label!r}")
     s, lower = str(label).strip(), [n.lower() for n in names or []]
     if s.lower() in lower: return lower.index(s.lower())              # a name first: folders may be named '001', '002', ...
-    if s.lstrip('+-').isdecimal():                                    # not '²', which int() refuses
+    if (s[1:] if s[:1] in ('+', '-') else s).isdecimal():             # not '²' nor '++5', which int() refuses
         if not 0 <= int(s) < n_classes: raise FlowerVAEError(f"class {s} is out of range: the labels are 0 to {n_classes - 1}")
         return int(s)
     close = [n for n in lower if s.lower() in n.split()] or difflib.get_close_matches(s.lower(), lower, n=3, cutoff=0.6)   # lily
