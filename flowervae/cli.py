@@ -14,7 +14,7 @@ from torch.utils.data import Subset
 
 from .bench import bench, plot_bench
 from .cache import CachedFlowers
-from .core import FlowerVAEError, check_size, check_writable
+from .core import FlowerVAEError, check_size, check_writable, write_atomically
 from .data import check_flowers_root, class_name, class_names, class_number, download_flowers, flowers_root
 from .grids import recon_rows, save_images
 from .distributed import Dist, leave_distributed
@@ -140,7 +140,7 @@ def cmd_eval(a:dict):
                        progress=not a['quiet'])
     txt = json.dumps({k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in r.items()}, indent=1)
     print(txt)
-    if a['out'] is not None: Path(a['out']).write_text(txt + '\n')
+    if a['out'] is not None: write_atomically(a['out'], lambda tmp: Path(tmp).write_text(txt + '\n'))
 
 # %% ../nbs/12_cli.ipynb #c12c000e
 def cmd_bench(a:dict):

@@ -12,7 +12,7 @@ import torch
 # %% auto #0
 __all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'reason', 'check_size', 'check_count', 'check_types', 'rgb', 'has_gpu',
            'pick_device', 'evaluating', 'in_eval', 'cpuinfo', 'cpu_bf16_units', 'device_name', 'check_writable',
-           'bf16_ok', 'autocast', 'idle_cores', 'pick_threads', 'keep_freed_memory']
+           'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'pick_threads', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -130,10 +130,23 @@ def check_writable(path:str|Path): # a file's name; one ending in '/' names a fo
         raise FlowerVAEError(f"{path} is a folder: name the file to write")
     path = Path(path); folder = path.parent if str(path.parent) else Path('.')
     if not folder.is_dir(): raise FlowerVAEError(f"cannot write {path}: {folder} is not a folder")
+    if path.exists() and not path.is_file():                    # a FIFO would hang the write, a device swallow it
+        raise FlowerVAEError(f"{path} is not a regular file: name a file to write")
     existed = path.exists()
     try: path.open('a').close()
     except OSError as e: raise FlowerVAEError(f"cannot write {path} ({e.strerror})") from None
     if not existed: path.unlink()                     # a check, not a write: a command that fails later leaves nothing
+
+# %% ../nbs/00_core.ipynb #c0a1e017
+def write_atomically(path:str|Path, write)->Path: # write: called with a temporary file's path, writes the whole file there
+    "Write the file `path` through `write(tmp)` and a rename: whole or not at all; a failure to write names `path` in one line."
+    path = Path(path); tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try: write(tmp); os.replace(tmp, path)
+    except BaseException as e:
+        tmp.unlink(missing_ok=True)
+        if isinstance(e, OSError): raise FlowerVAEError(f"could not write {path} ({e.strerror or reason(e, 80)})") from None
+        raise
+    return path
 
 # %% ../nbs/00_core.ipynb #1fe10f68
 def bf16_ok(device:torch.device)->bool:

@@ -12,7 +12,7 @@ import torch
 from fastcore.basics import patch
 from PIL import Image
 
-from .core import FlowerVAEError, check_count, check_writable
+from .core import FlowerVAEError, check_count, check_writable, write_atomically
 from .data import class_name, class_names
 from .latent import (class_id, class_means, decode_images, encode_dataset, fit_pca, lerp, pca_directions, slerp,
                               top_kl_directions)
@@ -138,7 +138,8 @@ def save(self:LatentExplorer, path:str|Path)->Path:
     "Write the current image as a PNG at `path`."
     check_writable(path)
     if Path(path).suffix.lower() != '.png': raise FlowerVAEError(f"save writes a PNG: name a .png file, got {str(path)!r}")
-    Path(path).write_bytes(to_png(self.render(), self.px)); return Path(path)
+    png = to_png(self.render(), self.px)
+    return write_atomically(path, lambda tmp: Path(tmp).write_bytes(png))
 
 # %% ../nbs/06_explore.ipynb #46da919e
 @patch

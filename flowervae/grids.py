@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from .core import FlowerVAEError
+from .core import FlowerVAEError, write_atomically
 
 # %% auto #0
 __all__ = ['image_grid', 'show_images', 'save_images', 'recon_rows']
@@ -68,7 +68,8 @@ def save_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes (as `i
     ax = show_images(x, nrow, title, figsize=max(width, 3.) + (1.2 if rows else 0.2), rows=rows, cols=cols)
     fig = ax.figure                                                           # the axes, not the figure, spans `width` inches:
     fig.set_size_inches(fig.get_size_inches() * width / (ax.get_position().width * fig.get_size_inches()[0]))
-    fig.savefig(path, dpi=100, bbox_inches='tight', format='png'); plt.close(fig)   # at `path`, even without '.png'
+    try: write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=100, bbox_inches='tight', format='png'))   # even without '.png'
+    finally: plt.close(fig)
     return Path(path)
 
 # %% ../nbs/01c_grids.ipynb #3390df3f

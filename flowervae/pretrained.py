@@ -13,7 +13,7 @@ import torch
 
 from .checkpoint import (checkpoint_model, draws_codes, flat_priors, model_from_record, model_kind, priors_from_flat,
                                   train_config)
-from .core import FlowerVAEError, check_writable, pick_device, reason
+from .core import FlowerVAEError, check_writable, pick_device, reason, write_atomically
 from .model import VAE, count_params
 
 # %% auto #0
@@ -81,7 +81,7 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
         if (folder/f).is_file(): os.chmod(folder/f, folder.stat().st_mode & 0o666)
     tc = getattr(model, 'train_cfg', None)
     meta = dict(format=PRETRAINED_FORMAT, model_kind=model_kind(model), model_cfg=asdict(model.cfg), train_cfg=tc and asdict(tc))
-    (folder/'config.json').write_text(json.dumps(meta, indent=1))
+    write_atomically(folder/'config.json', lambda tmp: Path(tmp).write_text(json.dumps(meta, indent=1)))
     return folder
 
 def _refuse_foreign(folder:Path):
@@ -203,5 +203,5 @@ def publish(model:VAE, name:str, what:str, # the bundled name, and a line on wha
     model.train_cfg = replace(tc, out=f"runs/{name}"); model.train_cfg.root = None   # no path of the machine that made it;
     try: save_pretrained(model, folder, half=half, priors=priors)
     finally: model.train_cfg = tc                                      # the caller's model keeps its own
-    (folder/'card.json').write_text(card)
+    write_atomically(folder/'card.json', lambda tmp: Path(tmp).write_text(card))
     return folder

@@ -14,7 +14,7 @@ import torch
 from .cache import to_float
 from .checkpoint import (CKPT_FORMAT, build_model, load_checkpoint, model_kind, prepare_run_dir, run_lock,
                                   save_checkpoint)
-from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads, reason
+from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads, reason, write_atomically
 from .data import flowers_root
 from .grids import recon_rows, save_images
 from .distributed import join_processes, setup_distributed
@@ -66,9 +66,11 @@ class CpuBudget(Callback):
 # %% ../nbs/04b_runs.ipynb #a68a0fed
 def save_history(history:list, out:Path):
     "The per-epoch history as `history.json` and `history.csv` in `out`."
-    (out/'history.json').write_text(json.dumps(history, indent=1))
-    with open(out/'history.csv', 'w', newline='') as f:
-        w = csv.DictWriter(f, fieldnames=list({k: 0 for r in history for k in r})); w.writeheader(); w.writerows(history)
+    write_atomically(out/'history.json', lambda tmp: Path(tmp).write_text(json.dumps(history, indent=1)))
+    def csv_file(tmp):
+        with open(tmp, 'w', newline='') as f:
+            w = csv.DictWriter(f, fieldnames=list({k: 0 for r in history for k in r})); w.writeheader(); w.writerows(history)
+    write_atomically(out/'history.csv', csv_file)
 
 def _stateful(learn)->list: return [cb for cb in learn.cbs if hasattr(cb, 'state_dict')]
 def _images(dl)->int: return len(dl.idx) if hasattr(dl, 'idx') else len(dl.dataset)     # `BatchLoader`, or a `DataLoader`
@@ -101,7 +103,7 @@ def plot_history(history:list, path=None):
     a2.set(xlabel='epoch', ylabel='nats per image', title='KL(q(z|x) ‖ p(z))'); a2.legend()
     for a in (a1, a2): a.xaxis.set_major_locator(MaxNLocator(integer=True))      # whole epochs, even for a 3-epoch run
     fig.tight_layout()
-    if path is not None: fig.savefig(path, dpi=90); plt.close(fig)
+    if path is not None: write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=90, format='png')); plt.close(fig)
     return fig
 
 # %% ../nbs/04b_runs.ipynb #af385c41
@@ -166,7 +168,7 @@ class Checkpoints(Callback):
         if learn.val['nelbo'] < self.best: self.best = learn.val['nelbo']; save_checkpoint(ck, self.out/'best.pt')
         save_checkpoint(ck, self.out/'latest.pt')    # second: stopped between the two, latest.pt never names a newer best
         save_history(learn.history, self.out)                        # and the settings: a run stopped before its first epoch
-        (self.out/'config.json').write_text(json.dumps(asdict(learn.cfg), indent=1))   # leaves no file that reads as a run
+        write_atomically(self.out/'config.json', lambda tmp: Path(tmp).write_text(json.dumps(asdict(learn.cfg), indent=1)))
 
 # %% ../nbs/04b_runs.ipynb #87299e66
 def save_pictures(model:VAE, x:torch.Tensor, out:Path, tag:str, n_samples:int=32, seed:int=0, y=None):
