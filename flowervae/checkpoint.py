@@ -13,7 +13,7 @@ import torch
 
 from .core import FlowerVAEError, check_writable, pick_device, reason
 from .cvae import CVAE
-from .latent import PRIORS, prior_from_state
+from .priors import PRIORS, prior_from_state
 from .learner import TrainConfig
 from .model import VAE, VAEConfig
 

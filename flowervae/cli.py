@@ -89,7 +89,7 @@ def cmd_sample(a:dict):
     check_draw(m, a['n'], t := a['temperature'])                   # the model's own checks, before a prior is fitted
     names = class_names(m)                                          # Flowers102's, a folder's, or None: numbers only
     y = None if a['label'] is None else class_number(a['label'], m.cfg.n_classes, names)   # else a CVAE draws them at random
-    prior = fit_prior(m, name=a['prior'])                           # None for the standard normal (05_latent)
+    prior = fit_prior(m, name=a['prior'])                           # None for the standard normal (05c_priors)
     g = torch.Generator().manual_seed(a['seed'])
     x = torch.cat([m.sample(min(256, a['n'] - i), a['temperature'], g, y, prior=prior).cpu() for i in range(0, a['n'], 256)])
     src = 'N(0, I)' if a['prior'] == 'standard' else f"the fitted {a['prior']} prior" + (

@@ -95,7 +95,7 @@ def start_from_class(self:LatentExplorer, c:int, k:int=0):
 
 @patch
 def start_from_prior(self:LatentExplorer, seed:int=0):
-    "Start from a draw of the model's mixture prior where it carries one (`05_latent`), else of N(0, I)."
+    "Start from a draw of the model's mixture prior where it carries one (`05c_priors`), else of N(0, I)."
     g, prior = torch.Generator().manual_seed(check_count(seed, 'seed', least=0)), getattr(self.model, 'priors', {}).get('mixture')
     z = torch.randn(self.codes['mu'].shape[1], generator=g) if prior is None else prior.draw(1, g)[0]   # (Z,)
     self._start(z, f"prior sample (seed {seed}, {'N(0, I)' if prior is None else 'mixture'})")

@@ -17,11 +17,10 @@ from .loss import kl_per_dim
 from .model import VAE, check_images
 
 # %% auto #0
-__all__ = ['PRIORS', 'encode_dataset', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance',
-           'tsne_2d', 'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'lerp', 'slerp', 'decode_images',
-           'interpolate', 'one_code', 'class_id', 'class_means', 'class_arithmetic', 'traversal', 'pca_directions',
-           'top_kl_directions', 'check_codes', 'check_draw_args', 'FittedPrior', 'MixturePrior', 'fit_named_prior',
-           'prior_from_state']
+__all__ = ['encode_dataset', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance', 'tsne_2d',
+           'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'lerp', 'slerp', 'decode_images', 'interpolate',
+           'one_code', 'class_id', 'class_means', 'class_arithmetic', 'traversal', 'pca_directions',
+           'top_kl_directions']
 
 # %% ../nbs/05_latent.ipynb #a0870c29
 @in_eval
@@ -198,100 +197,3 @@ def top_kl_directions(codes:dict, k:int=6)->tuple:
     "Unit vectors `(k, Z)` of the `k` dimensions with the most KL, the standard deviations `(k,)` of μ along them, their indices."
     idx = kl_by_dim(codes).argsort(descending=True)[:k]
     return torch.eye(codes['mu'].shape[1])[idx], codes['mu'][:, idx].std(0), idx
-
-# %% ../nbs/05_latent.ipynb #08bb8531
-def check_codes(codes:dict): # from `encode_dataset`
-    "Raise `FlowerVAEError` unless the codes are finite and near N(0, I)'s scale (a diverged model's are NaN or 1e17)."
-    mu, logvar = codes['mu'], codes['logvar']
-    if len(mu) < 2: raise FlowerVAEError(f"a prior is fitted to the codes of at least 2 images, got {len(mu)}")
-    if not (torch.isfinite(mu).all() and torch.isfinite(logvar).all() and mu.abs().max() < 1e4 and logvar.max() < 20):
-        raise FlowerVAEError("the codes of the training images are not finite or far outside N(0, I) (did training diverge?): "
-                             "sample from N(0, I) (--prior standard), or train again with a lower --lr")
-
-def check_draw_args(n:int, temperature)->int:
-    "`n` codes at `temperature`: a whole number of at least 1, and a finite spread of at least 0 (0: the mean itself)."
-    if not (isinstance(temperature, numbers.Real) and 0 <= temperature < float('inf')):
-        raise FlowerVAEError(f"temperature must be a number of at least 0, got {temperature!r}")
-    return check_count(n, 'n')
-
-class FittedPrior:
-    "A full-covariance Gaussian moment-matched to the aggregate posterior of encoded images; pass it to `VAE.sample(prior=...)`."
-    def __init__(self, mean:torch.Tensor, # (Z,) mean of the codes
-                 scale_tril:torch.Tensor): # (Z, Z) lower Cholesky factor of their covariance
-        self.mean, self.scale_tril = mean, scale_tril
-
-    @classmethod
-    def from_codes(cls, codes:dict, # from `encode_dataset`
-                   jitter:float=1e-5)->'FittedPrior':
-        "Moment-match q(z): mean of μ, covariance Cov(μ) + mean diag σ² (+ `jitter`·I so the factorisation cannot fail)."
-        check_codes(codes); mu, var = codes['mu'].double(), codes['logvar'].double().exp()   # (N, Z), (N, Z)
-        if len(mu) < 2: raise FlowerVAEError(f"FittedPrior needs at least 2 encoded images, got {len(mu)}")
-        cov = torch.cov(mu.T) + torch.diag(var.mean(0) + jitter)                            # (Z, Z)
-        return cls(mu.mean(0).float(), torch.linalg.cholesky(cov).float())
-
-    def draw(self, n:int, generator:torch.Generator|None=None, temperature:float=1.0)->torch.Tensor:
-        "`(n, Z)` codes: mean + temperature·L·ε with ε ~ N(0, I) drawn on the CPU."
-        n = check_draw_args(n, temperature)
-        return self.mean + temperature * torch.randn(n, len(self.mean), generator=generator) @ self.scale_tril.T
-
-    def state_dict(self)->dict: return dict(mean=self.mean, scale_tril=self.scale_tril)
-    def __repr__(self):
-        var = self.scale_tril.pow(2).sum(1).mean()
-        return f"FittedPrior(z_dim={len(self.mean)}, mean norm {self.mean.norm():.2f}, mean variance {var:.3f})"
-
-# %% ../nbs/05_latent.ipynb #f5a10002
-class MixturePrior:
-    "A Gaussian mixture fitted to draws from the aggregate posterior of encoded images; pass it to `VAE.sample(prior=...)`."
-    def __init__(self, weights:torch.Tensor, means:torch.Tensor, scale_tril:torch.Tensor, # (K,), (K, Z), (K, Z, Z)
-                 temperature:float|None=None): # what every draw is scaled by, chosen on training images; None: not chosen (1)
-        self.weights, self.means, self.scale_tril = weights, means, scale_tril
-        if temperature is not None: check_draw_args(1, float(temperature))
-        self.temperature = None if temperature is None else round(float(temperature), 6)     # as chosen, not float32's digits
-
-    @classmethod
-    def from_codes(cls, codes:dict, # from `encode_dataset`
-                   k:int=10, draws:int=4, # components; posterior draws per image
-                   reg:float=1e-3, seed:int=0)->'MixturePrior':
-        "Fit `k` full-covariance Gaussians by EM to `draws` samples of q(z|x) per encoded image."
-        from sklearn.mixture import GaussianMixture
-        check_codes(codes); mu, std = codes['mu'].double(), (0.5 * codes['logvar'].double()).exp()      # (N, Z), (N, Z)
-        k, draws = check_count(k, 'k'), check_count(draws, 'draws')
-        if len(mu) < 2 * k:
-            raise FlowerVAEError(f"a {k}-component mixture needs at least {2 * k} encoded images, got {len(mu)}: sample from "
-                                 "the gaussian prior (--prior gaussian) or from N(0, I) (--prior standard)")
-        g = torch.Generator().manual_seed(seed)
-        z = mu.repeat(draws, 1) + std.repeat(draws, 1) * torch.randn(draws * len(mu), mu.shape[1], generator=g, dtype=mu.dtype)
-        gm = GaussianMixture(k, covariance_type='full', reg_covar=reg, max_iter=200, random_state=seed).fit(z.numpy())
-        covs = torch.from_numpy(gm.covariances_)                                                # (K, Z, Z)
-        w, m = torch.from_numpy(gm.weights_).float(), torch.from_numpy(gm.means_).float()
-        return cls(w, m, torch.linalg.cholesky(covs).float())
-
-    def draw(self, n:int, generator:torch.Generator|None=None, temperature:float=1.0,
-             components:torch.Tensor|None=None)->torch.Tensor: # (n,) the component of each code; default: drawn by weight
-        "`(n, Z)` codes: a component per code, then its mean + T·L·ε (T: `temperature` × the prior's own), all drawn on the CPU."
-        n = check_draw_args(n, temperature)
-        K, temperature = len(self.weights), temperature * (1. if self.temperature is None else self.temperature)
-        if components is None: k = torch.multinomial(self.weights, n, replacement=True, generator=generator)        # (n,)
-        elif len(components) == n and 0 <= components.min() and components.max() < K: k = components
-        else: raise FlowerVAEError(f"components must be {n} indices from 0 to {K - 1}")
-        eps = torch.randn(n, self.means.shape[1], generator=generator)                            # (n, Z)
-        return self.means[k] + temperature * torch.einsum('nij,nj->ni', self.scale_tril[k], eps)
-
-    def state_dict(self)->dict:
-        t = {} if self.temperature is None else dict(temperature=torch.tensor(self.temperature))
-        return dict(weights=self.weights, means=self.means, scale_tril=self.scale_tril, **t)
-    def __repr__(self):
-        t = '' if self.temperature is None else f", temperature {self.temperature:g}"
-        return f"MixturePrior({len(self.weights)} components, z_dim={self.means.shape[1]}{t})"
-
-PRIORS = {'standard': None, 'gaussian': FittedPrior, 'mixture': MixturePrior}   # what `sample(prior=...)` can be given, by name
-
-def fit_named_prior(name:str, codes:dict):
-    "The prior `name` of `PRIORS` fitted to `codes` (of *training* images); None for the standard normal."
-    if name not in PRIORS: raise FlowerVAEError(f"unknown prior {name!r}: choose one of {', '.join(PRIORS)}")
-    return PRIORS[name] and PRIORS[name].from_codes(codes)
-
-def prior_from_state(name:str, state:dict):
-    "A prior of kind `name` rebuilt from its `state_dict()`."
-    if name not in PRIORS or PRIORS[name] is None: raise FlowerVAEError(f"no stored state for prior {name!r}")
-    return PRIORS[name](**state)

@@ -18,7 +18,8 @@ from .core import FlowerVAEError, check_count, evaluating, reason
 from .data import Flowers102, FolderImages, flowers_root, make_loader
 from .synthetic import SyntheticFlowers
 from .features import FeatureNet, feature_net
-from .latent import PRIORS, active_units, encode_dataset, fit_named_prior
+from .latent import active_units, encode_dataset
+from .priors import PRIORS, fit_named_prior
 from .learner import loss_terms
 from .model import VAE
 from .checkpoint import save_priors, trained_on
@@ -181,7 +182,7 @@ def tune_temperature(model, prior, # a `MixturePrior` of `model`: its `temperatu
     prior.temperature = min(fd, key=fd.get)
     return fd
 
-def fit_priors(model, names=('gaussian', 'mixture'), # priors of `latent.PRIORS`
+def fit_priors(model, names=('gaussian', 'mixture'), # priors of `priors.PRIORS`
                dataset=None, # images to encode (default: `images.training_images` of the model)
                batch_size:int=128, progress:bool=True,
                scores:GenerativeScores|None=None)->dict: # its features choose a temperature for a mixture without one

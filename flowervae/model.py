@@ -248,7 +248,7 @@ def check_draw(model, n:int, temperature:float=1.0, y=None, prior=None)->tuple:
     if prior == 'standard': prior = None                                        # N(0, I), by its CLI name
     if isinstance(prior, str) and prior not in (have := getattr(model, 'priors', {})):
         raise FlowerVAEError(f"no fitted prior {prior!r} in this model (it has {', '.join(have) or 'none'}): fit one "
-                             "(latent.fit_named_prior), or sample from N(0, I)")
+                             "(priors.fit_named_prior), or sample from N(0, I)")
     prior = have[prior] if isinstance(prior, str) else prior
     if y is None: return None, prior
     if isinstance(y, str): raise FlowerVAEError(f"y is class numbers, got {y!r}: data.class_number turns a name into one")
@@ -275,7 +275,7 @@ def sample(self:VAE, n:int, # number of images
            temperature:float=1.0, # scales the prior's draws, times a mixture's own temperature
            generator:torch.Generator|None=None,
            y:torch.Tensor|None=None, # (n,) classes, for conditional models
-           prior=None)->torch.Tensor: # draw z from `prior.draw(n, generator, temperature)` instead (e.g. `latent.FittedPrior`)
+           prior=None)->torch.Tensor: # draw z from `prior.draw(n, generator, temperature)` instead (e.g. `priors.FittedPrior`)
     "`(n, C, S, S)` images in [0, 1] decoded from z ~ N(0, temperature² I), or from `prior` (or its name in `self.priors`)."
     (y, prior), p = check_draw(self, n, temperature, y, prior), next(self.parameters())
     if prior is not None: z = prior.draw(n, generator, temperature)

@@ -10,7 +10,7 @@ from dataclasses import fields
 from fastcore.docments import docments
 
 from .core import FlowerVAEError
-from .latent import PRIORS
+from .priors import PRIORS
 from .learner import RECIPES, TrainConfig
 from .pretrained import DEFAULT_MODEL
 from .vaegan import GANConfig

@@ -59,7 +59,7 @@ PRETRAINED_FORMAT = 'flowervae-pretrained-v1'
 
 def save_pretrained(model:VAE, folder, # a trained model, and the folder to write
                     half:bool=False, # store float weights as float16
-                    priors:dict|None=None)->Path: # `{name: prior}` fitted to its training codes (05_latent), kept beside it
+                    priors:dict|None=None)->Path: # `{name: prior}` fitted to its training codes (05c_priors), kept beside it
     "Write `model` as `folder/config.json` and `folder/model.safetensors` (the Hugging Face layout); returns the folder."
     from safetensors.torch import save_file
     if not isinstance(model, VAE):
