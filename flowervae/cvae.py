@@ -12,7 +12,9 @@ from torch import nn
 
 from .core import FlowerVAEError, check_count, in_eval
 from .data import class_names, class_number
+from .latent import check_latents
 from .model import ResBlock, VAE, VAEConfig, check_draw, check_images
+from .priors import check_draw_args
 
 # %% auto #0
 __all__ = ['CVAE', 'FiLM', 'stage_channels', 'judge_net', 'judge_terms', 'class_samples', 'check_conditional', 'class_labels',
@@ -127,7 +129,7 @@ def reconstruct(self:CVAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
 def class_samples(model:CVAE, classes:list, # the classes to draw, one row each
                   n:int=8, temperature:float=1.0, seed:int=0)->torch.Tensor:
     "`(len(classes)·n, C, S, S)` prior samples, `n` per class, class by class; the same `n` codes in every row."
-    classes, n = class_labels(model, classes), check_count(n, 'n')
+    classes, n = class_labels(model, classes), check_draw_args(n, temperature)
     z = torch.randn(n, model.cfg.z_dim, generator=torch.Generator().manual_seed(seed)) * temperature     # (n, Z)
     return decode_as(model, z, classes).view(n, len(classes), *_img_shape(model)).transpose(0, 1).flatten(0, 1)
 
@@ -147,7 +149,7 @@ def class_labels(model:CVAE, classes:list)->list:
 def decode_as(model:CVAE, z:torch.Tensor, # (N, Z) codes
               classes:list)->torch.Tensor:
     "`(N·K, C, S, S)` images: each code decoded as each of the K `classes`, code by code."
-    p = next(model.parameters())
+    p, classes, z = next(model.parameters()), class_labels(model, classes), check_latents(model, z)
     zz = z.repeat_interleave(len(classes), 0).to(p.device, p.dtype)                 # (N·K, Z)
     yy = torch.tensor(list(classes), device=p.device).repeat(len(z))               # (N·K,)
     return torch.sigmoid(model.decode(zz, yy).float()).cpu()
@@ -178,7 +180,7 @@ def class_accuracy(model:CVAE, classify, # `(B, 3, S, S)` images in [0, 1] -> `(
                    n_per_class:int=20, temperature:float=1.0, seed:int=0,
                    prior=None)->dict: # draw the codes from `prior` (e.g. `model.priors['mixture']`) instead of N(0, I)
     "Top-1 and top-5 share of class-conditioned prior samples that `classify` assigns to the class they were drawn as."
-    check_conditional(model); check_count(n_per_class, 'n_per_class')
+    check_conditional(model); check_draw_args(check_count(n_per_class, 'n_per_class'), temperature)
     g, C = torch.Generator().manual_seed(seed), model.cfg.n_classes
     y = torch.arange(C).repeat_interleave(n_per_class)                                      # (C·n,)
     z = temperature * torch.randn(len(y), model.cfg.z_dim, generator=g) if prior is None else prior.draw(len(y), g, temperature)

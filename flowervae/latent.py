@@ -14,12 +14,12 @@ from tqdm.auto import tqdm
 from .cache import to_float
 from .core import FlowerVAEError, check_count, in_eval
 from .loss import kl_per_dim
-from .model import VAE, check_images
+from .model import VAE, check_draw, check_images
 
 # %% auto #0
 __all__ = ['encode_dataset', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance', 'tsne_2d',
-           'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'lerp', 'slerp', 'decode_images', 'interpolate',
-           'one_code', 'class_id', 'class_means', 'class_arithmetic', 'traversal', 'pca_directions',
+           'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'lerp', 'slerp', 'decode_images', 'check_latents',
+           'interpolate', 'one_code', 'class_id', 'class_means', 'class_arithmetic', 'traversal', 'pca_directions',
            'top_kl_directions']
 
 # %% ../nbs/05_latent.ipynb #a0870c29
@@ -134,12 +134,18 @@ def slerp(z0:torch.Tensor, z1:torch.Tensor, t:torch.Tensor)->torch.Tensor:
 @in_eval
 def decode_images(model:VAE, z:torch.Tensor, y=None)->torch.Tensor:
     "`(B, C, S, S)` images in [0, 1] decoded from the latents `z` `(B, Z)` (under the classes `y` `(B,)`, for a conditional VAE)."
-    p = next(model.parameters())
-    if z.shape[-1] != model.cfg.z_dim:
-        raise FlowerVAEError(f"codes of {z.shape[-1]} numbers; this model decodes {model.cfg.z_dim}")
+    p, z = next(model.parameters()), check_latents(model, z)
     if y is not None and not getattr(model.cfg, 'n_classes', 0): raise FlowerVAEError("this model has no classes: leave y out")
-    y = None if y is None else torch.as_tensor(y).to(p.device)
+    y = None if y is None else check_draw(model, len(z), y=y)[0].to(p.device)       # one class for all, or one per code
     return torch.sigmoid(model.decode(z.to(p.device, p.dtype), y).float()).cpu()
+
+def check_latents(model:VAE, z)->torch.Tensor:
+    "`z` as `(B, Z)` float codes that `model` decodes (a tensor, array or list), finite; else a one-line `FlowerVAEError`."
+    z = torch.as_tensor(z).float()
+    if z.ndim != 2 or z.shape[1] != model.cfg.z_dim:
+        raise FlowerVAEError(f"this model decodes (B, {model.cfg.z_dim}) codes, got shape {tuple(z.shape)}")
+    if not torch.isfinite(z).all(): raise FlowerVAEError("the codes hold NaN or inf, which would decode to blank images")
+    return z
 
 def interpolate(model:VAE, z0:torch.Tensor, z1:torch.Tensor, n:int=8, mode:str='slerp')->torch.Tensor:
     "`(n, C, S, S)` decodes along the path from `z0` to `z1`, `mode` 'lerp' or 'slerp'."
@@ -152,6 +158,7 @@ def one_code(model:VAE, z, name:str='z')->torch.Tensor:
     z = torch.as_tensor(z, dtype=torch.float32)
     if z.shape != (model.cfg.z_dim,):
         raise FlowerVAEError(f"{name} must be one code of {model.cfg.z_dim} numbers, got shape {tuple(z.shape)}")
+    if not torch.isfinite(z).all(): raise FlowerVAEError(f"{name} holds NaN or inf, which would decode to a blank image")
     return z
 
 # %% ../nbs/05_latent.ipynb #4ca67c8a
@@ -180,7 +187,10 @@ def traversal(model:VAE, z:torch.Tensor, # (Z,) the starting code
              )->torch.Tensor:
     "`(R * len(steps), C, S, S)` decodes of `z + s σ_r d_r`: one row per direction, one column per step."
     s = torch.as_tensor(steps, dtype=torch.float32).reshape(-1)                    # one step, or one direction, are fine too
-    directions, sigmas = torch.atleast_2d(directions), torch.as_tensor(sigmas, dtype=torch.float32).reshape(-1)
+    directions = torch.atleast_2d(torch.as_tensor(directions, dtype=torch.float32))               # a tensor, array or list
+    sigmas = torch.as_tensor(sigmas, dtype=torch.float32).reshape(-1)
+    if directions.ndim != 2 or directions.shape[1] != model.cfg.z_dim:
+        raise FlowerVAEError(f"directions are (R, {model.cfg.z_dim}) for this model, got shape {tuple(directions.shape)}")
     if len(sigmas) not in (1, len(directions)):
         raise FlowerVAEError(f"{len(directions)} directions take 1 or as many sigmas: {len(sigmas)}")
     z = one_code(model, z)
