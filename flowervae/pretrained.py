@@ -99,10 +99,13 @@ def _pretrained_folder(where)->Path:
     if path.is_dir(): return path
     if path.is_file(): raise FlowerVAEError(f"{where} is a file, not a saved model's folder: a checkpoint loads with load_model")
     if bundled_folder(where): return bundled_folder(where)
+    if str(where).startswith(('.', '/', '~')) or str(path.parent) != '.' and path.parent.is_dir():   # a path here, mistyped
+        raise FlowerVAEError(f"{where}: no such folder (a saved model is a folder with config.json and model.safetensors)")
     if str(where).count('/') != 1: raise FlowerVAEError(f"{where} is neither a folder nor a hub repository name (owner/name)")
     try: from huggingface_hub import snapshot_download
     except ImportError:
-        raise FlowerVAEError(f"{where} is not a folder here; to fetch it from the hub: pip install 'flowervae[hub]'") from None
+        raise FlowerVAEError(f"{where} is no folder here; if it names a hub repository, pip install 'flowervae[hub]' "
+                             "to fetch it") from None
     return Path(snapshot_download(str(where)))
 
 def from_pretrained(where, # a folder written by `save_pretrained`, a bundled model's name, or a hub repository `owner/name`
@@ -110,6 +113,8 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
     "The model saved by `save_pretrained`, in float32 and eval mode, on `device`."
     from safetensors.torch import load_file
     folder = _pretrained_folder(where)
+    for f in ('config.json', 'model.safetensors', 'priors.safetensors'):             # a FIFO would hang the read for good
+        if (folder/f).exists() and not (folder/f).is_file(): raise FlowerVAEError(f"{folder/f} is not a regular file")
     try: meta = json.loads((folder/'config.json').read_text())
     except (OSError, ValueError) as e:
         hint = _folder_hint(folder, where)
