@@ -183,9 +183,12 @@ def model_from_record(ck:dict, path)->VAE:
         raise FlowerVAEError(f"{path} holds no model settings (model_cfg): it is damaged, or not a flowervae model")
     try: cfg = VAEConfig(**ck['model_cfg'])                          # bounded: an edited file cannot ask for terabytes
     except TypeError as e: raise FlowerVAEError(f"{path} holds a model setting this version does not know ({e})") from None
+    except FlowerVAEError as e: raise FlowerVAEError(f"{path} holds a model setting this version refuses: {e}") from None
     kind = ck.get('model_kind', 'cvae' if cfg.n_classes else 'vae')        # v1 checkpoints: the classes tell
-    if kind not in MODEL_KINDS: raise FlowerVAEError(f"{path} holds a model of unknown kind {kind!r}")
-    return MODEL_KINDS[kind](cfg)
+    if not isinstance(kind, str) or kind not in MODEL_KINDS:
+        raise FlowerVAEError(f"{path} holds a model of unknown kind {kind!r}")
+    try: return MODEL_KINDS[kind](cfg)
+    except FlowerVAEError as e: raise FlowerVAEError(f"{path} describes a model that cannot be built: {e}") from None
 
 def checkpoint_model(path:str|Path, # a checkpoint written by `fit`
                      device:str|torch.device|None=None)->VAE:
