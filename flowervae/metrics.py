@@ -195,10 +195,11 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `priors.PRIORS`
     try: images = dataset if dataset is not None or not (todo or tune) else training_images(trained_on(model), progress)
     except FlowerVAEError as e:                     # a folder's images may be gone, or on another machine
         tc = trained_on(model); root = flowers_root() or tc.root if tc.data == 'flowers102' else tc.root
-        gone = not (root and Path(root).is_dir())                         # not here at all; else `e` says what is wrong
-        fix = 'set $FLOWERVAE_DATA' if tc.data == 'flowers102' else f"put them back in {tc.root}" if gone else 'mend them'
-        raise FlowerVAEError(f"the {(todo or ['mixture'])[0]} prior is fitted to the model's training images: {fix}, or "
-                             f"sample from N(0, I) (--prior standard)" + ('' if gone else f". {e}")) from None
+        what = f"the {(todo or ['mixture'])[0]} prior is fitted to the model's training images"
+        if root and Path(root).is_dir():                                  # here, but unreadable: `e` says what is wrong
+            raise FlowerVAEError(f"{what}, which cannot be read now ({e}); or sample from N(0, I) (--prior standard)") from None
+        fix = 'set $FLOWERVAE_DATA' if tc.data == 'flowers102' else f"put them back in {tc.root}"
+        raise FlowerVAEError(f"{what}: {fix}, or sample from N(0, I) (--prior standard)") from None
     codes = todo and encode_dataset(model, images, batch_size, progress=progress)
     fitted = {n: fit_named_prior(n, codes) for n in todo}
     if tune:                                        # against the training images in `scores`' features: tuned, so kept
