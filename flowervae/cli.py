@@ -64,7 +64,7 @@ def cmd_train(a:dict):
     cfg = TrainConfig(**{**start, **a, 'out': str(out)})   # then the options: a bad one is found here
     cbs = [Adversary(gan)] if (gan := _gan_config(gan_given, ck)) else []
     refuse_unused(a, ('class_adv', 'class_film', 'class_judge'), '--conditional', cfg.conditional)
-    refuse_unused(a, ('root',), '--data flowers102 (or folder)', cfg.data != 'synthetic')   # synthetic flowers are drawn
+    refuse_unused(a, ('root', 'split'), '--data flowers102 (or folder)', cfg.data != 'synthetic')   # drawn, not read
     refuse_unused({'download': 1} if flags['download'] else {}, ('download',), '--data flowers102', cfg.data == 'flowers102')
     if flags['download'] and cfg.data == 'flowers102': download_flowers(cfg.root, cfg.split)
     fit(cfg, resume=flags['resume'], overwrite=flags['overwrite'], progress=not flags['quiet'], cbs=cbs)
@@ -111,7 +111,8 @@ def cmd_reconstruct(a:dict):
     seen = a['split'] != 'test' and (a['data'] or m.train_cfg.data) != 'synthetic'   # its own training images, perhaps
     what = f"{a['split']} split" if seen else 'held-out'
     save_images(imgs, a['out'], n, f"{a['ckpt']}: {what} images and their reconstructions", rows)
-    print(f"wrote {len(x)} images{' (all the split holds)' * (len(x) < a['n'])} and their reconstructions to {a['out']}")
+    n_x = f"{len(x)} image{'s' * (len(x) != 1)}{' (all the split holds)' * (len(x) < a['n'])}"
+    print(f"wrote {n_x} and their reconstructions to {a['out']}")
 
 # %% ../nbs/12_cli.ipynb #c12c000d
 def _eval_with_samples(a:dict)->dict:
