@@ -86,8 +86,11 @@ class MixturePrior:
         n = check_draw_args(n, temperature)
         K, temperature = len(self.weights), temperature * (1. if self.temperature is None else self.temperature)
         if components is None: k = torch.multinomial(self.weights, n, replacement=True, generator=generator)        # (n,)
-        elif len(components) == n and 0 <= components.min() and components.max() < K: k = components
-        else: raise FlowerVAEError(f"components must be {n} indices from 0 to {K - 1}")
+        else:
+            k = torch.as_tensor(components)                                       # a tensor, an array or a list
+            if k.shape != (n,) or k.is_floating_point() or k.dtype == torch.bool or k.min() < 0 or k.max() >= K:
+                got = k.tolist() if k.numel() < 9 else tuple(k.shape)
+                raise FlowerVAEError(f"components must be {n} indices from 0 to {K - 1}, got {got}")
         eps = torch.randn(n, self.means.shape[1], generator=generator)                            # (n, Z)
         return self.means[k] + temperature * torch.einsum('nij,nj->ni', self.scale_tril[k], eps)
 
