@@ -13,7 +13,8 @@ from torch import nn
 from .core import FlowerVAEError, check_count, in_eval
 from .data import class_names, class_number
 from .latent import check_latents
-from .model import ResBlock, VAE, VAEConfig, check_draw, check_images
+from .blocks import ResBlock
+from .model import VAE, VAEConfig, check_draw, check_images
 from .priors import check_draw_args
 
 # %% auto #0

@@ -8,16 +8,15 @@ import math, numbers
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 from fastcore.basics import patch
 
+from .blocks import BalancedConvTranspose2d, ResBlock, ResizeConv, down, norm, up
 from .core import FlowerVAEError, check_count, check_size, check_types, in_eval
 
 # %% auto #0
-__all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'GroupNorm', 'norm', 'ResBlock', 'transposed_kernel', 'ResizeConv', 'balanced_kernel',
-           'BalancedConvTranspose2d', 'down', 'up', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder',
-           'PlainDecoder', 'VAE', 'check_draw', 'check_images', 'count_params']
+__all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder', 'PlainDecoder',
+           'VAE', 'check_draw', 'check_images', 'count_params']
 
 # %% ../nbs/02_model.ipynb #ee901201
 ARCHS = ('resnet', 'plain', 'light', 'balanced', 'hybrid')
@@ -60,69 +59,6 @@ class VAEConfig:
     def n_down(self)->int: return int(math.log2(self.img_size // self.bottom))   # number of stride-2 stages
     @property
     def widths(self)->list: return [min(self.width * 2**i, self.max_width) for i in range(self.n_down + 1)]
-
-# %% ../nbs/02_model.ipynb #1bad4f42
-class GroupNorm(nn.GroupNorm):
-    "`nn.GroupNorm`, detouring through the contiguous layout for bf16 channels-last tensors on CPU (PyTorch's kernel is slow)."
-    def forward(self, x):
-        if x.device.type == 'cpu' and x.dtype == torch.bfloat16 and x.dim() == 4 and not x.is_contiguous() \
-           and x.is_contiguous(memory_format=torch.channels_last):
-            return super().forward(x.contiguous()).contiguous(memory_format=torch.channels_last)
-        return super().forward(x)
-
-def norm(ch:int)->GroupNorm:
-    "GroupNorm with 8 groups when they divide `ch`, else one group."
-    return GroupNorm(8 if ch % 8 == 0 else 1, ch)
-
-# %% ../nbs/02_model.ipynb #38ebb668
-class ResBlock(nn.Module):
-    "Two pre-activated 3×3 convolutions with a skip connection; `(B, c_in, H, W) -> (B, c_out, H, W)`."
-    def __init__(self, c_in:int, c_out:int|None=None):
-        super().__init__()
-        c_out = c_out or c_in
-        self.body = nn.Sequential(norm(c_in), nn.SiLU(), nn.Conv2d(c_in, c_out, 3, padding=1),
-                                  norm(c_out), nn.SiLU(), nn.Conv2d(c_out, c_out, 3, padding=1))
-        self.skip = nn.Identity() if c_in == c_out else nn.Conv2d(c_in, c_out, 1)
-    def forward(self, x): return self.skip(x) + self.body(x)
-
-# %% ../nbs/02_model.ipynb #rc0a0002
-def transposed_kernel(w:torch.Tensor)->torch.Tensor:
-    "`(C_out, C_in, 3, 3)` kernel of a 3×3 convolution -> the `(C_in, C_out, 4, 4)` kernel of the equal stride-2 transposed one."
-    def taps(t, dim):                                        # 3 taps w₀ w₁ w₂ along `dim` -> 4: w₂, w₁ + w₂, w₀ + w₁, w₀
-        w0, w1, w2 = t.unbind(dim)
-        return torch.stack([w2, w1 + w2, w0 + w1, w0], dim)
-    wide = w.float() if w.element_size() < 4 else w          # summed in float32 even in a bf16 model
-    return taps(taps(wide, 2), 3).to(w.dtype).transpose(0, 1)
-
-class ResizeConv(nn.Sequential):
-    "Nearest-neighbour ×2 upsampling, a 3×3 convolution, then `after`; the first two run as the equal transposed convolution."
-    def __init__(self, c_in:int, c_out:int, *after:nn.Module):
-        super().__init__(nn.Upsample(scale_factor=2, mode='nearest'), nn.Conv2d(c_in, c_out, 3, padding=1), *after)
-    def forward(self, x):                                   # (B, c_in, H, W) -> (B, c_out, 2H, 2W)
-        _, conv, *after = self
-        x = F.conv_transpose2d(x, transposed_kernel(conv.weight), conv.bias, stride=2, padding=1)
-        for layer in after: x = layer(x)
-        return x
-
-# %% ../nbs/02_model.ipynb #bc0a0002
-def balanced_kernel(w:torch.Tensor)->torch.Tensor:
-    "`(C_in, C_out, 4, 4)` stride-2 transposed kernel -> the nearest one whose four output phases sum a flat input alike."
-    p = w.reshape(*w.shape[:2], 2, 2, 2, 2)                 # tap k = 2u + v: its parity v picks the output phase
-    sums = p.sum((2, 4), keepdim=True)                       # (C_in, C_out, 1, 2, 1, 2): what each phase makes of a flat input
-    return (p - (sums - sums.mean((3, 5), keepdim=True)) / 4).reshape(w.shape)
-
-class BalancedConvTranspose2d(nn.ConvTranspose2d):
-    "A 4×4 stride-2 transposed convolution (padding 1) run with the `balanced_kernel` of its weight: a flat input stays flat."
-    def forward(self, x): return F.conv_transpose2d(x, balanced_kernel(self.weight), self.bias, stride=2, padding=1)
-
-# %% ../nbs/02_model.ipynb #719adcde
-def down(c_in:int, c_out:int)->nn.Conv2d:
-    "Halve the resolution with a stride-2 convolution."
-    return nn.Conv2d(c_in, c_out, 3, stride=2, padding=1)
-
-def up(c_in:int, c_out:int)->ResizeConv:
-    "Double the resolution: nearest-neighbour upsampling then a 3×3 convolution (no checkerboard artefacts)."
-    return ResizeConv(c_in, c_out)
 
 # %% ../nbs/02_model.ipynb #af2adc2c
 class Encoder(nn.Module):

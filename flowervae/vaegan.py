@@ -15,7 +15,7 @@ from torch import nn
 
 from .core import FlowerVAEError, autocast, check_types
 from .learner import Callback, run_fraction
-from .model import norm
+from .blocks import norm
 
 # %% auto #0
 __all__ = ['CHECKER_PERIODS', 'PatchDiscriminator', 'hinge_d_loss', 'generator_adv_loss', 'feature_match_loss', 'adaptive_weight',
