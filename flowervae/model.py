@@ -186,6 +186,8 @@ def check_draw(model, n:int, temperature:float=1.0, y=None, prior=None)->tuple:
         raise FlowerVAEError(f"no fitted prior {prior!r} in this model (it has {', '.join(have) or 'none'}): fit one "
                              "(priors.fit_named_prior), or sample from N(0, I)")
     prior = have[prior] if isinstance(prior, str) else prior
+    if prior is not None and not callable(getattr(prior, 'draw', None)):
+        raise FlowerVAEError(f"prior is a name in model.priors or a fitted prior (priors.PRIORS), got {type(prior).__name__}")
     if y is None: return None, prior
     if isinstance(y, str): raise FlowerVAEError(f"y is class numbers, got {y!r}: data.class_number turns a name into one")
     k, y = model.cfg.n_classes, torch.as_tensor(y)
@@ -213,6 +215,9 @@ def sample(self:VAE, n:int, # number of images
            y:torch.Tensor|None=None, # (n,) classes, for conditional models
            prior=None)->torch.Tensor: # draw z from `prior.draw(n, generator, temperature)` instead (e.g. `priors.FittedPrior`)
     "`(n, C, S, S)` images in [0, 1] decoded from z ~ N(0, temperature² I), or from `prior` (or its name in `self.priors`)."
+    n, temperature = (v.item() if torch.is_tensor(v) and v.numel() == 1 else v for v in (n, temperature))   # one-number tensors
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise FlowerVAEError(f"generator is a torch.Generator (or None), got {type(generator).__name__}")
     (y, prior), p = check_draw(self, n, temperature, y, prior), next(self.parameters())
     if prior is not None: z = prior.draw(n, generator, temperature)
     else: z = temperature * torch.randn(n, self.cfg.z_dim, generator=generator)   # (n, z_dim), on the CPU: same images anywhere
@@ -227,7 +232,7 @@ def reconstruct(self:VAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
                 y:torch.Tensor|None=None)->torch.Tensor: # (B,) classes, for conditional models
     "`(B, C, S, S)` reconstructions in [0, 1], decoded from the posterior means."
     x, p = check_images(self, x), next(self.parameters())
-    y = None if y is None else torch.as_tensor(y).to(p.device)
+    y = None if y is None else check_draw(self, len(x), y=y)[0].to(p.device)       # a class for all, or one per image
     return torch.sigmoid(self.decode(self.encode(x.to(p.device, p.dtype), y)[0], y).float())
 
 # %% ../nbs/02_model.ipynb #e2a4b19f
