@@ -122,7 +122,7 @@ def _sample_parser(sub):
     p.add_argument('--label', default=None, help="a conditional model's class, number or name (--ckpt cvae64 --label sunflower)")
     p.add_argument('--prior', choices=list(PRIORS), default='mixture',
                    help="mixture (default; the sharpest samples, 10_results), gaussian: fitted to the codes of the training "
-                        "images (05_latent; stored with a bundled model, and beside a checkpoint once fitted, else the training "
+                        "images (05c_priors; stored with a bundled model, and beside a checkpoint once fitted, else the training "
                         "images are encoded first); standard: z ~ N(0, I)")
 
 def _heldout_options(p):
