@@ -229,10 +229,10 @@ def sample(self:VAE, n:int, # number of images
 @patch
 @in_eval
 def reconstruct(self:VAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
-                y:torch.Tensor|None=None)->torch.Tensor: # (B,) classes, for conditional models
+                y:torch.Tensor|None=None)->torch.Tensor: # (B,) classes, for conditional models; a plain one ignores them
     "`(B, C, S, S)` reconstructions in [0, 1], decoded from the posterior means."
     x, p = check_images(self, x), next(self.parameters())
-    y = None if y is None else check_draw(self, len(x), y=y)[0].to(p.device)       # a class for all, or one per image
+    y = None if y is None or not self.cfg.n_classes else check_draw(self, len(x), y=y)[0].to(p.device)   # labels: a CVAE's
     return torch.sigmoid(self.decode(self.encode(x.to(p.device, p.dtype), y)[0], y).float())
 
 # %% ../nbs/02_model.ipynb #e2a4b19f
