@@ -76,7 +76,7 @@ def _check_out(out:str, option:str='--out', kind:str='png')->Path:
     if Path(out).suffix.lower() != f".{kind}": raise FlowerVAEError(f"{option} names a .{kind} file to write, got {out!r}")
     p = Path(out)                                      # never over a file of a run or a saved model: it would no longer load
     if any((p.parent/k).exists() for k in ('latest.pt', 'best.pt', 'model.safetensors')) and \
-       any(fnmatch(p.name, pattern) for pattern in (*RUN_FILES, 'card.json')):
+       any(fnmatch(p.name, pattern) for pattern in (*RUN_FILES, 'card.json', 'result.json', 'figure.png')):
         raise FlowerVAEError(f"{option} {out} is a file of the run or model in {p.parent}: choose another name")
     check_writable(p); return p
 

@@ -13,6 +13,7 @@ from .core import FlowerVAEError
 from .priors import PRIORS
 from .learner import RECIPES, TrainConfig
 from .pretrained import DEFAULT_MODEL
+from .results import ROWS
 from .vaegan import GANConfig
 
 # %% auto #0
@@ -118,7 +119,7 @@ def _sample_parser(sub):
     p.add_argument('--n', type=int, default=64, help='number of samples (default 64)')
     p.add_argument('--seed', type=int, default=0, help='seed of the prior draws (default 0)')
     p.add_argument('--temperature', type=float, default=1.0, help="scales the prior draws, times a mixture's own temperature")
-    p.add_argument('--out', default='samples.png', help='PNG to write (default samples.png)')
+    p.add_argument('--out', default='samples.png', type=_text, help='PNG to write (default samples.png)')
     p.add_argument('--label', default=None, help="a conditional model's class, number or name (--ckpt cvae64 --label sunflower)")
     p.add_argument('--prior', choices=list(PRIORS), default='mixture',
                    help="mixture (default; the sharpest samples, 10_results), gaussian: fitted to the codes of the training "
@@ -128,7 +129,7 @@ def _sample_parser(sub):
 def _heldout_options(p):
     p.add_argument('--data', choices=('flowers102', 'synthetic', 'folder'), default=None,
                    help="data set (default: the model's training data)")
-    p.add_argument('--root', default=None, help='Flowers102 folder (default: $FLOWERVAE_DATA, else the training root)')
+    p.add_argument('--root', default=None, type=_text, help='Flowers102 folder (default $FLOWERVAE_DATA, else the training root)')
     p.add_argument('--split', default='test', help="split of the images (default test; a folder's test split is a fixed tenth)")
 
 # %% ../nbs/12a_options.ipynb #12a0p003
@@ -136,7 +137,7 @@ def _reconstruct_parser(sub):
     p = _ckpt_parser(sub, 'reconstruct', 'a PNG of held-out images above their reconstructions')
     _heldout_options(p)
     p.add_argument('--n', type=int, default=32, help='images, spread over the split (default 32)')
-    p.add_argument('--out', default='recon.png', help='PNG to write (default recon.png)')
+    p.add_argument('--out', default='recon.png', type=_text, help='PNG to write (default recon.png)')
 
 def _eval_parser(sub):
     p = _ckpt_parser(sub, 'eval', 'PSNR, SSIM and bits/dim on held-out images, as JSON')
@@ -144,7 +145,7 @@ def _eval_parser(sub):
     p.add_argument('--limit', type=int, default=None, help='score only the first LIMIT images')
     p.add_argument('--batch-size', type=int, default=64, help='images per batch (default 64)')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
-    p.add_argument('--out', default=None, help='also write the JSON to this .json file')
+    p.add_argument('--out', default=None, type=_text, help='also write the JSON to this .json file')
     p.add_argument('--fid', action='store_true', help='also the Fréchet distance of prior samples to the reference split')
     p.add_argument('--kid', action='store_true', help='also the KID of prior samples (implies the same features as --fid)')
     p.add_argument('--n-samples', type=int, default=5000, help='prior samples for --fid/--kid (default 5000)')
@@ -158,7 +159,7 @@ def _bench_parser(sub):
     p = sub.add_parser('bench', help="images/s of flowervae's data path and training steps against the usual pipeline",
                        description="Images per second of flowervae's data path and training steps against the usual "
                                    "pipeline (11_bench).")
-    p.add_argument('--root', default=None, help='Flowers102 folder (default $FLOWERVAE_DATA)')
+    p.add_argument('--root', default=None, type=_text, help='Flowers102 folder (default $FLOWERVAE_DATA)')
     p.add_argument('--sizes', type=int, nargs='+', default=[64, 128, 256], help='image sizes to measure (default 64 128 256)')
     p.add_argument('--split', choices=('train', 'val', 'test'), default='train', help='Flowers102 split to read (default train)')
     p.add_argument('--batch-size', type=int, default=64, help='images per batch (default 64)')
@@ -172,19 +173,20 @@ def _bench_parser(sub):
     p.add_argument('--amp', action=BoolFlag, default=None, help="bf16 on flowervae's path (default: as train decides, measured)")
     p.add_argument('--cache-dir', default=None, help='folder of the caches (default $FLOWERVAE_CACHE or ~/.cache/flowervae)')
     p.add_argument('--json', action='store_true', help='print the results as JSON')
-    p.add_argument('--plot', default=None, metavar='PNG', help='save a bar chart of the results here')
+    p.add_argument('--plot', default=None, type=_text, metavar='PNG', help='save a bar chart of the results here')
 
 def _results_parser(sub):
     p = sub.add_parser('results', help='train and score the models of the results table, an equal CPU budget each (10_results)',
                        description='Train and score the models of the results table, an equal CPU budget each (10_results).')
-    p.add_argument('--root', default=None, help='Flowers102 folder (default $FLOWERVAE_DATA)')
+    p.add_argument('--root', default=None, type=_text, help='Flowers102 folder (default $FLOWERVAE_DATA)')
     p.add_argument('--budget', type=float, default=900., help='CPU seconds of training per model (default 900, as in 10_results)')
     p.add_argument('--threads', type=int, default=1, help='CPU threads per model (default 1: a CPU second then buys like work)')
     p.add_argument('--two-nets', action='store_true', help='also FD in a second, independently trained feature net (10_results)')
     p.add_argument('--amp', action=BoolFlag, default=None, help='bf16 in every row, --no-amp float32 (default: as train decides)')
-    p.add_argument('--out', default='runs/results', help='folder of the rows\' runs and the table (default runs/results)')
-    p.add_argument('--rows', nargs='+', default=None, help='the rows to run (default: all)')
-    p.add_argument('--n-samples', type=int, default=5000, help='prior samples per model for FD and KID (default 5000)')
+    p.add_argument('--out', default='runs/results', type=_text, help="the rows' runs and the table (default runs/results)")
+    p.add_argument('--rows', nargs='+', metavar='ROW', help=f"the rows to run (default all: {', '.join(ROWS)})")
+    p.add_argument('--n-samples', type=int, default=5000,
+                   help='prior samples per model for FD and KID: 1000 or more (default 5000)')
     p.add_argument('--size', type=int, default=64, help='image size (default 64)')
     p.add_argument('--cache-dir', default=None, help='folder of the caches (default $FLOWERVAE_CACHE or ~/.cache/flowervae)')
     p.add_argument('--quiet', action='store_true', help='no progress bars')

@@ -4,14 +4,14 @@
 
 # %% ../nbs/10_results.ipynb #031c64e8
 from __future__ import annotations
-import json, math, os, time
+import json, math, time
 from dataclasses import asdict, fields
 from pathlib import Path
 
 import torch
 
 from .cache import CachedFlowers, to_float
-from .core import FlowerVAEError, device_name
+from .core import FlowerVAEError, check_writable, device_name, write_atomically
 from .cvae import class_accuracy, class_effect
 from .data import check_flowers_root
 from .features import feature_net
@@ -81,7 +81,9 @@ def read_result(path:Path)->dict:
     "A row's `result.json`, or a `FlowerVAEError` that names the damaged file."
     try: r = json.loads(Path(path).read_text())
     except (OSError, ValueError) as e: r = e
-    if not isinstance(r, dict): raise FlowerVAEError(f"{path} is damaged ({str(r)[:60]}): delete it to score the row again")
+    if not isinstance(r, dict) or 'row' not in r:                     # another command's JSON, say an `eval --out` written here
+        raise FlowerVAEError(f"{path} is damaged or not a row's result ({str(r)[:60]}): delete it to score the row again")
+    if r.get('checkpoint'): r['checkpoint'] = str(Path(path).parent/Path(r['checkpoint']).name)   # where the folder is now
     return r
 
 def _saved_settings(run:Path)->dict:
@@ -104,9 +106,7 @@ def _check_row(run:Path, cfg:TrainConfig, gan:GANConfig|None):
 
 def _write_json(obj, path:Path):
     "Write `obj` as JSON atomically: a run killed while writing leaves the old file or none, never half of one."
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try: tmp.write_text(json.dumps(obj, indent=1)); os.replace(tmp, path)
-    finally: tmp.unlink(missing_ok=True)
+    write_atomically(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=1)))
 
 def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeScores|None, test_ds,
             n_samples:int=5000, progress:bool=True,
@@ -117,6 +117,9 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     _check_row(run, cfg, gan)
     if done.exists():                                                          # scored before: in the second net too?
         r = read_result(done)
+        if r.get('n_samples', n_samples) != n_samples:
+            raise FlowerVAEError(f"{done} was scored with {r['n_samples']} samples, not {n_samples}: give --n-samples "
+                                 f"{r['n_samples']} to report it, or delete it to score the row again")
         if scores2 is None or 'fid_2' in r: return r
         r = second_opinion([r], scores2, n_samples, progress, test_ds)[0]; _write_json(r, done)
         return r
@@ -147,10 +150,12 @@ def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:lis
                                              "(flowervae train --download fetches them)"))
     try: Path(out).mkdir(parents=True, exist_ok=True)                                 # before the minutes of feature nets
     except OSError as e: raise FlowerVAEError(f"cannot make {out} ({e.strerror}): choose another --out") from None
+    for f in ('results.json', 'results.md'): check_writable(Path(out)/f)           # not a folder, say, found after the work
     size = overrides.get('size', SHARED['size'])
     test_ds = CachedFlowers(root, 'test', size, cache_dir, progress)
     scores = generative_scores(root, size, cache_dir=cache_dir, progress=progress)
     scores2 = second_net_scores(root, size, cache_dir, progress) if two_nets else None
+    overrides = {**overrides, 'cache_dir': cache_dir} if cache_dir else overrides  # the rows' caches go there too
     return _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overrides, scores2)
 
 def _check_table(root, budget:float, out, rows, n_samples:int, overrides:dict)->list:
@@ -172,7 +177,7 @@ def run_seeds(root:str, seeds:list, budget:float=900., out:str|Path='runs/result
     if len(seeds) == 1: return run_table(root, budget, out, seed=seeds[0], **kw)
     results = [r for s in seeds for r in run_table(root, budget, Path(out)/f"seed{s}", seed=s, **kw)]
     _write_json(results, Path(out)/'results.json')
-    (Path(out)/'results.md').write_text(results_markdown(results))
+    write_atomically(Path(out)/'results.md', lambda tmp: Path(tmp).write_text(results_markdown(results)))
     return results
 
 def second_net_scores(root:str, size:int, cache_dir:str|None=None, progress:bool=True)->GenerativeScores:
@@ -188,7 +193,7 @@ def _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overri
         results.append(r)
         if progress: print(f"{name}: done in {time.time() - t0:.0f} s; PSNR {r['psnr']:.2f} dB, FD {r.get('fid', math.nan):.2f}")
     _write_json(results, out/'results.json')
-    (out/'results.md').write_text(results_markdown(results))
+    write_atomically(out/'results.md', lambda tmp: Path(tmp).write_text(results_markdown(results)))
     return results
 
 # %% ../nbs/10_results.ipynb #b0d20002
