@@ -125,14 +125,14 @@ def device_name(device:torch.device)->str:
 # %% ../nbs/00_core.ipynb #c0a1e014
 def check_writable(path:str|Path): # a file's name; one ending in '/' names a folder
     "Raise `FlowerVAEError` unless a file can be written at `path` (its folder exists and takes files); leaves no file behind."
+    if not isinstance(path, (str, os.PathLike)): raise FlowerVAEError(f"a file name is text or a path, got {path!r}")
     if not str(path): raise FlowerVAEError("an empty file name: name the file to write")
-    if str(path).endswith(('/', os.sep)) or Path(path).is_dir():
-        raise FlowerVAEError(f"{path} is a folder: name the file to write")
+    try: existed, is_dir, is_file = (p := Path(path)).exists(), p.is_dir(), p.is_file()
+    except OSError as e: raise FlowerVAEError(f"cannot write {path} ({e.strerror})") from None   # a name too long, say
+    if str(path).endswith(('/', os.sep)) or is_dir: raise FlowerVAEError(f"{path} is a folder: name the file to write")
     path = Path(path); folder = path.parent if str(path.parent) else Path('.')
     if not folder.is_dir(): raise FlowerVAEError(f"cannot write {path}: {folder} is not a folder")
-    if path.exists() and not path.is_file():                    # a FIFO would hang the write, a device swallow it
-        raise FlowerVAEError(f"{path} is not a regular file: name a file to write")
-    existed = path.exists()
+    if existed and not is_file: raise FlowerVAEError(f"{path} is not a regular file: name a file to write")   # a FIFO: a hang
     try: path.open('a').close()
     except OSError as e: raise FlowerVAEError(f"cannot write {path} ({e.strerror})") from None
     if not existed: path.unlink()                     # a check, not a write: a command that fails later leaves nothing

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_explore.ipynb #57fff977
 from __future__ import annotations
-import io, math, numbers
+import io, numbers
 from pathlib import Path
 
 import numpy as np
@@ -15,11 +15,11 @@ from PIL import Image
 from .core import FlowerVAEError, check_count, check_writable, write_atomically
 from .data import class_name, class_names
 from .latent import (class_id, class_means, decode_images, encode_dataset, fit_pca, lerp, pca_directions, slerp,
-                              top_kl_directions)
+                              one_code, top_kl_directions)
 from .model import VAE
 
 # %% auto #0
-__all__ = ['to_png', 'LatentExplorer', 'InterpolationExplorer']
+__all__ = ['to_png', 'LatentExplorer', 'image_index', 'InterpolationExplorer']
 
 # %% ../nbs/06_explore.ipynb #441a81b3
 def to_png(img:torch.Tensor, # (C, H, W) image in [0, 1]
@@ -63,6 +63,13 @@ class LatentExplorer:
     def __repr__(self): return f"LatentExplorer({self.mode}, {len(self.offsets)} sliders, start {self.start!r})"
 
 # %% ../nbs/06_explore.ipynb #465c6b4e
+def image_index(i, n:int)->int:
+    "`i` as the index of one of `n` images (an int, a NumPy integer or a one-element integer tensor), or a one-line error."
+    try: i = class_id(i)
+    except FlowerVAEError: raise FlowerVAEError(f"an image index is a whole number, got {i!r}") from None
+    if not 0 <= i < n: raise FlowerVAEError(f"image index {i} out of range 0..{n - 1}")
+    return i
+
 @patch
 def set_mode(self:LatentExplorer, mode:str):
     "Slide along the top principal components ('pca') or the raw dimensions with the most KL ('kl')."
@@ -78,7 +85,7 @@ def _start(self:LatentExplorer, z:torch.Tensor, what:str, index:int|None=None):
 @patch
 def start_from_image(self:LatentExplorer, i:int):
     "Start from the posterior mean of image `i` of the data set."
-    if not 0 <= i < len(self.codes['mu']): raise FlowerVAEError(f"image index {i} out of range 0..{len(self.codes['mu']) - 1}")
+    i = image_index(i, len(self.codes['mu']))
     self._start(self.codes['mu'][i], f"image {i} ({self.labels} {int(self.codes['labels'][i])})", i)
     if self.conditional: self.decode_class = int(self.codes['labels'][i])        # at first, decode it as what it is
 
@@ -87,6 +94,8 @@ def start_from_class(self:LatentExplorer, c:int, k:int=0):
     "Start from the `k`-th image of class `c`, counted round the class (`k=None`: from the class mean)."
     c = class_id(c)
     if c not in self.means: raise FlowerVAEError(f"{self.labels} {c} is not in the data set")
+    if k is not None and (isinstance(k, bool) or not isinstance(k, numbers.Integral)):
+        raise FlowerVAEError(f"k counts the images of the class, a whole number (None: the class mean), got {k!r}")
     if k is None:
         if self.conditional: self.decode_class = c                   # decoded as the class whose mean it is
         return self._start(self.means[c], f"mean of {self.labels} {c}")
@@ -96,7 +105,8 @@ def start_from_class(self:LatentExplorer, c:int, k:int=0):
 @patch
 def start_from_prior(self:LatentExplorer, seed:int=0):
     "Start from a draw of the model's mixture prior where it carries one (`05c_priors`), else of N(0, I)."
-    g, prior = torch.Generator().manual_seed(check_count(seed, 'seed', least=0)), getattr(self.model, 'priors', {}).get('mixture')
+    if check_count(seed, 'seed', least=0) >= 2**63: raise FlowerVAEError(f"seed must be below 2**63, got {seed}")
+    g, prior = torch.Generator().manual_seed(seed), getattr(self.model, 'priors', {}).get('mixture')
     z = torch.randn(self.codes['mu'].shape[1], generator=g) if prior is None else prior.draw(1, g)[0]   # (Z,)
     self._start(z, f"prior sample (seed {seed}, {'N(0, I)' if prior is None else 'mixture'})")
 
@@ -106,8 +116,9 @@ def set_component(self:LatentExplorer, i:int, v:float):
     "Put slider `i` at `v` standard deviations."
     if not (isinstance(i, numbers.Integral) and -len(self.offsets) <= i < len(self.offsets)):
         raise FlowerVAEError(f"no slider {i!r}: there are {len(self.offsets)}")
-    if not isinstance(v, numbers.Real) or not math.isfinite(v):                  # NaN would decode to a blank image
-        raise FlowerVAEError(f"a slider takes a finite number of standard deviations, got {v!r}")
+    v = v.item() if torch.is_tensor(v) and v.numel() == 1 else v                # a one-number tensor, as a slider's value
+    if not isinstance(v, numbers.Real) or not abs(v) <= 100:                   # NaN would decode to a blank image
+        raise FlowerVAEError(f"a slider takes a number of standard deviations, at most 100 either way, got {v!r}")
     self.offsets[i] = float(v)
 
 @patch
@@ -131,7 +142,7 @@ def set_class(self:LatentExplorer, c:int):
 def render(self:LatentExplorer, z:torch.Tensor|None=None)->torch.Tensor:
     "`(C, S, S)` image decoded from `z` (default: the current code), under `decode_class` for a conditional model."
     y = None if self.decode_class is None else torch.tensor([self.decode_class])
-    return decode_images(self.model, (self.current_z() if z is None else z)[None], y)[0]
+    return decode_images(self.model, (self.current_z() if z is None else one_code(self.model, z))[None], y)[0]
 
 @patch
 def save(self:LatentExplorer, path:str|Path)->Path:
@@ -242,8 +253,7 @@ class InterpolationExplorer:
             end = class_id(end)
             if end not in self.means: raise FlowerVAEError(f"class {end} is not in the data set")
             return self.means[end]
-        if not 0 <= end < len(self.codes['mu']): raise FlowerVAEError(f"image index {end} out of range")
-        return self.codes['mu'][end]
+        return self.codes['mu'][image_index(end, len(self.codes['mu']))]
 
     def set_ends(self, a:int, b:int, by:str='image'):
         "Interpolate between images (or classes) `a` and `b`, and keep the class of each end."
@@ -252,6 +262,7 @@ class InterpolationExplorer:
 
     def render(self, t:float)->torch.Tensor:
         "`(C, S, S)` image at fraction `t` of the way from A to B; a conditional model draws it as the class of the nearer end."
+        t = t.item() if torch.is_tensor(t) and t.numel() == 1 else t
         if not (isinstance(t, numbers.Real) and 0 <= t <= 1): raise FlowerVAEError(f"t runs from 0 to 1, got {t!r}")
         f, y = lerp if self.mode == 'lerp' else slerp, self.ya if t < 0.5 else self.yb
         y = torch.tensor([y]) if getattr(self.model.cfg, 'n_classes', 0) else None
