@@ -21,7 +21,8 @@ class FlowerVAEError(ValueError):
 def reason(e:BaseException, n:int=160)->str:
     "What went wrong in `e`, in one line for a `FlowerVAEError`: its type and the first line of its message (which may be empty)."
     lines = str(e).strip().splitlines()
-    return f"{type(e).__name__}: {lines[0][:n]}" if lines else type(e).__name__
+    if not lines: return type(e).__name__
+    return f"{type(e).__name__}: {lines[0][:n]}" + ('…' * (len(lines[0]) > n))       # a cut is marked, not mistaken for the end
 
 # %% ../nbs/00_core.ipynb #d4acbc96
 MIN_SIZE, MAX_SIZE = 32, 512
@@ -59,11 +60,13 @@ def check_types(cfg): # a dataclass instance whose fields are annotated with pla
 
 # %% ../nbs/00_core.ipynb #c0a1e01a
 def rgb(im): # a PIL image of any mode
-    "An RGB copy of `im`, 16-bit greyscale scaled to 8 bits first (PIL's `convert('RGB')` clips it to white)."
-    if im.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'I;16N'):                   # 0-65535 (a 16-bit PNG opens as one of these)
+    "An RGB copy of `im`, 16-bit or float greyscale scaled to 8 bits first (PIL's `convert('RGB')` clips or truncates them)."
+    if im.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'I;16N', 'F'):              # 0-65535 (a 16-bit PNG), or floats (a TIFF)
         import numpy as np
         from PIL import Image
-        im = Image.fromarray((np.asarray(im, dtype=np.float64) / 257).clip(0, 255).round().astype(np.uint8))
+        a = np.nan_to_num(np.asarray(im, dtype=np.float64))
+        scale = 255 if im.mode == 'F' and a.max() <= 1 else 1 / 257 if im.mode != 'F' else 1   # floats in [0, 1], or 0-255
+        im = Image.fromarray((a * scale).clip(0, 255).round().astype(np.uint8))
     return im.convert('RGB')
 
 # %% ../nbs/00_core.ipynb #890fb2f8

@@ -139,7 +139,7 @@ def inception_extractor(weights:str|Path|None=None)->tuple:
         from torchmetrics.image.fid import NoTrainInceptionV3
         NoTrainInceptionV3(name='inception-v3-compat', features_list=['2048'],
                            feature_extractor_weights_path=str(weights) if weights else None)
-    except Exception as e: return None, f"Inception-v3 unavailable ({reason(e, 120)})"
+    except Exception as e: return None, f"Inception-v3 unavailable ({reason(e, 300)})"
     return 2048, 'inception-v3 (torch-fidelity weights: comparable with published FIDs)'
 
 # %% ../nbs/09_metrics.ipynb #c3e68cba
@@ -200,6 +200,7 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `priors.PRIORS`
             raise FlowerVAEError(f"{what}, which cannot be read now ({e}); or sample from N(0, I) (--prior standard)") from None
         fix = 'set $FLOWERVAE_DATA' if tc.data == 'flowers102' else f"put them back in {tc.root}"
         raise FlowerVAEError(f"{what}: {fix}, or sample from N(0, I) (--prior standard)") from None
+    if (todo or tune) and len(images) < 2: raise FlowerVAEError(f"a prior is fitted to at least 2 images, got {len(images)}")
     codes = todo and encode_dataset(model, images, batch_size, progress=progress)
     fitted = {n: fit_named_prior(n, codes) for n in todo}
     if tune:                                        # against the training images in `scores`' features: tuned, so kept
@@ -226,7 +227,8 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
     r = evaluate(ckpt, batch_size=batch_size, device=device, progress=progress, dataset=dataset, model=model)
     ds = dataset if dataset is not None else heldout_dataset(trained_on(model))
     codes = encode_dataset(model, ds, batch_size, progress=progress)
-    r['active_units'] = int(active_units(codes).sum()); r['z_dim'] = model.cfg.z_dim
+    r['active_units'] = int(active_units(codes).sum()) if len(ds) > 1 else None   # a variance needs 2 images
+    r['z_dim'] = model.cfg.z_dim
     if scores is None: return r
     r.update(scores.score(sample_batches(model, n_samples, seed=0), progress=progress), n_samples=n_samples)
     if len(ds) >= scores.kid_subset:                               # the reconstructions: as sharp as samples can hope to be
