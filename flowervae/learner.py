@@ -46,7 +46,7 @@ class TrainConfig:
     n_synthetic: int = 2048       # images in the synthetic data set
     seed: int = 0                 # seeds initialisation, data order, flips and sampling noise
     device: str|None = None       # cpu, cuda, cuda:N or mps; default: the best available
-    num_workers: int|None = None  # decoding processes when not caching; default: one fewer than the cores
+    num_workers: int|None = None  # decoding processes when not caching; default: one fewer than the cores, at most 8
     threads: int|None = None      # CPU threads of a training step; default: the cores idle when training starts
     cache: bool = True            # decode the images once into a uint8 cache; off: torchvision decodes them every epoch
     cache_dir: str|None = None    # folder of the caches; default $FLOWERVAE_CACHE or ~/.cache/flowervae

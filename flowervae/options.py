@@ -118,7 +118,8 @@ def _sample_parser(sub):
     p = _ckpt_parser(sub, 'sample', 'decode samples from the prior into a PNG grid')
     p.add_argument('--n', type=int, default=64, help='number of samples (default 64)')
     p.add_argument('--seed', type=int, default=0, help='seed of the prior draws (default 0)')
-    p.add_argument('--temperature', type=float, default=1.0, help="scales the prior draws, times a mixture's own temperature")
+    p.add_argument('--temperature', type=float, default=1.0,
+                   help="scales the prior draws, times a mixture's own temperature (default 1)")
     p.add_argument('--out', default='samples.png', type=_text, help='PNG to write (default samples.png)')
     p.add_argument('--label', default=None, help="a conditional model's class, number or name (--ckpt cvae64 --label sunflower)")
     p.add_argument('--prior', choices=list(PRIORS), default='mixture',
@@ -151,7 +152,8 @@ def _eval_parser(sub):
     p.add_argument('--n-samples', type=int, default=5000, help='prior samples for --fid/--kid (default 5000)')
     p.add_argument('--ref-split', default='test', help='Flowers102 split of the real images for --fid/--kid (default test)')
     p.add_argument('--inception-weights', default=None,
-                   help="torch-fidelity's Inception-v3 weights file (else flowervae's extractor)")
+                   help="torch-fidelity's Inception-v3 weights file (default: Inception-v3 where torch-fidelity has its "
+                        "weights, else flowervae's own flowers classifier)")
     p.add_argument('--cache-dir', default=None, help='folder of the caches (default $FLOWERVAE_CACHE or ~/.cache/flowervae)')
 
 # %% ../nbs/12a_options.ipynb #12a0p004
@@ -180,7 +182,8 @@ def _results_parser(sub):
                        description='Train and score the models of the results table, an equal CPU budget each (10_results).')
     p.add_argument('--root', default=None, type=_text, help='Flowers102 folder (default $FLOWERVAE_DATA)')
     p.add_argument('--budget', type=float, default=900., help='CPU seconds of training per model (default 900, as in 10_results)')
-    p.add_argument('--threads', type=int, default=1, help='CPU threads per model (default 1: a CPU second then buys like work)')
+    p.add_argument('--threads', type=int, default=1,
+                   help='CPU threads per model (default 1, so that a CPU second buys the same work in every row)')
     p.add_argument('--two-nets', action='store_true', help='also FD in a second, independently trained feature net (10_results)')
     p.add_argument('--amp', action=BoolFlag, default=None, help='bf16 in every row, --no-amp float32 (default: as train decides)')
     p.add_argument('--out', default='runs/results', type=_text, help="the rows' runs and the table (default runs/results)")
