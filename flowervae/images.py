@@ -82,8 +82,10 @@ def explore_setup(ckpt:str|Path|None=None, # a checkpoint, folder or bundled nam
                   n_images:int=1000, # images to explore from
                  )->tuple:
     "`(model, images, what was loaded)` for exploring a latent space, with a line that says which model and which images."
-    ckpt = ckpt or os.environ.get('FLOWERVAE_CKPT') or DEFAULT_MODEL
-    model = load_model(ckpt)
+    check_count(n_images, 'n_images'); env = not ckpt and os.environ.get('FLOWERVAE_CKPT')
+    ckpt = ckpt or env or DEFAULT_MODEL
+    try: model = load_model(ckpt)
+    except FlowerVAEError as e: raise FlowerVAEError(f"$FLOWERVAE_CKPT: {e}" if env else str(e)) from None   # where it came from
     ds = explore_images(model, n_images)
     src = 'its own samples' if isinstance(ds, ArrayImages) else f"{len(ds)} held-out images"
     print(f"exploring {ckpt} ({model.train_cfg.size} px, z_dim {model.cfg.z_dim}) from {src}")

@@ -87,6 +87,8 @@ class TrainConfig:
     def model_cfg(self)->VAEConfig:
         "The model this run trains (a conditional one: a class per Flowers102 category, 10 synthetic ones, or a folder's, named)."
         names = folder_classes(self.root) if self.conditional and self.data == 'folder' else ()   # kept: they travel with it
+        if self.conditional and self.data == 'folder' and len(names) < 2:                      # nothing to condition on
+            raise FlowerVAEError(f"a conditional model needs 2 classes or more: {self.root} holds {len(names)} (one per folder)")
         n_classes = dict(flowers102=102, synthetic=10).get(self.data) or len(names) if self.conditional else 0
         cond = dict(class_adv=self.class_adv, class_film=self.class_film, class_judge=self.class_judge, class_names=names)
         return VAEConfig(img_size=self.size, z_dim=self.z_dim, width=self.width, arch=self.arch, n_classes=n_classes,
