@@ -21,7 +21,7 @@ from .model import VAE, VAEConfig
 __all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'RUN_FILES', 'signals_deferred', 'save_checkpoint', 'load_checkpoint',
            'checkpoint_digest', 'draws_codes', 'priors_file', 'save_priors', 'load_priors', 'flat_priors',
            'priors_from_flat', 'build_model', 'model_kind', 'train_config', 'model_from_record', 'checkpoint_model',
-           'trained_on', 'run_lock', 'take_lock', 'prepare_run_dir']
+           'trained_on', 'check_not_run_file', 'run_lock', 'take_lock', 'prepare_run_dir']
 
 # %% ../nbs/04a_checkpoint.ipynb #cb6d6629
 CKPT_FORMAT = 'flowervae-checkpoint-v2'
@@ -215,6 +215,13 @@ def trained_on(model)->TrainConfig:
 
 # %% ../nbs/04a_checkpoint.ipynb #e04dddd6
 RUN_FILES = ('latest.pt', 'best.pt', 'config.json', 'history.json', 'history.csv', 'loss.png', 'recon_*.png', 'samples_*.png')
+
+def check_not_run_file(path:str|Path, what:str='the file'): # what: how the caller names it (an option, say)
+    "Refuse to write over a file of a run, a saved model or a results row: it would no longer load or report. One line."
+    p = Path(path)
+    if any((p.parent/k).exists() for k in ('latest.pt', 'best.pt', 'model.safetensors')) and \
+       any(p.match(pattern) for pattern in (*RUN_FILES, 'card.json', 'result.json', 'figure.png')):
+        raise FlowerVAEError(f"{what} {path} is a file of the run or model in {p.parent}: choose another name")
 
 @contextmanager
 def run_lock(out:Path):

@@ -5,7 +5,6 @@
 # %% ../nbs/12_cli.ipynb #c12c0004
 from __future__ import annotations
 import json, math, signal, sys
-from fnmatch import fnmatch
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from .options import as_option, make_parser, option_strings, refuse_unused
 from .pretrained import cards, load_model, table
 from .report import results_markdown
 from .results import run_seeds
-from .checkpoint import RUN_FILES, load_checkpoint, train_config, trained_on
+from .checkpoint import check_not_run_file, load_checkpoint, train_config, trained_on
 from .images import heldout_dataset
 from .runs import fit
 from .vaegan import Adversary, GANConfig
@@ -74,11 +73,7 @@ def cmd_train(a:dict):
 def _check_out(out:str, option:str='--out', kind:str='png')->Path:
     "The file `option` names, checked before any work is done: a name ending in `.{kind}` in a folder that takes files."
     if Path(out).suffix.lower() != f".{kind}": raise FlowerVAEError(f"{option} names a .{kind} file to write, got {out!r}")
-    p = Path(out)                                      # never over a file of a run or a saved model: it would no longer load
-    if any((p.parent/k).exists() for k in ('latest.pt', 'best.pt', 'model.safetensors')) and \
-       any(fnmatch(p.name, pattern) for pattern in (*RUN_FILES, 'card.json', 'result.json', 'figure.png')):
-        raise FlowerVAEError(f"{option} {out} is a file of the run or model in {p.parent}: choose another name")
-    check_writable(p); return p
+    check_not_run_file(out, option); check_writable(out); return Path(out)
 
 def cmd_sample(a:dict):
     "`flowervae sample`: a PNG grid of samples from the prior `--prior`."

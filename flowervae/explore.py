@@ -12,6 +12,7 @@ import torch
 from fastcore.basics import patch
 from PIL import Image
 
+from .checkpoint import check_not_run_file
 from .core import FlowerVAEError, check_count, check_writable, write_atomically
 from .data import class_name, class_names
 from .latent import (class_id, class_means, decode_images, encode_dataset, fit_pca, lerp, pca_directions, slerp,
@@ -147,7 +148,7 @@ def render(self:LatentExplorer, z:torch.Tensor|None=None)->torch.Tensor:
 @patch
 def save(self:LatentExplorer, path:str|Path)->Path:
     "Write the current image as a PNG at `path`."
-    check_writable(path)
+    check_writable(path); check_not_run_file(path)                               # a run's loss.png stays the run's
     if Path(path).suffix.lower() != '.png': raise FlowerVAEError(f"save writes a PNG: name a .png file, got {str(path)!r}")
     png = to_png(self.render(), self.px)
     return write_atomically(path, lambda tmp: Path(tmp).write_bytes(png))
