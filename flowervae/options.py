@@ -99,7 +99,7 @@ def _train_parser(sub):
     add_config_options(p.add_argument_group('the run (TrainConfig, 04_train): defaults of --preset default'), TrainConfig)
     add_config_options(p.add_argument_group('VAE-GAN (GANConfig, 08_vaegan): on when --gan is given'), GANConfig, ' with --gan',
                        dict(gan='weight g of the adversarial term, times the adaptive λ: giving it turns the VAE-GAN on '
-                                '(10_results: 0.4)'))
+                                '(the vaegan row of 10_results: 0.4 with --disc-width 16)'))
     g = p.add_argument_group('what to do with the run folder')
     g.add_argument('--download', action='store_true', help='let torchvision download Flowers102 into --root')
     g.add_argument('--resume', action='store_true', help='continue the run in --out from latest.pt')
