@@ -10,9 +10,10 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'reason', 'check_size', 'check_count', 'check_types', 'rgb', 'has_gpu',
-           'pick_device', 'evaluating', 'in_eval', 'cpuinfo', 'cpu_bf16_units', 'device_name', 'check_writable',
-           'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'pick_threads', 'keep_freed_memory']
+__all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'reason', 'check_size', 'check_count', 'as_number', 'check_types', 'rgb',
+           'has_gpu', 'pick_device', 'evaluating', 'in_eval', 'cpuinfo', 'cpu_bf16_units', 'device_name',
+           'check_writable', 'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'pick_threads',
+           'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -41,6 +42,10 @@ def check_count(v, name:str, least:int=1)->int:
     if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < least:
         raise FlowerVAEError(f"{name} must be a whole number of at least {least}, got {v!r}")
     return int(v)
+
+def as_number(v):
+    "A one-element tensor (a slider's value, say) as the Python number it holds; anything else as it is, for checks to judge."
+    return v.item() if torch.is_tensor(v) and v.numel() == 1 else v
 
 # %% ../nbs/00_core.ipynb #c0a1e017
 _ACCEPTS = {int: numbers.Integral, float: numbers.Real, str: (str, os.PathLike), tuple: (tuple, list)}

@@ -13,7 +13,7 @@ from fastcore.basics import patch
 from PIL import Image
 
 from .checkpoint import check_not_run_file
-from .core import FlowerVAEError, check_count, check_writable, write_atomically
+from .core import FlowerVAEError, as_number, check_count, check_writable, write_atomically
 from .data import class_name, class_names
 from .latent import (class_id, class_means, decode_images, encode_dataset, fit_pca, lerp, pca_directions, slerp,
                               one_code, top_kl_directions)
@@ -117,7 +117,7 @@ def set_component(self:LatentExplorer, i:int, v:float):
     "Put slider `i` at `v` standard deviations."
     if not (isinstance(i, numbers.Integral) and -len(self.offsets) <= i < len(self.offsets)):
         raise FlowerVAEError(f"no slider {i!r}: there are {len(self.offsets)}")
-    v = v.item() if torch.is_tensor(v) and v.numel() == 1 else v                # a one-number tensor, as a slider's value
+    v = as_number(v)                                                            # a one-number tensor, as a slider's value
     if not isinstance(v, numbers.Real) or not abs(v) <= 100:                   # NaN would decode to a blank image
         raise FlowerVAEError(f"a slider takes a number of standard deviations, at most 100 either way, got {v!r}")
     self.offsets[i] = float(v)
@@ -263,7 +263,7 @@ class InterpolationExplorer:
 
     def render(self, t:float)->torch.Tensor:
         "`(C, S, S)` image at fraction `t` of the way from A to B; a conditional model draws it as the class of the nearer end."
-        t = t.item() if torch.is_tensor(t) and t.numel() == 1 else t
+        t = as_number(t)
         if not (isinstance(t, numbers.Real) and 0 <= t <= 1): raise FlowerVAEError(f"t runs from 0 to 1, got {t!r}")
         f, y = lerp if self.mode == 'lerp' else slerp, self.ya if t < 0.5 else self.yb
         y = torch.tensor([y]) if getattr(self.model.cfg, 'n_classes', 0) else None

@@ -12,7 +12,7 @@ from torch import nn
 from fastcore.basics import patch
 
 from .blocks import BalancedConvTranspose2d, ResBlock, ResizeConv, down, norm, up
-from .core import FlowerVAEError, check_count, check_size, check_types, in_eval
+from .core import FlowerVAEError, as_number, check_count, check_size, check_types, in_eval
 
 # %% auto #0
 __all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder', 'PlainDecoder',
@@ -215,7 +215,7 @@ def sample(self:VAE, n:int, # number of images
            y:torch.Tensor|None=None, # (n,) classes, for conditional models
            prior=None)->torch.Tensor: # draw z from `prior.draw(n, generator, temperature)` instead (e.g. `priors.FittedPrior`)
     "`(n, C, S, S)` images in [0, 1] decoded from z ~ N(0, temperature² I), or from `prior` (or its name in `self.priors`)."
-    n, temperature = (v.item() if torch.is_tensor(v) and v.numel() == 1 else v for v in (n, temperature))   # one-number tensors
+    n, temperature = as_number(n), as_number(temperature)                          # one-number tensors pass
     if generator is not None and not isinstance(generator, torch.Generator):
         raise FlowerVAEError(f"generator is a torch.Generator (or None), got {type(generator).__name__}")
     (y, prior), p = check_draw(self, n, temperature, y, prior), next(self.parameters())

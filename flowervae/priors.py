@@ -39,7 +39,6 @@ class FittedPrior:
                    jitter:float=1e-5)->'FittedPrior':
         "Moment-match q(z): mean of μ, covariance Cov(μ) + mean diag σ² (+ `jitter`·I so the factorisation cannot fail)."
         check_codes(codes); mu, var = codes['mu'].double(), codes['logvar'].double().exp()   # (N, Z), (N, Z)
-        if len(mu) < 2: raise FlowerVAEError(f"FittedPrior needs at least 2 encoded images, got {len(mu)}")
         cov = torch.cov(mu.T) + torch.diag(var.mean(0) + jitter)                            # (Z, Z)
         return cls(mu.mean(0).float(), torch.linalg.cholesky(cov).float())
 
