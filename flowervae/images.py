@@ -49,6 +49,8 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
                                  "give --root a folder of the model's classes")
         return ds
     check_split(split)                                       # synthetic flowers have no splits, but a typo is still named
+    if split != 'test': raise FlowerVAEError(f"synthetic flowers have no {split} split: their held-out images are drawn with a "
+                                             "fresh seed (leave --split out)")
     if root: raise FlowerVAEError(f"--root names real images, and these are synthetic flowers: add --data flowers102 (or folder) "
                                   f"to use {root}")
     return SyntheticFlowers(n=n_synthetic or tc.n_synthetic, size=tc.size, seed=tc.seed + 1)

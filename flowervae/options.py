@@ -131,7 +131,8 @@ def _heldout_options(p):
     p.add_argument('--data', choices=('flowers102', 'synthetic', 'folder'), default=None,
                    help="data set (default: the model's training data)")
     p.add_argument('--root', default=None, type=_text, help='Flowers102 folder (default $FLOWERVAE_DATA, else the training root)')
-    p.add_argument('--split', default='test', help="split of the images (default test; a folder's test split is a fixed tenth)")
+    p.add_argument('--split', default='test', help="split of the images (default test; a folder's test split is a fixed tenth; "
+                                                   "synthetic flowers have only a test set, of a fresh seed)")
 
 # %% ../nbs/12a_options.ipynb #12a0p003
 def _reconstruct_parser(sub):
