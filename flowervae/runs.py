@@ -91,15 +91,17 @@ def checkpoint_of(learn:Learner, best:float)->dict:
 # %% ../nbs/04b_runs.ipynb #a68a0fee
 def plot_history(history:list, path=None):
     "Training and validation loss, and the KL, per epoch; saved to `path` if given; returns the figure."
+    # a training value is a mean over its epoch, of a model that changed at every step; a validation value is the model at the
+    # epoch's end: early on, while the model changes fast, the two can cross with no overfitting at all
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
     ep = [h['epoch'] for h in history]
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.5))
-    a1.plot(ep, [h['train_loss'] for h in history], label='train loss')
-    a1.plot(ep, [h['val_nelbo'] for h in history], label='validation −ELBO')
+    a1.plot(ep, [h['train_loss'] for h in history], label='train loss (mean over the epoch)')
+    a1.plot(ep, [h['val_nelbo'] for h in history], label="validation −ELBO (at the epoch's end)")
     a1.set(xlabel='epoch', ylabel='nats per image', title='Loss'); a1.legend()
-    a2.plot(ep, [h['train_kl'] for h in history], label='train KL')
-    a2.plot(ep, [h['val_kl'] for h in history], label='validation KL')
+    a2.plot(ep, [h['train_kl'] for h in history], label='train KL (mean over the epoch)')
+    a2.plot(ep, [h['val_kl'] for h in history], label="validation KL (at the epoch's end)")
     a2.set(xlabel='epoch', ylabel='nats per image', title='KL(q(z|x) ‖ p(z))'); a2.legend()
     for a in (a1, a2): a.xaxis.set_major_locator(MaxNLocator(integer=True))      # whole epochs, even for a 3-epoch run
     fig.tight_layout()
