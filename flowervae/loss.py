@@ -9,7 +9,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .core import FlowerVAEError
+from .core import FlowerVAEError, in_eval
 
 # %% auto #0
 __all__ = ['RECON_KINDS', 'kl_per_dim', 'recon_nll', 'kl_weight', 'free_bits_kl', 'bits_per_dim', 'vae_loss', 'optimal_log_sigma',
@@ -119,13 +119,12 @@ def likelihood_log_sigma(model, # a VAE: its `log_sigma` parameter is read, and 
     return ls
 
 # %% ../nbs/03_loss.ipynb #9e1b0002
-@torch.no_grad()
+@in_eval
 def log_px_iw(model, x:torch.Tensor, # a VAE (`02_model`); (B, C, S, S) images in [0, 1]
               k:int=50, y=None, # posterior samples per image; the labels of a conditional model
               generator:torch.Generator|None=None)->torch.Tensor:
     "`(B,)` importance-weighted lower bounds on log p(x), nats (Burda et al. 2016); k = 1 is a one-sample ELBO."
     if k < 1: raise FlowerVAEError(f"k must be at least 1, got {k}")
-    model.eval()
     kind = model.train_cfg.recon if hasattr(model, 'train_cfg') else 'bernoulli'
     mu, logvar = (t.float() for t in model.encode(x, y))                                 # (B, Z) each
     std, log_sigma = (0.5 * logvar).exp(), likelihood_log_sigma(model, x, None, kind)
