@@ -56,9 +56,9 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
     ds = dataset if dataset is not None else heldout_dataset(tc, data, root, split, classes=model.cfg.class_names)
     if limit is not None: ds = Subset(ds, range(min(check_count(limit, 'limit'), len(ds))))
     if not len(ds): raise FlowerVAEError("no images to score: the data set is empty")
-    torch.manual_seed(0)
     tot = dict(psnr=0., ssim=0., nelbo=0., bpd=0.); n = 0
-    with evaluating(model):                                     # in eval mode whatever mode it was left in, and left so
+    with torch.random.fork_rng(devices=[dev] if dev.type == 'cuda' else []), evaluating(model):   # eval mode, then its own again
+        torch.manual_seed(0)                                     # the same draws of z every call; the caller's generator kept
         for x, y in tqdm(make_loader(ds, batch_size), desc='evaluating', disable=not progress):
             x, y = to_float(x.to(dev)), y.to(dev)
             r = model.reconstruct(x, y)
