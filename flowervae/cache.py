@@ -14,7 +14,7 @@ from PIL import Image, ImageOps
 from tqdm.auto import tqdm
 
 from .core import FlowerVAEError, check_count, check_size, reason, rgb
-from .data import FolderImages, Flowers102, make_loader
+from .data import IMAGE_ERRORS, FolderImages, Flowers102, make_loader
 
 # %% auto #0
 __all__ = ['CACHE_ENV', 'load_square', 'cache_folder', 'fingerprint', 'content_hash', 'sweep_temporaries', 'check_free_space',
@@ -29,7 +29,7 @@ def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
         with Image.open(path) as im:
             im = ImageOps.exif_transpose(im) if upright else im                           # phones store photos sideways
             a = np.asarray(T.CenterCrop(size)(T.Resize(size)(rgb(im))), dtype=np.uint8)   # (S, S, 3)
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
+    except IMAGE_ERRORS as e:
         raise FlowerVAEError(f"cannot read image {path} ({reason(e)}); replace or delete the file") from None
     return a
 

@@ -14,13 +14,15 @@ from PIL import Image, ImageOps
 
 from .core import FlowerVAEError, check_size, reason, rgb
 
+IMAGE_ERRORS = (OSError, SyntaxError, ValueError, Image.DecompressionBombError)   # what PIL raises for a file it cannot decode
+
 if TYPE_CHECKING: import torchvision    # annotations only: torchvision takes seconds to import, so functions import it where used
 
 # %% auto #0
-__all__ = ['DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'IMAGE_SUFFIXES', 'FOLDER_SPLITS', 'flowers_root', 'check_flowers_root',
-           'flower_transforms', 'check_split', 'Flowers102', 'flower_names', 'class_names', 'class_number',
-           'class_name', 'download_flowers', 'check_folder', 'folder_classes', 'folder_files', 'folder_split',
-           'FolderImages', 'default_workers', 'make_loader', 'examples_per_class']
+__all__ = ['IMAGE_ERRORS', 'DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'IMAGE_SUFFIXES', 'FOLDER_SPLITS', 'flowers_root',
+           'check_flowers_root', 'flower_transforms', 'check_split', 'Flowers102', 'flower_names', 'class_names',
+           'class_number', 'class_name', 'download_flowers', 'check_folder', 'folder_classes', 'folder_files',
+           'folder_split', 'FolderImages', 'default_workers', 'make_loader', 'examples_per_class']
 
 # %% ../nbs/01_data.ipynb #bd8d1e9d
 DATA_ENV = 'FLOWERVAE_DATA'
@@ -100,7 +102,7 @@ class Flowers102(ConcatDataset):
         # torchvision converts grayscale, CMYK and RGBA files to RGB, and `Resize` enlarges small images; what cannot be decoded
         # at all (a truncated or corrupt JPEG, a missing file) is named here instead of surfacing as a bare PIL error.
         try: return super().__getitem__(i)
-        except (OSError, SyntaxError, ValueError) as e:
+        except IMAGE_ERRORS as e:
             raise FlowerVAEError(f"cannot read image {self.files[i]} ({reason(e)}); replace the file or download again") from None
 
 # %% ../nbs/01_data.ipynb #d1c10002
@@ -203,7 +205,7 @@ class FolderImages(Dataset):
     def __getitem__(self, i):
         try:
             with Image.open(self.files[i]) as im: return self.tfm(rgb(ImageOps.exif_transpose(im))), self.labels[i]
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
+        except IMAGE_ERRORS as e:
             raise FlowerVAEError(f"cannot read image {self.files[i]} ({reason(e)}); replace or delete it") from None
 
 # %% ../nbs/01_data.ipynb #f1c4db02
