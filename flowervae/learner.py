@@ -20,7 +20,7 @@ from .model import VAE, VAEConfig
 
 # %% auto #0
 __all__ = ['DATA_KINDS', 'SCHEDULES', 'RECIPES', 'TrainConfig', 'preset', 'loss_terms', 'validate', 'CancelEpoch', 'Callback',
-           'Learner', 'Recorder', 'ProgressBar', 'run_fraction', 'CosineLR']
+           'Learner', 'Recorder', 'ProgressBar', 'busiest_cpu_seconds', 'run_fraction', 'CosineLR']
 
 # %% ../nbs/04_train.ipynb #519dae3b
 DATA_KINDS, SCHEDULES = ('flowers102', 'synthetic', 'folder'), ('constant', 'cosine')   # what --data and --schedule take
@@ -209,7 +209,7 @@ class Recorder(Callback):
         n = len(learn.x); self.n += n; self.t1 = time.time()
         for k, v in learn.terms.items(): self.tot[k] = self.tot.get(k, 0.) + v.detach() * n
         learn.log_now = learn.i % 10 == 0 or learn.i == len(learn.train_dl) - 1
-        if learn.log_now:                                             # every rank sees the same numbers
+        if learn.log_now:                                             # the loss summed over ranks; the KL this rank's
             learn.running = dict(loss=learn.all_sum(self.tot['loss']).item() / (self.n * learn.world),
                                  kl=self.tot['kl'].item() / self.n)
 
@@ -239,12 +239,15 @@ class ProgressBar(Callback):
                                        f"({h['val_bpd']:.3f} bits/dim)  KL {h['val_kl']:.1f}  {h['images_per_s']:.0f} img/s")
 
 # %% ../nbs/04_train.ipynb #c4a10102
+def busiest_cpu_seconds(learn)->float:
+    "The training CPU seconds of the busiest process (every rank must ask at the same step): the clock of a CPU budget."
+    each = torch.zeros(learn.world, device=learn.device); each[learn.rank] = learn.cpu_seconds            # (world,)
+    return learn.all_sum(each).max().item()
+
 def run_fraction(learn)->float:
-    "How far the run is, from 0 to 1: through its epochs, or through its CPU budget (mean over processes) where that is further."
+    "How far the run is, from 0 to 1: through its epochs, or through its CPU budget where that is further."
     frac = (learn.epoch + learn.i / len(learn.train_dl)) / learn.cfg.epochs
-    if learn.cfg.budget:
-        cpu = learn.all_sum(torch.tensor(learn.cpu_seconds, device=learn.device)).item() / learn.world
-        frac = max(frac, cpu / learn.cfg.budget)
+    if learn.cfg.budget: frac = max(frac, busiest_cpu_seconds(learn) / learn.cfg.budget)   # the clock `CpuBudget` stops on
     return min(frac, 1.)
 
 class CosineLR(Callback):

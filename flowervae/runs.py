@@ -18,7 +18,7 @@ from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, p
 from .data import flowers_root
 from .grids import recon_rows, save_images
 from .distributed import join_processes, setup_distributed
-from .learner import CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig
+from .learner import CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, busiest_cpu_seconds
 from .loaders import make_loaders
 from .precision import ChooseAmp
 from .model import VAE, VAEConfig, count_params
@@ -59,8 +59,7 @@ class CpuBudget(Callback):
     def __init__(self, seconds:float): self.seconds = seconds
     def after_batch(self, learn):
         if not learn.log_now: return
-        each = torch.zeros(learn.world, device=learn.device); each[learn.rank] = learn.cpu_seconds            # (world,)
-        learn.cpu_most = learn.all_sum(each).max().item()        # the busiest process's seconds: what the checkpoint keeps
+        learn.cpu_most = busiest_cpu_seconds(learn)              # the busiest process's seconds: what the checkpoint keeps
         if learn.cpu_most >= self.seconds: learn.stop = True; raise CancelEpoch   # all ranks stop together, or DDP would hang
 
 # %% ../nbs/04b_runs.ipynb #a68a0fed
@@ -202,7 +201,7 @@ def make_learner(cfg:TrainConfig, device:torch.device, d, resume:bool=False, pro
     train_dl, val_dl = make_loaders(cfg, gen, d.rank, d.world, progress)
     torch.manual_seed(cfg.seed)
     model = build_model(cfg.model_cfg).to(device, memory_format=torch.channels_last)
-    model.log_sigma.requires_grad_(cfg.recon == 'gaussian_learned')     # a parameter only the learned-σ loss uses
+    model.log_sigma.requires_grad_(cfg.recon == 'gaussian_learned')     # by gradient only here ('gaussian_optimal' tracks it)
     run = [ChooseAmp(False, ck and ck.get('amp')), Recorder(), SeedEachEpoch(gen, cfg.seed), StopOnNaN(out), Checkpoints(out, ck),
            Pictures(out)] + [Header()] * progress
     if cfg.budget: run.append(CpuBudget(cfg.budget))
