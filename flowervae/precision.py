@@ -6,12 +6,13 @@
 from __future__ import annotations
 import copy, json, math, time
 from dataclasses import asdict
+from pathlib import Path
 
 import torch
 
 from .augment import train_batch
 from .cache import cache_folder
-from .core import FlowerVAEError, bf16_ok, device_name
+from .core import FlowerVAEError, bf16_ok, device_name, write_atomically
 from .learner import Callback, TrainConfig, loss_terms
 from .model import VAE
 
@@ -59,8 +60,9 @@ def choose_amp(model:VAE, x:torch.Tensor, y, # a model and a batch on its device
         with torch.random.fork_rng(devices=[x.device] if x.device.type == 'cuda' else []):
             fp32, bf16 = _timed_steps(model, x, y, cfg)
         known[key] = dict(bf16=bf16 < fp32, bf16_s=round(bf16, 4), fp32_s=round(fp32, 4))
-        try: path.parent.mkdir(parents=True, exist_ok=True); path.write_text(json.dumps(known, indent=1))
-        except OSError: pass                                           # a read-only cache: measured again next time
+        record = lambda tmp: Path(tmp).write_text(json.dumps(known, indent=1))   # whole: two processes may write it at once
+        try: path.parent.mkdir(parents=True, exist_ok=True); write_atomically(path, record)
+        except (OSError, FlowerVAEError): pass                         # a read-only cache: measured again next time
     k = known[key]
     return k['bf16'], f"a step took {k['bf16_s']:.3f} s in bf16 and {k['fp32_s']:.3f} s in float32 on {name}"
 
