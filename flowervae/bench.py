@@ -198,7 +198,7 @@ def _ratios(r:dict)->dict:
 
 def fast_figures(root, split:str, size:int, batch_size:int, width:int, dev:torch.device, load_batches:int, load_seconds:float,
                  train_batches:int, train_seconds:float, compile:bool=False, cache_dir=None, amp:bool|None=None)->dict:
-    "flowervae's path at `size`, in this process as `fit` runs it: the cache, loading, the bf16 decision, training steps."
+    "flowervae's path at `size` as `fit` runs it (the cache, loading, the bf16 decision, steps), for `VAEConfig`'s network."
     mcfg, t0 = VAEConfig(img_size=size, width=width), time.perf_counter()
     dl = fast_loader(root, split, size, batch_size, cache_dir)
     r = dict(cache_seconds=time.perf_counter() - t0, cache_mb=dl.ds.path.stat().st_size / 2**20)
