@@ -1,8 +1,9 @@
-"""Names the notebooks use but never define, found by pyflakes over each notebook's code cells joined in order.
+"""Names the notebooks use but never define, found by pyflakes over each notebook's code cells joined in order, and cell ids
+that a notebook holds twice (nbformat renumbers them on reading, and an exported line then points to the wrong cell).
 
 `nbdev_test` runs every cell, but cells that need the real flowers or a long run skip themselves under IN_TEST, and a name that
 went missing from one of them (an import moved elsewhere) fails only for the reader who runs it. Exit 1 on any undefined name."""
-import json, subprocess, sys, tempfile
+import collections, json, subprocess, sys, tempfile
 from pathlib import Path
 
 import fastcore.test
@@ -22,8 +23,11 @@ for nb in sorted(Path(__file__).resolve().parent.parent.glob('nbs/*.ipynb')):
         code, ids = notebook_code(nb)
         f.write(code); f.flush()
         out = subprocess.run([sys.executable, '-m', 'pyflakes', f.name], capture_output=True, text=True).stdout
+    ids_twice = [i for i, n in collections.Counter(c.get('id') for c in json.loads(nb.read_text())['cells']).items() if n > 1]
+    bad += [f"{nb.name}: the cell id {i} is used twice" for i in ids_twice]
     for l in out.splitlines():
         if 'undefined name' in l: bad.append(f"{nb.name}, cell {ids[int(l.split(':')[1]) - 1]}: {l.split(': ', 1)[1]}")
 for b in bad: print(b)
-print(f"{len(bad)} undefined names in the notebooks" if bad else "notebooks: every name they use is defined")
+print(f"{len(bad)} undefined names or repeated cell ids in the notebooks" if bad else
+      "notebooks: every name they use is defined, every cell id is used once")
 sys.exit(1 if bad else 0)

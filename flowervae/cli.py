@@ -112,7 +112,8 @@ def cmd_reconstruct(a:dict):
 # %% ../nbs/12_cli.ipynb #c12c000d
 def _eval_with_samples(a:dict)->dict:
     "`evaluate_all` of the checkpoint, with FD and KID of its samples against a Flowers102 split."
-    tc = trained_on(load_model(a['ckpt'], 'cpu'))
+    model = load_model(a['ckpt'], a['device'])
+    tc = trained_on(model)
     if (a['data'] or tc.data) != 'flowers102':
         raise FlowerVAEError("--fid and --kid compare with real Flowers102 images: give --data flowers102 --root DIR")
     if a['n_samples'] < 1000: raise FlowerVAEError(f"--n-samples must be at least 1000 (KID subsets), got {a['n_samples']}")
@@ -121,7 +122,7 @@ def _eval_with_samples(a:dict)->dict:
     scores = generative_scores(root, tc.size, a['ref_split'], a['inception_weights'], a['cache_dir'], progress=not a['quiet'])
     ds = CachedFlowers(root, a['split'], tc.size, a['cache_dir'], progress=not a['quiet'])
     if a['limit']: ds = Subset(ds, range(min(a['limit'], len(ds))))
-    return evaluate_all(a['ckpt'], scores, ds, a['n_samples'], a['batch_size'], a['device'], progress=not a['quiet'])
+    return evaluate_all(a['ckpt'], scores, ds, a['n_samples'], a['batch_size'], progress=not a['quiet'], model=model)
 
 SAMPLE_OPTIONS = dict(n_samples=5000, ref_split='test', inception_weights=None)   # eval's options for --fid/--kid, and defaults
 

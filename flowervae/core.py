@@ -10,9 +10,9 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'reason', 'check_size', 'check_count', 'as_number', 'check_types', 'rgb',
-           'has_gpu', 'pick_device', 'evaluating', 'in_eval', 'cpuinfo', 'cpu_bf16_units', 'device_name',
-           'check_writable', 'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'pick_threads',
+__all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'reason', 'check_size', 'check_count', 'check_temperature', 'as_number',
+           'check_types', 'rgb', 'has_gpu', 'pick_device', 'evaluating', 'in_eval', 'cpuinfo', 'cpu_bf16_units',
+           'device_name', 'check_writable', 'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'pick_threads',
            'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
@@ -42,6 +42,12 @@ def check_count(v, name:str, least:int=1)->int:
     if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < least:
         raise FlowerVAEError(f"{name} must be a whole number of at least {least}, got {v!r}")
     return int(v)
+
+def check_temperature(t)->float:
+    "`t` as a float if it is a sampling temperature, from 0 (every draw the prior's mean) to 10 (most pixels saturate already)."
+    if isinstance(t, bool) or not isinstance(t, numbers.Real) or not 0 <= t <= 10:        # NaN fails the comparison too
+        raise FlowerVAEError(f"temperature must be a number from 0 to 10, got {t!r}")
+    return float(t)
 
 def as_number(v):
     "A one-element tensor (a slider's value, say) as the Python number it holds; anything else as it is, for checks to judge."
@@ -145,7 +151,7 @@ def check_writable(path:str|Path): # a file's name; one ending in '/' names a fo
     except OSError as e: raise FlowerVAEError(f"cannot write {path} ({e.strerror})") from None
     if not existed: path.unlink()                     # a check, not a write: a command that fails later leaves nothing
 
-# %% ../nbs/00_core.ipynb #c0a1e017
+# %% ../nbs/00_core.ipynb #c0a1e0w7
 def write_atomically(path:str|Path, write)->Path: # write: called with a temporary file's path, writes the whole file there
     "Write the file `path` through `write(tmp)` and a rename: whole or not at all; a failure to write names `path` in one line."
     path = Path(path); tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")

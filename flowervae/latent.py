@@ -173,7 +173,7 @@ def class_means(codes:dict)->dict:
     return {int(c): codes['mu'][codes['labels'] == c].mean(0) for c in codes['labels'].unique()}
 
 def class_arithmetic(model:VAE, means:dict, a:int, b:int, ts=(0., .25, .5, .75, 1., 1.25, 1.5))->torch.Tensor:
-    "`(T, C, S, S)` decodes of `mean[a] + t (mean[b] - mean[a])` for each `t` in `ts`."
+    "`(T, C, S, S)` decodes of `means[a] + t (means[b] - means[a])` for each `t` in `ts`."
     a, b = class_id(a), class_id(b)
     for c in (a, b):
         if c not in means: raise FlowerVAEError(f"class {c} is not among the encoded classes")

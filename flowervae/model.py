@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_model.ipynb #583a4b74
 from __future__ import annotations
-import math, numbers
+import math
 from dataclasses import dataclass
 
 import torch
@@ -12,7 +12,7 @@ from torch import nn
 from fastcore.basics import patch
 
 from .blocks import BalancedConvTranspose2d, ResBlock, ResizeConv, down, norm, up
-from .core import FlowerVAEError, as_number, check_count, check_size, check_types, in_eval
+from .core import FlowerVAEError, as_number, check_count, check_size, check_temperature, check_types, in_eval
 
 # %% auto #0
 __all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder', 'PlainDecoder',
@@ -141,7 +141,7 @@ class VAE(nn.Module):
         self.cfg = cfg or VAEConfig()
         Enc, Dec = (Encoder, Decoder) if self.cfg.arch == 'resnet' else (PlainEncoder, PlainDecoder)
         self.encoder, self.decoder = Enc(self.cfg, 2 * self.cfg.z_dim), Dec(self.cfg)
-        self.log_sigma = nn.Parameter(torch.zeros(()))   # decoder noise scale, used only by the learned-σ Gaussian loss
+        self.log_sigma = nn.Parameter(torch.zeros(()))   # log σ of the decoder's noise: learned or tracked (03_loss)
 
     def posterior(self, h):
         "Split the encoder's `(B, 2·z_dim)` output into μ and a clamped log σ²."
@@ -179,8 +179,7 @@ class VAE(nn.Module):
 def check_draw(model, n:int, temperature:float=1.0, y=None, prior=None)->tuple:
     "`sample`'s arguments checked, as `(y, prior)`: a class for all may be one number, a prior may be a name in `model.priors`."
     check_count(n, 'n')
-    if not isinstance(temperature, numbers.Real) or not 0 < temperature <= 10:       # at 10, most pixels already saturate
-        raise FlowerVAEError(f"temperature must be above 0 and at most 10, got {temperature!r}")
+    check_temperature(temperature)
     if prior == 'standard': prior = None                                        # N(0, I), by its CLI name
     if isinstance(prior, str) and prior not in (have := getattr(model, 'priors', {})):
         raise FlowerVAEError(f"no fitted prior {prior!r} in this model (it has {', '.join(have) or 'none'}): fit one "

@@ -119,7 +119,7 @@ def _sample_parser(sub):
     p.add_argument('--n', type=int, default=64, help='number of samples (default 64)')
     p.add_argument('--seed', type=int, default=0, help='seed of the prior draws (default 0)')
     p.add_argument('--temperature', type=float, default=1.0,
-                   help="scales the prior draws, times a mixture's own temperature (default 1)")
+                   help="scales the prior draws, times a mixture's own temperature: 0 to 10 (0: the mean code; default 1)")
     p.add_argument('--out', default='samples.png', type=_text, help='PNG to write (default samples.png)')
     p.add_argument('--label', default=None, help="a conditional model's class, number or name (--ckpt cvae64 --label sunflower)")
     p.add_argument('--prior', choices=list(PRIORS), default='mixture',

@@ -5,10 +5,9 @@
 # %% ../nbs/05c_priors.ipynb #pr000004
 from __future__ import annotations
 
-import numbers
 import torch
 
-from .core import FlowerVAEError, check_count
+from .core import FlowerVAEError, check_count, check_temperature
 
 # %% auto #0
 __all__ = ['PRIORS', 'check_codes', 'check_draw_args', 'FittedPrior', 'MixturePrior', 'fit_named_prior', 'prior_from_state']
@@ -23,9 +22,8 @@ def check_codes(codes:dict): # from `encode_dataset`
                              "sample from N(0, I) (--prior standard), or train again with a lower --lr")
 
 def check_draw_args(n:int, temperature)->int:
-    "`n` codes at `temperature`: a whole number of at least 1, and a finite spread of at least 0 (0: the mean itself)."
-    if not (isinstance(temperature, numbers.Real) and 0 <= temperature < float('inf')):
-        raise FlowerVAEError(f"temperature must be a number of at least 0, got {temperature!r}")
+    "`n` codes at `temperature`: a whole number of at least 1, at a temperature sampling takes (0: the mean itself)."
+    check_temperature(temperature)
     return check_count(n, 'n')
 
 class FittedPrior:
