@@ -11,8 +11,8 @@ import torch
 
 # %% auto #0
 __all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'reason', 'check_size', 'check_count', 'check_temperature', 'as_number',
-           'check_types', 'rgb', 'has_gpu', 'pick_device', 'evaluating', 'in_eval', 'cpuinfo', 'cpu_bf16_units',
-           'device_name', 'check_writable', 'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'pick_threads',
+           'check_types', 'rgb', 'pick_device', 'evaluating', 'in_eval', 'cpuinfo', 'cpu_bf16_units', 'device_name',
+           'check_writable', 'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'pick_threads',
            'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
@@ -76,15 +76,12 @@ def rgb(im): # a PIL image of any mode
         import numpy as np
         from PIL import Image
         a = np.nan_to_num(np.asarray(im, dtype=np.float64))
-        scale = 255 if im.mode == 'F' and a.max() <= 1 else 1 / 257 if im.mode != 'F' else 1   # floats in [0, 1], or 0-255
+        if im.mode != 'F': scale = 1 / 257                                    # 16 bits: 65535 -> 255
+        else: scale = 255 if a.max() <= 1 else 1                              # floats in [0, 1], or already 0-255
         im = Image.fromarray((a * scale).clip(0, 255).round().astype(np.uint8))
     return im.convert('RGB')
 
 # %% ../nbs/00_core.ipynb #890fb2f8
-def has_gpu()->bool:
-    "Is a CUDA or Apple MPS device available?"
-    return torch.cuda.is_available() or torch.backends.mps.is_available()
-
 def pick_device(device:str|None=None)->torch.device:
     "`device` checked, or the best available: CUDA, then Apple's MPS, then the CPU."
     if device is None:

@@ -142,4 +142,5 @@ def nearest_neighbours(images, train_images, # `(N, C, S, S)` images or a data s
     "`(indices, similarities)`, each `(N, k)`: the `k` training images nearest to each image in `net`'s feature space (cosine)."
     sim = features(net, images) @ features(net, train_images).T                                # (N, M)
     if check_count(k, 'k') > sim.shape[1]: raise FlowerVAEError(f"k={k} neighbours among {sim.shape[1]} training images")
-    return sim.topk(k, dim=1)[::-1]                                                            # (indices, similarities)
+    similarities, indices = sim.topk(k, dim=1)                                                  # (N, k) each
+    return indices, similarities

@@ -89,7 +89,8 @@ class TrainConfig:
         names = folder_classes(self.root) if self.conditional and self.data == 'folder' else ()   # kept: they travel with it
         if self.conditional and self.data == 'folder' and len(names) < 2:                      # nothing to condition on
             raise FlowerVAEError(f"a conditional model needs 2 classes or more: {self.root} holds {len(names)} (one per folder)")
-        n_classes = dict(flowers102=102, synthetic=10).get(self.data) or len(names) if self.conditional else 0
+        kinds = dict(flowers102=102, synthetic=10).get(self.data) or len(names)   # categories; synthetic kinds; folders
+        n_classes = kinds if self.conditional else 0
         cond = dict(class_adv=self.class_adv, class_film=self.class_film, class_judge=self.class_judge, class_names=names)
         return VAEConfig(img_size=self.size, z_dim=self.z_dim, width=self.width, arch=self.arch, n_classes=n_classes,
                          **cond if n_classes else {})

@@ -12,8 +12,8 @@ import torch.nn.functional as F
 from .core import FlowerVAEError, in_eval
 
 # %% auto #0
-__all__ = ['RECON_KINDS', 'kl_per_dim', 'recon_nll', 'kl_weight', 'free_bits_kl', 'bits_per_dim', 'vae_loss', 'optimal_log_sigma',
-           'likelihood_log_sigma', 'log_px_iw']
+__all__ = ['RECON_KINDS', 'FIXED_LOG_SIGMA', 'kl_per_dim', 'recon_nll', 'kl_weight', 'free_bits_kl', 'bits_per_dim', 'vae_loss',
+           'optimal_log_sigma', 'likelihood_log_sigma', 'log_px_iw']
 
 # %% ../nbs/03_loss.ipynb #2f1f7b9f
 def kl_per_dim(mu:torch.Tensor, logvar:torch.Tensor # (B, Z) posterior means and log-variances
@@ -23,11 +23,12 @@ def kl_per_dim(mu:torch.Tensor, logvar:torch.Tensor # (B, Z) posterior means and
 
 # %% ../nbs/03_loss.ipynb #bc321791
 RECON_KINDS = ('bernoulli', 'gaussian', 'gaussian_learned', 'gaussian_optimal', 'mse')
+FIXED_LOG_SIGMA = math.log(0.1)      # 'gaussian': σ = 0.1, a tenth of the pixels' range [0, 1]
 
 def recon_nll(x:torch.Tensor, # (B, C, H, W) targets in [0, 1]
               logits:torch.Tensor, # (B, C, H, W) decoder outputs
               kind:str='bernoulli', # one of `RECON_KINDS`
-              log_sigma:torch.Tensor|float=math.log(0.1), # the Gaussian's log σ (fixed, learned, or `optimal_log_sigma`)
+              log_sigma:torch.Tensor|float=FIXED_LOG_SIGMA, # the Gaussian's log σ (fixed, learned, or `optimal_log_sigma`)
              )->torch.Tensor:
     "`(B,)` negative log-likelihood of each image in nats, summed over its pixels."
     if kind == 'bernoulli':
@@ -78,7 +79,7 @@ def vae_loss(x:torch.Tensor, # (B, C, H, W) targets in [0, 1]
              beta:float=1.0, # KL weight (after warm-up: see `kl_weight`)
              kind:str='bernoulli', # reconstruction term, one of `RECON_KINDS`
              free_bits:float=0., # λ nats per latent dimension (0 = off)
-             log_sigma:torch.Tensor|float=math.log(0.1), # Gaussian log σ (the model's parameter for 'gaussian_learned')
+             log_sigma:torch.Tensor|float=FIXED_LOG_SIGMA, # Gaussian log σ (the model's parameter for 'gaussian_learned')
             )->dict:
     "The terms of the β-VAE objective as scalars: loss, recon, kl, nelbo (nats per image) and bpd."
     if not beta >= 0: raise FlowerVAEError(f"beta must be >= 0, got {beta}")
@@ -113,7 +114,7 @@ def likelihood_log_sigma(model, # a VAE: its `log_sigma` parameter is read, and 
                         ):
     "log σ of the Gaussian terms: fixed, learned, or the (tracked) closed-form optimum; see above."
     if kind == 'gaussian_learned' or (kind == 'gaussian_optimal' and not model.training): return model.log_sigma
-    if kind != 'gaussian_optimal': return math.log(0.1)
+    if kind != 'gaussian_optimal': return FIXED_LOG_SIGMA
     ls = _over_ranks(optimal_log_sigma(x, logits))
     with torch.no_grad(): model.log_sigma.lerp_(ls.to(model.log_sigma.dtype), track)
     return ls

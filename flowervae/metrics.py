@@ -201,7 +201,7 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `priors.PRIORS`
         fix = 'set $FLOWERVAE_DATA' if tc.data == 'flowers102' else f"put them back in {tc.root}"
         raise FlowerVAEError(f"{what}: {fix}, or sample from N(0, I) (--prior standard)") from None
     if (todo or tune) and len(images) < 2: raise FlowerVAEError(f"a prior is fitted to at least 2 images, got {len(images)}")
-    codes = todo and encode_dataset(model, images, batch_size, progress=progress)
+    codes = encode_dataset(model, images, batch_size, progress=progress) if todo else None
     fitted = {n: fit_named_prior(n, codes) for n in todo}
     if tune:                                        # against the training images in `scores`' features: tuned, so kept
         fitted['mixture'] = mix = fitted.get('mixture', stored.get('mixture'))

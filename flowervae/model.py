@@ -77,10 +77,10 @@ class Encoder(nn.Module):
 # %% ../nbs/02_model.ipynb #88f230c5
 class Decoder(nn.Module):
     "`(B, z_dim)` latents -> `(B, in_ch, S, S)` logits, mirroring `Encoder`."
-    def __init__(self, cfg:VAEConfig, z_dim:int|None=None):
+    def __init__(self, cfg:VAEConfig):
         super().__init__()
         w, self.shape = cfg.widths, (cfg.widths[-1], cfg.bottom, cfg.bottom)
-        self.head = nn.Linear(z_dim or cfg.z_dim, w[-1] * cfg.bottom**2)
+        self.head = nn.Linear(cfg.z_dim, w[-1] * cfg.bottom**2)
         layers = [ResBlock(w[-1]) for _ in range(cfg.n_res)]
         for i in reversed(range(cfg.n_down)):
             layers += [up(w[i + 1], w[i])] + [ResBlock(w[i]) for _ in range(cfg.n_res)]
@@ -91,8 +91,8 @@ class Decoder(nn.Module):
 # %% ../nbs/02_model.ipynb #552b421b
 def plain_layer(c_in:int, c_out:int, transpose:bool=False, balanced:bool=False)->nn.Sequential:
     "Stride-2 4×4 (transposed, `balanced`) convolution, BatchNorm, leaky ReLU: halves (or doubles) the resolution."
-    up = BalancedConvTranspose2d if balanced else nn.ConvTranspose2d
-    conv = (up if transpose else nn.Conv2d)(c_in, c_out, 4, stride=2, padding=1)
+    tconv = BalancedConvTranspose2d if balanced else nn.ConvTranspose2d
+    conv = (tconv if transpose else nn.Conv2d)(c_in, c_out, 4, stride=2, padding=1)
     return nn.Sequential(conv, nn.BatchNorm2d(c_out), nn.LeakyReLU(0.2))
 
 def resize_layer(c_in:int, c_out:int)->ResizeConv:
@@ -111,18 +111,18 @@ class PlainEncoder(nn.Module):
 
 class PlainDecoder(nn.Module):
     "The seed's decoder: `(B, z_dim)` -> `(B, in_ch, S, S)` logits via transposed or resize-convolutions, as `cfg.arch` says."
-    def __init__(self, cfg:VAEConfig, z_dim:int|None=None):
+    def __init__(self, cfg:VAEConfig):
         super().__init__()
         w = cfg.widths; self.shape = (w[cfg.n_down - 1], cfg.bottom, cfg.bottom)
-        self.head = nn.Linear(z_dim or cfg.z_dim, w[cfg.n_down - 1] * cfg.bottom**2)
+        self.head = nn.Linear(cfg.z_dim, w[cfg.n_down - 1] * cfg.bottom**2)
         if cfg.arch == 'light':
             last = ResizeConv(w[0], cfg.in_ch)
             layers = [resize_layer(w[i + 1], w[i]) for i in reversed(range(cfg.n_down - 1))]
             self.register_load_state_dict_pre_hook(_last_conv_moved)
         else:
             bal = cfg.arch in ('balanced', 'hybrid')
-            up = BalancedConvTranspose2d if bal else nn.ConvTranspose2d
-            last = ResizeConv(w[0], cfg.in_ch) if cfg.arch == 'hybrid' else up(w[0], cfg.in_ch, 4, stride=2, padding=1)
+            tconv = BalancedConvTranspose2d if bal else nn.ConvTranspose2d
+            last = ResizeConv(w[0], cfg.in_ch) if cfg.arch == 'hybrid' else tconv(w[0], cfg.in_ch, 4, stride=2, padding=1)
             layers = [plain_layer(w[i + 1], w[i], True, bal) for i in reversed(range(cfg.n_down - 1))]
         self.body = nn.Sequential(*layers, last)
     def forward(self, z): return self.body(self.head(z).view(-1, *self.shape))

@@ -11,7 +11,7 @@ from fastcore.docments import docments
 
 from .core import FlowerVAEError
 from .priors import PRIORS
-from .learner import RECIPES, TrainConfig
+from .learner import DATA_KINDS, RECIPES, TrainConfig
 from .pretrained import DEFAULT_MODEL
 from .results import ROWS
 from .vaegan import GANConfig
@@ -128,7 +128,7 @@ def _sample_parser(sub):
                         "images are encoded first); standard: z ~ N(0, I)")
 
 def _heldout_options(p):
-    p.add_argument('--data', choices=('flowers102', 'synthetic', 'folder'), default=None,
+    p.add_argument('--data', choices=DATA_KINDS, default=None,
                    help="data set (default: the model's training data)")
     p.add_argument('--root', default=None, type=_text, help='Flowers102 folder (default $FLOWERVAE_DATA, else the training root)')
     p.add_argument('--split', default='test', help="split of the images (default test; a folder's test split is a fixed tenth; "
