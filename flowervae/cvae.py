@@ -14,7 +14,7 @@ from .core import FlowerVAEError, check_count, in_eval
 from .data import class_names, class_number
 from .latent import check_latents
 from .blocks import ResBlock
-from .model import VAE, VAEConfig, check_draw, check_images
+from .model import VAE, VAEConfig, check_draw, check_images, decode_batches
 from .priors import check_draw_args
 
 # %% auto #0
@@ -150,20 +150,16 @@ def class_labels(model:CVAE, classes:list)->list:
 def decode_as(model:CVAE, z:torch.Tensor, # (N, Z) codes
               classes:list)->torch.Tensor:
     "`(N·K, C, S, S)` images: each code decoded as each of the K `classes`, code by code."
-    p, classes, z = next(model.parameters()), class_labels(model, classes), check_latents(model, z)
-    zz = z.repeat_interleave(len(classes), 0).to(p.device, p.dtype)                 # (N·K, Z)
-    yy = torch.tensor(list(classes), device=p.device).repeat(len(z))               # (N·K,)
-    return torch.sigmoid(model.decode(zz, yy).float()).cpu()
+    classes, z = class_labels(model, classes), check_latents(model, z)
+    zz, yy = z.repeat_interleave(len(classes), 0), torch.tensor(list(classes)).repeat(len(z))   # (N·K, Z), (N·K,)
+    return decode_batches(model, zz, yy).cpu()
 
 def _img_shape(model:VAE)->tuple: return (model.cfg.in_ch, model.cfg.img_size, model.cfg.img_size)
 
 # %% ../nbs/07_cvae.ipynb #c7a00011
-@in_eval
-def _decode(model:CVAE, z:torch.Tensor, y:torch.Tensor, batch:int=250)->torch.Tensor:
-    "`(N, C, S, S)` images of codes `z` `(N, Z)` as classes `y` `(N,)`, decoded in batches, on the CPU."
-    p = next(model.parameters())
-    return torch.cat([torch.sigmoid(model.decode(z[i:i + batch].to(p.device, p.dtype), y[i:i + batch].to(p.device)).float()).cpu()
-                      for i in range(0, len(z), batch)])
+def _decode(model:CVAE, z:torch.Tensor, y:torch.Tensor)->torch.Tensor:
+    "`(N, C, S, S)` images of codes `z` `(N, Z)` as classes `y` `(N,)`, on the CPU."
+    return decode_batches(model, z, y).cpu()
 
 def class_effect(model:CVAE, n:int=500, seed:int=0)->dict:
     "Mean change of a decoded pixel (grey levels) when only the class changes, when only the code changes, and their ratio."

@@ -16,7 +16,7 @@ from .core import FlowerVAEError, check_count, in_eval
 from .data import FolderImages, Flowers102, check_split, flowers_root
 from .synthetic import SyntheticFlowers
 from .learner import DATA_KINDS, TrainConfig
-from .model import VAE
+from .model import VAE, decode_batches
 from .pretrained import DEFAULT_MODEL, load_model
 
 # %% auto #0
@@ -60,13 +60,13 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
 def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
     "`n` images `model` draws from its stored mixture prior (else N(0, I)) as `(uint8 image, label)` pairs, the labels cycling."
     check_count(n, 'n')
-    prior, g, p = getattr(model, 'priors', {}).get('mixture'), torch.Generator().manual_seed(seed), next(model.parameters())
+    prior, g = getattr(model, 'priors', {}).get('mixture'), torch.Generator().manual_seed(seed)
     cond = bool(model.cfg.n_classes)            # label: the class of a conditional model, else the mixture component drawn from
     y = torch.arange(n) % (model.cfg.n_classes or (len(prior.weights) if prior is not None else 1))      # (n,)
     def draw(c):                                                                    # (len(c), C, S, S) images of labels c
         if prior is None: z = torch.randn(len(c), model.cfg.z_dim, generator=g)                       # (len(c), Z)
         else: z = prior.draw(len(c), g, components=None if cond else c)
-        return torch.sigmoid(model.decode(z.to(p.device, p.dtype), c.to(p.device) if cond else None).float()).cpu()
+        return decode_batches(model, z, c if cond else None).cpu()
     x = torch.cat([draw(c) for c in y.split(100)])                                                       # (n, C, S, S)
     ds = ArrayImages((x * 255).round().to(torch.uint8).permute(0, 2, 3, 1).numpy(), y.tolist())
     ds.labels_are = 'class' if cond else 'component'                    # what the explorers call the labels

@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 from .cache import to_float
 from .core import FlowerVAEError, check_count, in_eval
 from .loss import kl_per_dim
-from .model import VAE, check_draw, check_images
+from .model import VAE, check_draw, check_images, decode_batches
 
 # %% auto #0
 __all__ = ['encode_dataset', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance', 'tsne_2d',
@@ -134,10 +134,10 @@ def slerp(z0:torch.Tensor, z1:torch.Tensor, t:torch.Tensor)->torch.Tensor:
 @in_eval
 def decode_images(model:VAE, z:torch.Tensor, y=None)->torch.Tensor:
     "`(B, C, S, S)` images in [0, 1] decoded from the latents `z` `(B, Z)` (under the classes `y` `(B,)`, for a conditional VAE)."
-    p, z = next(model.parameters()), check_latents(model, z)
+    z = check_latents(model, z)
     if y is not None and not getattr(model.cfg, 'n_classes', 0): raise FlowerVAEError("this model has no classes: leave y out")
-    y = None if y is None else check_draw(model, len(z), y=y)[0].to(p.device)       # one class for all, or one per code
-    return torch.sigmoid(model.decode(z.to(p.device, p.dtype), y).float()).cpu()
+    y = None if y is None else check_draw(model, len(z), y=y)[0]                    # one class for all, or one per code
+    return decode_batches(model, z, y).cpu()
 
 def check_latents(model:VAE, z)->torch.Tensor:
     "`z` as `(B, Z)` float codes that `model` decodes (a tensor, array or list), finite; else a one-line `FlowerVAEError`."

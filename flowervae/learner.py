@@ -19,8 +19,9 @@ from .loss import RECON_KINDS, kl_weight, likelihood_log_sigma, vae_loss
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['DATA_KINDS', 'SCHEDULES', 'RECIPES', 'TrainConfig', 'preset', 'loss_terms', 'validate', 'CancelEpoch', 'Callback',
-           'Learner', 'Recorder', 'ProgressBar', 'busiest_cpu_seconds', 'run_fraction', 'CosineLR']
+__all__ = ['DATA_KINDS', 'SCHEDULES', 'RECIPES', 'LOG_EVERY', 'TrainConfig', 'preset', 'loss_terms', 'validate', 'CancelEpoch',
+           'Callback', 'Learner', 'log_step', 'Recorder', 'ProgressBar', 'busiest_cpu_seconds', 'run_fraction',
+           'CosineLR']
 
 # %% ../nbs/04_train.ipynb #519dae3b
 DATA_KINDS, SCHEDULES = ('flowers102', 'synthetic', 'folder'), ('constant', 'cosine')   # what --data and --schedule take
@@ -201,6 +202,12 @@ def fit(self:Learner, epochs:int|None=None # default `cfg.epochs`
     return self.model.eval()
 
 # %% ../nbs/04_train.ipynb #c4a1000a
+LOG_EVERY = 10      # steps between running losses, budget checks and learning-rate updates: every rank meets at these
+
+def log_step(learn)->bool:
+    "Is this step one where the running loss is taken: every `LOG_EVERY`th, and the epoch's last? Every rank agrees."
+    return learn.i % LOG_EVERY == 0 or learn.i == len(learn.train_dl) - 1
+
 class Recorder(Callback):
     "Per-epoch means of the loss terms, a running loss every ten steps (`learn.running`), and one `learn.history` row per epoch."
     order = -10
@@ -209,7 +216,7 @@ class Recorder(Callback):
     def after_batch(self, learn):
         n = len(learn.x); self.n += n; self.t1 = time.time()
         for k, v in learn.terms.items(): self.tot[k] = self.tot.get(k, 0.) + v.detach() * n
-        learn.log_now = learn.i % 10 == 0 or learn.i == len(learn.train_dl) - 1
+        learn.log_now = log_step(learn)
         if learn.log_now:                                             # the loss summed over ranks; the KL this rank's
             learn.running = dict(loss=learn.all_sum(self.tot['loss']).item() / (self.n * learn.world),
                                  kl=self.tot['kl'].item() / self.n)
@@ -255,5 +262,5 @@ class CosineLR(Callback):
     "Set the learning rate to `lr`·½(1 + cos(π·f)) at run fraction f, every tenth step (every rank at once)."
     order = 5
     def before_batch(self, learn):
-        if learn.i % 10: return
+        if learn.i % LOG_EVERY: return
         for g in learn.opt.param_groups: g['lr'] = learn.cfg.lr * 0.5 * (1 + math.cos(math.pi * run_fraction(learn)))

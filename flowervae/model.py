@@ -16,7 +16,7 @@ from .core import FlowerVAEError, as_number, check_count, check_size, check_temp
 
 # %% auto #0
 __all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder', 'PlainDecoder',
-           'VAE', 'check_draw', 'check_images', 'count_params']
+           'VAE', 'check_draw', 'check_images', 'decode_batches', 'count_params']
 
 # %% ../nbs/02_model.ipynb #ee901201
 ARCHS = ('resnet', 'plain', 'light', 'balanced', 'hybrid')
@@ -217,13 +217,22 @@ def sample(self:VAE, n:int, # number of images
     n, temperature = as_number(n), as_number(temperature)                          # one-number tensors pass
     if generator is not None and not isinstance(generator, torch.Generator):
         raise FlowerVAEError(f"generator is a torch.Generator (or None), got {type(generator).__name__}")
-    (y, prior), p = check_draw(self, n, temperature, y, prior), next(self.parameters())
+    y, prior = check_draw(self, n, temperature, y, prior)
     if prior is not None: z = prior.draw(n, generator, temperature)
     else: z = temperature * torch.randn(n, self.cfg.z_dim, generator=generator)   # (n, z_dim), on the CPU: same images anywhere
     if (d := z.shape[-1]) != self.cfg.z_dim:                                      # a prior fitted to another model's codes
         raise FlowerVAEError(f"the prior draws codes of {d} numbers, this model decodes {self.cfg.z_dim}: fit one to its codes")
-    z, y = z.to(p.device, p.dtype).split(256), [None] * n if y is None else y.to(p.device).split(256)   # batches: bounded memory
-    return torch.cat([torch.sigmoid(self.decode(zi, yi).float()) for zi, yi in zip(z, y)])
+    return decode_batches(self, z, y)
+
+@in_eval
+def decode_batches(model:VAE, z:torch.Tensor, # (N, Z) codes, on any device
+                   y:torch.Tensor|None=None, # (N,) classes, for a conditional model
+                   batch:int=256)->torch.Tensor:
+    "`(N, C, S, S)` images in [0, 1] on the model's device, decoded `batch` codes at a time: bounded memory for any N."
+    p, shape = next(model.parameters()), (model.cfg.in_ch, model.cfg.img_size, model.cfg.img_size)
+    ys = [None] * len(z) if y is None else y.to(p.device).split(batch)
+    out = [torch.sigmoid(model.decode(zi, yi).float()) for zi, yi in zip(z.to(p.device, p.dtype).split(batch), ys)]
+    return torch.cat(out) if out else torch.zeros(0, *shape, device=p.device)
 
 @patch
 @in_eval

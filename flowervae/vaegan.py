@@ -14,7 +14,7 @@ from fastcore.basics import patch
 from torch import nn
 
 from .core import FlowerVAEError, autocast, check_types
-from .learner import Callback, run_fraction
+from .learner import Callback, log_step, run_fraction
 from .blocks import norm
 
 # %% auto #0
@@ -117,7 +117,7 @@ class Adversary(Callback):
         if learn.world > 1: raise FlowerVAEError("VAE-GAN training (--gan) runs in one process: launch it without torchrun")
         self.setup(learn.device, learn.cfg.lr, learn.amp)
     def before_batch(self, learn):                          # checked as often as the budget, and at each epoch's last step
-        if learn.i % 10 == 0 or learn.i == len(learn.train_dl) - 1: self.active = run_fraction(learn) >= self.cfg.gan_start
+        if log_step(learn): self.active = run_fraction(learn) >= self.cfg.gan_start
         self.joined |= self.active
     def after_fit(self, learn):                              # a run too short for its gan_start, at its end: said
         if not self.joined and (learn.stop or learn.epoch >= learn.cfg.epochs):
