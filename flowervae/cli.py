@@ -25,7 +25,7 @@ from .pretrained import cards, load_model, table
 from .report import results_markdown
 from .results import run_seeds
 from .checkpoint import check_not_run_file, load_checkpoint, train_config, trained_on
-from .images import heldout_dataset
+from .images import model_heldout, seen_in_training
 from .runs import fit
 from .vaegan import Adversary, GANConfig
 
@@ -81,17 +81,20 @@ def cmd_sample(a:dict):
     if not 0 <= a['seed'] < 2**63: raise FlowerVAEError(f"--seed must be 0 to 2**63 - 1, got {a['seed']}")
     _check_out(a['out'])
     m = load_model(a['ckpt'], a['device'])
-    check_draw(m, a['n'], t := a['temperature'])                   # the model's own checks, before a prior is fitted
+    if a['n'] > (most := 4096 * 64**2 // m.cfg.img_size**2):        # one PNG of them: its drawing's memory grows with the pixels
+        raise FlowerVAEError(f"--n must be at most {most} for {m.cfg.img_size} px images (one grid of them), got {a['n']}")
+    check_draw(m, a['n'], a['temperature'])                         # the model's own checks, before a prior is fitted
     names = class_names(m)                                          # Flowers102's, a folder's, or None: numbers only
     y = None if a['label'] is None else class_number(a['label'], m.cfg.n_classes, names)   # else a CVAE draws them at random
     prior = fit_prior(m, name=a['prior'])                           # None for the standard normal (05c_priors)
     g = torch.Generator().manual_seed(a['seed'])
-    x = torch.cat([m.sample(min(256, a['n'] - i), a['temperature'], g, y, prior=prior).cpu() for i in range(0, a['n'], 256)])
+    x = m.sample(a['n'], a['temperature'], g, y, prior=prior).cpu()              # (n, C, S, S), decoded in batches
     src = 'N(0, I)' if a['prior'] == 'standard' else f"the fitted {a['prior']} prior" + (
           f" (at its chosen temperature {prior.temperature:g})" if getattr(prior, 'temperature', None) else '')
-    t = (f", T = {t}" if t != 1 else '') + ('' if y is None else f", class {class_name(y, names)}")
-    save_images(x, a['out'], 8, f"{a['n']} samples of {a['ckpt']}, codes from {src}{t}")
-    print(f"wrote {a['n']} samples of {a['ckpt']}, codes from {src}{t}, to {a['out']}")
+    how = f", T = {a['temperature']}" if a['temperature'] != 1 else ''
+    how += f", class {class_name(y, names)}" if y is not None else ''
+    save_images(x, a['out'], 8, f"{a['n']} samples of {a['ckpt']}, codes from {src}{how}")
+    print(f"wrote {a['n']} samples of {a['ckpt']}, codes from {src}{how}, to {a['out']}")
 
 def cmd_reconstruct(a:dict):
     "`flowervae reconstruct`: held-out images spread over the split, above their reconstructions."
@@ -99,11 +102,11 @@ def cmd_reconstruct(a:dict):
         raise FlowerVAEError(f"--n must be 1 to 2048 (a grid of them and their reconstructions), got {a['n']}")
     _check_out(a['out'])
     m = load_model(a['ckpt'], a['device'])
-    ds = heldout_dataset(trained_on(m), a['data'], a['root'], a['split'], classes=m.cfg.class_names)
+    ds = model_heldout(m, a['data'], a['root'], a['split'])
     idx = torch.linspace(0, len(ds) - 1, min(a['n'], len(ds))).long().tolist()     # spread over the class-sorted split
     x, y = torch.stack([ds[i][0] for i in idx]), torch.tensor([ds[i][1] for i in idx])
     imgs, rows, n = recon_rows(m, x, 8, y=y)
-    seen = a['split'] != 'test' and (a['data'] or m.train_cfg.data) != 'synthetic'   # its own training images, perhaps
+    seen = seen_in_training(trained_on(m), a['data'], a['root'], a['split'])       # its own training images, perhaps
     what = f"{a['split']} split" if seen else 'held-out'
     save_images(imgs, a['out'], n, f"{a['ckpt']}: {what} images and their reconstructions", rows)
     n_x = f"{len(x)} image{'s' * (len(x) != 1)}{' (all the split holds)' * (len(x) < a['n'])}"
@@ -122,9 +125,10 @@ def _eval_with_samples(a:dict)->dict:
     scores = generative_scores(root, tc.size, a['ref_split'], a['inception_weights'], a['cache_dir'], progress=not a['quiet'])
     ds = CachedFlowers(root, a['split'], tc.size, a['cache_dir'], progress=not a['quiet'])
     if a['limit']: ds = Subset(ds, range(min(a['limit'], len(ds))))
-    return evaluate_all(a['ckpt'], scores, ds, a['n_samples'], a['batch_size'], progress=not a['quiet'], model=model)
+    r = evaluate_all(a['ckpt'], scores, ds, a['n_samples'], a['batch_size'], progress=not a['quiet'], model=model)
+    return r | dict(held_out=not seen_in_training(tc, 'flowers102', root, a['split']))
 
-SAMPLE_OPTIONS = dict(n_samples=5000, ref_split='test', inception_weights=None)   # eval's options for --fid/--kid, and defaults
+SAMPLE_OPTIONS = dict(n_samples=5000, ref_split='test', inception_weights=None, cache_dir=None)   # --fid/--kid's, and defaults
 
 def cmd_eval(a:dict):
     "`flowervae eval`: the scores as JSON, printed (and written to --out); a score that is not a number is null."
@@ -137,6 +141,8 @@ def cmd_eval(a:dict):
                        progress=not a['quiet'])
     txt = json.dumps({k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in r.items()}, indent=1)
     print(txt)
+    if r.get('held_out') is False: print("note: the model learned from images of this split: these scores are not held-out",
+                                         file=sys.stderr)
     if a['out'] is not None: write_atomically(a['out'], lambda tmp: Path(tmp).write_text(txt + '\n'))
 
 # %% ../nbs/12_cli.ipynb #c12c000e

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
-from .core import FlowerVAEError, check_count, in_eval
+from .core import FlowerVAEError, as_number, check_count, in_eval
 from .data import class_names, class_number
 from .latent import check_latents
 from .blocks import ResBlock
@@ -112,6 +112,7 @@ def sample(self:CVAE, n:int, temperature:float=1.0, generator:torch.Generator|No
            y:torch.Tensor|None=None, # (n,) classes; default: drawn uniformly
            prior=None)->torch.Tensor: # as in `VAE.sample`
     "`(n, C, S, S)` images in [0, 1] of the classes `y`, decoded from z ~ N(0, temperature² I) or from `prior`."
+    n, temperature = as_number(n), as_number(temperature)                          # one-number tensors pass, as in `VAE.sample`
     y, prior = check_draw(self, n, temperature, y, prior)
     if y is None: y = torch.randint(self.cfg.n_classes, (n,), generator=generator)
     return VAE.sample(self, n, temperature, generator, y, prior)
@@ -130,6 +131,7 @@ def reconstruct(self:CVAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
 def class_samples(model:CVAE, classes:list, # the classes to draw, one row each
                   n:int=8, temperature:float=1.0, seed:int=0)->torch.Tensor:
     "`(len(classes)·n, C, S, S)` prior samples, `n` per class, class by class; the same `n` codes in every row."
+    temperature, seed = as_number(temperature), check_count(seed, 'seed', least=0)            # a slider's tensor passes
     classes, n = class_labels(model, classes), check_draw_args(n, temperature)
     z = torch.randn(n, model.cfg.z_dim, generator=torch.Generator().manual_seed(seed)) * temperature     # (n, Z)
     return decode_as(model, z, classes).view(n, len(classes), *_img_shape(model)).transpose(0, 1).flatten(0, 1)
@@ -177,7 +179,7 @@ def class_accuracy(model:CVAE, classify, # `(B, 3, S, S)` images in [0, 1] -> `(
                    n_per_class:int=20, temperature:float=1.0, seed:int=0,
                    prior=None)->dict: # draw the codes from `prior` (e.g. `model.priors['mixture']`) instead of N(0, I)
     "Top-1 and top-5 share of class-conditioned prior samples that `classify` assigns to the class they were drawn as."
-    check_conditional(model); check_draw_args(check_count(n_per_class, 'n_per_class'), temperature)
+    check_conditional(model); check_draw_args(check_count(n_per_class, 'n_per_class'), temperature); check_count(seed, 'seed', 0)
     g, C = torch.Generator().manual_seed(seed), model.cfg.n_classes
     y = torch.arange(C).repeat_interleave(n_per_class)                                      # (C·n,)
     z = temperature * torch.randn(len(y), model.cfg.z_dim, generator=g) if prior is None else prior.draw(len(y), g, temperature)

@@ -20,7 +20,8 @@ from .model import VAE, decode_batches
 from .pretrained import DEFAULT_MODEL, load_model
 
 # %% auto #0
-__all__ = ['local_cache', 'training_images', 'heldout_dataset', 'sampled_images', 'explore_images', 'explore_setup']
+__all__ = ['local_cache', 'training_images', 'heldout_dataset', 'check_folder_unchanged', 'model_heldout', 'seen_in_training',
+           'sampled_images', 'explore_images', 'explore_setup']
 
 # %% ../nbs/04f_images.ipynb #a1e95ff6
 def local_cache(tc:TrainConfig)->str|None:
@@ -34,7 +35,8 @@ def training_images(tc:TrainConfig, progress:bool=True): # progress: a bar while
     return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed)
 
 def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None,
-                    classes:tuple=()): # a conditional model's class names (`VAEConfig.class_names`): a folder must hold those
+                    classes:tuple=(), # a conditional model's class names (`VAEConfig.class_names`): a folder must hold those
+                    trained_images:int|None=None): # how many it learned from (`fit` counts them): its folder must give as many
     "Images to score a model trained with `tc` on: a Flowers102 or folder split (unseen if test), or synthetic ones, a new seed."
     if data not in (None, *DATA_KINDS): raise FlowerVAEError(f"unknown data {data!r}: use {', '.join(DATA_KINDS)}")
     if tc.conditional and (data or tc.data) != tc.data:           # other data's labels would name other classes, without a word
@@ -44,6 +46,7 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
     if (data or tc.data) == 'folder':
         ds, few = FolderImages(root or tc.root, split, tc.size), lambda c: ', '.join(c[:3]) + ', ...' * (len(c) > 3)
         if not len(ds): raise FlowerVAEError(f"the {split} split of {ds.root} holds no images (a folder's test split: a tenth)")
+        check_folder_unchanged(tc, ds.root, trained_images)
         if classes and ds.classes != tuple(classes):                 # else a label would name another class, without a word
             raise FlowerVAEError(f"{ds.root} holds the classes {few(ds.classes)}, the model knows {few(tuple(classes))}: "
                                  "give --root a folder of the model's classes")
@@ -54,6 +57,25 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
     if root: raise FlowerVAEError(f"--root names real images, and these are synthetic flowers: add --data flowers102 (or folder) "
                                   f"to use {root}")
     return SyntheticFlowers(n=n_synthetic or tc.n_synthetic, size=tc.size, seed=tc.seed + 1)
+
+def check_folder_unchanged(tc:TrainConfig, root:Path, trained_images:int|None):
+    "Refuse the image folder a model trained on if it gives its training split another number of images than it learned from."
+    if trained_images is None or tc.data != 'folder' or not tc.root or Path(tc.root).resolve() != Path(root).resolve(): return
+    if (n := len(FolderImages(root, tc.split, tc.size))) != trained_images:        # a folder's test tenth follows its count
+        raise FlowerVAEError(f"{root} now gives the {tc.split} split {n} images, the model learned from {trained_images}: its "
+                             "test tenth is drawn anew, with training images in it. Score a copy of the folder as it was")
+
+def model_heldout(model:VAE, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None):
+    "`heldout_dataset` for a loaded `model`: from its own record of its training, classes and image count."
+    return heldout_dataset(trained_on(model), data, root, split, n_synthetic, classes=model.cfg.class_names,
+                           trained_images=getattr(model, 'trained_images', None))
+
+def seen_in_training(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test')->bool:
+    "Did a model trained with `tc` learn from images of `split`? Yes where its own data's splits overlap (synthetic: never)."
+    if (data or tc.data) != tc.data or tc.data == 'synthetic': return False
+    if tc.data == 'folder' and root and tc.root and Path(root).resolve() != Path(tc.root).resolve(): return False   # other photos
+    parts = lambda s: {'train', 'val', 'test'} if s == 'all' else set(s.split('+'))
+    return bool(parts(split) & parts(tc.split))
 
 # %% ../nbs/04f_images.ipynb #a6bbb3fb
 @in_eval
@@ -76,7 +98,7 @@ def explore_images(model:VAE, n:int=1000, seed:int=0):
     "`n` test images of `model`'s data, spread over the split, where the data is here; else `n` of its own samples."
     check_count(n, 'n'); tc = trained_on(model)
     try: ds = CachedFlowers(flowers_root() or tc.root, 'test', tc.size, local_cache(tc)) if tc.data == 'flowers102' else \
-        heldout_dataset(tc, n_synthetic=n, classes=model.cfg.class_names)  # synthetic flowers, or a folder's test tenth
+        model_heldout(model, n_synthetic=n)                               # synthetic flowers, or a folder's test tenth
     except FlowerVAEError: return sampled_images(model, n, seed)          # its data is not here (a shared model)
     return Subset(ds, torch.linspace(0, len(ds) - 1, min(n, len(ds))).long().tolist())
 

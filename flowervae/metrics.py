@@ -24,7 +24,7 @@ from .learner import loss_terms
 from .model import VAE
 from .checkpoint import save_priors, trained_on
 from .pretrained import load_model
-from .images import heldout_dataset, training_images
+from .images import model_heldout, seen_in_training, training_images
 
 # %% auto #0
 __all__ = ['real_batches', 'TEMPERATURES', 'evaluate', 'GenerativeScores', 'inception_extractor', 'sample_batches',
@@ -53,7 +53,7 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
     model = model if model is not None else load_model(ckpt, device)
     dev, tc = next(model.parameters()).device, trained_on(model)
     data = data or tc.data
-    ds = dataset if dataset is not None else heldout_dataset(tc, data, root, split, classes=model.cfg.class_names)
+    ds = dataset if dataset is not None else model_heldout(model, data, root, split)
     if limit is not None: ds = Subset(ds, range(min(check_count(limit, 'limit'), len(ds))))
     if not len(ds): raise FlowerVAEError("no images to score: the data set is empty")
     tot = dict(psnr=0., ssim=0., nelbo=0., bpd=0.); n = 0
@@ -67,11 +67,12 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
             t = loss_terms(model, x, tc, 1.0, amp=False, y=y)      # exact float32 figures
             tot['nelbo'] += t['nelbo'].item() * len(x); tot['bpd'] += t['bpd'].item() * len(x)
             n += len(x)
+    held_out = not seen_in_training(tc, data, root, split) if dataset is None else None      # given images: unknown
     split = 'synthetic-heldout' if data == 'synthetic' else split
     if dataset is not None: data, split = _described(dataset)         # what was scored, not what the model trained on
     return dict(checkpoint=str(ckpt), data=data, split=split, n_images=n,
                 size=tc.size, psnr=tot['psnr'] / n, ssim=tot['ssim'] / n, nelbo_nats=tot['nelbo'] / n,
-                nelbo_bits_per_dim=tot['bpd'] / n, recon=tc.recon)
+                nelbo_bits_per_dim=tot['bpd'] / n, recon=tc.recon, held_out=held_out)
 
 # %% ../nbs/09_metrics.ipynb #4dc9ca39
 class GenerativeScores:
@@ -225,7 +226,7 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
     "Reconstruction, likelihood, active units and (with `scores`) the sample scores of one checkpoint, as a dict."
     model = model if model is not None else load_model(ckpt, device)
     r = evaluate(ckpt, batch_size=batch_size, device=device, progress=progress, dataset=dataset, model=model)
-    ds = dataset if dataset is not None else heldout_dataset(trained_on(model))
+    ds = dataset if dataset is not None else model_heldout(model)
     codes = encode_dataset(model, ds, batch_size, progress=progress)
     r['active_units'] = int(active_units(codes).sum()) if len(ds) > 1 else None   # a variance needs 2 images
     r['z_dim'] = model.cfg.z_dim

@@ -130,7 +130,8 @@ def _sample_parser(sub):
 def _heldout_options(p):
     p.add_argument('--data', choices=DATA_KINDS, default=None,
                    help="data set (default: the model's training data)")
-    p.add_argument('--root', default=None, type=_text, help='Flowers102 folder (default $FLOWERVAE_DATA, else the training root)')
+    p.add_argument('--root', default=None, type=_text,
+                   help="Flowers102 folder, or a folder of images (default: $FLOWERVAE_DATA for Flowers102, else the model's)")
     p.add_argument('--split', default='test', help="split of the images (default test; a folder's test split is a fixed tenth; "
                                                    "synthetic flowers have only a test set, of a fresh seed)")
 
@@ -155,7 +156,8 @@ def _eval_parser(sub):
     p.add_argument('--inception-weights', default=None,
                    help="torch-fidelity's Inception-v3 weights file (default: Inception-v3 where torch-fidelity has its "
                         "weights, else flowervae's own flowers classifier)")
-    p.add_argument('--cache-dir', default=None, help='folder of the caches (default $FLOWERVAE_CACHE or ~/.cache/flowervae)')
+    p.add_argument('--cache-dir', default=None,
+                   help='folder of the caches, for --fid/--kid (default $FLOWERVAE_CACHE or ~/.cache/flowervae)')
 
 # %% ../nbs/12a_options.ipynb #12a0p004
 def _bench_parser(sub):

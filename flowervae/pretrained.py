@@ -61,6 +61,12 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
                     half:bool=False, # store float weights as float16
                     priors:dict|None=None)->Path: # `{name: prior}` fitted to its training codes (05c_priors), kept beside it
     "Write `model` as `folder/config.json` and `folder/model.safetensors` (the Hugging Face layout); returns the folder."
+    if isinstance(folder, (str, Path)) and str(folder) and Path(folder).resolve().is_relative_to(weights_dir().resolve()):
+        raise FlowerVAEError(f"{folder} is inside flowervae's bundled models: save into a folder of your own")
+    return _write_model(model, folder, half, priors)
+
+def _write_model(model:VAE, folder, half:bool, priors:dict|None)->Path:
+    "`save_pretrained`'s writer, without its guard of the bundled models' folder (which `publish` writes)."
     from safetensors.torch import save_file
     if not isinstance(model, VAE):
         raise FlowerVAEError(f"save_pretrained saves a model: load it first, save_pretrained(load_model({str(model)!r}), ...)")
@@ -80,7 +86,8 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
     for f in ('model.safetensors', 'priors.safetensors'):                  # safetensors writes 0600; only the files written here
         if (folder/f).is_file(): os.chmod(folder/f, folder.stat().st_mode & 0o666)
     tc = getattr(model, 'train_cfg', None)
-    meta = dict(format=PRETRAINED_FORMAT, model_kind=model_kind(model), model_cfg=asdict(model.cfg), train_cfg=tc and asdict(tc))
+    meta = dict(format=PRETRAINED_FORMAT, model_kind=model_kind(model), model_cfg=asdict(model.cfg), train_cfg=tc and asdict(tc),
+                images=getattr(model, 'trained_images', None))
     write_atomically(folder/'config.json', lambda tmp: Path(tmp).write_text(json.dumps(meta, indent=1)))
     return folder
 
@@ -128,6 +135,8 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
     except RuntimeError:
         raise FlowerVAEError(f"{folder}/model.safetensors holds another model's weights than config.json describes") from None
     if meta.get('train_cfg'): model.train_cfg = train_config(meta['train_cfg'], folder/'config.json')
+    model.trained_images = meta.get('images') if isinstance(meta.get('images'), int) else None   # how many it learned from
+    model.priors = {}                                                  # none saved: an empty table, as a checkpoint's
     if (folder/'priors.safetensors').is_file():
         try: model.priors = priors_from_flat(load_file(str(folder/'priors.safetensors')))
         except Exception as e:
@@ -206,7 +215,7 @@ def publish(model:VAE, name:str, what:str, # the bundled name, and a line on wha
     try: card = json.dumps({**c, **facts}, indent=1)                     # before a file is written: a card that cannot be
     except (TypeError, ValueError) as e: raise FlowerVAEError(f"the card must be plain numbers and text: {e}") from None
     model.train_cfg = replace(tc, out=f"runs/{name}"); model.train_cfg.root = None   # no path of the machine that made it;
-    try: save_pretrained(model, folder, half=half, priors=priors)
+    try: _write_model(model, folder, half, priors)                     # the one writer of the bundled folder
     finally: model.train_cfg = tc                                      # the caller's model keeps its own
     write_atomically(folder/'card.json', lambda tmp: Path(tmp).write_text(card))
     return folder

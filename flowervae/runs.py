@@ -226,7 +226,8 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
             torch.set_num_threads(pick_threads(cfg.threads))            # the idle cores: a busy core stalls every step
         learn = make_learner(cfg, device, d, resume, progress, cbs)
         for f in stale: f.unlink(missing_ok=True)                      # the old run goes only now: a refused one is kept
-        model = learn.fit(); model.train_cfg = cfg                     # as a loaded one carries it: its data, size, likelihood
+        model = learn.fit(); model.train_cfg = cfg                     # as a loaded one carries it: its data, size, likelihood,
+        model.trained_images = run_images(learn)                       # and the number of images it learned from
         return model, learn.history
 
 # %% ../nbs/04b_runs.ipynb #d4b2000e
