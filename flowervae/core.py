@@ -76,8 +76,9 @@ def rgb(im): # a PIL image of any mode
         import numpy as np
         from PIL import Image
         a = np.nan_to_num(np.asarray(im, dtype=np.float64))
-        if im.mode != 'F': scale = 1 / 257                                    # 16 bits: 65535 -> 255
-        else: scale = 255 if a.max() <= 1 else 1                              # floats in [0, 1], or already 0-255
+        if im.mode == 'F': scale = 255 if a.max() <= 1 else 1                 # floats in [0, 1], or already 0-255
+        elif im.mode == 'I' and a.max() <= 255: scale = 1                     # 32-bit integers holding 8-bit values (a TIFF)
+        else: scale = 1 / 257                                                 # 16 bits: 65535 -> 255
         im = Image.fromarray((a * scale).clip(0, 255).round().astype(np.uint8))
     return im.convert('RGB')
 
@@ -86,6 +87,8 @@ def pick_device(device:str|None=None)->torch.device:
     "`device` checked, or the best available: CUDA, then Apple's MPS, then the CPU."
     if device is None:
         return torch.device('cuda' if torch.cuda.is_available() else 'mps' if torch.backends.mps.is_available() else 'cpu')
+    if not isinstance(device, (str, torch.device)):
+        raise FlowerVAEError(f"device is a name such as 'cpu', 'cuda:0' or 'mps', got {device!r}")
     try: d = torch.device(device)
     except RuntimeError: raise FlowerVAEError(f"unknown device {device!r}: use 'cpu', 'cuda', 'cuda:N' or 'mps'") from None
     missing = {'cuda': not torch.cuda.is_available(), 'mps': not torch.backends.mps.is_available()}

@@ -159,13 +159,26 @@ def check_folder(root)->Path:
     if not root.is_dir(): raise FlowerVAEError(f"image folder {root} is a file, not a folder")
     return root
 
+def _files_under(folder:Path)->list:
+    "Every file below `folder`, sorted, through links to folders too (each real folder once, so a link loop ends)."
+    seen, out = set(), []
+    for top, dirs, files in os.walk(folder, followlinks=True):
+        if (real := os.path.realpath(top)) in seen: dirs.clear(); continue
+        seen.add(real); out += [Path(top)/f for f in files]
+    return sorted(out)
+
+def _printable(name:str)->str:
+    "A folder's name as text: bytes that are not UTF-8 (a Latin-1 'café') become '�', which a title can show."
+    return name.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
+
 def _class_dirs(root:Path)->tuple:
     "`((name, folder), ...)`: the sub-folders of `root` that hold images, sorted; for a flat folder, `root` itself."
-    subs = tuple((d.name, d) for d in sorted(root.iterdir()) if d.is_dir() and any(_is_image(f, root) for f in d.rglob('*')))
+    subs = tuple((_printable(d.name), d) for d in sorted(root.iterdir())
+                 if d.is_dir() and any(_is_image(f, root) for f in _files_under(d)))
     if subs and any(_is_image(f) for f in root.iterdir()):
         raise FlowerVAEError(f"{root} holds images beside sub-folders of images: give the loose ones a sub-folder (a class) of "
                              "their own, or point --root at one folder of images")
-    return subs or ((root.name, root),)
+    return subs or ((_printable(root.name), root),)
 
 def folder_classes(root)->tuple:
     "The class names of an image folder: its sub-folders that hold images; a flat folder is one class, named after it."
@@ -175,7 +188,7 @@ def folder_files(root)->tuple:
     "`(files, labels)` of the images in an image folder, class by class, each class's files sorted."
     root = check_folder(root).resolve()
     dirs = _class_dirs(root)
-    pairs = [(f, c) for c, (_, d) in enumerate(dirs) for f in sorted(d.rglob('*')) if _is_image(f, root)]
+    pairs = [(f, c) for c, (_, d) in enumerate(dirs) for f in _files_under(d) if _is_image(f, root)]
     if not pairs: raise FlowerVAEError(f"no images ({' '.join(IMAGE_SUFFIXES)}) in {root}")
     return [f for f, _ in pairs], [c for _, c in pairs]
 

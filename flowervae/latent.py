@@ -5,7 +5,7 @@
 # %% ../nbs/05_latent.ipynb #835f3c9e
 from __future__ import annotations
 
-import numbers
+import math, numbers
 import numpy as np
 import torch
 from torch.utils.data import DataLoader
@@ -127,6 +127,8 @@ def slerp(z0:torch.Tensor, z1:torch.Tensor, t:torch.Tensor)->torch.Tensor:
     if min(z0.norm(), z1.norm()) < 1e-6: return lerp(z0, z1, t)                  # the origin has no direction to turn from
     omega = torch.arccos(torch.clamp(torch.dot(z0 / z0.norm(), z1 / z1.norm()), -1, 1))
     if omega.abs() < 1e-4: return lerp(z0, z1, t)
+    if omega > math.pi - 1e-3:                                                    # sin ω ≈ 0: every great circle joins them
+        raise FlowerVAEError("z0 and z1 point in opposite directions, so no one arc joins them: use mode='lerp', or other codes")
     t = t[:, None]
     return (torch.sin((1 - t) * omega) * z0 + torch.sin(t * omega) * z1) / torch.sin(omega)
 
