@@ -162,6 +162,8 @@ def load_model(path:str|Path, # a checkpoint written by `fit`, a folder written 
     if not isinstance(path, (str, Path)) or path == '':
         raise FlowerVAEError(f"load_model takes a path or a name, got {path!r:.40}")
     path = Path(path).expanduser() if str(path).startswith('~') else path              # '~/runs/x/best.pt', as a shell has it
+    if Path(path).is_symlink() and not Path(path).exists():                            # not the bundled model of that name
+        raise FlowerVAEError(f"{path} is a link to {os.readlink(path)}, which does not exist")
     if Path(path).is_dir() or (not Path(path).exists() and bundled_folder(path)):   # a file of a bundled name wins
         return from_pretrained(path, device)
     if not Path(path).exists():
