@@ -15,7 +15,7 @@ from .data import class_names, class_number
 from .latent import check_latents
 from .blocks import ResBlock
 from .model import VAE, VAEConfig, check_draw, check_images, decode_batches
-from .priors import check_draw_args
+from .priors import check_draw_args, draw_codes
 
 # %% auto #0
 __all__ = ['CVAE', 'FiLM', 'stage_channels', 'judge_net', 'judge_terms', 'class_samples', 'check_conditional', 'class_labels',
@@ -133,7 +133,7 @@ def class_samples(model:CVAE, classes:list, # the classes to draw, one row each
     "`(len(classes)·n, C, S, S)` prior samples, `n` per class, class by class; the same `n` codes in every row."
     temperature, seed = as_number(temperature), check_count(seed, 'seed', least=0)            # a slider's tensor passes
     classes, n = class_labels(model, classes), check_draw_args(n, temperature)
-    z = torch.randn(n, model.cfg.z_dim, generator=torch.Generator().manual_seed(seed)) * temperature     # (n, Z)
+    z = draw_codes(n, model.cfg.z_dim, torch.Generator().manual_seed(seed), temperature)                  # (n, Z)
     return decode_as(model, z, classes).view(n, len(classes), *_img_shape(model)).transpose(0, 1).flatten(0, 1)
 
 def check_conditional(model):
@@ -182,7 +182,7 @@ def class_accuracy(model:CVAE, classify, # `(B, 3, S, S)` images in [0, 1] -> `(
     check_conditional(model); check_draw_args(check_count(n_per_class, 'n_per_class'), temperature); check_count(seed, 'seed', 0)
     g, C = torch.Generator().manual_seed(seed), model.cfg.n_classes
     y = torch.arange(C).repeat_interleave(n_per_class)                                      # (C·n,)
-    z = temperature * torch.randn(len(y), model.cfg.z_dim, generator=g) if prior is None else prior.draw(len(y), g, temperature)
+    z = draw_codes(len(y), model.cfg.z_dim, g, temperature, prior)                                         # (C·n, Z)
     x = _decode(model, z, y)                                                                # (C·n, 3, S, S)
     top = torch.cat([classify(x[i:i + 250]).topk(min(5, C), 1).indices for i in range(0, len(x), 250)])   # (C·n, 5)
     return dict(top1=(top[:, 0] == y).float().mean().item(), top5=(top == y[:, None]).any(1).float().mean().item(),

@@ -13,6 +13,7 @@ from fastcore.basics import patch
 
 from .blocks import BalancedConvTranspose2d, ResBlock, ResizeConv, down, norm, up
 from .core import FlowerVAEError, as_number, check_count, check_size, check_temperature, check_types, in_eval
+from .priors import draw_codes
 
 # %% auto #0
 __all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder', 'PlainDecoder',
@@ -218,8 +219,7 @@ def sample(self:VAE, n:int, # number of images
     if generator is not None and not isinstance(generator, torch.Generator):
         raise FlowerVAEError(f"generator is a torch.Generator (or None), got {type(generator).__name__}")
     y, prior = check_draw(self, n, temperature, y, prior)
-    if prior is not None: z = prior.draw(n, generator, temperature)
-    else: z = temperature * torch.randn(n, self.cfg.z_dim, generator=generator)   # (n, z_dim), on the CPU: same images anywhere
+    z = draw_codes(n, self.cfg.z_dim, generator, temperature, prior)              # (n, z_dim)
     if (d := z.shape[-1]) != self.cfg.z_dim:                                      # a prior fitted to another model's codes
         raise FlowerVAEError(f"the prior draws codes of {d} numbers, this model decodes {self.cfg.z_dim}: fit one to its codes")
     return decode_batches(self, z, y)

@@ -10,7 +10,8 @@ import torch
 from .core import FlowerVAEError, check_count, check_temperature
 
 # %% auto #0
-__all__ = ['PRIORS', 'check_codes', 'check_draw_args', 'FittedPrior', 'MixturePrior', 'fit_named_prior', 'prior_from_state']
+__all__ = ['PRIORS', 'check_codes', 'draw_codes', 'check_draw_args', 'FittedPrior', 'MixturePrior', 'fit_named_prior',
+           'prior_from_state']
 
 # %% ../nbs/05c_priors.ipynb #08bb8531
 def check_codes(codes:dict): # from `encode_dataset`
@@ -20,6 +21,12 @@ def check_codes(codes:dict): # from `encode_dataset`
     if not (torch.isfinite(mu).all() and torch.isfinite(logvar).all() and mu.abs().max() < 1e4 and logvar.max() < 20):
         raise FlowerVAEError("the codes of the training images are not finite or far outside N(0, I) (did training diverge?): "
                              "sample from N(0, I) (--prior standard), or train again with a lower --lr")
+
+def draw_codes(n:int, z_dim:int, generator:torch.Generator|None=None, temperature:float=1.0,
+               prior=None)->torch.Tensor: # a fitted prior (`FittedPrior`, `MixturePrior`), or None for N(0, I)
+    "`(n, z_dim)` codes on the CPU, so the same anywhere: from `prior` where one is given, else from N(0, temperature² I)."
+    if prior is not None: return prior.draw(n, generator, temperature)
+    return temperature * torch.randn(n, z_dim, generator=generator)
 
 def check_draw_args(n:int, temperature)->int:
     "`n` codes at `temperature`: a whole number of at least 1, at a temperature sampling takes (0: the mean itself)."
