@@ -51,11 +51,11 @@ def _stat_image(f)->os.stat_result:
     return st
 
 def fingerprint(files:list, split:str, size:int)->str:
-    "A short hash of the split, the size and each file's name, size, modification time and status-change time."
+    "A short hash of the split, the size and each file's name, size and modification time."
     h = hashlib.sha1(f"{split}|{size}".encode())
     for f in files:
         st = _stat_image(f)
-        h.update(f"|{Path(f).name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}".encode())   # ctime: no copy can set it back
+        h.update(f"|{Path(f).name}:{st.st_size}:{st.st_mtime_ns}".encode())
     return h.hexdigest()[:16]
 
 def content_hash(images:np.ndarray, labels:list, chunk:int=256)->str:
