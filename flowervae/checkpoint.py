@@ -202,7 +202,7 @@ def checkpoint_model(path:str|Path, # a checkpoint written by `fit`
     except (KeyError, RuntimeError, TypeError, AttributeError) as e:     # keys missing, weights of another size
         raise FlowerVAEError(f"{path} is a damaged checkpoint ({reason(e, 80)})") from None
     model.checkpoint, model.checkpoint_digest = Path(path), checkpoint_digest(data)
-    model.trained_images = ck.get('images')                           # how many it learned from (older checkpoints: None)
+    model.folder_digest = ck.get('folder')                             # the image folder's names (older checkpoints: None)
     model.priors = load_priors(path, model.checkpoint_digest, model.cfg.z_dim)   # fitted to these weights before, if ever
     return model.to(pick_device(device)).eval()
 

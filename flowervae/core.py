@@ -11,8 +11,8 @@ import torch
 
 # %% auto #0
 __all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'reason', 'check_size', 'check_count', 'check_temperature', 'as_number',
-           'check_types', 'rgb', 'pick_device', 'evaluating', 'in_eval', 'cpuinfo', 'cpu_bf16_units', 'device_name',
-           'check_writable', 'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'pick_threads',
+           'check_types', 'rgb', 'pick_device', 'evaluating', 'in_eval', 'private_rng', 'cpuinfo', 'cpu_bf16_units',
+           'device_name', 'check_writable', 'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'pick_threads',
            'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
@@ -115,6 +115,12 @@ def in_eval(f):
     def _f(model, *args, **kwargs):
         with evaluating(model): return f(model, *args, **kwargs)
     return _f
+
+def private_rng(device:torch.device):
+    "A block whose seeding stays in it: the CPU's random stream, and those of `device`'s kind (every GPU's), are restored after."
+    if device.type == 'cpu': return torch.random.fork_rng(devices=[])
+    n = torch.cuda.device_count() if device.type == 'cuda' else 1                    # `torch.manual_seed` seeds every GPU
+    return torch.random.fork_rng(devices=list(range(n)), device_type=device.type)
 
 # %% ../nbs/00_core.ipynb #c0a1e007
 def cpuinfo(field:str)->list:

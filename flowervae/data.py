@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #4a69528a
 from __future__ import annotations
-import difflib, os, urllib.error
+import difflib, hashlib, os, urllib.error
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING: import torchvision    # annotations only: torchvision takes se
 __all__ = ['IMAGE_ERRORS', 'DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'IMAGE_SUFFIXES', 'FOLDER_SPLITS', 'flowers_root',
            'check_flowers_root', 'flower_transforms', 'check_split', 'Flowers102', 'flower_names', 'class_names',
            'class_number', 'class_name', 'download_flowers', 'check_folder', 'folder_classes', 'folder_files',
-           'folder_split', 'FolderImages', 'default_workers', 'make_loader', 'examples_per_class']
+           'folder_digest', 'folder_split', 'FolderImages', 'default_workers', 'make_loader', 'examples_per_class']
 
 # %% ../nbs/01_data.ipynb #bd8d1e9d
 DATA_ENV = 'FLOWERVAE_DATA'
@@ -163,13 +163,14 @@ def _files_under(folder:Path)->list:
     "Every file below `folder`, sorted, through links to folders too (each real folder once, so a link loop ends)."
     seen, out = set(), []
     for top, dirs, files in os.walk(folder, followlinks=True):
+        dirs.sort()                                                               # one order on every file system
         if (real := os.path.realpath(top)) in seen: dirs.clear(); continue
         seen.add(real); out += [Path(top)/f for f in files]
     return sorted(out)
 
 def _printable(name:str)->str:
-    "A folder's name as text: bytes that are not UTF-8 (a Latin-1 'café') become '�', which a title can show."
-    return name.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
+    "A folder's name as text a title can show: bytes that are not UTF-8 (a Latin-1 'café') are written out, as 'caf\\xe9'."
+    return name.encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')
 
 def _class_dirs(root:Path)->tuple:
     "`((name, folder), ...)`: the sub-folders of `root` that hold images, sorted; for a flat folder, `root` itself."
@@ -191,6 +192,12 @@ def folder_files(root)->tuple:
     pairs = [(f, c) for c, (_, d) in enumerate(dirs) for f in _files_under(d) if _is_image(f, root)]
     if not pairs: raise FlowerVAEError(f"no images ({' '.join(IMAGE_SUFFIXES)}) in {root}")
     return [f for f, _ in pairs], [c for _, c in pairs]
+
+def folder_digest(root)->str:
+    "A short hash of the names of an image folder's images, in order: its test tenth follows them, so any change of them shows."
+    root = check_folder(root).resolve()
+    names = '\n'.join(str(f.relative_to(root)) for f in folder_files(root)[0])
+    return hashlib.sha1(names.encode('utf-8', 'surrogateescape')).hexdigest()[:16]
 
 def folder_split(n:int, split:str, test_frac:float=0.1)->list:
     "Sorted indices of `split` among `n` images: a fixed seeded tenth is 'test', 'train+val' the rest, 'all' everything."

@@ -13,7 +13,7 @@ from torch.utils.data import Subset
 from .cache import CACHE_ENV, ArrayImages, CachedFlowers, CachedFolder
 from .checkpoint import trained_on
 from .core import FlowerVAEError, check_count, in_eval
-from .data import FolderImages, Flowers102, check_split, flowers_root
+from .data import FolderImages, Flowers102, check_split, flowers_root, folder_digest
 from .synthetic import SyntheticFlowers
 from .learner import DATA_KINDS, TrainConfig
 from .model import VAE, decode_batches
@@ -36,7 +36,7 @@ def training_images(tc:TrainConfig, progress:bool=True): # progress: a bar while
 
 def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None,
                     classes:tuple=(), # a conditional model's class names (`VAEConfig.class_names`): a folder must hold those
-                    trained_images:int|None=None): # how many it learned from (`fit` counts them): its folder must give as many
+                    folder:str|None=None): # the `folder_digest` of its image folder when it trained: the folder must match it
     "Images to score a model trained with `tc` on: a Flowers102 or folder split (unseen if test), or synthetic ones, a new seed."
     if data not in (None, *DATA_KINDS): raise FlowerVAEError(f"unknown data {data!r}: use {', '.join(DATA_KINDS)}")
     if tc.conditional and (data or tc.data) != tc.data:           # other data's labels would name other classes, without a word
@@ -46,7 +46,7 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
     if (data or tc.data) == 'folder':
         ds, few = FolderImages(root or tc.root, split, tc.size), lambda c: ', '.join(c[:3]) + ', ...' * (len(c) > 3)
         if not len(ds): raise FlowerVAEError(f"the {split} split of {ds.root} holds no images (a folder's test split: a tenth)")
-        check_folder_unchanged(tc, ds.root, trained_images)
+        check_folder_unchanged(tc, ds.root, folder)
         if classes and ds.classes != tuple(classes):                 # else a label would name another class, without a word
             raise FlowerVAEError(f"{ds.root} holds the classes {few(ds.classes)}, the model knows {few(tuple(classes))}: "
                                  "give --root a folder of the model's classes")
@@ -58,22 +58,26 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
                                   f"to use {root}")
     return SyntheticFlowers(n=n_synthetic or tc.n_synthetic, size=tc.size, seed=tc.seed + 1)
 
-def check_folder_unchanged(tc:TrainConfig, root:Path, trained_images:int|None):
-    "Refuse the image folder a model trained on if it gives its training split another number of images than it learned from."
-    if trained_images is None or tc.data != 'folder' or not tc.root or Path(tc.root).resolve() != Path(root).resolve(): return
-    if (n := len(FolderImages(root, tc.split, tc.size))) != trained_images:        # a folder's test tenth follows its count
-        raise FlowerVAEError(f"{root} now gives the {tc.split} split {n} images, the model learned from {trained_images}: its "
+def _same_folder(a, b)->bool: return Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+
+def check_folder_unchanged(tc:TrainConfig, root:Path, folder:str|None):
+    "Refuse the image folder a model trained on if its images' names changed since (`folder`: their `folder_digest` then)."
+    if folder is None or tc.data != 'folder' or not tc.root or not _same_folder(root, tc.root): return
+    if folder_digest(root) != folder:                                  # a folder's test tenth follows its images' names
+        raise FlowerVAEError(f"the images of {root} changed since the model trained on them (added, removed or renamed): its "
                              "test tenth is drawn anew, with training images in it. Score a copy of the folder as it was")
 
 def model_heldout(model:VAE, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None):
     "`heldout_dataset` for a loaded `model`: from its own record of its training, classes and image count."
     return heldout_dataset(trained_on(model), data, root, split, n_synthetic, classes=model.cfg.class_names,
-                           trained_images=getattr(model, 'trained_images', None))
+                           folder=getattr(model, 'folder_digest', None))
 
-def seen_in_training(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test')->bool:
+def seen_in_training(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test',
+                     folder:str|None=None)->bool: # the model's `folder_digest`: another folder of the same images is its own
     "Did a model trained with `tc` learn from images of `split`? Yes where its own data's splits overlap (synthetic: never)."
     if (data or tc.data) != tc.data or tc.data == 'synthetic': return False
-    if tc.data == 'folder' and root and tc.root and Path(root).resolve() != Path(tc.root).resolve(): return False   # other photos
+    if tc.data == 'folder' and root and not (tc.root and _same_folder(root, tc.root)):       # another folder: a copy of its own?
+        if folder is None or folder_digest(root) != folder: return False
     parts = lambda s: {'train', 'val', 'test'} if s == 'all' else set(s.split('+'))
     return bool(parts(split) & parts(tc.split))
 

@@ -14,7 +14,7 @@ from torch.utils.data import Subset
 from tqdm.auto import tqdm
 
 from .cache import CachedFlowers, CachedFolder, image_batches, to_float
-from .core import FlowerVAEError, check_count, evaluating, reason
+from .core import FlowerVAEError, check_count, evaluating, private_rng, reason
 from .data import Flowers102, FolderImages, flowers_root, make_loader
 from .synthetic import SyntheticFlowers
 from .features import FeatureNet, feature_net
@@ -57,7 +57,7 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
     if limit is not None: ds = Subset(ds, range(min(check_count(limit, 'limit'), len(ds))))
     if not len(ds): raise FlowerVAEError("no images to score: the data set is empty")
     tot = dict(psnr=0., ssim=0., nelbo=0., bpd=0.); n = 0
-    with torch.random.fork_rng(devices=[dev] if dev.type == 'cuda' else []), evaluating(model):   # eval mode, then its own again
+    with private_rng(dev), evaluating(model):   # eval mode, then its own again
         torch.manual_seed(0)                                     # the same draws of z every call; the caller's generator kept
         for x, y in tqdm(make_loader(ds, batch_size), desc='evaluating', disable=not progress):
             x, y = to_float(x.to(dev)), y.to(dev)
@@ -67,7 +67,8 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
             t = loss_terms(model, x, tc, 1.0, amp=False, y=y)      # exact float32 figures
             tot['nelbo'] += t['nelbo'].item() * len(x); tot['bpd'] += t['bpd'].item() * len(x)
             n += len(x)
-    held_out = not seen_in_training(tc, data, root, split) if dataset is None else None      # given images: unknown
+    seen = seen_in_training(tc, data, root, split, getattr(model, 'folder_digest', None))
+    held_out = not seen if dataset is None else None                                  # images given: unknown
     split = 'synthetic-heldout' if data == 'synthetic' else split
     if dataset is not None: data, split = _described(dataset)         # what was scored, not what the model trained on
     return dict(checkpoint=str(ckpt), data=data, split=split, n_images=n,

@@ -230,6 +230,7 @@ def decode_batches(model:VAE, z:torch.Tensor, # (N, Z) codes, on any device
                    batch:int=256)->torch.Tensor:
     "`(N, C, S, S)` images in [0, 1] on the model's device, decoded `batch` codes at a time: bounded memory for any N."
     p, shape = next(model.parameters()), (model.cfg.in_ch, model.cfg.img_size, model.cfg.img_size)
+    if y is not None and len(y) != len(z): raise FlowerVAEError(f"{len(z)} codes and {len(y)} classes: give one class per code")
     ys = [None] * len(z) if y is None else y.to(p.device).split(batch)
     out = [torch.sigmoid(model.decode(zi, yi).float()) for zi, yi in zip(z.to(p.device, p.dtype).split(batch), ys)]
     return torch.cat(out) if out else torch.zeros(0, *shape, device=p.device)

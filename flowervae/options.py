@@ -116,7 +116,8 @@ def _ckpt_parser(sub, name:str, help:str):
 
 def _sample_parser(sub):
     p = _ckpt_parser(sub, 'sample', 'decode samples from the prior into a PNG grid')
-    p.add_argument('--n', type=int, default=64, help='number of samples (default 64)')
+    p.add_argument('--n', type=int, default=64,
+                   help='number of samples: at most 4096 at 64 px, a quarter as many at each doubling of the size (default 64)')
     p.add_argument('--seed', type=int, default=0, help='seed of the prior draws (default 0)')
     p.add_argument('--temperature', type=float, default=1.0,
                    help="scales the prior draws, times a mixture's own temperature: 0 to 10 (0: the mean code; default 1)")

@@ -12,7 +12,7 @@ import torch
 
 from .augment import train_batch
 from .cache import cache_folder
-from .core import FlowerVAEError, bf16_ok, device_name, write_atomically
+from .core import FlowerVAEError, bf16_ok, device_name, private_rng, write_atomically
 from .learner import Callback, TrainConfig, loss_terms
 from .model import VAE
 
@@ -57,7 +57,7 @@ def choose_amp(model:VAE, x:torch.Tensor, y, # a model and a batch on its device
     except (OSError, ValueError): known = {}
     known = known if isinstance(known, dict) else {}                    # a damaged record is measured again, not trusted
     if not (isinstance(known.get(key), dict) and {'bf16', 'bf16_s', 'fp32_s'} <= set(known[key])):
-        with torch.random.fork_rng(devices=[x.device] if x.device.type == 'cuda' else []):
+        with private_rng(x.device):
             fp32, bf16 = _timed_steps(model, x, y, cfg)
         known[key] = dict(bf16=bf16 < fp32, bf16_s=round(bf16, 4), fp32_s=round(fp32, 4))
         record = lambda tmp: Path(tmp).write_text(json.dumps(known, indent=1))   # whole: two processes may write it at once

@@ -87,7 +87,7 @@ def _write_model(model:VAE, folder, half:bool, priors:dict|None)->Path:
         if (folder/f).is_file(): os.chmod(folder/f, folder.stat().st_mode & 0o666)
     tc = getattr(model, 'train_cfg', None)
     meta = dict(format=PRETRAINED_FORMAT, model_kind=model_kind(model), model_cfg=asdict(model.cfg), train_cfg=tc and asdict(tc),
-                images=getattr(model, 'trained_images', None))
+                folder=getattr(model, 'folder_digest', None))
     write_atomically(folder/'config.json', lambda tmp: Path(tmp).write_text(json.dumps(meta, indent=1)))
     return folder
 
@@ -135,7 +135,7 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
     except RuntimeError:
         raise FlowerVAEError(f"{folder}/model.safetensors holds another model's weights than config.json describes") from None
     if meta.get('train_cfg'): model.train_cfg = train_config(meta['train_cfg'], folder/'config.json')
-    model.trained_images = meta.get('images') if isinstance(meta.get('images'), int) else None   # how many it learned from
+    model.folder_digest = meta.get('folder') if isinstance(meta.get('folder'), str) else None   # its image folder's names
     model.priors = {}                                                  # none saved: an empty table, as a checkpoint's
     if (folder/'priors.safetensors').is_file():
         try: model.priors = priors_from_flat(load_file(str(folder/'priors.safetensors')))

@@ -15,7 +15,7 @@ from .cache import to_float
 from .checkpoint import (CKPT_FORMAT, build_model, load_checkpoint, model_kind, prepare_run_dir, run_lock,
                                   save_checkpoint)
 from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads, reason, write_atomically
-from .data import flowers_root
+from .data import flowers_root, folder_digest
 from .grids import recon_rows, save_images
 from .distributed import join_processes, setup_distributed
 from .learner import CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, busiest_cpu_seconds
@@ -25,8 +25,8 @@ from .model import VAE, VAEConfig, count_params
 
 # %% auto #0
 __all__ = ['RUN_DATA', 'RUN_LOSS', 'RESUMED', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history', 'run_images',
-           'checkpoint_of', 'plot_history', 'check_resumable', 'check_compatible', 'Checkpoints', 'save_pictures',
-           'Pictures', 'make_learner', 'fit', 'describe_run', 'Header']
+           'run_folder', 'checkpoint_of', 'plot_history', 'check_resumable', 'check_compatible', 'Checkpoints',
+           'save_pictures', 'Pictures', 'make_learner', 'fit', 'describe_run', 'Header']
 
 # %% ../nbs/04b_runs.ipynb #9b3cadbe
 class SeedEachEpoch(Callback):
@@ -79,11 +79,16 @@ def run_images(learn:Learner)->int:
     dl = learn.val_dl
     return len(dl.ds if hasattr(dl, 'idx') else dl.dataset.dataset)         # `BatchLoader`, or a `DataLoader` of a `Subset`
 
+def run_folder(learn:Learner)->str|None:
+    "The `data.folder_digest` of the image folder `learn` trains on (of its images' names), which checkpoints keep; else None."
+    return folder_digest(learn.cfg.root) if learn.cfg.data == 'folder' else None
+
 def checkpoint_of(learn:Learner, best:float)->dict:
     "Everything needed to resume `learn` after the epoch it just finished, as plain types."
     ck = dict(format=CKPT_FORMAT, model_kind=model_kind(learn.model), model=learn.model.state_dict(), opt=learn.opt.state_dict(),
               model_cfg=asdict(learn.model.cfg), train_cfg=asdict(learn.cfg), epoch=learn.epoch + 1, step=learn.step,
               history=learn.history, best_val=best, amp=learn.amp, images=run_images(learn),
+              folder=getattr(learn, 'folder', None),
               cpu_seconds=max(learn.cpu_seconds, getattr(learn, 'cpu_most', 0.)))   # the budget's clock: the busiest process
     return ck | {cb.name: cb.state_dict() for cb in _stateful(learn)}
 
@@ -138,6 +143,7 @@ class Checkpoints(Callback):
     def __init__(self, out:Path, resume:dict|None=None): self.out, self.resume, self.best = Path(out), resume, math.inf
 
     def before_fit(self, learn):
+        learn.folder = run_folder(learn)                                 # once: what the run's images were when it began
         if self.resume: self.load(learn, self.resume)
         if learn.rank == 0: self.out.mkdir(parents=True, exist_ok=True)
 
@@ -147,6 +153,9 @@ class Checkpoints(Callback):
         if ck.get('images', n) != n:                                     # older checkpoints did not count them
             raise FlowerVAEError(f"the data ({learn.cfg.root or learn.cfg.data}) give the run {n} images, its checkpoint "
                                  f"trained on {ck['images']}: resume it on the images it trained on")
+        if ck.get('folder', learn.folder) != learn.folder:              # renamed or replaced: the same count, other images
+            raise FlowerVAEError(f"the images of {learn.cfg.root} changed since the run began (added, removed or renamed), and "
+                                 "with them its validation and test images: resume it on the folder as it was")
         spent, cpu = learn.cfg.epochs <= ck['epoch'], ck.get('cpu_seconds', 0.)
         if spent or learn.cfg.budget and cpu >= learn.cfg.budget:       # nothing left to train: said, not trained for a step
             cpu = math.ceil(cpu * 10) / 10                               # rounded up, so that "more than" holds
@@ -227,7 +236,7 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
         learn = make_learner(cfg, device, d, resume, progress, cbs)
         for f in stale: f.unlink(missing_ok=True)                      # the old run goes only now: a refused one is kept
         model = learn.fit(); model.train_cfg = cfg                     # as a loaded one carries it: its data, size, likelihood,
-        model.trained_images = run_images(learn)                       # and the number of images it learned from
+        model.folder_digest = getattr(learn, 'folder', None)           # and, for an image folder, the names of its images
         return model, learn.history
 
 # %% ../nbs/04b_runs.ipynb #d4b2000e
