@@ -30,8 +30,8 @@ from .runs import fit
 from .vaegan import Adversary, GANConfig
 
 # %% auto #0
-__all__ = ['GAN_FIELDS', 'SAMPLE_OPTIONS', 'COMMANDS', 'cmd_train', 'cmd_sample', 'cmd_reconstruct', 'cmd_eval', 'cmd_bench',
-           'cmd_results', 'cmd_pretrained', 'main']
+__all__ = ['GAN_FIELDS', 'SAMPLE_OPTIONS', 'COMMANDS', 'cmd_train', 'check_grid', 'cmd_sample', 'cmd_reconstruct', 'cmd_eval',
+           'cmd_bench', 'cmd_results', 'cmd_pretrained', 'main']
 
 # %% ../nbs/12_cli.ipynb #c722f5a5
 GAN_FIELDS = tuple(f.name for f in fields(GANConfig))
@@ -75,14 +75,18 @@ def _check_out(out:str, option:str='--out', kind:str='png')->Path:
     if Path(out).suffix.lower() != f".{kind}": raise FlowerVAEError(f"{option} names a .{kind} file to write, got {out!r}")
     check_not_run_file(out, option); check_writable(out); return Path(out)
 
+def check_grid(n:int, most:int, size:int, what:str):
+    "Refuse `--n` above `most` images at 64 px, a quarter as many at each doubling of `size`: one PNG's memory grows with pixels."
+    if n > (cap := most * 64**2 // size**2):
+        raise FlowerVAEError(f"--n must be at most {cap} for {size} px images ({what}), got {n}")
+
 def cmd_sample(a:dict):
     "`flowervae sample`: a PNG grid of samples from the prior `--prior`."
     if not 1 <= a['n'] <= 4096: raise FlowerVAEError(f"--n must be 1 to 4096 (a grid of them is drawn), got {a['n']}")
     if not 0 <= a['seed'] < 2**63: raise FlowerVAEError(f"--seed must be 0 to 2**63 - 1, got {a['seed']}")
     _check_out(a['out'])
     m = load_model(a['ckpt'], a['device'])
-    if a['n'] > (most := 4096 * 64**2 // m.cfg.img_size**2):        # one PNG of them: its drawing's memory grows with the pixels
-        raise FlowerVAEError(f"--n must be at most {most} for {m.cfg.img_size} px images (one grid of them), got {a['n']}")
+    check_grid(a['n'], 4096, m.cfg.img_size, 'one grid of them')
     check_draw(m, a['n'], a['temperature'])                         # the model's own checks, before a prior is fitted
     names = class_names(m)                                          # Flowers102's, a folder's, or None: numbers only
     y = None if a['label'] is None else class_number(a['label'], m.cfg.n_classes, names)   # else a CVAE draws them at random
@@ -102,12 +106,13 @@ def cmd_reconstruct(a:dict):
         raise FlowerVAEError(f"--n must be 1 to 2048 (a grid of them and their reconstructions), got {a['n']}")
     _check_out(a['out'])
     m = load_model(a['ckpt'], a['device'])
+    check_grid(a['n'], 2048, m.cfg.img_size, 'one grid of them and their reconstructions')
     ds = model_heldout(m, a['data'], a['root'], a['split'])
     idx = torch.linspace(0, len(ds) - 1, min(a['n'], len(ds))).long().tolist()     # spread over the class-sorted split
     x, y = torch.stack([ds[i][0] for i in idx]), torch.tensor([ds[i][1] for i in idx])
     imgs, rows, n = recon_rows(m, x, 8, y=y)
     seen = seen_in_training(trained_on(m), a['data'], a['root'], a['split'])       # its own training images, perhaps
-    what = f"{a['split']} split" if seen else 'held-out'
+    what = 'held-out' if seen is False else f"{a['split']} split"
     save_images(imgs, a['out'], n, f"{a['ckpt']}: {what} images and their reconstructions", rows)
     n_x = f"{len(x)} image{'s' * (len(x) != 1)}{' (all the split holds)' * (len(x) < a['n'])}"
     print(f"wrote {n_x} and their reconstructions to {a['out']}")
@@ -126,7 +131,8 @@ def _eval_with_samples(a:dict)->dict:
     ds = CachedFlowers(root, a['split'], tc.size, a['cache_dir'], progress=not a['quiet'])
     if a['limit']: ds = Subset(ds, range(min(a['limit'], len(ds))))
     r = evaluate_all(a['ckpt'], scores, ds, a['n_samples'], a['batch_size'], progress=not a['quiet'], model=model)
-    return r | dict(held_out=not seen_in_training(tc, 'flowers102', root, a['split']))
+    seen = seen_in_training(tc, 'flowers102', root, a['split'])
+    return r | dict(held_out=None if seen is None else not seen)
 
 SAMPLE_OPTIONS = dict(n_samples=5000, ref_split='test', inception_weights=None, cache_dir=None)   # --fid/--kid's, and defaults
 
@@ -143,6 +149,8 @@ def cmd_eval(a:dict):
     print(txt)
     if r.get('held_out') is False: print("note: the model learned from images of this split: these scores are not held-out",
                                          file=sys.stderr)
+    if r.get('held_out', False) is None:                                         # another folder, or other data than its own
+        print("note: these images are not the model's own data set: whether it learned from them cannot be told", file=sys.stderr)
     if a['out'] is not None: write_atomically(a['out'], lambda tmp: Path(tmp).write_text(txt + '\n'))
 
 # %% ../nbs/12_cli.ipynb #c12c000e

@@ -45,6 +45,7 @@ def check_count(v, name:str, least:int=1)->int:
 
 def check_temperature(t)->float:
     "`t` as a float if it is a sampling temperature, from 0 (every draw the prior's mean) to 10 (most pixels saturate already)."
+    t = as_number(t)                                                                      # a slider's one-number tensor
     if isinstance(t, bool) or not isinstance(t, numbers.Real) or not 0 <= t <= 10:        # NaN fails the comparison too
         raise FlowerVAEError(f"temperature must be a number from 0 to 10, got {t!r}")
     return float(t)
@@ -76,7 +77,7 @@ def rgb(im): # a PIL image of any mode
         import numpy as np
         from PIL import Image
         a = np.nan_to_num(np.asarray(im, dtype=np.float64))
-        if im.mode == 'F': scale = 255 if a.max() <= 1 else 1                 # floats in [0, 1], or already 0-255
+        if im.mode == 'F': scale = 255 if a.max() <= 2 else 1                 # floats in [0, 1] (a little over), or 0-255
         elif im.mode == 'I' and a.max() <= 255: scale = 1                     # 32-bit integers holding 8-bit values (a TIFF)
         else: scale = 1 / 257                                                 # 16 bits: 65535 -> 255
         im = Image.fromarray((a * scale).clip(0, 255).round().astype(np.uint8))

@@ -159,12 +159,13 @@ def check_folder(root)->Path:
     if not root.is_dir(): raise FlowerVAEError(f"image folder {root} is a file, not a folder")
     return root
 
-def _files_under(folder:Path)->list:
-    "Every file below `folder`, sorted, through links to folders too (each real folder once, so a link loop ends)."
-    seen, out = set(), []
+def _files_under(folder:Path, root:Path)->list:
+    "Every file below `folder`, sorted, through links to folders outside `root` (a link back inside it would count images twice)."
+    inside = lambda p, r: p == r or p.startswith(r + os.sep)
+    seen, out, home = set(), [], os.path.realpath(root)
     for top, dirs, files in os.walk(folder, followlinks=True):
-        dirs.sort()                                                               # one order on every file system
-        if (real := os.path.realpath(top)) in seen: dirs.clear(); continue
+        dirs[:] = sorted(d for d in dirs if not (os.path.islink(l := os.path.join(top, d)) and inside(os.path.realpath(l), home)))
+        if (real := os.path.realpath(top)) in seen: dirs.clear(); continue   # a loop of links outside `root` ends too
         seen.add(real); out += [Path(top)/f for f in files]
     return sorted(out)
 
@@ -175,7 +176,7 @@ def _printable(name:str)->str:
 def _class_dirs(root:Path)->tuple:
     "`((name, folder), ...)`: the sub-folders of `root` that hold images, sorted; for a flat folder, `root` itself."
     subs = tuple((_printable(d.name), d) for d in sorted(root.iterdir())
-                 if d.is_dir() and any(_is_image(f, root) for f in _files_under(d)))
+                 if d.is_dir() and any(_is_image(f, root) for f in _files_under(d, root)))
     if subs and any(_is_image(f) for f in root.iterdir()):
         raise FlowerVAEError(f"{root} holds images beside sub-folders of images: give the loose ones a sub-folder (a class) of "
                              "their own, or point --root at one folder of images")
@@ -189,7 +190,7 @@ def folder_files(root)->tuple:
     "`(files, labels)` of the images in an image folder, class by class, each class's files sorted."
     root = check_folder(root).resolve()
     dirs = _class_dirs(root)
-    pairs = [(f, c) for c, (_, d) in enumerate(dirs) for f in _files_under(d) if _is_image(f, root)]
+    pairs = [(f, c) for c, (_, d) in enumerate(dirs) for f in _files_under(d, root) if _is_image(f, root)]
     if not pairs: raise FlowerVAEError(f"no images ({' '.join(IMAGE_SUFFIXES)}) in {root}")
     return [f for f, _ in pairs], [c for _, c in pairs]
 

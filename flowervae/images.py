@@ -73,11 +73,12 @@ def model_heldout(model:VAE, data:str|None=None, root:str|None=None, split:str='
                            folder=getattr(model, 'folder_digest', None))
 
 def seen_in_training(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test',
-                     folder:str|None=None)->bool: # the model's `folder_digest`: another folder of the same images is its own
-    "Did a model trained with `tc` learn from images of `split`? Yes where its own data's splits overlap (synthetic: never)."
-    if (data or tc.data) != tc.data or tc.data == 'synthetic': return False
+                     folder:str|None=None)->bool|None: # the model's `folder_digest`: another folder of the same images is its own
+    "Did a model trained with `tc` learn from images of `split`? True or False where that can be told, None where it cannot."
+    if 'synthetic' in (data or tc.data, tc.data): return False            # drawn from a seed of their own: never the same
+    if (data or tc.data) != tc.data: return None                          # a folder may hold Flowers102's photos, or a part
     if tc.data == 'folder' and root and not (tc.root and _same_folder(root, tc.root)):       # another folder: a copy of its own?
-        if folder is None or folder_digest(root) != folder: return False
+        if folder is None or folder_digest(root) != folder: return None   # or a part of it, or other photos: cannot be told
     parts = lambda s: {'train', 'val', 'test'} if s == 'all' else set(s.split('+'))
     return bool(parts(split) & parts(tc.split))
 
@@ -115,6 +116,7 @@ def explore_setup(ckpt:str|Path|None=None, # a checkpoint, folder or bundled nam
     try: model = load_model(ckpt)
     except FlowerVAEError as e: raise FlowerVAEError(f"$FLOWERVAE_CKPT: {e}" if env else str(e)) from None   # where it came from
     ds = explore_images(model, n_images)
-    src = 'its own samples' if isinstance(ds, ArrayImages) else f"{len(ds)} held-out images"
+    seen = seen_in_training(model.train_cfg, split='test', folder=getattr(model, 'folder_digest', None))   # `--split all`: yes
+    src = 'its own samples' if isinstance(ds, ArrayImages) else f"{len(ds)} {'held-out' if seen is False else 'test'} images"
     print(f"exploring {ckpt} ({model.train_cfg.size} px, z_dim {model.cfg.z_dim}) from {src}")
     return model, ds, ckpt

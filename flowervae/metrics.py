@@ -68,7 +68,7 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
             tot['nelbo'] += t['nelbo'].item() * len(x); tot['bpd'] += t['bpd'].item() * len(x)
             n += len(x)
     seen = seen_in_training(tc, data, root, split, getattr(model, 'folder_digest', None))
-    held_out = not seen if dataset is None else None                                  # images given: unknown
+    held_out = None if dataset is not None or seen is None else not seen             # None: cannot be told
     split = 'synthetic-heldout' if data == 'synthetic' else split
     if dataset is not None: data, split = _described(dataset)         # what was scored, not what the model trained on
     return dict(checkpoint=str(ckpt), data=data, split=split, n_images=n,

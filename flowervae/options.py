@@ -140,7 +140,8 @@ def _heldout_options(p):
 def _reconstruct_parser(sub):
     p = _ckpt_parser(sub, 'reconstruct', 'a PNG of held-out images above their reconstructions')
     _heldout_options(p)
-    p.add_argument('--n', type=int, default=32, help='images, spread over the split (default 32)')
+    p.add_argument('--n', type=int, default=32,
+                   help='images, spread over the split: at most 2048 at 64 px, a quarter as many at each doubling (default 32)')
     p.add_argument('--out', default='recon.png', type=_text, help='PNG to write (default recon.png)')
 
 def _eval_parser(sub):

@@ -163,7 +163,7 @@ def load_model(path:str|Path, # a checkpoint written by `fit`, a folder written 
         raise FlowerVAEError(f"load_model takes a path or a name, got {path!r:.40}")
     path = Path(path).expanduser() if str(path).startswith('~') else path              # '~/runs/x/best.pt', as a shell has it
     if Path(path).is_symlink() and not Path(path).exists():                            # not the bundled model of that name
-        raise FlowerVAEError(f"{path} is a link to {os.readlink(path)}, which does not exist")
+        raise FlowerVAEError(f"{path} is a link that leads to no file (to {os.readlink(path)}: missing, or a loop of links)")
     if Path(path).is_dir() or (not Path(path).exists() and bundled_folder(path)):   # a file of a bundled name wins
         return from_pretrained(path, device)
     if not Path(path).exists():
