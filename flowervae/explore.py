@@ -12,12 +12,14 @@ import torch
 from fastcore.basics import patch
 from PIL import Image
 
+from .cache import to_float
 from .checkpoint import check_not_run_file
 from .core import FlowerVAEError, as_number, check_count, check_writable, write_atomically
 from .data import class_name, class_names
 from .latent import (class_id, class_means, decode_images, encode_dataset, fit_pca, lerp, pca_directions, slerp,
                               one_code, top_kl_directions)
 from .model import VAE
+from .priors import draw_codes
 
 # %% auto #0
 __all__ = ['to_png', 'LatentExplorer', 'image_index', 'InterpolationExplorer']
@@ -108,7 +110,7 @@ def start_from_prior(self:LatentExplorer, seed:int=0):
     "Start from a draw of the model's mixture prior where it carries one (`05c_priors`), else of N(0, I)."
     if check_count(seed, 'seed', least=0) >= 2**63: raise FlowerVAEError(f"seed must be below 2**63, got {seed}")
     g, prior = torch.Generator().manual_seed(seed), getattr(self.model, 'priors', {}).get('mixture')
-    z = torch.randn(self.codes['mu'].shape[1], generator=g) if prior is None else prior.draw(1, g)[0]   # (Z,)
+    z = draw_codes(1, self.codes['mu'].shape[1], g, prior=prior)[0]                                   # (Z,)
     self._start(z, f"prior sample (seed {seed}, {'N(0, I)' if prior is None else 'mixture'})")
 
 # %% ../nbs/06_explore.ipynb #68180e51
@@ -157,9 +159,7 @@ def save(self:LatentExplorer, path:str|Path)->Path:
 @patch
 def source(self:LatentExplorer)->torch.Tensor|None:
     "`(C, S, S)` the image in [0, 1] that the code on screen started from; None for a class mean or a prior draw."
-    if self.start_index is None: return None
-    x = self.ds[self.start_index][0]
-    return x.float() / 255 if x.dtype == torch.uint8 else x
+    return None if self.start_index is None else to_float(self.ds[self.start_index][0])
 
 @patch
 def _refresh(self:LatentExplorer):

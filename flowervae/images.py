@@ -68,7 +68,7 @@ def check_folder_unchanged(tc:TrainConfig, root:Path, folder:str|None):
                              "test tenth is drawn anew, with training images in it. Score a copy of the folder as it was")
 
 def model_heldout(model:VAE, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None):
-    "`heldout_dataset` for a loaded `model`: from its own record of its training, classes and image count."
+    "`heldout_dataset` for a loaded `model`: from its own record of its training, its classes and its image folder's digest."
     return heldout_dataset(trained_on(model), data, root, split, n_synthetic, classes=model.cfg.class_names,
                            folder=getattr(model, 'folder_digest', None))
 
