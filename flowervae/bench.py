@@ -206,7 +206,7 @@ def fast_figures(root, split:str, size:int, batch_size:int, width:int, dev:torch
     r['load_fast'] = time_loading(dl, dev, True, load_batches, min_seconds=load_seconds)
     r['load_fast_bytes'] = time_loading(dl, dev, True, load_batches, convert=False, min_seconds=load_seconds)
     x, y = next(iter(dl))
-    tc = TrainConfig(size=size, width=width, batch_size=batch_size, cache_dir=cache_dir, amp=amp)   # the step's model, loss
+    tc = TrainConfig(size=size, width=width, batch_size=batch_size, cache_dir=cache_dir, amp=amp)   # the bf16 choice's settings
     r['amp'], r['amp_why'] = choose_amp(VAE(mcfg).to(dev, memory_format=torch.channels_last), x.to(dev), y.to(dev), tc)
     r['train_fast'] = time_training(dl, make_step(mcfg, dev, True, compile, r['amp'])[0], dev, True, train_batches, train_seconds)
     return r

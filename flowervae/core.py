@@ -44,7 +44,7 @@ def check_count(v, name:str, least:int=1)->int:
     return int(v)
 
 def check_temperature(t)->float:
-    "`t` as a float if it is a sampling temperature, from 0 (every draw the prior's mean) to 10 (most pixels saturate already)."
+    "`t` as a float if it is a sampling temperature: 0 (no spread: each draw a mean) to 10 (most pixels saturate already)."
     t = as_number(t)                                                                      # a slider's one-number tensor
     if isinstance(t, bool) or not isinstance(t, numbers.Real) or not 0 <= t <= 10:        # NaN fails the comparison too
         raise FlowerVAEError(f"temperature must be a number from 0 to 10, got {t!r}")

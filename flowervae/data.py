@@ -195,7 +195,7 @@ def folder_files(root)->tuple:
     return [f for f, _ in pairs], [c for _, c in pairs]
 
 def folder_digest(root)->str:
-    "A short hash of the names of an image folder's images, in order: its test tenth follows them, so any change of them shows."
+    "A short hash of the names of an image folder's images, in order: its test tenth follows them, so any change to them shows."
     root = check_folder(root).resolve()
     names = '\n'.join(str(f.relative_to(root)) for f in folder_files(root)[0])
     return hashlib.sha1(names.encode('utf-8', 'surrogateescape')).hexdigest()[:16]

@@ -37,7 +37,7 @@ def training_images(tc:TrainConfig, progress:bool=True): # progress: a bar while
 def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None,
                     classes:tuple=(), # a conditional model's class names (`VAEConfig.class_names`): a folder must hold those
                     folder:str|None=None): # the `folder_digest` of its image folder when it trained: the folder must match it
-    "Images to score a model trained with `tc` on: a Flowers102 or folder split (unseen if test), or synthetic ones, a new seed."
+    "Images to score a model trained with `tc` on: a Flowers102 or folder split (seen or not: `seen_in_training`), or synthetic."
     if data not in (None, *DATA_KINDS): raise FlowerVAEError(f"unknown data {data!r}: use {', '.join(DATA_KINDS)}")
     if tc.conditional and (data or tc.data) != tc.data:           # other data's labels would name other classes, without a word
         raise FlowerVAEError(f"this conditional model knows the classes of its {tc.data} images: give --data {tc.data}")

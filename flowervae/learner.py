@@ -217,7 +217,7 @@ class Recorder(Callback):
         n = len(learn.x); self.n += n; self.t1 = time.time()
         for k, v in learn.terms.items(): self.tot[k] = self.tot.get(k, 0.) + v.detach() * n
         learn.log_now = log_step(learn)
-        if learn.log_now:                                             # the loss summed over ranks; the KL this rank's
+        if learn.log_now:                                             # the loss averaged over ranks; the KL this rank's
             learn.running = dict(loss=learn.all_sum(self.tot['loss']).item() / (self.n * learn.world),
                                  kl=self.tot['kl'].item() / self.n)
 

@@ -120,7 +120,7 @@ def _sample_parser(sub):
                    help='number of samples: at most 4096 at 64 px, a quarter as many at each doubling of the size (default 64)')
     p.add_argument('--seed', type=int, default=0, help='seed of the prior draws (default 0)')
     p.add_argument('--temperature', type=float, default=1.0,
-                   help="scales the prior draws, times a mixture's own temperature: 0 to 10 (0: the mean code; default 1)")
+                   help="spread of the prior draws, 0 to 10, times a mixture's own temperature (0: each draw a mean; default 1)")
     p.add_argument('--out', default='samples.png', type=_text, help='PNG to write (default samples.png)')
     p.add_argument('--label', default=None, help="a conditional model's class, number or name (--ckpt cvae64 --label sunflower)")
     p.add_argument('--prior', choices=list(PRIORS), default='mixture',
@@ -132,20 +132,21 @@ def _heldout_options(p):
     p.add_argument('--data', choices=DATA_KINDS, default=None,
                    help="data set (default: the model's training data)")
     p.add_argument('--root', default=None, type=_text,
-                   help="Flowers102 folder, or a folder of images (default: $FLOWERVAE_DATA for Flowers102, else the model's)")
-    p.add_argument('--split', default='test', help="split of the images (default test; a folder's test split is a fixed tenth; "
-                                                   "synthetic flowers have only a test set, of a fresh seed)")
+                   help="Flowers102 folder, or a folder of images (default $FLOWERVAE_DATA for Flowers102, else the model's own)")
+    p.add_argument('--split', default='test', help="train, val, test, train+val or all (default test); a folder has test (a "
+                   "tenth chosen by its file names), train+val and all; synthetic flowers have only test, of a fresh seed")
 
 # %% ../nbs/12a_options.ipynb #12a0p003
 def _reconstruct_parser(sub):
-    p = _ckpt_parser(sub, 'reconstruct', 'a PNG of held-out images above their reconstructions')
+    p = _ckpt_parser(sub, 'reconstruct', 'a PNG of a split\'s images (the test split: held out) above their reconstructions')
     _heldout_options(p)
     p.add_argument('--n', type=int, default=32,
-                   help='images, spread over the split: at most 2048 at 64 px, a quarter as many at each doubling (default 32)')
+                   help='images, spread over the split: at most 2048 at 64 px, a quarter as many at each doubling of the size '
+                        '(default 32)')
     p.add_argument('--out', default='recon.png', type=_text, help='PNG to write (default recon.png)')
 
 def _eval_parser(sub):
-    p = _ckpt_parser(sub, 'eval', 'PSNR, SSIM and bits/dim on held-out images, as JSON')
+    p = _ckpt_parser(sub, 'eval', 'PSNR, SSIM and bits/dim on a split\'s images (the test split: held out), as JSON')
     _heldout_options(p)
     p.add_argument('--limit', type=int, default=None, help='score only the first LIMIT images')
     p.add_argument('--batch-size', type=int, default=64, help='images per batch (default 64)')

@@ -23,13 +23,13 @@ def check_codes(codes:dict): # from `encode_dataset`
                              "sample from N(0, I) (--prior standard), or train again with a lower --lr")
 
 def draw_codes(n:int, z_dim:int, generator:torch.Generator|None=None, temperature:float=1.0,
-               prior=None)->torch.Tensor: # a fitted prior (`FittedPrior`, `MixturePrior`), or None for N(0, I)
+               prior=None)->torch.Tensor: # a fitted prior (`FittedPrior`, `MixturePrior`), or None: N(0, temperature² I)
     "`(n, z_dim)` codes on the CPU, so the same anywhere: from `prior` where one is given, else from N(0, temperature² I)."
     if prior is not None: return prior.draw(n, generator, temperature)
     return temperature * torch.randn(n, z_dim, generator=generator)
 
 def check_draw_args(n:int, temperature)->int:
-    "`n` codes at `temperature`: a whole number of at least 1, at a temperature sampling takes (0: the mean itself)."
+    "Check `n` (a whole number, at least 1) and `temperature` (`check_temperature`: 0 to 10); return `n`."
     check_temperature(temperature)
     return check_count(n, 'n')
 
