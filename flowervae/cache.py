@@ -132,6 +132,7 @@ def open_cache(dest:Path, fp:str, labels:list, size:int)->tuple:
     if not (npy.exists() and js.exists()): return None, None, 'missing'
     try: meta, images = json.loads(js.read_text()), np.load(npy, mmap_mode='r')
     except (OSError, ValueError, EOFError) as e: return None, None, f"unreadable ({type(e).__name__})"   # truncated, emptied
+    if not isinstance(meta, dict): return None, None, f"unreadable (its record is {type(meta).__name__}, not a table)"
     shape = (len(labels), size, size, 3)
     if meta.get('fingerprint') != fp: return None, None, 'stale: its source images changed'
     if images.dtype != np.uint8 or images.shape != shape: return None, None, f"{images.dtype} {images.shape}, not uint8 {shape}"

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import hashlib, io, math, os, pickle, signal, socket, threading
 from contextlib import contextmanager, suppress
+from fnmatch import fnmatch
 from dataclasses import fields
 from pathlib import Path
 
@@ -242,9 +243,10 @@ def run_lock(out:Path):
                 with suppress(OSError):                                # and no folder it made (rmdir spares others' files)
                     for p in made: p.rmdir()
 
-def _is_our_temporary(p:Path)->bool:   # `save_checkpoint`'s and `save_priors`' `.NAME.tmpPID`, never a user's hidden file
+def _is_our_temporary(p:Path)->bool:   # the `.NAME.tmpPID` of a run's file or a checkpoint's priors, never a user's hidden file
     base, _, pid = p.name.rpartition('.tmp')
-    return pid.isdigit() and base.endswith(('.pt', '.safetensors'))
+    ours = base.endswith(('.pt', '.safetensors')) or any(fnmatch(base[1:], pattern) for pattern in RUN_FILES)   # loss.png's too
+    return pid.isdigit() and base.startswith('.') and ours
 
 def _run_files(folder:Path)->dict: return {p: p.stat().st_mtime_ns for pat in RUN_FILES for p in folder.glob(pat)}
 

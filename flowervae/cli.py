@@ -25,7 +25,7 @@ from .pretrained import cards, load_model, table
 from .report import results_markdown
 from .results import run_seeds
 from .checkpoint import check_not_run_file, load_checkpoint, train_config, trained_on
-from .images import model_heldout, seen_in_training
+from .images import held_out, model_heldout, seen_in_training
 from .runs import fit
 from .vaegan import Adversary, GANConfig
 
@@ -131,8 +131,7 @@ def _eval_with_samples(a:dict)->dict:
     ds = CachedFlowers(root, a['split'], tc.size, a['cache_dir'], progress=not a['quiet'])
     if a['limit']: ds = Subset(ds, range(min(a['limit'], len(ds))))
     r = evaluate_all(a['ckpt'], scores, ds, a['n_samples'], a['batch_size'], progress=not a['quiet'], model=model)
-    seen = seen_in_training(tc, 'flowers102', root, a['split'])
-    return r | dict(held_out=None if seen is None else not seen)
+    return r | dict(held_out=held_out(tc, 'flowers102', root, a['split']))
 
 SAMPLE_OPTIONS = dict(n_samples=5000, ref_split='test', inception_weights=None, cache_dir=None)   # --fid/--kid's, and defaults
 

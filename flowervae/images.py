@@ -21,7 +21,7 @@ from .pretrained import DEFAULT_MODEL, load_model
 
 # %% auto #0
 __all__ = ['local_cache', 'training_images', 'heldout_dataset', 'check_folder_unchanged', 'model_heldout', 'seen_in_training',
-           'sampled_images', 'explore_images', 'explore_setup']
+           'held_out', 'sampled_images', 'explore_images', 'explore_setup']
 
 # %% ../nbs/04f_images.ipynb #a1e95ff6
 def local_cache(tc:TrainConfig)->str|None:
@@ -81,6 +81,11 @@ def seen_in_training(tc:TrainConfig, data:str|None=None, root:str|None=None, spl
         if folder is None or folder_digest(root) != folder: return None   # or a part of it, or other photos: cannot be told
     parts = lambda s: {'train', 'val', 'test'} if s == 'all' else set(s.split('+'))
     return bool(parts(split) & parts(tc.split))
+
+def held_out(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str|None='test', folder:str|None=None)->bool|None:
+    "Are the images of `split` held out from a model trained with `tc`? Not `seen_in_training`, or None where that is unknown."
+    seen = None if split is None else seen_in_training(tc, data, root, split, folder)
+    return None if seen is None else not seen
 
 # %% ../nbs/04f_images.ipynb #a6bbb3fb
 @in_eval

@@ -35,7 +35,7 @@ class TrainConfig:
     z_dim: int = 256              # latent dimension
     width: int = 32               # model channels at full resolution, doubled at each downsampling
     epochs: int = 200             # passes over the training set
-    batch_size: int = 64          # images per optimiser step
+    batch_size: int = 64          # images per optimiser step in each process (under torchrun: per rank)
     lr: float = 1e-3              # Adam learning rate (the peak, with --schedule cosine)
     beta: float = 1.0             # weight of the KL term
     recon: str = 'gaussian_optimal'  # reconstruction term: bernoulli, gaussian, gaussian_learned, gaussian_optimal (σ-VAE) or mse

@@ -24,7 +24,7 @@ from .learner import loss_terms
 from .model import VAE
 from .checkpoint import save_priors, trained_on
 from .pretrained import load_model
-from .images import model_heldout, seen_in_training, training_images
+from .images import held_out, model_heldout, training_images
 
 # %% auto #0
 __all__ = ['real_batches', 'TEMPERATURES', 'evaluate', 'GenerativeScores', 'inception_extractor', 'sample_batches',
@@ -67,13 +67,12 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
             t = loss_terms(model, x, tc, 1.0, amp=False, y=y)      # exact float32 figures
             tot['nelbo'] += t['nelbo'].item() * len(x); tot['bpd'] += t['bpd'].item() * len(x)
             n += len(x)
-    seen = seen_in_training(tc, data, root, split, getattr(model, 'folder_digest', None))
-    held_out = None if dataset is not None or seen is None else not seen             # None: cannot be told
+    held = None if dataset is not None else held_out(tc, data, root, split, getattr(model, 'folder_digest', None))   # or unknown
     split = 'synthetic-heldout' if data == 'synthetic' else split
     if dataset is not None: data, split = _described(dataset)         # what was scored, not what the model trained on
     return dict(checkpoint=str(ckpt), data=data, split=split, n_images=n,
                 size=tc.size, psnr=tot['psnr'] / n, ssim=tot['ssim'] / n, nelbo_nats=tot['nelbo'] / n,
-                nelbo_bits_per_dim=tot['bpd'] / n, recon=tc.recon, held_out=held_out)
+                nelbo_bits_per_dim=tot['bpd'] / n, recon=tc.recon, held_out=held)
 
 # %% ../nbs/09_metrics.ipynb #4dc9ca39
 class GenerativeScores:

@@ -16,9 +16,10 @@ from .cvae import class_accuracy, class_effect
 from .data import check_flowers_root
 from .features import feature_net
 from .grids import recon_rows, save_images
+from .images import held_out
 from .learner import RECIPES, TrainConfig
 from .metrics import GenerativeScores, evaluate_all, fit_priors, generative_scores, recon_batches, sample_batches
-from .checkpoint import load_checkpoint
+from .checkpoint import load_checkpoint, save_priors
 from .pretrained import card, load, load_model, publish
 from .report import results_markdown
 from .runs import fit
@@ -87,12 +88,12 @@ def read_result(path:Path)->dict:
     return r
 
 def _saved_settings(run:Path)->dict:
-    "The settings a row folder's run was trained with: all of them from its latest.pt, the recipe from a result.json, or none."
+    "The settings a row folder's run was trained with: all from its result.json or latest.pt, or an older result's recipe."
+    r = read_result(run/'result.json') if (run/'result.json').exists() else {}
+    if isinstance(r.get('settings'), dict): return r['settings']            # scored: a damaged or deleted latest.pt is no matter
     if (run/'latest.pt').exists():
         ck = load_checkpoint(run/'latest.pt'); return row_settings(ck['train_cfg'], ck.get('gan', {}).get('cfg'))
-    if not (run/'result.json').exists(): return {}
-    kept = RECIPE + tuple(f.name for f in fields(GANConfig))
-    return {k: v for k, v in read_result(run/'result.json').items() if k in kept}
+    return {k: v for k, v in r.items() if k in RECIPE + tuple(f.name for f in fields(GANConfig))}
 
 def _check_row(run:Path, cfg:TrainConfig, gan:GANConfig|None):
     "Refuse a row folder trained with other settings: a table's rows share one budget and seed, and a run's schedule its own."
@@ -117,6 +118,7 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     _check_row(run, cfg, gan)
     if done.exists():                                                          # scored before: in the second net too?
         r = read_result(done)
+        if r['row'] != name: raise FlowerVAEError(f"{done} holds row {r['row']!r}, not {name!r}: delete it to score it again")
         if r.get('n_samples', n_samples) != n_samples:
             raise FlowerVAEError(f"{done} was scored with {r['n_samples']} samples, not {n_samples}: give --n-samples "
                                  f"{r['n_samples']} to report it, or delete it to score the row again")
@@ -133,8 +135,9 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     r = {'row': name, **{k: getattr(cfg, k) for k in RECIPE}, **row_settings({}, gan and asdict(gan)),
          'epochs': ck['epoch'], 'steps': ck['step'],
          'cpu_seconds': round(ck['cpu_seconds'], 1),
-         'scored_epoch': load_checkpoint(kept)['epoch'],
-         **evaluate_all(kept, scores, test_ds, n_samples, progress=progress, priors=priors, model=model)}
+         'scored_epoch': load_checkpoint(kept)['epoch'], 'settings': row_settings(asdict(cfg), gan and asdict(gan)),
+         **evaluate_all(kept, scores, test_ds, n_samples, progress=progress, priors=priors, model=model),
+         'held_out': held_out(cfg, 'flowers102', root, getattr(test_ds, 'split', None))}   # the images given: seen by the row?
     if scores2 is not None: r.update(fds_in(scores2, model, priors, n_samples, progress, test_ds))
     fd = f", FD {r['fid']:.1f} N(0, I) / {r['fid_fitted']:.1f} / {r['fid_mixture']:.1f}" if 'fid_mixture' in r else ''
     row_figure(model, test_ds, run/'figure.png', priors, title=f"{name}: PSNR {r['psnr']:.2f} dB{fd}")
@@ -202,8 +205,11 @@ def second_opinion(results:list, # finished rows (their `result.json`s)
                    n_samples:int=5000, progress:bool=True, test_ds=None)->list: # with these images: reconstructions too
     "`results` with the Fréchet distance of each row's samples from each prior computed again, in the features of `scores`."
     for r in results:
-        model = load_model(r['checkpoint'])
-        r.update(fds_in(scores, model, fit_priors(model, progress=False), n_samples, progress, test_ds))
+        model = load_model(r['checkpoint']); priors = fit_priors(model, progress=False)
+        if priors['mixture'].temperature is None and r.get('mixture_temperature'):   # refitted (its file was deleted): as scored
+            priors['mixture'].temperature = r['mixture_temperature']
+            save_priors(model.checkpoint, model.priors, model.checkpoint_digest)
+        r.update(fds_in(scores, model, priors, n_samples, progress, test_ds))
     return results
 
 def fds_in(scores:GenerativeScores, model, priors:dict, # the fitted 'gaussian' and 'mixture' priors of `model`
