@@ -4,7 +4,7 @@
 
 # %% ../nbs/01b_cache.ipynb #f0d51853
 from __future__ import annotations
-import ctypes, hashlib, json, os, shutil, signal, sys
+import ctypes, errno, hashlib, json, os, shutil, signal, sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -18,8 +18,8 @@ from .data import IMAGE_ERRORS, FolderImages, Flowers102, make_loader
 
 # %% auto #0
 __all__ = ['CACHE_ENV', 'load_square', 'cache_folder', 'fingerprint', 'content_hash', 'sweep_temporaries', 'check_free_space',
-           'build_cache', 'open_cache', 'CachedImages', 'cache_stem', 'CachedFlowers', 'CachedFolder', 'BatchLoader',
-           'image_batches', 'to_float', 'ArrayImages']
+           'reserve_blocks', 'build_cache', 'open_cache', 'CachedImages', 'cache_stem', 'CachedFlowers', 'CachedFolder',
+           'BatchLoader', 'image_batches', 'to_float', 'ArrayImages']
 
 # %% ../nbs/01b_cache.ipynb #27fe42df
 def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
@@ -102,6 +102,14 @@ def check_free_space(dest:Path, n_bytes:int):
                              f"free: free some space, or put caches elsewhere (--cache-dir or ${CACHE_ENV})")
 
 # %% ../nbs/01b_cache.ipynb #0c1bb713
+def reserve_blocks(path:Path):
+    "Give the sparse file at `path` its disk blocks now, where the system can (`posix_fallocate`); else leave it as it is."
+    if not hasattr(os, 'posix_fallocate'): return
+    with open(path, 'r+b') as f:
+        try: os.posix_fallocate(f.fileno(), 0, os.fstat(f.fileno()).st_size)
+        except OSError as e:
+            if e.errno not in (errno.EOPNOTSUPP, errno.EINVAL): raise        # ENOSPC: the disk is full; others: no such call here
+
 def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers:int|None=None, progress:bool=True,
                 upright:bool=False)->Path: # turn photos as their EXIF orientation says (your own images; Flowers102 has none)
     "Decode `files` once into `dest`.npy (uint8, (N, size, size, 3)) with `dest`.json, atomically; returns the .npy path."
@@ -114,6 +122,7 @@ def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers
     ex = ProcessPoolExecutor(workers or max(1, os.cpu_count() or 1), initializer=_die_with_parent)
     try:
         arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(len(files), size, size, 3))
+        reserve_blocks(tmp)                                   # a full disk: an error now, not a SIGBUS halfway through
         with tqdm(total=len(files), desc=f"caching {dest.name}", disable=not progress) as bar:
             for i, block in enumerate(ex.map(_decode_chunk, chunks)):
                 arr[i * 64:i * 64 + len(block)] = block; bar.update(len(block))

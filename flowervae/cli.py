@@ -192,6 +192,7 @@ def _interrupted(signum, frame): raise KeyboardInterrupt        # SIGTERM cleans
 
 def _interrupt_note(command:str, out:str, prog:str='flowervae')->str:
     "What an interrupted command leaves: for `train`, the last finished epoch, if one was saved."
+    if command == 'results': return f"{prog}: interrupted; the same command resumes the table where it stopped"
     if command != 'train': return f"{prog}: interrupted"
     if not (latest := Path(out)/'latest.pt').exists(): return f"{prog}: interrupted before an epoch was saved"
     return f"{prog}: interrupted; the last finished epoch is in {latest} (continue with --resume)"
