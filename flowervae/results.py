@@ -173,6 +173,12 @@ def _check_table(root, budget:float, out, rows, n_samples:int, overrides:dict)->
 def run_seeds(root:str, seeds:list, budget:float=900., out:str|Path='runs/results', **kw)->list:
     "`run_table` for each of `seeds`, in folders `out/seedS` when there are several; all their rows, in `out`'s table too."
     seeds = list(dict.fromkeys(seeds))                                            # each seed once
+    one, several = [n for n in ROWS if (Path(out)/n).is_dir()], [p.name for p in sorted(Path(out).glob('seed*')) if p.is_dir()]
+    if len(seeds) > 1 and one:                                                    # its rows would be trained again, for hours
+        raise FlowerVAEError(f"{out} holds a one-seed table (rows {', '.join(one[:3])}): several seeds go in seedS folders; "
+                             "move its rows into the folder of their seed, or give another --out")
+    if len(seeds) == 1 and several:                                               # its table would shrink to one seed's
+        raise FlowerVAEError(f"{out} holds a table of several seeds ({', '.join(several)}): give them all, or another --out")
     overrides = {k: v for k, v in kw.items() if k not in ('rows', 'n_samples', 'cache_dir', 'progress', 'two_nets')}
     for s in seeds:                                                               # every seed's folders, before any work
         _check_table(root, budget, Path(out)/f"seed{s}" if len(seeds) > 1 else out, kw.get('rows'), kw.get('n_samples', 5000),
