@@ -108,7 +108,7 @@ def reserve_blocks(path:Path):
     with open(path, 'r+b') as f:
         try: os.posix_fallocate(f.fileno(), 0, os.fstat(f.fileno()).st_size)
         except OSError as e:
-            if e.errno not in (errno.EOPNOTSUPP, errno.EINVAL): raise        # ENOSPC: the disk is full; others: no such call here
+            if e.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS): raise   # ENOSPC: a full disk; others: no such call
 
 def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers:int|None=None, progress:bool=True,
                 upright:bool=False)->Path: # turn photos as their EXIF orientation says (your own images; Flowers102 has none)

@@ -111,7 +111,7 @@ def cmd_reconstruct(a:dict):
     idx = torch.linspace(0, len(ds) - 1, min(a['n'], len(ds))).long().tolist()     # spread over the class-sorted split
     x, y = torch.stack([ds[i][0] for i in idx]), torch.tensor([ds[i][1] for i in idx])
     imgs, rows, n = recon_rows(m, x, 8, y=y)
-    seen = seen_in_training(trained_on(m), a['data'], a['root'], a['split'])       # its own training images, perhaps
+    seen = seen_in_training(trained_on(m), a['data'], a['root'], a['split'], getattr(m, 'folder_digest', None))
     what = 'held-out' if seen is False else f"{a['split']} split"
     save_images(imgs, a['out'], n, f"{a['ckpt']}: {what} images and their reconstructions", rows)
     n_x = f"{len(x)} image{'s' * (len(x) != 1)}{' (all the split holds)' * (len(x) < a['n'])}"

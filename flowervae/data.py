@@ -160,12 +160,17 @@ def check_folder(root)->Path:
     if not root.is_dir(): raise FlowerVAEError(f"image folder {root} is a file, not a folder")
     return root
 
-def _files_under(folder:Path, root:Path)->list:
-    "Every file below `folder`, sorted, through links to folders outside `root` (a link back inside it would count images twice)."
+def _links_within(path, root)->bool:
+    "Is `path` a link to a folder inside `root`, or to one that holds it? Its images would be counted twice (or without end)."
     inside = lambda p, r: p == r or p.startswith(r + os.sep)
-    seen, out, home = set(), [], os.path.realpath(root)
+    real, home = os.path.realpath(path), os.path.realpath(root)
+    return os.path.islink(path) and (inside(real, home) or inside(home, real))
+
+def _files_under(folder:Path, root:Path)->list:
+    "Every file below `folder`, sorted, through links to folders elsewhere than `root` (`_links_within`: not those)."
+    seen, out = set(), []
     for top, dirs, files in os.walk(folder, followlinks=True):
-        dirs[:] = sorted(d for d in dirs if not (os.path.islink(l := os.path.join(top, d)) and inside(os.path.realpath(l), home)))
+        dirs[:] = sorted(d for d in dirs if not _links_within(os.path.join(top, d), root))
         if (real := os.path.realpath(top)) in seen: dirs.clear(); continue   # a loop of links outside `root` ends too
         seen.add(real); out += [Path(top)/f for f in files]
     return sorted(out)
@@ -177,7 +182,7 @@ def _printable(name:str)->str:
 def _class_dirs(root:Path)->tuple:
     "`((name, folder), ...)`: the sub-folders of `root` that hold images, sorted; for a flat folder, `root` itself."
     subs = tuple((_printable(d.name), d) for d in sorted(root.iterdir())
-                 if d.is_dir() and any(_is_image(f, root) for f in _files_under(d, root)))
+                 if d.is_dir() and not _links_within(d, root) and any(_is_image(f, root) for f in _files_under(d, root)))
     if subs and any(_is_image(f) for f in root.iterdir()):
         raise FlowerVAEError(f"{root} holds images beside sub-folders of images: give the loose ones a sub-folder (a class) of "
                              "their own, or point --root at one folder of images")

@@ -87,17 +87,26 @@ def read_result(path:Path)->dict:
     if r.get('checkpoint'): r['checkpoint'] = str(Path(path).parent/Path(r['checkpoint']).name)   # where the folder is now
     return r
 
-def _saved_settings(run:Path)->dict:
-    "The settings a row folder's run was trained with: all from its result.json or latest.pt, or an older result's recipe."
+def _saved_settings(run:Path)->list:
+    "What each file of a row folder says its run was trained with: result.json (an older one: its recipe), then latest.pt."
     r = read_result(run/'result.json') if (run/'result.json').exists() else {}
-    if isinstance(r.get('settings'), dict): return r['settings']            # scored: a damaged or deleted latest.pt is no matter
+    if r and r['row'] != run.name: raise FlowerVAEError(f"{run}/result.json holds row {r['row']!r}: delete it to score the row")
+    kept = RECIPE + tuple(f.name for f in fields(GANConfig))
+    found = [r['settings'] if isinstance(r.get('settings'), dict) else {k: v for k, v in r.items() if k in kept}]
     if (run/'latest.pt').exists():
-        ck = load_checkpoint(run/'latest.pt'); return row_settings(ck['train_cfg'], ck.get('gan', {}).get('cfg'))
-    return {k: v for k, v in r.items() if k in RECIPE + tuple(f.name for f in fields(GANConfig))}
+        try: ck = load_checkpoint(run/'latest.pt')
+        except FlowerVAEError:
+            if r: return found                                       # scored: a damaged latest.pt is no matter
+            raise
+        if r and r.get('steps', ck['step']) != ck['step']:           # retrained or trained on since it was scored
+            raise FlowerVAEError(f"{run}/latest.pt trained on after result.json was written: delete it to score the row again")
+        found.append(row_settings(ck['train_cfg'], ck.get('gan', {}).get('cfg')))
+    return found
 
 def _check_row(run:Path, cfg:TrainConfig, gan:GANConfig|None):
     "Refuse a row folder trained with other settings: a table's rows share one budget and seed, and a run's schedule its own."
-    want, saved = row_settings(asdict(cfg), gan and asdict(gan)), _saved_settings(run)
+    want = row_settings(asdict(cfg), gan and asdict(gan))
+    saved = next((s for s in _saved_settings(run) if any(k in s and s[k] != want[k] for k in want)), {})
     if not (diff := [k for k in want if k in saved and saved[k] != want[k]]): return
     if diff == ['budget'] and saved['budget']:
         raise FlowerVAEError(f"{run} was trained for a budget of {saved['budget']:g} CPU seconds, not {cfg.budget:g}: "
@@ -118,23 +127,20 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     _check_row(run, cfg, gan)
     if done.exists():                                                          # scored before: in the second net too?
         r = read_result(done)
-        if r['row'] != name: raise FlowerVAEError(f"{done} holds row {r['row']!r}, not {name!r}: delete it to score it again")
         if r.get('n_samples', n_samples) != n_samples:
             raise FlowerVAEError(f"{done} was scored with {r['n_samples']} samples, not {n_samples}: give --n-samples "
                                  f"{r['n_samples']} to report it, or delete it to score the row again")
         if scores2 is None or 'fid_2' in r: return r
         r = second_opinion([r], scores2, n_samples, progress, test_ds)[0]; _write_json(r, done)
         return r
-    started = (run/'latest.pt').exists()
-    spent = load_checkpoint(run/'latest.pt').get('cpu_seconds', 0.) if started else 0.
+    spent = load_checkpoint(run/'latest.pt').get('cpu_seconds', 0.) if (started := (run/'latest.pt').exists()) else 0.
     if spent < cfg.budget:                                                     # else: trained, not yet scored
         fit(cfg, resume=started, overwrite=not started, progress=progress, cbs=[Adversary(gan)] if gan else [])
     ck, kept = load_checkpoint(run/'latest.pt'), run/('latest.pt' if gan else 'best.pt')
     model = load_model(kept)
     priors = fit_priors(model, progress=False, scores=scores)                  # fitted once: scores and figure
     r = {'row': name, **{k: getattr(cfg, k) for k in RECIPE}, **row_settings({}, gan and asdict(gan)),
-         'epochs': ck['epoch'], 'steps': ck['step'],
-         'cpu_seconds': round(ck['cpu_seconds'], 1),
+         'epochs': ck['epoch'], 'steps': ck['step'], 'cpu_seconds': round(ck['cpu_seconds'], 1),
          'scored_epoch': load_checkpoint(kept)['epoch'], 'settings': row_settings(asdict(cfg), gan and asdict(gan)),
          **evaluate_all(kept, scores, test_ds, n_samples, progress=progress, priors=priors, model=model),
          'held_out': held_out(cfg, 'flowers102', root, getattr(test_ds, 'split', None))}   # the images given: seen by the row?
@@ -175,8 +181,7 @@ def run_seeds(root:str, seeds:list, budget:float=900., out:str|Path='runs/result
     seeds = list(dict.fromkeys(seeds))                                            # each seed once
     one, several = [n for n in ROWS if (Path(out)/n).is_dir()], [p.name for p in sorted(Path(out).glob('seed*')) if p.is_dir()]
     if len(seeds) > 1 and one:                                                    # its rows would be trained again, for hours
-        raise FlowerVAEError(f"{out} holds a one-seed table (rows {', '.join(one[:3])}): several seeds go in seedS folders; "
-                             "move its rows into the folder of their seed, or give another --out")
+        raise FlowerVAEError(f"{out} holds a one-seed table (rows {', '.join(one[:3])}): move them to seedS, or another --out")
     if len(seeds) == 1 and several:                                               # its table would shrink to one seed's
         raise FlowerVAEError(f"{out} holds a table of several seeds ({', '.join(several)}): give them all, or another --out")
     overrides = {k: v for k, v in kw.items() if k not in ('rows', 'n_samples', 'cache_dir', 'progress', 'two_nets')}
@@ -198,8 +203,7 @@ def _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overri
     out, results = Path(out), []; out.mkdir(parents=True, exist_ok=True)
     for name in rows or list(ROWS):
         t0 = time.time()
-        r = run_row(name, root, budget, out, scores, test_ds, n_samples, progress, scores2, **overrides)
-        results.append(r)
+        results.append(r := run_row(name, root, budget, out, scores, test_ds, n_samples, progress, scores2, **overrides))
         if progress: print(f"{name}: done in {time.time() - t0:.0f} s; PSNR {r['psnr']:.2f} dB, FD {r.get('fid', math.nan):.2f}")
     _write_json(results, out/'results.json')
     write_atomically(out/'results.md', lambda tmp: Path(tmp).write_text(results_markdown(results)))
