@@ -115,8 +115,9 @@ def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers
     "Decode `files` once into `dest`.npy (uint8, (N, size, size, 3)) with `dest`.json, atomically; returns the .npy path."
     dest.parent.mkdir(parents=True, exist_ok=True)
     sweep_temporaries(dest)
-    check_free_space(dest, len(files) * size * size * 3)
     npy, js = dest.with_suffix('.npy'), dest.with_suffix('.json')
+    if npy.exists() and not js.exists(): npy.unlink()          # a build that died before its record: of no use, but its space
+    check_free_space(dest, len(files) * size * size * 3)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp.npy")
     chunks = [(files[i:i + 64], size, upright) for i in range(0, len(files), 64)]
     ex = ProcessPoolExecutor(workers or max(1, os.cpu_count() or 1), initializer=_die_with_parent)
