@@ -50,7 +50,7 @@ class LatentExplorer:
                  px:int=256): # side of the displayed image
         if len(ds) < 2: raise FlowerVAEError(f"the explorer needs at least 2 images to scale its sliders, got {len(ds)}")
         px, n_sliders = check_count(px, 'px', least=16), check_count(n_sliders, 'n_sliders')   # px: a picture, not a dot
-        self.model, self.ds, self.px, self.n_sliders = model.eval(), ds, px, n_sliders
+        self.model, self.ds, self.px, self.n_sliders = model, ds, px, n_sliders     # every decode runs in eval mode
         self.codes = codes if codes is not None else encode_dataset(model, ds, progress=False)
         self.pca = fit_pca(self.codes, n_sliders)
         self.means = class_means(self.codes)
@@ -242,7 +242,7 @@ class InterpolationExplorer:
     "Decode the path between two codes (images or class means) at a slider position t."
     def __init__(self, model:VAE, ds, codes:dict|None=None, px:int=256):
         if len(ds) < 2: raise FlowerVAEError(f"an interpolation needs at least 2 images to run between, got {len(ds)}")
-        self.model, self.ds, self.px, self._ui = model.eval(), ds, check_count(px, 'px', least=16), None
+        self.model, self.ds, self.px, self._ui = model, ds, check_count(px, 'px', least=16), None
         self.codes = codes if codes is not None else encode_dataset(model, ds, progress=False)
         self.means, self.mode = class_means(self.codes), 'slerp'
         self.set_ends(0, 1)

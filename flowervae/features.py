@@ -16,7 +16,7 @@ from .checkpoint import save_checkpoint
 from .core import FlowerVAEError, check_count, evaluating, reason
 
 # %% auto #0
-__all__ = ['FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'features', 'nearest_neighbours']
+__all__ = ['FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'unit_images', 'features', 'nearest_neighbours']
 
 # %% ../nbs/09a_features.ipynb #b4feba66
 class FeatureNet(nn.Module):
@@ -130,12 +130,18 @@ def feature_net(root:str|Path|None=None, size:int=64, cache_dir:str|Path|None=No
     return net.eval()
 
 # %% ../nbs/09a_features.ipynb #9e1a0002
+def unit_images(x:torch.Tensor)->torch.Tensor:
+    "`x` as float images in [0, 1] (uint8 ones scaled); floats above 1, 8-bit pixels not divided by 255, refused in one line."
+    x = to_float(x).float()
+    if len(x) and x.max() > 1.01: raise FlowerVAEError("images are floats in [0, 1]: divide 8-bit pixels by 255")
+    return x
+
 def features(net:nn.Module, images, batch_size:int=256)->torch.Tensor:
     "`(N, F)` unit-length features of `images` (a `(N, C, S, S)` tensor, or a data set of (image, label) pairs) under `net`."
     if not len(images): raise FlowerVAEError("no images to compute features of")
     if isinstance(images, torch.Tensor): batches = images.split(batch_size)
     else: batches = image_batches(images, batch_size)
-    with evaluating(net): return F.normalize(torch.cat([net(to_float(x).float()) for x in batches]), dim=1)
+    with evaluating(net): return F.normalize(torch.cat([net(unit_images(x)) for x in batches]), dim=1)
 
 def nearest_neighbours(images, train_images, # `(N, C, S, S)` images or a data set; the training images (a data set)
                        net:nn.Module, k:int=3)->tuple:

@@ -12,7 +12,7 @@ from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
 from .cache import to_float
-from .core import FlowerVAEError, check_count, in_eval
+from .core import FlowerVAEError, check_count, in_eval, private_rng
 from .loss import kl_per_dim
 from .model import VAE, check_draw, check_images, decode_batches
 
@@ -29,7 +29,9 @@ def encode_dataset(model:VAE, ds, # a data set of (image, label) pairs
     "Posterior means and log-variances `(N, Z)` and labels `(N,)` of every image in `ds`, as CPU tensors."
     p = next(model.parameters())
     mus, logvars, labels = [], [], []
-    for x, y in tqdm(DataLoader(ds, batch_size=batch_size), desc='encoding', disable=not progress):
+    if not len(ds): raise FlowerVAEError("no images to encode: the data set is empty")
+    with private_rng(torch.device('cpu')): batches = iter(DataLoader(ds, batch_size=batch_size))   # its seed: not the caller's
+    for x, y in tqdm(batches, desc='encoding', total=-(-len(ds) // batch_size), disable=not progress):
         x = check_images(model, to_float(x.to(p.device))).to(p.dtype)     # a data set of another size: one line, not a matmul
         mu, logvar = model.encode(x, torch.as_tensor(y).to(p.device))       # labels matter only to a conditional VAE
         mus.append(mu.float().cpu()); logvars.append(logvar.float().cpu()); labels.append(torch.as_tensor(y))
@@ -42,6 +44,7 @@ def kl_by_dim(codes:dict)->torch.Tensor:
 
 def active_units(codes:dict, threshold:float=0.01)->torch.Tensor:
     "`(Z,)` bool: dimensions whose posterior mean varies across the data more than `threshold` (Burda et al. 2016)."
+    if len(codes['mu']) < 2: raise FlowerVAEError(f"active units need the codes of 2 images or more, got {len(codes['mu'])}")
     return codes['mu'].var(0) > threshold
 
 # %% ../nbs/05_latent.ipynb #00b5f3a5

@@ -14,10 +14,10 @@ from torch.utils.data import Subset
 from tqdm.auto import tqdm
 
 from .cache import CachedFlowers, CachedFolder, image_batches, to_float
-from .core import FlowerVAEError, check_count, evaluating, private_rng, reason
+from .core import FlowerVAEError, check_count, check_temperature, evaluating, private_rng, reason
 from .data import Flowers102, FolderImages, flowers_root, make_loader
 from .synthetic import SyntheticFlowers
-from .features import FeatureNet, feature_net
+from .features import FeatureNet, feature_net, unit_images
 from .latent import active_units, encode_dataset
 from .priors import PRIORS, fit_named_prior
 from .learner import loss_terms
@@ -104,7 +104,7 @@ class GenerativeScores:
     def _update(self, batches, real:bool, desc:str, progress:bool)->int:
         n = 0
         for x in tqdm(batches, desc=desc, disable=not progress, leave=False):
-            x = to_float(x).float()
+            x = unit_images(x)
             f = self.net(x) if self.net is not None else x                              # (B, D) features, or the images
             self.fid.update(f, real=real); self.kid.update(f, real=real); n += len(x)
         return n
@@ -176,10 +176,14 @@ def tune_temperature(model, prior, # a `MixturePrior` of `model`: its `temperatu
                      reference:GenerativeScores, # against the model's *training* images, never those it is scored on
                      temperatures=TEMPERATURES, n:int=2000, progress:bool=True)->dict:
     "`{T: FD}` of `n` samples from `prior` drawn at each temperature T; the prior keeps the T of the smallest."
-    prior.temperature, fd = None, {}
-    for t in tqdm(temperatures, desc='mixture temperature', disable=not progress, leave=False):
-        x = sample_batches(model, max(n, reference.kid_subset), seed=1, prior=prior, temperature=t)   # not the scored draws
-        fd[t] = reference.score(x, progress=False)['fid']
+    if not hasattr(prior, 'weights'): raise FlowerVAEError("tune_temperature tunes a mixture prior (priors.MixturePrior)")
+    if not (temperatures := [check_temperature(t) for t in temperatures]): raise FlowerVAEError("no temperatures to try")
+    before, prior.temperature, fd = prior.temperature, None, {}
+    try:
+        for t in tqdm(temperatures, desc='mixture temperature', disable=not progress, leave=False):
+            x = sample_batches(model, max(n, reference.kid_subset), seed=1, prior=prior, temperature=t)   # not the scored draws
+            fd[t] = reference.score(x, progress=False)['fid']
+    except BaseException: prior.temperature = before; raise                  # an error or Ctrl-C: the prior as it was
     prior.temperature = min(fd, key=fd.get)
     return fd
 
@@ -187,11 +191,11 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `priors.PRIORS`
                dataset=None, # images to encode (default: `images.training_images` of the model)
                batch_size:int=128, progress:bool=True,
                scores:GenerativeScores|None=None)->dict: # its features choose a temperature for a mixture without one
-    "`{name: prior}`: those stored with `model`, the others fitted to its codes of `dataset` (never test images) and kept."
+    "`{name: prior}`: those stored with `model`, others fitted to its training codes and kept; all fitted afresh to a `dataset`."
     stored, names = getattr(model, 'priors', {}), [names] if isinstance(names, str) else names   # one name, or several
     unknown = [n for n in names if n not in PRIORS]
     if unknown: raise FlowerVAEError(f"unknown prior {unknown[0]!r}: choose one of {', '.join(PRIORS)}")
-    todo = [n for n in names if n not in stored and PRIORS[n] is not None]
+    todo = [n for n in names if (n not in stored or dataset is not None) and PRIORS[n] is not None]   # images given: fit to them
     tune = scores is not None and 'mixture' in names and getattr(stored.get('mixture'), 'temperature', None) is None
     try: images = dataset if dataset is not None or not (todo or tune) else training_images(trained_on(model), progress)
     except FlowerVAEError as e:                     # a folder's images may be gone, or on another machine
@@ -210,7 +214,7 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `priors.PRIORS`
     if fitted and dataset is None:                 # fitted to its own training codes: kept with the model, and beside its file
         model.priors = {**stored, **fitted}
         if getattr(model, 'checkpoint', None): save_priors(model.checkpoint, model.priors, model.checkpoint_digest)
-    return {n: stored.get(n, fitted.get(n)) for n in names}
+    return {n: fitted.get(n, stored.get(n)) for n in names}
 
 def fit_prior(model, dataset=None, batch_size:int=128, progress:bool=True, name:str='gaussian'):
     "The prior `name` of `model`, as `fit_priors` gives it."
