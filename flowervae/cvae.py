@@ -180,10 +180,13 @@ def class_accuracy(model:CVAE, classify, # `(B, 3, S, S)` images in [0, 1] -> `(
                    prior=None)->dict: # draw the codes from `prior` (e.g. `model.priors['mixture']`) instead of N(0, I)
     "Top-1 and top-5 share of class-conditioned prior samples that `classify` assigns to the class they were drawn as."
     check_conditional(model); check_draw_args(check_count(n_per_class, 'n_per_class'), temperature); check_count(seed, 'seed', 0)
+    prior = check_draw(model, 1, temperature, prior=prior)[1]                           # a name in `model.priors` too
     g, C = torch.Generator().manual_seed(seed), model.cfg.n_classes
     y = torch.arange(C).repeat_interleave(n_per_class)                                      # (C·n,)
     z = draw_codes(len(y), model.cfg.z_dim, g, temperature, prior)                                         # (C·n, Z)
     x = _decode(model, z, y)                                                                # (C·n, 3, S, S)
-    top = torch.cat([classify(x[i:i + 250]).topk(min(5, C), 1).indices for i in range(0, len(x), 250)])   # (C·n, 5)
+    logits = torch.cat([classify(x[i:i + 250]) for i in range(0, len(x), 250)])             # (C·n, classes it knows)
+    if logits.shape[1] != C: raise FlowerVAEError(f"classify names {logits.shape[1]} classes, the model draws {C}")
+    top = logits.topk(min(5, C), 1).indices                                                 # (C·n, 5)
     return dict(top1=(top[:, 0] == y).float().mean().item(), top5=(top == y[:, None]).any(1).float().mean().item(),
                 n=len(y), chance=1 / C)

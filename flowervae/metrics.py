@@ -60,7 +60,7 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
     with private_rng(dev), evaluating(model):   # eval mode, then its own again
         torch.manual_seed(0)                                     # the same draws of z every call; the caller's generator kept
         for x, y in tqdm(make_loader(ds, batch_size), desc='evaluating', disable=not progress):
-            x, y = to_float(x.to(dev)), y.to(dev)
+            x, y = to_float(x.to(dev)).float(), y.to(dev)                # float64 images too
             r = model.reconstruct(x, y)
             tot['psnr'] += psnr(r, x, data_range=1.0, reduction='none', dim=(1, 2, 3)).sum().item()
             tot['ssim'] += ssim(r, x, data_range=1.0, reduction='none').sum().item()
