@@ -165,7 +165,7 @@ def _decode(model:CVAE, z:torch.Tensor, y:torch.Tensor)->torch.Tensor:
 
 def class_effect(model:CVAE, n:int=500, seed:int=0)->dict:
     "Mean change of a decoded pixel (grey levels) when only the class changes, when only the code changes, and their ratio."
-    check_conditional(model); n = check_count(n, 'n')
+    check_conditional(model); n, seed = check_count(n, 'n'), check_count(seed, 'seed', least=0)
     g, C, Z = torch.Generator().manual_seed(seed), model.cfg.n_classes, model.cfg.z_dim
     z, z2 = torch.randn(n, Z, generator=g), torch.randn(n, Z, generator=g)
     y = torch.randint(C, (n,), generator=g)

@@ -148,7 +148,7 @@ real_batches = image_batches   # the real images' batches for `GenerativeScores`
 
 def sample_batches(model, n:int, batch_size:int=250, seed:int=0, prior=None, temperature:float=1.0):
     "`n` samples of `model` in batches, from one seeded generator (random classes for a CVAE); `prior`: see `VAE.sample`."
-    g = torch.Generator().manual_seed(seed)
+    g, batch_size = torch.Generator().manual_seed(seed), check_count(batch_size, 'batch_size')
     for i in range(0, n, batch_size): yield model.sample(min(batch_size, n - i), temperature, g, prior=prior).cpu()
 
 def recon_batches(model, ds, batch_size:int=256):

@@ -26,11 +26,13 @@ def draw_codes(n:int, z_dim:int, generator:torch.Generator|None=None, temperatur
                prior=None)->torch.Tensor: # a fitted prior (`FittedPrior`, `MixturePrior`), or None: N(0, temperature² I)
     "`(n, z_dim)` codes on the CPU, so the same anywhere: from `prior` where one is given, else from N(0, temperature² I)."
     if prior is not None: return prior.draw(n, generator, temperature)
-    return temperature * torch.randn(n, z_dim, generator=generator)
+    return temperature * torch.randn(check_draw_args(n, temperature, generator), z_dim, generator=generator)
 
-def check_draw_args(n:int, temperature)->int:
-    "Check `n` (a whole number, at least 1) and `temperature` (`check_temperature`: 0 to 10); return `n`."
+def check_draw_args(n:int, temperature, generator=None)->int:
+    "Check `n` (a whole number, at least 1), `temperature` (`check_temperature`: 0 to 10) and `generator`; return `n`."
     check_temperature(temperature)
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise FlowerVAEError(f"generator is a torch.Generator (or None), got {type(generator).__name__}")
     return check_count(n, 'n')
 
 class FittedPrior:
@@ -49,7 +51,7 @@ class FittedPrior:
 
     def draw(self, n:int, generator:torch.Generator|None=None, temperature:float=1.0)->torch.Tensor:
         "`(n, Z)` codes: mean + temperature·L·ε with ε ~ N(0, I) drawn on the CPU."
-        n = check_draw_args(n, temperature)
+        n = check_draw_args(n, temperature, generator)
         return self.mean + temperature * torch.randn(n, len(self.mean), generator=generator) @ self.scale_tril.T
 
     def state_dict(self)->dict: return dict(mean=self.mean, scale_tril=self.scale_tril)
@@ -87,7 +89,7 @@ class MixturePrior:
     def draw(self, n:int, generator:torch.Generator|None=None, temperature:float=1.0,
              components:torch.Tensor|None=None)->torch.Tensor: # (n,) the component of each code; default: drawn by weight
         "`(n, Z)` codes: a component per code, then its mean + T·L·ε (T: `temperature` × the prior's own), all drawn on the CPU."
-        n = check_draw_args(n, temperature)
+        n = check_draw_args(n, temperature, generator)
         K, temperature = len(self.weights), temperature * (1. if self.temperature is None else self.temperature)
         if components is None: k = torch.multinomial(self.weights, n, replacement=True, generator=generator)        # (n,)
         else:
