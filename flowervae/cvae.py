@@ -113,7 +113,7 @@ def sample(self:CVAE, n:int, temperature:float=1.0, generator:torch.Generator|No
            prior=None)->torch.Tensor: # as in `VAE.sample`
     "`(n, C, S, S)` images in [0, 1] of the classes `y`, decoded from z ~ N(0, temperature² I) or from `prior`."
     n, temperature = as_number(n), as_number(temperature)                          # one-number tensors pass, as in `VAE.sample`
-    y, prior = check_draw(self, n, temperature, y, prior)
+    y, prior = check_draw(self, n, temperature, y, prior, generator)
     if y is None: y = torch.randint(self.cfg.n_classes, (n,), generator=generator)
     return VAE.sample(self, n, temperature, generator, y, prior)
 

@@ -12,8 +12,8 @@ from torch import nn
 from fastcore.basics import patch
 
 from .blocks import BalancedConvTranspose2d, ResBlock, ResizeConv, down, norm, up
-from .core import FlowerVAEError, as_number, check_count, check_size, check_temperature, check_types, in_eval
-from .priors import draw_codes
+from .core import FlowerVAEError, as_number, check_size, check_types, in_eval
+from .priors import check_draw_args, draw_codes
 
 # %% auto #0
 __all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder', 'PlainDecoder',
@@ -177,10 +177,9 @@ class VAE(nn.Module):
         return (last[1] if isinstance(last, ResizeConv) else last).weight
 
 # %% ../nbs/02_model.ipynb #662e2431
-def check_draw(model, n:int, temperature:float=1.0, y=None, prior=None)->tuple:
+def check_draw(model, n:int, temperature:float=1.0, y=None, prior=None, generator=None)->tuple:
     "`sample`'s arguments checked, as `(y, prior)`: a class for all may be one number, a prior may be a name in `model.priors`."
-    check_count(n, 'n')
-    check_temperature(temperature)
+    check_draw_args(n, temperature, generator)                        # count, temperature and generator, as a prior checks them
     if prior == 'standard': prior = None                                        # N(0, I), by its CLI name
     if isinstance(prior, str) and prior not in (have := getattr(model, 'priors', {})):
         raise FlowerVAEError(f"no fitted prior {prior!r} in this model (it has {', '.join(have) or 'none'}): fit one "
@@ -216,9 +215,7 @@ def sample(self:VAE, n:int, # number of images
            prior=None)->torch.Tensor: # draw z from `prior.draw(n, generator, temperature)` instead (e.g. `priors.FittedPrior`)
     "`(n, C, S, S)` images in [0, 1] decoded from z ~ N(0, temperature² I), or from `prior` (or its name in `self.priors`)."
     n, temperature = as_number(n), as_number(temperature)                          # one-number tensors pass
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise FlowerVAEError(f"generator is a torch.Generator (or None), got {type(generator).__name__}")
-    y, prior = check_draw(self, n, temperature, y, prior)
+    y, prior = check_draw(self, n, temperature, y, prior, generator)
     z = draw_codes(n, self.cfg.z_dim, generator, temperature, prior)   # (n, z_dim): N(0, T²I) or a fitted prior's (05c_priors)
     if (d := z.shape[-1]) != self.cfg.z_dim:                                      # a prior fitted to another model's codes
         raise FlowerVAEError(f"the prior draws codes of {d} numbers, this model decodes {self.cfg.z_dim}: fit one to its codes")
