@@ -179,8 +179,8 @@ def class_accuracy(model:CVAE, classify, # `(B, 3, S, S)` images in [0, 1] -> `(
                    n_per_class:int=20, temperature:float=1.0, seed:int=0,
                    prior=None)->dict: # draw the codes from `prior` (e.g. `model.priors['mixture']`) instead of N(0, I)
     "Top-1 and top-5 share of class-conditioned prior samples that `classify` assigns to the class they were drawn as."
-    check_conditional(model); check_draw_args(check_count(n_per_class, 'n_per_class'), temperature); check_count(seed, 'seed', 0)
-    prior = check_draw(model, 1, temperature, prior=prior)[1]                           # a name in `model.priors` too
+    check_conditional(model); check_count(n_per_class, 'n_per_class'); check_count(seed, 'seed', 0)
+    prior = check_draw(model, 1, temperature, prior=prior)[1]               # its temperature; a prior by its name too
     g, C = torch.Generator().manual_seed(seed), model.cfg.n_classes
     y = torch.arange(C).repeat_interleave(n_per_class)                                      # (C·n,)
     z = draw_codes(len(y), model.cfg.z_dim, g, temperature, prior)                                         # (C·n, Z)
