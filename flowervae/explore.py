@@ -16,13 +16,13 @@ from .cache import to_float
 from .checkpoint import check_not_run_file
 from .core import FlowerVAEError, as_number, check_count, check_writable, write_atomically
 from .data import class_name, class_names
-from .latent import (class_id, class_means, decode_images, encode_dataset, fit_pca, lerp, pca_directions, slerp,
-                              one_code, top_kl_directions)
+from .latent import (class_id, class_means, codes_of, decode_images, fit_pca, one_code, pca_directions,
+                              top_kl_directions)
 from .model import VAE
 from .priors import draw_codes
 
 # %% auto #0
-__all__ = ['to_png', 'LatentExplorer', 'image_index', 'InterpolationExplorer']
+__all__ = ['to_png', 'image_widget', 'LatentExplorer', 'image_index']
 
 # %% ../nbs/06_explore.ipynb #441a81b3
 def to_png(img:torch.Tensor, # (C, H, W) image in [0, 1]
@@ -35,7 +35,7 @@ def to_png(img:torch.Tensor, # (C, H, W) image in [0, 1]
     Image.fromarray(a).resize((px, px), Image.NEAREST).save(buf, format='PNG')
     return buf.getvalue()
 
-def _image_widget(px:int):
+def image_widget(px:int):
     "An ipywidgets `Image` of `px`×`px` pixels, so that the layout never jumps."
     import ipywidgets as W
     return W.Image(format='png', width=px, height=px, layout=W.Layout(width=f"{px}px", height=f"{px}px"))
@@ -51,7 +51,7 @@ class LatentExplorer:
         if len(ds) < 2: raise FlowerVAEError(f"the explorer needs at least 2 images to scale its sliders, got {len(ds)}")
         px, n_sliders = check_count(px, 'px', least=16), check_count(n_sliders, 'n_sliders')   # px: a picture, not a dot
         self.model, self.ds, self.px, self.n_sliders = model, ds, px, n_sliders     # every decode runs in eval mode
-        self.codes = codes if codes is not None else encode_dataset(model, ds, progress=False)
+        self.codes = codes_of(model, ds, codes)
         self.pca = fit_pca(self.codes, n_sliders)
         self.means = class_means(self.codes)
         self.classes = sorted(self.means)
@@ -214,7 +214,7 @@ def widget(self:LatentExplorer):
         ui['as_cls'] = W.Dropdown(options=labelled(range(self.model.cfg.n_classes)), value=self.decode_class,
                                   description='decode as')
         ui['as_cls'].observe(lambda ch: (self.set_class(ch['new']), self._refresh()), names='value')
-    ui['image'], ui['source'] = _image_widget(self.px), _image_widget(self.px // 2)
+    ui['image'], ui['source'] = image_widget(self.px), image_widget(self.px // 2)
     ui['status'] = W.Label()
     buttons = {n: W.Button(description=n) for n in ('reset', 'new sample', 'save PNG')}
     ui['slider_box'] = W.HBox()
@@ -234,67 +234,5 @@ def widget(self:LatentExplorer):
 
 @patch
 def _ipython_display_(self:LatentExplorer):
-    from IPython.display import display
-    display(self.widget())
-
-# %% ../nbs/06_explore.ipynb #29fe7584
-class InterpolationExplorer:
-    "Decode the path between two codes (images or class means) at a slider position t."
-    def __init__(self, model:VAE, ds, codes:dict|None=None, px:int=256):
-        if len(ds) < 2: raise FlowerVAEError(f"an interpolation needs at least 2 images to run between, got {len(ds)}")
-        self.model, self.ds, self.px, self._ui = model, ds, check_count(px, 'px', least=16), None
-        self.codes = codes if codes is not None else encode_dataset(model, ds, progress=False)
-        self.means, self.mode = class_means(self.codes), 'slerp'
-        self.set_ends(0, 1)
-
-    def code(self, end:int, by:str='image')->torch.Tensor:
-        "`(Z,)` the code of image `end` (`by='image'`) or the mean of class `end` (`by='class'`)."
-        if by not in ('image', 'class'): raise FlowerVAEError(f"an end is given by 'image' or by 'class', got {by!r}")
-        if by == 'class':
-            end = class_id(end)
-            if end not in self.means: raise FlowerVAEError(f"class {end} is not in the data set")
-            return self.means[end]
-        return self.codes['mu'][image_index(end, len(self.codes['mu']))]
-
-    def set_ends(self, a:int, b:int, by:str='image'):
-        "Interpolate between images (or classes) `a` and `b`, and keep the class of each end."
-        self.za, self.zb = self.code(a, by), self.code(b, by)
-        self.ya, self.yb = (a, b) if by == 'class' else (int(self.codes['labels'][a]), int(self.codes['labels'][b]))
-
-    def render(self, t:float)->torch.Tensor:
-        "`(C, S, S)` image at fraction `t` of the way from A to B; a conditional model draws it as the class of the nearer end."
-        t = as_number(t)
-        if not (isinstance(t, numbers.Real) and 0 <= t <= 1): raise FlowerVAEError(f"t runs from 0 to 1, got {t!r}")
-        f, y = lerp if self.mode == 'lerp' else slerp, self.ya if t < 0.5 else self.yb
-        y = torch.tensor([y]) if getattr(self.model.cfg, 'n_classes', 0) else None
-        return decode_images(self.model, f(self.za, self.zb, torch.tensor([float(t)])), y)[0]
-
-# %% ../nbs/06_explore.ipynb #0f4b1d56
-@patch
-def widget(self:InterpolationExplorer):
-    "Endpoint selectors, lerp/slerp, a slider for t and the decoded image."
-    import ipywidgets as W
-    if self._ui is not None: return self._ui['root']
-    n = max(len(self.codes['mu']) - 1, *self.means)                  # an image's index, or a class's number
-    ui = self._ui = dict(by=W.ToggleButtons(options=['image', 'class'], description='ends'),
-                         a=W.BoundedIntText(0, min=0, max=n, description='A'),
-                         b=W.BoundedIntText(1, min=0, max=n, description='B'),
-                         mode=W.ToggleButtons(options=['slerp', 'lerp'], description='path'),
-                         t=W.FloatSlider(0.5, min=0., max=1., step=0.05, description='t', continuous_update=False),
-                         image=_image_widget(self.px),
-                         status=W.Label())
-    def refresh(*_):
-        try:
-            self.mode = ui['mode'].value
-            self.set_ends(ui['a'].value, ui['b'].value, ui['by'].value)
-            ui['image'].value, ui['status'].value = to_png(self.render(ui['t'].value), self.px), ''
-        except FlowerVAEError as e: ui['status'].value = str(e)
-    for k in ('by', 'a', 'b', 'mode', 't'): ui[k].observe(refresh, names='value')
-    ui['root'] = W.VBox([W.HBox([ui['image'], W.VBox([ui['by'], ui['a'], ui['b'], ui['mode'], ui['t']])]), ui['status']])
-    refresh()
-    return ui['root']
-
-@patch
-def _ipython_display_(self:InterpolationExplorer):
     from IPython.display import display
     display(self.widget())

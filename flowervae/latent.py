@@ -17,10 +17,10 @@ from .loss import kl_per_dim
 from .model import VAE, check_draw, check_images, decode_batches
 
 # %% auto #0
-__all__ = ['encode_dataset', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance', 'tsne_2d',
-           'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'lerp', 'slerp', 'decode_images', 'check_latents',
-           'interpolate', 'one_code', 'class_id', 'class_means', 'class_arithmetic', 'traversal', 'pca_directions',
-           'top_kl_directions']
+__all__ = ['encode_dataset', 'codes_of', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance',
+           'tsne_2d', 'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'lerp', 'slerp', 'decode_images',
+           'check_latents', 'interpolate', 'one_code', 'class_id', 'class_means', 'class_arithmetic', 'traversal',
+           'pca_directions', 'top_kl_directions']
 
 # %% ../nbs/05_latent.ipynb #a0870c29
 @in_eval
@@ -36,6 +36,17 @@ def encode_dataset(model:VAE, ds, # a data set of (image, label) pairs
         mu, logvar = model.encode(x, torch.as_tensor(y).to(p.device))       # labels matter only to a conditional VAE
         mus.append(mu.float().cpu()); logvars.append(logvar.float().cpu()); labels.append(torch.as_tensor(y))
     return dict(mu=torch.cat(mus), logvar=torch.cat(logvars), labels=torch.cat(labels))
+
+def codes_of(model:VAE, ds, codes:dict|None=None)->dict:
+    "`codes` if they are `encode_dataset(model, ds)`'s kind for this model and data set (one per image), else encoded afresh."
+    if codes is None: return encode_dataset(model, ds, progress=False)
+    if not (isinstance(codes, dict) and {'mu', 'logvar', 'labels'} <= set(codes)):
+        raise FlowerVAEError("codes are what encode_dataset(model, ds) returns: a dict of 'mu', 'logvar' and 'labels'")
+    n, z = tuple(codes['mu'].shape), model.cfg.z_dim
+    if n != (len(ds), z):
+        raise FlowerVAEError(f"codes of shape {n} do not fit {len(ds)} images and this model's {z} dimensions: "
+                             "pass encode_dataset(model, ds) of this model and these images, or leave codes out")
+    return codes
 
 # %% ../nbs/05_latent.ipynb #2c9517a5
 def kl_by_dim(codes:dict)->torch.Tensor:
