@@ -20,8 +20,8 @@ from .model import VAE, decode_batches
 from .pretrained import DEFAULT_MODEL, load_model
 
 # %% auto #0
-__all__ = ['local_cache', 'training_images', 'heldout_dataset', 'check_folder_unchanged', 'model_heldout', 'seen_in_training',
-           'held_out', 'sampled_images', 'explore_images', 'explore_setup']
+__all__ = ['MOST_SAMPLED', 'local_cache', 'training_images', 'heldout_dataset', 'check_folder_unchanged', 'model_heldout',
+           'seen_in_training', 'held_out', 'sampled_images', 'explore_images', 'explore_setup']
 
 # %% ../nbs/04f_images.ipynb #a1e95ff6
 def local_cache(tc:TrainConfig)->str|None:
@@ -88,10 +88,13 @@ def held_out(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str|N
     return None if seen is None else not seen
 
 # %% ../nbs/04f_images.ipynb #a6bbb3fb
+MOST_SAMPLED = 10_000   # samples held in memory at 64 px (120 MB); a quarter as many at each doubling of the size
+
 @in_eval
 def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
     "`n` images `model` draws from its stored mixture prior (else N(0, I)) as `(uint8 image, label)` pairs, the labels cycling."
-    check_count(n, 'n')
+    if check_count(n, 'n') > (most := MOST_SAMPLED * 64**2 // model.cfg.img_size**2):        # all of them are held in memory
+        raise FlowerVAEError(f"n must be at most {most} for {model.cfg.img_size} px samples, which are held in memory, got {n}")
     prior, g = getattr(model, 'priors', {}).get('mixture'), torch.Generator().manual_seed(seed)
     cond = bool(model.cfg.n_classes)            # label: the class of a conditional model, else the mixture component drawn from
     y = torch.arange(n) % (model.cfg.n_classes or (len(prior.weights) if prior is not None else 1))      # (n,)

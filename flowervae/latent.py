@@ -18,7 +18,7 @@ from .model import VAE, check_draw, check_images, decode_batches
 
 # %% auto #0
 __all__ = ['encode_dataset', 'codes_of', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance',
-           'tsne_2d', 'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'lerp', 'slerp', 'decode_images',
+           'tsne_2d', 'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'path_args', 'lerp', 'slerp', 'decode_images',
            'check_latents', 'interpolate', 'one_code', 'class_id', 'class_means', 'class_arithmetic', 'traversal',
            'pca_directions', 'top_kl_directions']
 
@@ -108,15 +108,20 @@ def plot_tsne(points:np.ndarray, labels, ax=None, title:str='t-SNE of the poster
 
 # %% ../nbs/05_latent.ipynb #c81ae387
 def image_scatter(points:np.ndarray, # (N, 2) positions
-                  images:torch.Tensor, # (N, C, h, w) thumbnails in [0, 1]
+                  images:torch.Tensor, # (N, C, h, w) thumbnails, float in [0, 1] or uint8
                   canvas:int=1600, # side of the output image in pixels
                  )->np.ndarray:
     "A `(canvas, canvas, 3)` picture with each thumbnail pasted at its point (later ones on top)."
+    points, images = np.asarray(points, dtype=np.float64), to_float(torch.as_tensor(images))
+    if points.ndim != 2 or points.shape[1] != 2 or images.ndim != 4 or len(points) != len(images) or not len(points):
+        raise FlowerVAEError(f"image_scatter takes (N, 2) points and (N, C, h, w) thumbnails, one each: got shapes "
+                             f"{points.shape} and {tuple(images.shape)}")
     h, w = images.shape[-2:]
+    if check_count(canvas, 'canvas') < max(h, w): raise FlowerVAEError(f"a canvas of {canvas} px cannot hold {w}×{h} thumbnails")
     p = points - points.min(0)
     p = (p / p.max(0).clip(1e-9) * (canvas - np.array([w, h]))).astype(int)   # (N, 2) bottom-left corners (y up)
     out = np.ones((canvas, canvas, 3), np.float32)
-    for (px, py), im in zip(p, images.permute(0, 2, 3, 1).numpy()):
+    for (px, py), im in zip(p, images.expand(-1, 3, -1, -1).permute(0, 2, 3, 1).numpy()):   # greyscale shown as grey
         out[canvas - h - py:canvas - py, px:px + w] = im                       # y grows upwards, as in a scatter plot
     return out
 
@@ -132,12 +137,25 @@ def knn_class_accuracy(codes:dict, k:int=10)->float:
     return (torch.mode(votes, dim=1).values == codes['labels']).float().mean().item()
 
 # %% ../nbs/05_latent.ipynb #ed94e27f
-def lerp(z0:torch.Tensor, z1:torch.Tensor, t:torch.Tensor)->torch.Tensor:
-    "`(T, Z)` points on the segment from `z0` to `z1` at fractions `t` `(T,)`."
+def path_args(z0, z1, t)->tuple:
+    "`z0`, `z1` as `(Z,)` float codes of one length, `t` as `(T,)` finite fractions (a number, list or tensor); else one line."
+    z0, z1 = torch.as_tensor(z0).float(), torch.as_tensor(z1).float()
+    if z0.ndim != 1 or z0.shape != z1.shape:
+        raise FlowerVAEError(f"a path runs between two codes of one length, (Z,) each: got {tuple(z0.shape)} and "
+                             f"{tuple(z1.shape)}")
+    try: t = torch.as_tensor(t, dtype=torch.float32).reshape(-1)                                      # (T,)
+    except (TypeError, ValueError): raise FlowerVAEError(f"t is a fraction or a list of them, got {t!r}") from None
+    if not torch.isfinite(t).all(): raise FlowerVAEError(f"t must be finite, got {t.tolist()}")
+    return z0, z1, t
+
+def lerp(z0:torch.Tensor, z1:torch.Tensor, t)->torch.Tensor:
+    "`(T, Z)` points on the segment from `z0` to `z1` `(Z,)` at fractions `t` `(T,)` (or one number: `(1, Z)`)."
+    z0, z1, t = path_args(z0, z1, t)
     return z0 + t[:, None] * (z1 - z0)
 
-def slerp(z0:torch.Tensor, z1:torch.Tensor, t:torch.Tensor)->torch.Tensor:
+def slerp(z0:torch.Tensor, z1:torch.Tensor, t)->torch.Tensor:
     "`(T, Z)` points on the great-circle arc from `z0` to `z1` at fractions `t` (linear when they are parallel or one is 0)."
+    z0, z1, t = path_args(z0, z1, t)
     if min(z0.norm(), z1.norm()) < 1e-6: return lerp(z0, z1, t)                  # the origin has no direction to turn from
     omega = torch.arccos(torch.clamp(torch.dot(z0 / z0.norm(), z1 / z1.norm()), -1, 1))
     if omega.abs() < 1e-4: return lerp(z0, z1, t)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_metrics.ipynb #3c313742
 from __future__ import annotations
-import warnings
+import copy, warnings
 from pathlib import Path
 
 import torch
@@ -51,6 +51,7 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
     "Reconstruction PSNR and SSIM, and the negative ELBO in nats and bits/dim, of a checkpoint on a split."
     from torchmetrics.functional.image import peak_signal_noise_ratio as psnr, structural_similarity_index_measure as ssim
     model = model if model is not None else load_model(ckpt, device)
+    if next(model.parameters()).dtype != torch.float32: model = copy.deepcopy(model).float()   # a bf16 model's weights, exact sum
     dev, tc = next(model.parameters()).device, trained_on(model)
     data = data or tc.data
     ds = dataset if dataset is not None else model_heldout(model, data, root, split)
@@ -228,6 +229,8 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
                  model=None, # the model of `ckpt`, if the caller has loaded it already
                 )->dict:
     "Reconstruction, likelihood, active units and (with `scores`) the sample scores of one checkpoint, as a dict."
+    if priors is not None and not (isinstance(priors, dict) and {'gaussian', 'mixture'} <= set(priors)):
+        raise FlowerVAEError("priors are what fit_priors(model) returns: a dict with 'gaussian' and 'mixture'")
     model = model if model is not None else load_model(ckpt, device)
     r = evaluate(ckpt, batch_size=batch_size, device=device, progress=progress, dataset=dataset, model=model)
     ds = dataset if dataset is not None else model_heldout(model)
