@@ -136,14 +136,23 @@ def unit_images(x:torch.Tensor)->torch.Tensor:
     if len(x) and x.max() > 1.01: raise FlowerVAEError("images are floats in [0, 1]: divide 8-bit pixels by 255")
     return x
 
+def _stacked(images:list)->torch.Tensor:
+    if len({tuple(x.shape) for x in images}) > 1: raise FlowerVAEError("the images of a list must all have one shape")
+    return torch.stack(list(images))
+
 def features(net:nn.Module, images, batch_size:int=256)->torch.Tensor:
-    "`(N, F)` unit-length features of `images` (a `(N, C, S, S)` tensor, or a data set of (image, label) pairs) under `net`."
+    "`(N, F)` unit-length features of `images` under `net`: a `(N, 3, S, S)` tensor, one image, a list of them, or a data set."
     if not len(images): raise FlowerVAEError("no images to compute features of")
-    if isinstance(images, torch.Tensor): batches = images.split(batch_size)
+    if isinstance(images, (list, tuple)) and all(isinstance(x, torch.Tensor) for x in images): images = _stacked(images)
+    if isinstance(images, torch.Tensor):
+        images = images[None] if images.ndim == 3 else images                              # one image: a batch of one
+        if images.ndim != 4 or images.shape[1] != 3:
+            raise FlowerVAEError(f"the feature net reads RGB images, (N, 3, S, S): got shape {tuple(images.shape)}")
+        batches = images.split(batch_size)
     else: batches = image_batches(images, batch_size)
     with evaluating(net): return F.normalize(torch.cat([net(unit_images(x)) for x in batches]), dim=1)
 
-def nearest_neighbours(images, train_images, # `(N, C, S, S)` images or a data set; the training images (a data set)
+def nearest_neighbours(images, train_images, # images as `features` takes them; the training images (a data set or tensor)
                        net:nn.Module, k:int=3)->tuple:
     "`(indices, similarities)`, each `(N, k)`: the `k` training images nearest to each image in `net`'s feature space (cosine)."
     sim = features(net, images) @ features(net, train_images).T                                # (N, M)
