@@ -4,7 +4,7 @@
 
 # %% ../nbs/12a_options.ipynb #12a00004
 from __future__ import annotations
-import argparse, functools
+import argparse, functools, re
 from dataclasses import fields
 
 from fastcore.docments import docments
@@ -38,10 +38,13 @@ class BoolFlag(argparse.Action):
         setattr(namespace, self.dest, True if value is None else _to_bool(parser, option_string, value))
 
 class HelpFormatter(argparse.HelpFormatter):
-    "argparse's help, with a switch shown as `--amp, --no-amp`."
+    "argparse's help, with a switch shown as `--amp, --no-amp`, and as `[--amp | --no-amp]` in the usage line."
     def _format_action_invocation(self, action):
         if isinstance(action, BoolFlag): return ', '.join(action.option_strings)
         return super()._format_action_invocation(action)
+
+    def _format_usage(self, *args, **kwargs):
+        return re.sub(r'\[--([\w-]+) \[0\|1\]\]', r'[--\1 | --no-\1]', super()._format_usage(*args, **kwargs))
 
 # %% ../nbs/12a_options.ipynb #c12c0007
 def _text(value:str)->str:
