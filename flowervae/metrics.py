@@ -28,7 +28,8 @@ from .images import held_out, model_heldout, training_images
 
 # %% auto #0
 __all__ = ['real_batches', 'TEMPERATURES', 'evaluate', 'GenerativeScores', 'inception_extractor', 'sample_batches',
-           'recon_batches', 'generative_scores', 'tune_temperature', 'fit_priors', 'fit_prior', 'evaluate_all']
+           'recon_batches', 'generative_scores', 'tune_temperature', 'fit_priors', 'fit_prior', 'evaluate_all',
+           'second_net_scores', 'fds_in']
 
 # %% ../nbs/09_metrics.ipynb #06c4ad2b
 def _described(ds)->tuple:
@@ -246,4 +247,22 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
     for name, key in (('gaussian', 'fitted'), ('mixture', 'mixture')):
         s = scores.score(sample_batches(model, n_samples, seed=0, prior=priors[name]), progress=progress)
         r.update({f"fid_{key}": s['fid'], f"kid_{key}": s['kid'], f"kid_{key}_std": s['kid_std']})
+    return r
+
+# %% ../nbs/09_metrics.ipynb #9e2d0002
+def second_net_scores(root:str, size:int, cache_dir:str|None=None, progress:bool=True)->GenerativeScores:
+    "The second opinion: scores against the test split in a flowers classifier of another seed and width than the first's."
+    net2 = feature_net(root, size, cache_dir, progress=progress, width=16, seed=1)
+    return generative_scores(root, size, cache_dir=cache_dir, progress=progress, net=net2)
+
+def fds_in(scores:GenerativeScores, model, priors:dict, # the fitted 'gaussian' and 'mixture' priors of `model`
+           n_samples:int=5000, progress:bool=True,
+           test_ds=None)->dict: # with these images, also the FD of their reconstructions
+    "The Fréchet distances of `model`'s samples from N(0, I) and from `priors` in the features of `scores`, keyed `..._2`."
+    priors = {'standard': None, **priors}
+    fd = lambda p: scores.score(sample_batches(model, n_samples, seed=0, prior=p), progress=progress)['fid']
+    keys = (('standard', 'fid'), ('gaussian', 'fid_fitted'), ('mixture', 'fid_mixture'))
+    r = {**{f"{key}_2": fd(priors[name]) for name, key in keys}, 'extractor_2': scores.label}
+    if test_ds is not None and len(test_ds) >= scores.kid_subset:
+        r['fid_recon_2'] = scores.score(recon_batches(model, test_ds), progress=progress)['fid']
     return r

@@ -14,11 +14,11 @@ from .cache import CachedFlowers, to_float
 from .core import FlowerVAEError, check_writable, device_name, write_atomically
 from .cvae import class_accuracy, class_effect
 from .data import check_flowers_root
-from .features import feature_net
 from .grids import recon_rows, save_images
 from .images import held_out
 from .learner import RECIPES, TrainConfig
-from .metrics import GenerativeScores, evaluate_all, fit_priors, generative_scores, recon_batches, sample_batches
+from .features import feature_net
+from .metrics import GenerativeScores, evaluate_all, fds_in, fit_priors, generative_scores, second_net_scores
 from .checkpoint import load_checkpoint, save_priors
 from .pretrained import card, load, load_model, publish
 from .report import results_markdown
@@ -27,7 +27,7 @@ from .vaegan import Adversary, GANConfig
 
 # %% auto #0
 __all__ = ['ROWS', 'SHARED', 'MACHINE', 'RECIPE', 'BUNDLED', 'row_config', 'row_figure', 'row_settings', 'read_result', 'run_row',
-           'run_table', 'run_seeds', 'second_net_scores', 'second_opinion', 'fds_in', 'make_bundled', 'rescore_bundled']
+           'run_table', 'run_seeds', 'second_opinion', 'make_bundled', 'rescore_bundled']
 
 # %% ../nbs/10_results.ipynb #9ec73d7c
 _SEED = {k: v for k, v in RECIPES['seed'].items() if k not in ('size', 'epochs')}   # the seed's recipe, at the table's size
@@ -194,10 +194,15 @@ def run_seeds(root:str, seeds:list, budget:float=900., out:str|Path='runs/result
     write_atomically(Path(out)/'results.md', lambda tmp: Path(tmp).write_text(results_markdown(results)))
     return results
 
-def second_net_scores(root:str, size:int, cache_dir:str|None=None, progress:bool=True)->GenerativeScores:
-    "The second opinion: FD in a flowers classifier of another seed and width, trained independently of the first."
-    net2 = feature_net(root, size, cache_dir, progress=progress, width=16, seed=1)
-    return generative_scores(root, size, cache_dir=cache_dir, progress=progress, net=net2)
+def _earlier_rows(root, budget, out:Path, done:list, n_samples:int, overrides:dict)->list:
+    "The rows an earlier call finished in `out` with this call's settings: one table of them all, so its verdict compares them."
+    found = []
+    for name in (n for n in ROWS if n not in done and (out/n/'result.json').exists()):
+        cfg, gan = row_config(name, root, budget, out, **overrides)
+        try: _check_row(out/name, cfg, gan); r = read_result(out/name/'result.json')
+        except FlowerVAEError: continue                                           # another table's row: left out of this one
+        if r.get('n_samples', n_samples) == n_samples: found.append(r)
+    return found
 
 def _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overrides, scores2=None)->list:
     out, results = Path(out), []; out.mkdir(parents=True, exist_ok=True)
@@ -205,6 +210,9 @@ def _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overri
         t0 = time.time()
         results.append(r := run_row(name, root, budget, out, scores, test_ds, n_samples, progress, scores2, **overrides))
         if progress: print(f"{name}: done in {time.time() - t0:.0f} s; PSNR {r['psnr']:.2f} dB, FD {r.get('fid', math.nan):.2f}")
+    results += (earlier := _earlier_rows(root, budget, out, [r['row'] for r in results], n_samples, overrides))
+    if progress and earlier: print(f"kept from earlier calls, same settings: {', '.join(r['row'] for r in earlier)}")
+    results.sort(key=lambda r: list(ROWS).index(r['row']))
     _write_json(results, out/'results.json')
     write_atomically(out/'results.md', lambda tmp: Path(tmp).write_text(results_markdown(results)))
     return results
@@ -221,18 +229,6 @@ def second_opinion(results:list, # finished rows (their `result.json`s)
             save_priors(model.checkpoint, model.priors, model.checkpoint_digest)
         r.update(fds_in(scores, model, priors, n_samples, progress, test_ds))
     return results
-
-def fds_in(scores:GenerativeScores, model, priors:dict, # the fitted 'gaussian' and 'mixture' priors of `model`
-           n_samples:int=5000, progress:bool=True,
-           test_ds=None)->dict: # with these images, also the FD of their reconstructions
-    "The Fréchet distances of `model`'s samples from N(0, I) and from `priors` in the features of `scores`, keyed `..._2`."
-    priors = {'standard': None, **priors}
-    fd = lambda p: scores.score(sample_batches(model, n_samples, seed=0, prior=p), progress=progress)['fid']
-    keys = (('standard', 'fid'), ('gaussian', 'fid_fitted'), ('mixture', 'fid_mixture'))
-    r = {**{f"{key}_2": fd(priors[name]) for name, key in keys}, 'extractor_2': scores.label}
-    if test_ds is not None and len(test_ds) >= scores.kid_subset:
-        r['fid_recon_2'] = scores.score(recon_batches(model, test_ds), progress=progress)['fid']
-    return r
 
 # %% ../nbs/10_results.ipynb #b0d10002
 BUNDLED = {   # name: (the table row it is, what it is)
