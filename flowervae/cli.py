@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_cli.ipynb #c12c0004
 from __future__ import annotations
-import json, math, signal, sys
+import json, math, os, signal, sys
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -191,7 +191,8 @@ def _one_line(e:Exception, parser, command:str, a:dict)->str:
 def _interrupted(signum, frame): raise KeyboardInterrupt        # SIGTERM cleans up as Ctrl-C does
 
 def _interrupt_note(command:str, out:str, prog:str='flowervae')->str:
-    "What an interrupted command leaves: for `train`, the last finished epoch, if one was saved."
+    "What an interrupted command leaves: for `train`, the last finished epoch, if one was saved; under torchrun, said by rank 0."
+    if os.environ.get('RANK', '0') != '0': return ''               # the other ranks were stopped because one of them was
     if command == 'results': return f"{prog}: interrupted; the same command resumes the table where it stopped"
     if command != 'train': return f"{prog}: interrupted"
     if not (latest := Path(out)/'latest.pt').exists(): return f"{prog}: interrupted before an epoch was saved"
@@ -210,7 +211,7 @@ def main(argv:list|None=None, prog:str='flowervae')->int:
         print(f"{prog}: error: {_one_line(e, parser, command, a)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(_interrupt_note(command, out, prog), file=sys.stderr)
+        if note := _interrupt_note(command, out, prog): print(note, file=sys.stderr)
         return 130
     finally:
         signal.signal(signal.SIGTERM, on_term)

@@ -88,7 +88,7 @@ def checkpoint_of(learn:Learner, best:float)->dict:
     ck = dict(format=CKPT_FORMAT, model_kind=model_kind(learn.model), model=learn.model.state_dict(), opt=learn.opt.state_dict(),
               model_cfg=asdict(learn.model.cfg), train_cfg=asdict(learn.cfg), epoch=learn.epoch + 1, step=learn.step,
               history=learn.history, best_val=best, amp=learn.amp, images=run_images(learn),
-              folder=getattr(learn, 'folder', None),
+              folder=getattr(learn, 'folder', None), world=learn.world,      # processes: each takes a batch of a step
               cpu_seconds=max(learn.cpu_seconds, getattr(learn, 'cpu_most', 0.)))   # the budget's clock: the busiest process
     return ck | {cb.name: cb.state_dict() for cb in _stateful(learn)}
 
@@ -156,6 +156,10 @@ class Checkpoints(Callback):
         if ck.get('folder', learn.folder) != learn.folder:              # renamed or replaced: the same count, other images
             raise FlowerVAEError(f"the images of {learn.cfg.root} changed since the run began (added, removed or renamed), and "
                                  "with them its validation and test images: resume it on the folder as it was")
+        if (w := ck.get('world', learn.world)) != learn.world:           # another batch per step, and other steps per epoch
+            how = 'flowervae train alone, not under torchrun' if w == 1 else f"torchrun --nproc_per_node {w}"
+            raise FlowerVAEError(f"the run in {self.out} trained as {w} process{'es' * (w > 1)} ({w} batches of "
+                                 f"{learn.cfg.batch_size} a step), not {learn.world}: resume it with {how}")
         spent, cpu = learn.cfg.epochs <= ck['epoch'], ck.get('cpu_seconds', 0.)
         if spent or learn.cfg.budget and cpu >= learn.cfg.budget:       # nothing left to train: said, not trained for a step
             cpu = math.ceil(cpu * 10) / 10                               # rounded up, so that "more than" holds
