@@ -4,7 +4,7 @@
 
 # %% ../nbs/01b_cache.ipynb #f0d51853
 from __future__ import annotations
-import ctypes, errno, hashlib, json, os, shutil, signal, sys
+import ctypes, errno, hashlib, json, os, re, shutil, signal, socket, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -17,9 +17,9 @@ from .core import FlowerVAEError, check_count, check_size, reason, rgb
 from .data import IMAGE_ERRORS, FolderImages, Flowers102, make_loader
 
 # %% auto #0
-__all__ = ['CACHE_ENV', 'load_square', 'cache_folder', 'fingerprint', 'content_hash', 'sweep_temporaries', 'check_free_space',
-           'reserve_blocks', 'build_cache', 'open_cache', 'CachedImages', 'cache_stem', 'CachedFlowers', 'CachedFolder',
-           'BatchLoader', 'image_batches', 'to_float', 'ArrayImages']
+__all__ = ['CACHE_ENV', 'STALE_ELSEWHERE', 'load_square', 'cache_folder', 'fingerprint', 'content_hash', 'builder_tag',
+           'sweep_temporaries', 'check_free_space', 'reserve_blocks', 'build_cache', 'open_cache', 'CachedImages',
+           'cache_stem', 'CachedFlowers', 'CachedFolder', 'BatchLoader', 'image_batches', 'to_float', 'ArrayImages']
 
 # %% ../nbs/01b_cache.ipynb #27fe42df
 def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
@@ -81,10 +81,24 @@ def _alive(pid:int)->bool:
     except PermissionError: pass                              # someone else's process: alive
     return True
 
+def builder_tag()->str:
+    "`HOST-PID` of this process, as a half-written cache's name carries it: another machine's PIDs say nothing about this one's."
+    return f"{re.sub(r'[^A-Za-z0-9_-]', '_', socket.gethostname()) or 'host'}-{os.getpid()}"
+
+STALE_ELSEWHERE = 24 * 3600    # seconds after which a half-written cache of another host (or container) is taken as abandoned
+
+def _abandoned(t:Path)->bool:
+    "Was the half-written cache `t` left by a process that is gone: on this host, a dead PID; on another, a day without change?"
+    host, _, pid = t.name.split('.')[-3].rpartition('-')            # '.NAME.HOST-PID.tmp.npy'; older ones: '.NAME.PID.tmp.npy'
+    if not pid.isdigit(): return False                                  # not one of ours
+    if host and host != builder_tag().rpartition('-')[0]:
+        try: return time.time() - t.stat().st_mtime > STALE_ELSEWHERE
+        except OSError: return False
+    return not _alive(int(pid))
+
 def sweep_temporaries(dest:Path)->list:
     "Delete the half-written caches `dest` that processes which are no longer running left behind; returns their paths."
-    gone = [t for t in dest.parent.glob(f".{dest.name}.*.tmp.npy") if t.name.split('.')[-3].isdigit()
-            and not _alive(int(t.name.split('.')[-3]))]
+    gone = [t for t in dest.parent.glob(f".{dest.name}.*.tmp.npy") if _abandoned(t)]
     for t in gone: t.unlink(missing_ok=True)
     return gone
 
@@ -118,7 +132,7 @@ def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers
     npy, js = dest.with_suffix('.npy'), dest.with_suffix('.json')
     if npy.exists() and not js.exists(): npy.unlink()          # a build that died before its record: of no use, but its space
     check_free_space(dest, len(files) * size * size * 3)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp.npy")
+    tmp = dest.with_name(f".{dest.name}.{builder_tag()}.tmp.npy")
     chunks = [(files[i:i + 64], size, upright) for i in range(0, len(files), 64)]
     ex = ProcessPoolExecutor(workers or max(1, os.cpu_count() or 1), initializer=_die_with_parent)
     try:
