@@ -6,6 +6,8 @@
 from __future__ import annotations
 import ctypes, errno, hashlib, json, os, re, shutil, signal, socket, sys, time
 from concurrent.futures import ProcessPoolExecutor
+try: import fcntl                                             # POSIX file locks: who is still building a cache
+except ImportError: fcntl = None
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +20,9 @@ from .data import IMAGE_ERRORS, FolderImages, Flowers102, make_loader
 
 # %% auto #0
 __all__ = ['CACHE_ENV', 'STALE_ELSEWHERE', 'load_square', 'cache_folder', 'fingerprint', 'content_hash', 'builder_tag',
-           'sweep_temporaries', 'check_free_space', 'reserve_blocks', 'build_cache', 'open_cache', 'CachedImages',
-           'cache_stem', 'CachedFlowers', 'CachedFolder', 'BatchLoader', 'image_batches', 'to_float', 'ArrayImages']
+           'lock_temporary', 'sweep_temporaries', 'check_free_space', 'reserve_blocks', 'build_cache', 'open_cache',
+           'CachedImages', 'cache_stem', 'CachedFlowers', 'CachedFolder', 'BatchLoader', 'image_batches', 'to_float',
+           'unit_images', 'ArrayImages']
 
 # %% ../nbs/01b_cache.ipynb #27fe42df
 def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
@@ -87,14 +90,28 @@ def builder_tag()->str:
 
 STALE_ELSEWHERE = 24 * 3600    # seconds after which a half-written cache of another host (or container) is taken as abandoned
 
+def lock_temporary(path:Path):
+    "Create `path` and hold a lock on it for as long as the returned file is open: the build that writes it is alive."
+    f = open(path, 'wb')
+    if fcntl: fcntl.flock(f, fcntl.LOCK_EX)
+    return f
+
+def _unlocked(t:Path)->bool:
+    "Can the lock on `t` be taken, that is, has the build that held it ended? (Where there are no locks: is its PID dead?)"
+    if not fcntl: return not _alive(int(t.name.split('.')[-3].rpartition('-')[2]))
+    with open(t, 'rb') as f:
+        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError: return False
+    return True
+
 def _abandoned(t:Path)->bool:
-    "Was the half-written cache `t` left by a process that is gone: on this host, a dead PID; on another, a day without change?"
+    "Was the half-written cache `t` left by a build that is gone: on this host, no lock held; on another, a day without change?"
     host, _, pid = t.name.split('.')[-3].rpartition('-')            # '.NAME.HOST-PID.tmp.npy'; older ones: '.NAME.PID.tmp.npy'
     if not pid.isdigit(): return False                                  # not one of ours
-    if host and host != builder_tag().rpartition('-')[0]:
-        try: return time.time() - t.stat().st_mtime > STALE_ELSEWHERE
-        except OSError: return False
-    return not _alive(int(pid))
+    try:
+        if host and host != builder_tag().rpartition('-')[0]: return time.time() - t.stat().st_mtime > STALE_ELSEWHERE
+        return _unlocked(t)                 # a lock, not a PID: containers on one host may share its name, not its PIDs
+    except OSError: return False
 
 def sweep_temporaries(dest:Path)->list:
     "Delete the half-written caches `dest` that processes which are no longer running left behind; returns their paths."
@@ -135,6 +152,7 @@ def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers
     tmp = dest.with_name(f".{dest.name}.{builder_tag()}.tmp.npy")
     chunks = [(files[i:i + 64], size, upright) for i in range(0, len(files), 64)]
     ex = ProcessPoolExecutor(workers or max(1, os.cpu_count() or 1), initializer=_die_with_parent)
+    lock = lock_temporary(tmp)                                # held until the build ends, however it ends
     try:
         arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(len(files), size, size, 3))
         reserve_blocks(tmp)                                   # a full disk: an error now, not a SIGBUS halfway through
@@ -147,6 +165,7 @@ def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers
         _write_record(js, dict(meta, labels=[int(l) for l in labels], n=len(files), size=size, content=content))
     except BaseException:                                     # an error, Ctrl-C, or SIGTERM through the command line
         ex.shutdown(wait=False, cancel_futures=True); tmp.unlink(missing_ok=True); raise
+    finally: lock.close()
     return npy
 
 # %% ../nbs/01b_cache.ipynb #2fb2bdce
@@ -246,6 +265,12 @@ def image_batches(ds, batch_size:int=256):
 def to_float(x:torch.Tensor)->torch.Tensor:
     "uint8 images to float32 in [0, 1] in one pass, keeping the memory layout (float input passes through)."
     return x.to(torch.float32).mul_(1 / 255) if x.dtype == torch.uint8 else x   # 2x faster on CPU than a promoting x.mul(1/255)
+
+def unit_images(x:torch.Tensor)->torch.Tensor:
+    "`x` as float images in [0, 1] (uint8 ones scaled); floats above 1, 8-bit pixels not divided by 255, refused in one line."
+    x = to_float(x).float()
+    if len(x) and x.max() > 1.01: raise FlowerVAEError("images are floats in [0, 1]: divide 8-bit pixels by 255")
+    return x
 
 # %% ../nbs/01b_cache.ipynb #98de011c
 class ArrayImages(torch.utils.data.Dataset):

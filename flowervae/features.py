@@ -7,16 +7,17 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import numpy as np
 import torch, torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from .cache import BatchLoader, CachedFlowers, cache_folder, content_hash, image_batches, to_float
+from .cache import BatchLoader, CachedFlowers, cache_folder, content_hash, image_batches, to_float, unit_images
 from .checkpoint import save_checkpoint
 from .core import FlowerVAEError, check_count, evaluating, reason
 
 # %% auto #0
-__all__ = ['FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'unit_images', 'features', 'nearest_neighbours']
+__all__ = ['FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'features', 'nearest_neighbours']
 
 # %% ../nbs/09a_features.ipynb #b4feba66
 class FeatureNet(nn.Module):
@@ -130,20 +131,18 @@ def feature_net(root:str|Path|None=None, size:int=64, cache_dir:str|Path|None=No
     return net.eval()
 
 # %% ../nbs/09a_features.ipynb #9e1a0002
-def unit_images(x:torch.Tensor)->torch.Tensor:
-    "`x` as float images in [0, 1] (uint8 ones scaled); floats above 1, 8-bit pixels not divided by 255, refused in one line."
-    x = to_float(x).float()
-    if len(x) and x.max() > 1.01: raise FlowerVAEError("images are floats in [0, 1]: divide 8-bit pixels by 255")
-    return x
-
 def _stacked(images:list)->torch.Tensor:
+    "One batch of a list of images, each uint8 or float (a photograph beside a sample)."
+    images = [to_float(torch.as_tensor(x)).float() for x in images]
     if len({tuple(x.shape) for x in images}) > 1: raise FlowerVAEError("the images of a list must all have one shape")
-    return torch.stack(list(images))
+    return torch.stack(images)
 
 def features(net:nn.Module, images, batch_size:int=256)->torch.Tensor:
     "`(N, F)` unit-length features of `images` under `net`: a `(N, 3, S, S)` tensor, one image, a list of them, or a data set."
     if not len(images): raise FlowerVAEError("no images to compute features of")
-    if isinstance(images, (list, tuple)) and all(isinstance(x, torch.Tensor) for x in images): images = _stacked(images)
+    if isinstance(images, (list, tuple)) and all(isinstance(x, (torch.Tensor, np.ndarray)) for x in images):
+        images = _stacked(images)
+    if isinstance(images, np.ndarray): images = torch.as_tensor(images)
     if isinstance(images, torch.Tensor):
         images = images[None] if images.ndim == 3 else images                              # one image: a batch of one
         if images.ndim != 4 or images.shape[1] != 3:

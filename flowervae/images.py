@@ -21,7 +21,7 @@ from .pretrained import DEFAULT_MODEL, load_model
 
 # %% auto #0
 __all__ = ['MOST_SAMPLED', 'local_cache', 'training_images', 'heldout_dataset', 'check_folder_unchanged', 'model_heldout',
-           'seen_in_training', 'held_out', 'sampled_images', 'explore_images', 'explore_setup']
+           'seen_in_training', 'held_out', 'most_sampled', 'sampled_images', 'explore_images', 'explore_setup']
 
 # %% ../nbs/04f_images.ipynb #a1e95ff6
 def local_cache(tc:TrainConfig)->str|None:
@@ -88,12 +88,16 @@ def held_out(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str|N
     return None if seen is None else not seen
 
 # %% ../nbs/04f_images.ipynb #a6bbb3fb
-MOST_SAMPLED = 10_000   # samples held in memory at 64 px (120 MB); a quarter as many at each doubling of the size
+MOST_SAMPLED = 10_000   # samples held at 64 px: 120 MB of bytes (four times that while decoding); fewer when larger
+
+def most_sampled(size:int)->int:
+    "How many `size` px samples `sampled_images` holds: `MOST_SAMPLED` at 64 px, a quarter at each doubling, at least 256."
+    return max(256, MOST_SAMPLED * 64**2 // size**2)
 
 @in_eval
 def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
     "`n` images `model` draws from its stored mixture prior (else N(0, I)) as `(uint8 image, label)` pairs, the labels cycling."
-    if check_count(n, 'n') > (most := MOST_SAMPLED * 64**2 // model.cfg.img_size**2):        # all of them are held in memory
+    if check_count(n, 'n') > (most := most_sampled(model.cfg.img_size)):                     # all of them are held in memory
         raise FlowerVAEError(f"n must be at most {most} for {model.cfg.img_size} px samples, which are held in memory, got {n}")
     prior, g = getattr(model, 'priors', {}).get('mixture'), torch.Generator().manual_seed(seed)
     cond = bool(model.cfg.n_classes)            # label: the class of a conditional model, else the mixture component drawn from
@@ -112,7 +116,7 @@ def explore_images(model:VAE, n:int=1000, seed:int=0):
     check_count(n, 'n'); tc = trained_on(model)
     try: ds = CachedFlowers(flowers_root() or tc.root, 'test', tc.size, local_cache(tc)) if tc.data == 'flowers102' else \
         model_heldout(model, n_synthetic=n)                               # synthetic flowers, or a folder's test tenth
-    except FlowerVAEError: return sampled_images(model, n, seed)          # its data is not here (a shared model)
+    except FlowerVAEError: return sampled_images(model, min(n, most_sampled(tc.size)), seed)   # no data here: a shared model
     return Subset(ds, torch.linspace(0, len(ds) - 1, min(n, len(ds))).long().tolist())
 
 def explore_setup(ckpt:str|Path|None=None, # a checkpoint, folder or bundled name; default $FLOWERVAE_CKPT, else the bundled VAE
@@ -125,6 +129,6 @@ def explore_setup(ckpt:str|Path|None=None, # a checkpoint, folder or bundled nam
     except FlowerVAEError as e: raise FlowerVAEError(f"$FLOWERVAE_CKPT: {e}" if env else str(e)) from None   # where it came from
     ds = explore_images(model, n_images)
     seen = seen_in_training(model.train_cfg, split='test', folder=getattr(model, 'folder_digest', None))   # `--split all`: yes
-    src = 'its own samples' if isinstance(ds, ArrayImages) else f"{len(ds)} {'held-out' if seen is False else 'test'} images"
-    print(f"exploring {ckpt} ({model.train_cfg.size} px, z_dim {model.cfg.z_dim}) from {src}")
+    kind = 'of its own samples' if isinstance(ds, ArrayImages) else f"{'held-out' if seen is False else 'test'} images"
+    print(f"exploring {ckpt} ({model.train_cfg.size} px, z_dim {model.cfg.z_dim}) from {len(ds)} {kind}")
     return model, ds, ckpt

@@ -10,7 +10,6 @@ import torch
 from fastcore.basics import patch
 
 from .cache import to_float
-
 from .core import FlowerVAEError, as_number, check_count
 from .explore import image_index, image_widget, to_png
 from .latent import class_id, class_means, codes_of, decode_images, lerp, slerp
@@ -28,8 +27,13 @@ class InterpolationExplorer:
         if len(ds) < 2: raise FlowerVAEError(f"an interpolation needs at least 2 images to run between, got {len(ds)}")
         self.model, self.ds, self.px, self._ui = model, ds, check_count(px, 'px', least=16), None
         self.codes = codes_of(model, ds, codes)
-        self.means, self.mode = class_means(self.codes), 'slerp'
-        self.set_ends(0, 1)
+        self.means = class_means(self.codes)
+        self.set_mode('slerp'); self.set_ends(0, 1)
+
+    def set_mode(self, mode:str):
+        "Walk the great circle ('slerp', the default) or the straight line ('lerp') between the ends."
+        if mode not in ('slerp', 'lerp'): raise FlowerVAEError(f"unknown path {mode!r}: use 'slerp' or 'lerp'")
+        self.mode = mode
 
     def code(self, end:int, by:str='image')->tuple[torch.Tensor, int]:
         "`(Z,)` the code of image `end` (`by='image'`) or the mean of class `end` (`by='class'`), and the class it belongs to."
@@ -48,6 +52,7 @@ class InterpolationExplorer:
 
     def end_image(self, end:int)->torch.Tensor|None:
         "`(C, S, S)` the photograph at end 0 (A) or 1 (B), in [0, 1]; None where the ends are class means."
+        if end not in (0, 1) or isinstance(end, bool): raise FlowerVAEError(f"end is 0 (A) or 1 (B), got {end!r}")
         if self.by == 'class': return None
         return to_float(self.ds[image_index(self.ends[end], len(self.ds))][0])
 
@@ -80,7 +85,7 @@ def widget(self:InterpolationExplorer):
                          status=W.Label())
     def refresh(*_):
         try:
-            self.mode = ui['mode'].value
+            self.set_mode(ui['mode'].value)
             self.set_ends(ui['a'].value, ui['b'].value, ui['by'].value)
             ui['image'].value, ui['status'].value = to_png(self.render(ui['t'].value), self.px), ''
             ui['end_a'].value, ui['end_b'].value = self._end_png(0), self._end_png(1)

@@ -11,7 +11,7 @@ import torch
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
-from .cache import to_float
+from .cache import to_float, unit_images
 from .core import FlowerVAEError, check_count, in_eval, private_rng
 from .loss import kl_per_dim
 from .model import VAE, check_draw, check_images, decode_batches
@@ -42,10 +42,14 @@ def codes_of(model:VAE, ds, codes:dict|None=None)->dict:
     if codes is None: return encode_dataset(model, ds, progress=False)
     if not (isinstance(codes, dict) and {'mu', 'logvar', 'labels'} <= set(codes)):
         raise FlowerVAEError("codes are what encode_dataset(model, ds) returns: a dict of 'mu', 'logvar' and 'labels'")
+    codes = {k: torch.as_tensor(codes[k]) for k in ('mu', 'logvar', 'labels')} | {k: v for k, v in codes.items()
+                                                                                  if k not in ('mu', 'logvar', 'labels')}
     n, z = tuple(codes['mu'].shape), model.cfg.z_dim
-    if n != (len(ds), z):
-        raise FlowerVAEError(f"codes of shape {n} do not fit {len(ds)} images and this model's {z} dimensions: "
-                             "pass encode_dataset(model, ds) of this model and these images, or leave codes out")
+    if n != (len(ds), z) or len(codes['labels']) != len(ds):
+        raise FlowerVAEError(f"codes of shape {n} with {len(codes['labels'])} labels do not fit {len(ds)} images and this "
+                             f"model's {z} dimensions: pass encode_dataset(model, ds) of this model and these images")
+    if any(int(codes['labels'][i]) != int(ds[i][1]) for i in {0, len(ds) // 2, len(ds) - 1}):   # a few labels: cheap, telling
+        raise FlowerVAEError("the codes' labels are not those of these images: pass encode_dataset(model, ds) of these images")
     return codes
 
 # %% ../nbs/05_latent.ipynb #2c9517a5
@@ -112,10 +116,13 @@ def image_scatter(points:np.ndarray, # (N, 2) positions
                   canvas:int=1600, # side of the output image in pixels
                  )->np.ndarray:
     "A `(canvas, canvas, 3)` picture with each thumbnail pasted at its point (later ones on top)."
-    points, images = np.asarray(points, dtype=np.float64), to_float(torch.as_tensor(images))
-    if points.ndim != 2 or points.shape[1] != 2 or images.ndim != 4 or len(points) != len(images) or not len(points):
-        raise FlowerVAEError(f"image_scatter takes (N, 2) points and (N, C, h, w) thumbnails, one each: got shapes "
+    points, images = np.asarray(points, dtype=np.float64), torch.as_tensor(images)
+    shapes_fit = points.ndim == 2 and points.shape[1] == 2 and images.ndim == 4 and images.shape[1] in (1, 3)
+    if not shapes_fit or len(points) != len(images) or not len(points):
+        raise FlowerVAEError(f"image_scatter takes (N, 2) points and (N, 1 or 3, h, w) thumbnails, one each: got shapes "
                              f"{points.shape} and {tuple(images.shape)}")
+    if not np.isfinite(points).all(): raise FlowerVAEError("the points hold NaN or inf: they have no place on the canvas")
+    images = unit_images(images)
     h, w = images.shape[-2:]
     if check_count(canvas, 'canvas') < max(h, w): raise FlowerVAEError(f"a canvas of {canvas} px cannot hold {w}×{h} thumbnails")
     p = points - points.min(0)
@@ -139,7 +146,10 @@ def knn_class_accuracy(codes:dict, k:int=10)->float:
 # %% ../nbs/05_latent.ipynb #ed94e27f
 def path_args(z0, z1, t)->tuple:
     "`z0`, `z1` as `(Z,)` float codes of one length, `t` as `(T,)` finite fractions (a number, list or tensor); else one line."
-    z0, z1 = torch.as_tensor(z0).float(), torch.as_tensor(z1).float()
+    try: z0, z1 = torch.as_tensor(z0).float(), torch.as_tensor(z1).float()
+    except (TypeError, ValueError, RuntimeError):
+        raise FlowerVAEError("a path runs between two codes: tensors, arrays or lists") from None
+    if not (torch.isfinite(z0).all() and torch.isfinite(z1).all()): raise FlowerVAEError("the codes hold NaN or inf")
     if z0.ndim != 1 or z0.shape != z1.shape:
         raise FlowerVAEError(f"a path runs between two codes of one length, (Z,) each: got {tuple(z0.shape)} and "
                              f"{tuple(z1.shape)}")

@@ -13,11 +13,11 @@ from fastcore.basics import patch
 from torch.utils.data import Subset
 from tqdm.auto import tqdm
 
-from .cache import CachedFlowers, CachedFolder, image_batches, to_float
+from .cache import CachedFlowers, CachedFolder, image_batches, to_float, unit_images
 from .core import FlowerVAEError, check_count, check_temperature, evaluating, private_rng, reason
 from .data import Flowers102, FolderImages, flowers_root, make_loader
 from .synthetic import SyntheticFlowers
-from .features import FeatureNet, feature_net, unit_images
+from .features import FeatureNet, feature_net
 from .latent import active_units, encode_dataset
 from .priors import PRIORS, fit_named_prior
 from .learner import loss_terms
@@ -52,7 +52,7 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
     "Reconstruction PSNR and SSIM, and the negative ELBO in nats and bits/dim, of a checkpoint on a split."
     from torchmetrics.functional.image import peak_signal_noise_ratio as psnr, structural_similarity_index_measure as ssim
     model = model if model is not None else load_model(ckpt, device)
-    if next(model.parameters()).dtype != torch.float32: model = copy.deepcopy(model).float()   # a bf16 model's weights, exact sum
+    if next(model.parameters()).dtype != torch.float32: model = copy.deepcopy(model).float()   # scored as float32 would be
     dev, tc = next(model.parameters()).device, trained_on(model)
     data = data or tc.data
     ds = dataset if dataset is not None else model_heldout(model, data, root, split)

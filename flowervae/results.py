@@ -194,14 +194,12 @@ def run_seeds(root:str, seeds:list, budget:float=900., out:str|Path='runs/result
     write_atomically(Path(out)/'results.md', lambda tmp: Path(tmp).write_text(results_markdown(results)))
     return results
 
-def _earlier_rows(root, budget, out:Path, done:list, n_samples:int, overrides:dict)->list:
-    "The rows an earlier call finished in `out` with this call's settings: one table of them all, so its verdict compares them."
+def _earlier_rows(root, budget, out:Path, done:list, n_samples, scores, test_ds, progress, overrides, scores2)->list:
+    "The rows an earlier call finished in `out` with this call's settings (scored in the second net now, if asked and not yet)."
     found = []
     for name in (n for n in ROWS if n not in done and (out/n/'result.json').exists()):
-        cfg, gan = row_config(name, root, budget, out, **overrides)
-        try: _check_row(out/name, cfg, gan); r = read_result(out/name/'result.json')
-        except FlowerVAEError: continue                                           # another table's row: left out of this one
-        if r.get('n_samples', n_samples) == n_samples: found.append(r)
+        try: found.append(run_row(name, root, budget, out, scores, test_ds, n_samples, progress, scores2, **overrides))
+        except FlowerVAEError: continue                   # another table's row (other settings), or one that cannot be scored
     return found
 
 def _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overrides, scores2=None)->list:
@@ -210,7 +208,8 @@ def _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overri
         t0 = time.time()
         results.append(r := run_row(name, root, budget, out, scores, test_ds, n_samples, progress, scores2, **overrides))
         if progress: print(f"{name}: done in {time.time() - t0:.0f} s; PSNR {r['psnr']:.2f} dB, FD {r.get('fid', math.nan):.2f}")
-    results += (earlier := _earlier_rows(root, budget, out, [r['row'] for r in results], n_samples, overrides))
+    done = [r['row'] for r in results]
+    results += (earlier := _earlier_rows(root, budget, out, done, n_samples, scores, test_ds, progress, overrides, scores2))
     if progress and earlier: print(f"kept from earlier calls, same settings: {', '.join(r['row'] for r in earlier)}")
     results.sort(key=lambda r: list(ROWS).index(r['row']))
     _write_json(results, out/'results.json')

@@ -156,16 +156,17 @@ class Checkpoints(Callback):
         if ck.get('folder', learn.folder) != learn.folder:              # renamed or replaced: the same count, other images
             raise FlowerVAEError(f"the images of {learn.cfg.root} changed since the run began (added, removed or renamed), and "
                                  "with them its validation and test images: resume it on the folder as it was")
-        if (w := ck.get('world', learn.world)) != learn.world:           # another batch per step, and other steps per epoch
-            how = 'flowervae train alone, not under torchrun' if w == 1 else f"torchrun --nproc_per_node {w}"
-            raise FlowerVAEError(f"the run in {self.out} trained as {w} process{'es' * (w > 1)} ({w} batches of "
-                                 f"{learn.cfg.batch_size} a step), not {learn.world}: resume it with {how}")
         spent, cpu = learn.cfg.epochs <= ck['epoch'], ck.get('cpu_seconds', 0.)
         if spent or learn.cfg.budget and cpu >= learn.cfg.budget:       # nothing left to train: said, not trained for a step
             cpu = math.ceil(cpu * 10) / 10                               # rounded up, so that "more than" holds
             what, more = (f"done {ck['epoch']} of its epochs", f"--epochs more than {ck['epoch']}") if spent else \
                          (f"spent {cpu:g} of its {learn.cfg.budget:g} CPU seconds", f"--budget more than {cpu:g}")
             raise FlowerVAEError(f"the run in {self.out} has {what} already: to go on, give {more}")
+        if (w := ck.get('world', learn.world)) != learn.world:           # another batch per step, and other steps per epoch
+            how, each = ('flowervae train alone, not under torchrun', 'one batch') if w == 1 else \
+                        (f"torchrun --nproc_per_node {w}", f"{w} batches")
+            raise FlowerVAEError(f"the run in {self.out} trained as {w} process{'es' * (w > 1)} ({each} of "
+                                 f"{learn.cfg.batch_size} a step), not {learn.world}: resume it with {how}")
         try: learn.model.load_state_dict(ck['model']); learn.opt.load_state_dict(ck['opt'])
         except (RuntimeError, ValueError, KeyError, TypeError) as e:       # weights or optimiser state damaged by hand or disk
             raise FlowerVAEError(f"{self.out/'latest.pt'} is a damaged checkpoint ({reason(e, 80)})") from None
