@@ -267,9 +267,10 @@ def to_float(x:torch.Tensor)->torch.Tensor:
     return x.to(torch.float32).mul_(1 / 255) if x.dtype == torch.uint8 else x   # 2x faster on CPU than a promoting x.mul(1/255)
 
 def unit_images(x:torch.Tensor)->torch.Tensor:
-    "`x` as float images in [0, 1] (uint8 ones scaled); floats above 1, 8-bit pixels not divided by 255, refused in one line."
-    x = to_float(x).float()
+    "`x` as float images in [0, 1] (uint8 ones scaled); floats outside it (0-255, or -1 to 1) or NaN refused in one line."
+    x = to_float(torch.as_tensor(x)).float()
     if len(x) and x.max() > 1.01: raise FlowerVAEError("images are floats in [0, 1]: divide 8-bit pixels by 255")
+    if len(x) and not x.min() >= -0.01: raise FlowerVAEError("images are floats in [0, 1], not -1 to 1 (and hold no NaN)")
     return x
 
 # %% ../nbs/01b_cache.ipynb #98de011c

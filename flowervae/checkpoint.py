@@ -63,15 +63,16 @@ def save_checkpoint(obj:dict, path:str|Path)->Path:
 
 # %% ../nbs/04a_checkpoint.ipynb #7cd9ccdb
 def load_checkpoint(path:str|Path, map_location='cpu',
-                    data:bytes|None=None)->dict: # the file's bytes, if the caller has read them already
+                    data:bytes|None=None, # the file's bytes, if the caller has read them already
+                    advice:str="give a run's best.pt, a save_pretrained folder or a bundled model's name", # said if unreadable
+                   )->dict:
     "A flowervae checkpoint loaded with `weights_only=True`, or a `FlowerVAEError` saying what is wrong with the file."
     path = Path(path)
     if data is None and not path.is_file(): raise FlowerVAEError(f"checkpoint {path} does not exist")
     try: ck = torch.load(path if data is None else io.BytesIO(data), map_location=map_location, weights_only=True)
     except Exception as e:                                            # truncated; or an image, a log, another program's pickle
         why = 'torch.load cannot read it' if isinstance(e, (pickle.UnpicklingError, KeyError)) else reason(e, 80)   # a key: noise
-        raise FlowerVAEError(f"{path} is not a loadable flowervae checkpoint ({why}): give a run's best.pt, a save_pretrained "
-                             "folder or a bundled model's name") from None
+        raise FlowerVAEError(f"{path} is not a loadable flowervae checkpoint ({why}): {advice}") from None
     if not isinstance(ck, dict) or ck.get('format') not in (CKPT_FORMAT, *OLD_FORMATS):
         raise FlowerVAEError(f"{path} is not a flowervae checkpoint (no '{CKPT_FORMAT}' marker)")
     return ck

@@ -10,10 +10,10 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['MIN_SIZE', 'MAX_SIZE', 'FlowerVAEError', 'reason', 'check_size', 'check_count', 'check_temperature', 'as_number',
-           'check_types', 'rgb', 'pick_device', 'evaluating', 'in_eval', 'private_rng', 'cpuinfo', 'cpu_bf16_units',
-           'device_name', 'check_writable', 'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'pick_threads',
-           'keep_freed_memory']
+__all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', 'check_size', 'check_count', 'check_decoded',
+           'check_temperature', 'as_number', 'check_types', 'rgb', 'pick_device', 'evaluating', 'in_eval',
+           'private_rng', 'cpuinfo', 'cpu_bf16_units', 'device_name', 'check_writable', 'write_atomically', 'bf16_ok',
+           'autocast', 'idle_cores', 'pick_threads', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -42,6 +42,14 @@ def check_count(v, name:str, least:int=1)->int:
     if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < least:
         raise FlowerVAEError(f"{name} must be a whole number of at least {least}, got {v!r}")
     return int(v)
+
+MOST_DECODED = 4096   # images decoded into memory at once at 64 px (200 MB of floats); a quarter as many at each doubling
+
+def check_decoded(n:int, size:int, what:str)->int:
+    "`n` if that many `size` px images fit in memory at once (`MOST_DECODED` at 64 px, a quarter per doubling), else one line."
+    if n > (most := max(16, MOST_DECODED * 64**2 // size**2)):
+        raise FlowerVAEError(f"{what}: at most {most} images of {size} px at once, got {n}")
+    return n
 
 def check_temperature(t)->float:
     "`t` as a float if it is a sampling temperature: 0 (no spread: each draw a mean) to 10 (most pixels saturate already)."
@@ -103,6 +111,8 @@ def pick_device(device:str|None=None)->torch.device:
 @contextlib.contextmanager
 def evaluating(model:torch.nn.Module):
     "Run the block with `model` in eval mode and without gradients, then put each of its modules back in its own mode."
+    if not isinstance(model, torch.nn.Module):                       # a bundled name or a path: one line, not an AttributeError
+        raise FlowerVAEError(f"this takes a loaded model, not {model!r}: load one with pretrained.load_model(...) first")
     modes = [(m, m.training) for m in model.modules()]                  # one by one: a frozen batch norm stays frozen
     model.eval()
     try:

@@ -159,7 +159,7 @@ def save(self:LatentExplorer, path:str|Path)->Path:
 @patch
 def source(self:LatentExplorer)->torch.Tensor|None:
     "`(C, S, S)` the image in [0, 1] that the code on screen started from; None for a class mean or a prior draw."
-    return None if self.start_index is None else to_float(self.ds[self.start_index][0])
+    return None if self.start_index is None else to_float(torch.as_tensor(self.ds[self.start_index][0]))   # NumPy images too
 
 @patch
 def _refresh(self:LatentExplorer):

@@ -140,6 +140,7 @@ def _stacked(images:list)->torch.Tensor:
 def features(net:nn.Module, images, batch_size:int=256)->torch.Tensor:
     "`(N, F)` unit-length features of `images` under `net`: a `(N, 3, S, S)` tensor, one image, a list of them, or a data set."
     if not len(images): raise FlowerVAEError("no images to compute features of")
+    batch_size = check_count(batch_size, 'batch_size')
     if isinstance(images, (list, tuple)) and all(isinstance(x, (torch.Tensor, np.ndarray)) for x in images):
         images = _stacked(images)
     if isinstance(images, np.ndarray): images = torch.as_tensor(images)

@@ -97,6 +97,7 @@ def most_sampled(size:int)->int:
 @in_eval
 def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
     "`n` images `model` draws from its stored mixture prior (else N(0, I)) as `(uint8 image, label)` pairs, the labels cycling."
+    if check_count(seed, 'seed', least=0) >= 2**63: raise FlowerVAEError(f"seed must be below 2**63, got {seed}")
     if check_count(n, 'n') > (most := most_sampled(model.cfg.img_size)):                     # all of them are held in memory
         raise FlowerVAEError(f"n must be at most {most} for {model.cfg.img_size} px samples, which are held in memory, got {n}")
     prior, g = getattr(model, 'priors', {}).get('mixture'), torch.Generator().manual_seed(seed)
@@ -115,7 +116,7 @@ def explore_images(model:VAE, n:int=1000, seed:int=0):
     "`n` test images of `model`'s data, spread over the split, where the data is here; else `n` of its own samples."
     check_count(n, 'n'); tc = trained_on(model)
     try: ds = CachedFlowers(flowers_root() or tc.root, 'test', tc.size, local_cache(tc)) if tc.data == 'flowers102' else \
-        model_heldout(model, n_synthetic=n)                               # synthetic flowers, or a folder's test tenth
+        model_heldout(model, n_synthetic=min(n, most_sampled(tc.size)))   # synthetic flowers, or a folder's test tenth
     except FlowerVAEError: return sampled_images(model, min(n, most_sampled(tc.size)), seed)   # no data here: a shared model
     return Subset(ds, torch.linspace(0, len(ds) - 1, min(n, len(ds))).long().tolist())
 

@@ -54,7 +54,7 @@ class InterpolationExplorer:
         "`(C, S, S)` the photograph at end 0 (A) or 1 (B), in [0, 1]; None where the ends are class means."
         if end not in (0, 1) or isinstance(end, bool): raise FlowerVAEError(f"end is 0 (A) or 1 (B), got {end!r}")
         if self.by == 'class': return None
-        return to_float(self.ds[image_index(self.ends[end], len(self.ds))][0])
+        return to_float(torch.as_tensor(self.ds[image_index(self.ends[end], len(self.ds))][0]))         # NumPy images too
 
     def render(self, t:float)->torch.Tensor:
         "`(C, S, S)` image at fraction `t` of the way from A to B; a conditional model draws it as the class of the nearer end."

@@ -8,11 +8,11 @@ from __future__ import annotations
 import math, numbers
 import numpy as np
 import torch
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, Subset
 from tqdm.auto import tqdm
 
 from .cache import to_float, unit_images
-from .core import FlowerVAEError, check_count, in_eval, private_rng
+from .core import FlowerVAEError, check_count, check_decoded, in_eval, private_rng
 from .loss import kl_per_dim
 from .model import VAE, check_draw, check_images, decode_batches
 
@@ -28,7 +28,7 @@ def encode_dataset(model:VAE, ds, # a data set of (image, label) pairs
                    batch_size:int=128, progress:bool=True)->dict:
     "Posterior means and log-variances `(N, Z)` and labels `(N,)` of every image in `ds`, as CPU tensors."
     p = next(model.parameters())
-    mus, logvars, labels = [], [], []
+    mus, logvars, labels, batch_size = [], [], [], check_count(batch_size, 'batch_size')
     if not len(ds): raise FlowerVAEError("no images to encode: the data set is empty")
     with private_rng(torch.device('cpu')): batches = iter(DataLoader(ds, batch_size=batch_size))   # its seed: not the caller's
     for x, y in tqdm(batches, desc='encoding', total=-(-len(ds) // batch_size), disable=not progress):
@@ -50,6 +50,9 @@ def codes_of(model:VAE, ds, codes:dict|None=None)->dict:
                              f"model's {z} dimensions: pass encode_dataset(model, ds) of this model and these images")
     if any(int(codes['labels'][i]) != int(ds[i][1]) for i in {0, len(ds) // 2, len(ds) - 1}):   # a few labels: cheap, telling
         raise FlowerVAEError("the codes' labels are not those of these images: pass encode_dataset(model, ds) of these images")
+    first = encode_dataset(model, Subset(ds, [0]), progress=False)['mu'][0]          # (Z,) one image again: this model's code?
+    if (first - codes['mu'][0].float()).norm() > 0.05 * first.norm() + 1e-3:
+        raise FlowerVAEError("the codes are not this model's codes of these images: pass encode_dataset(model, ds)")
     return codes
 
 # %% ../nbs/05_latent.ipynb #2c9517a5
@@ -98,6 +101,7 @@ def tsne_2d(codes:dict, n_pca:int=50, perplexity:float=30., seed:int=0)->np.ndar
     from sklearn.manifold import TSNE
     mu = codes['mu'].numpy()
     if len(mu) < 5: raise FlowerVAEError(f"t-SNE needs at least 5 points, got {len(mu)}")
+    if mu.std(0).max() < 1e-6: raise FlowerVAEError("the codes are all the same point: t-SNE has nothing to spread out")
     x = fit_pca(codes, n_pca).transform(mu)
     return TSNE(perplexity=min(perplexity, (len(mu) - 1) / 3), init='pca', random_state=seed).fit_transform(x)
 
@@ -178,7 +182,7 @@ def slerp(z0:torch.Tensor, z1:torch.Tensor, t)->torch.Tensor:
 @in_eval
 def decode_images(model:VAE, z:torch.Tensor, y=None)->torch.Tensor:
     "`(B, C, S, S)` images in [0, 1] decoded from the latents `z` `(B, Z)` (under the classes `y` `(B,)`, for a conditional VAE)."
-    z = check_latents(model, z)
+    z = check_latents(model, z); check_decoded(len(z), model.cfg.img_size, 'decode_images')
     if y is not None and not getattr(model.cfg, 'n_classes', 0): raise FlowerVAEError("this model has no classes: leave y out")
     y = None if y is None else check_draw(model, len(z), y=y)[0]                    # one class for all, or one per code
     return decode_batches(model, z, y).cpu()
@@ -195,6 +199,7 @@ def interpolate(model:VAE, z0:torch.Tensor, z1:torch.Tensor, n:int=8, mode:str='
     "`(n, C, S, S)` decodes along the path from `z0` to `z1`, `mode` 'lerp' or 'slerp'."
     if mode not in ('lerp', 'slerp'): raise FlowerVAEError(f"unknown interpolation {mode!r}: use 'lerp' or 'slerp'")
     n, z0, z1 = check_count(n, 'n'), one_code(model, z0, 'z0'), one_code(model, z1, 'z1')
+    check_decoded(n, model.cfg.img_size, 'interpolate')
     return decode_images(model, (lerp if mode == 'lerp' else slerp)(z0, z1, torch.linspace(0, 1, n)))
 
 def one_code(model:VAE, z, name:str='z')->torch.Tensor:
@@ -221,7 +226,9 @@ def class_arithmetic(model:VAE, means:dict, a:int, b:int, ts=(0., .25, .5, .75, 
     a, b = class_id(a), class_id(b)
     for c in (a, b):
         if c not in means: raise FlowerVAEError(f"class {c} is not among the encoded classes")
-    return decode_images(model, lerp(means[a], means[b], torch.tensor(ts, dtype=torch.float32).reshape(-1)))   # one t, or several
+    ts = torch.tensor(ts, dtype=torch.float32).reshape(-1)                              # one t, or several
+    check_decoded(len(ts), model.cfg.img_size, 'class_arithmetic')
+    return decode_images(model, lerp(means[a], means[b], ts))
 
 # %% ../nbs/05_latent.ipynb #2f5995e4
 def traversal(model:VAE, z:torch.Tensor, # (Z,) the starting code
@@ -237,17 +244,17 @@ def traversal(model:VAE, z:torch.Tensor, # (Z,) the starting code
         raise FlowerVAEError(f"directions are (R, {model.cfg.z_dim}) for this model, got shape {tuple(directions.shape)}")
     if len(sigmas) not in (1, len(directions)):
         raise FlowerVAEError(f"{len(directions)} directions take 1 or as many sigmas: {len(sigmas)}")
-    z = one_code(model, z)
+    z = one_code(model, z); check_decoded(len(s) * len(directions), model.cfg.img_size, 'traversal')
     zs = z + (s[None, :, None] * sigmas[:, None, None] * directions[:, None, :])   # (R, T, Z)
     return decode_images(model, zs.flatten(0, 1))
 
 # %% ../nbs/05_latent.ipynb #a38ef4f8
 def pca_directions(pca, k:int=6)->tuple:
     "The top `k` principal directions `(k, Z)` and the standard deviations `(k,)` of the codes along them."
-    dirs, sds = pca.components_[:k], np.sqrt(pca.explained_variance_[:k])
+    k = check_count(k, 'k'); dirs, sds = pca.components_[:k], np.sqrt(pca.explained_variance_[:k])
     return torch.tensor(dirs, dtype=torch.float32), torch.tensor(sds, dtype=torch.float32)
 
 def top_kl_directions(codes:dict, k:int=6)->tuple:
     "Unit vectors `(k, Z)` of the `k` dimensions with the most KL, the standard deviations `(k,)` of μ along them, their indices."
-    idx = kl_by_dim(codes).argsort(descending=True)[:k]
+    idx = kl_by_dim(codes).argsort(descending=True)[:check_count(k, 'k')]
     return torch.eye(codes['mu'].shape[1])[idx], codes['mu'][:, idx].std(0), idx

@@ -65,8 +65,8 @@ class MixturePrior:
     def __init__(self, weights:torch.Tensor, means:torch.Tensor, scale_tril:torch.Tensor, # (K,), (K, Z), (K, Z, Z)
                  temperature:float|None=None): # what every draw is scaled by, chosen on training images; None: not chosen (1)
         self.weights, self.means, self.scale_tril = weights, means, scale_tril
-        if temperature is not None: check_draw_args(1, float(temperature))
-        self.temperature = None if temperature is None else round(float(temperature), 6)     # as chosen, not float32's digits
+        t = None if temperature is None else check_temperature(temperature)             # a number (or a stored tensor of one)
+        self.temperature = None if t is None else round(t, 6)                              # as chosen, not float32's digits
 
     @classmethod
     def from_codes(cls, codes:dict, # from `encode_dataset`

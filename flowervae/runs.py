@@ -210,7 +210,8 @@ class Pictures(Callback):
 def make_learner(cfg:TrainConfig, device:torch.device, d, resume:bool=False, progress:bool=True, cbs:list=())->Learner:
     "The `Learner` of the run `cfg` describes: its data, a fresh model, the run's callbacks and `cbs`, joined to other processes."
     out, gen = Path(cfg.out), torch.Generator()
-    ck = check_resumable(load_checkpoint(out/'latest.pt'), out/'latest.pt') if resume else None   # its precision, its state
+    damaged = 'the run cannot resume from it: start it again with --overwrite'
+    ck = check_resumable(load_checkpoint(out/'latest.pt', advice=damaged), out/'latest.pt') if resume else None   # its state
     if ck: check_compatible(ck, cfg)                                             # before the data is read or a header printed
     train_dl, val_dl = make_loaders(cfg, gen, d.rank, d.world, progress)
     torch.manual_seed(cfg.seed)
