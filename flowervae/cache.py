@@ -25,12 +25,17 @@ __all__ = ['CACHE_ENV', 'STALE_ELSEWHERE', 'load_square', 'cache_folder', 'finge
            'unit_images', 'ArrayImages']
 
 # %% ../nbs/01b_cache.ipynb #27fe42df
+def _centre_square(im:Image.Image)->Image.Image:
+    side = min(im.size)
+    return im.crop(((im.width - side) // 2, (im.height - side) // 2, (im.width + side) // 2, (im.height + side) // 2))
+
 def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
     "`(size, size, 3)` uint8 array of the image at `path`: turned as its EXIF says if `upright`, resized, centre-cropped, RGB."
     from torchvision import transforms as T                                                 # here: its import takes seconds
     try:
         with Image.open(path) as im:
             im = ImageOps.exif_transpose(im) if upright else im                           # phones store photos sideways
+            if max(im.size) > 4 * min(im.size): im = _centre_square(im)   # a 1×100000 strip: not 100000² pixels resized
             a = np.asarray(T.CenterCrop(size)(T.Resize(size)(rgb(im))), dtype=np.uint8)   # (S, S, 3)
     except IMAGE_ERRORS as e:
         raise FlowerVAEError(f"cannot read image {path} ({reason(e)}); replace or delete the file") from None
@@ -225,7 +230,8 @@ class CachedFolder(CachedImages):
     "A folder of your own images (`FolderImages`), `split` at `size`, decoded once like `CachedFlowers`."
     def __init__(self, root, split:str='train+val', size:int=64, cache_dir:str|Path|None=None, progress:bool=True):
         src = FolderImages(root, split, size)
-        super().__init__(src, cache_stem(f"folder_{src.root.name}", src.root, split, size), cache_dir, progress)
+        stem = cache_stem(f"folder_{src.root.name[:40]}", src.root, split, size)   # a long name cut: its hash tells it apart
+        super().__init__(src, stem, cache_dir, progress)
 
 def _add_content_hash(js:Path, meta:dict, images, labels)->dict:
     "A cache written before content hashes: hash it, and save the hash if the folder allows (else it is hashed again next time)."

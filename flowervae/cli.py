@@ -9,7 +9,6 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 import torch
-from torch.utils.data import Subset
 
 from .bench import bench, plot_bench
 from .cache import CachedFlowers
@@ -25,7 +24,7 @@ from .pretrained import cards, load_model, table
 from .report import results_markdown
 from .results import run_seeds
 from .checkpoint import check_not_run_file, load_checkpoint, train_config, trained_on
-from .images import held_out, model_heldout, seen_in_training
+from .images import held_out, model_heldout, seen_in_training, spread
 from .runs import fit
 from .vaegan import Adversary, GANConfig
 
@@ -127,9 +126,9 @@ def _eval_with_samples(a:dict)->dict:
     if a['n_samples'] < 1000: raise FlowerVAEError(f"--n-samples must be at least 1000 (KID subsets), got {a['n_samples']}")
     root = check_flowers_root(a['root'] or flowers_root() or tc.root,
                               hint='--fid and --kid compare with real Flowers102 images: give --root DIR or set $FLOWERVAE_DATA')
+    ds = CachedFlowers(root, a['split'], tc.size, a['cache_dir'], progress=not a['quiet'])   # a bad split: before minutes of work
+    if a['limit']: ds = spread(ds, a['limit'])
     scores = generative_scores(root, tc.size, a['ref_split'], a['inception_weights'], a['cache_dir'], progress=not a['quiet'])
-    ds = CachedFlowers(root, a['split'], tc.size, a['cache_dir'], progress=not a['quiet'])
-    if a['limit']: ds = Subset(ds, range(min(a['limit'], len(ds))))
     r = evaluate_all(a['ckpt'], scores, ds, a['n_samples'], a['batch_size'], progress=not a['quiet'], model=model)
     return r | dict(held_out=held_out(tc, 'flowers102', root, a['split']))
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #4a69528a
 from __future__ import annotations
-import difflib, hashlib, os, urllib.error
+import difflib, hashlib, os, unicodedata, urllib.error
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING: import torchvision    # annotations only: torchvision takes se
 
 # %% auto #0
 __all__ = ['IMAGE_ERRORS', 'DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'IMAGE_SUFFIXES', 'FOLDER_SPLITS', 'flowers_root',
-           'check_flowers_root', 'flower_transforms', 'check_split', 'Flowers102', 'flower_names', 'class_names',
+           'check_flowers_root', 'flower_transforms', 'check_split', 'Flowers102', 'flower_names', 'class_names', 'nfc',
            'class_number', 'class_name', 'download_flowers', 'check_folder', 'folder_classes', 'folder_files',
            'folder_digest', 'folder_split', 'FolderImages', 'default_workers', 'make_loader', 'examples_per_class']
 
@@ -117,13 +117,19 @@ def class_names(model)->list|None:
     if names := getattr(getattr(model, 'cfg', None), 'class_names', None): return list(names)
     return flower_names() if getattr(getattr(model, 'train_cfg', None), 'data', None) == 'flowers102' else None
 
+def nfc(name:str)->str:
+    "`name` in Unicode's composed form (NFC): 'é' as one character, as typed, not 'e' + accent, as macOS may store it."
+    return unicodedata.normalize('NFC', name)
+
 def class_number(label:str|int, # a class's number, or its name among `names`
                  n_classes:int, names:list|None=None)->int: # names: the classes' names (`class_names(model)`); None: numbers only
     "The label `label` names: `class_number('sunflower', 102, flower_names()) == 53`, `class_number('7', 102) == 7`."
     if not n_classes:
         raise FlowerVAEError(f"this model has no classes: only a conditional one (cvae64) takes a label, got {label!r}")
-    s, lower = str(label).strip(), [n.lower() for n in names or []]
-    if s.lower() in lower: return lower.index(s.lower())              # a name first: folders may be named '001', '002', ...
+    s, exact = nfc(str(label).strip()), [nfc(n) for n in names or []]   # 'café' typed, 'café' of a Mac's folder: one name
+    if s in exact: return exact.index(s)                              # a name first (folders may be named '001'), exactly first
+    lower = [n.lower() for n in exact]                                # ... then in any case: 'Rose' and 'rose' may both be there
+    if s.lower() in lower: return lower.index(s.lower())
     if (s[1:] if s[:1] in ('+', '-') else s).isdecimal():             # not '²' nor '++5', which int() refuses
         if not 0 <= int(s) < n_classes: raise FlowerVAEError(f"class {s} is out of range: the labels are 0 to {n_classes - 1}")
         return int(s)

@@ -13,7 +13,7 @@ from torch.utils.data import Subset
 from .cache import CACHE_ENV, ArrayImages, CachedFlowers, CachedFolder
 from .checkpoint import trained_on
 from .core import FlowerVAEError, check_count, in_eval
-from .data import FolderImages, Flowers102, check_split, flowers_root, folder_digest
+from .data import FolderImages, Flowers102, check_split, flowers_root, folder_digest, nfc
 from .synthetic import SyntheticFlowers
 from .learner import DATA_KINDS, TrainConfig
 from .model import VAE, decode_batches
@@ -21,7 +21,8 @@ from .pretrained import DEFAULT_MODEL, load_model
 
 # %% auto #0
 __all__ = ['MOST_SAMPLED', 'local_cache', 'training_images', 'heldout_dataset', 'check_folder_unchanged', 'model_heldout',
-           'seen_in_training', 'held_out', 'most_sampled', 'sampled_images', 'explore_images', 'explore_setup']
+           'seen_in_training', 'held_out', 'most_sampled', 'sampled_images', 'spread', 'explore_images',
+           'explore_setup']
 
 # %% ../nbs/04f_images.ipynb #a1e95ff6
 def local_cache(tc:TrainConfig)->str|None:
@@ -47,7 +48,7 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
         ds, few = FolderImages(root or tc.root, split, tc.size), lambda c: ', '.join(c[:3]) + ', ...' * (len(c) > 3)
         if not len(ds): raise FlowerVAEError(f"the {split} split of {ds.root} holds no images (a folder's test split: a tenth)")
         check_folder_unchanged(tc, ds.root, folder)
-        if classes and ds.classes != tuple(classes):                 # else a label would name another class, without a word
+        if classes and tuple(map(nfc, ds.classes)) != tuple(map(nfc, classes)):   # else a label would name another class
             raise FlowerVAEError(f"{ds.root} holds the classes {few(ds.classes)}, the model knows {few(tuple(classes))}: "
                                  "give --root a folder of the model's classes")
         return ds
@@ -112,13 +113,17 @@ def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
     ds.labels_are = 'class' if cond else 'component'                    # what the explorers call the labels
     return ds
 
+def spread(ds, n:int)->Subset:
+    "`n` images of `ds` (all of them if it holds fewer) evenly spread over it: Flowers102's splits come class by class."
+    return Subset(ds, torch.linspace(0, len(ds) - 1, min(check_count(n, 'n'), len(ds))).long().tolist())
+
 def explore_images(model:VAE, n:int=1000, seed:int=0):
     "`n` test images of `model`'s data, spread over the split, where the data is here; else `n` of its own samples."
     check_count(n, 'n'); tc = trained_on(model)
     try: ds = CachedFlowers(flowers_root() or tc.root, 'test', tc.size, local_cache(tc)) if tc.data == 'flowers102' else \
         model_heldout(model, n_synthetic=min(n, most_sampled(tc.size)))   # synthetic flowers, or a folder's test tenth
     except FlowerVAEError: return sampled_images(model, min(n, most_sampled(tc.size)), seed)   # no data here: a shared model
-    return Subset(ds, torch.linspace(0, len(ds) - 1, min(n, len(ds))).long().tolist())
+    return spread(ds, n)
 
 def explore_setup(ckpt:str|Path|None=None, # a checkpoint, folder or bundled name; default $FLOWERVAE_CKPT, else the bundled VAE
                   n_images:int=1000, # images to explore from

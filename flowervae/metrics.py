@@ -24,7 +24,7 @@ from .learner import loss_terms
 from .model import VAE
 from .checkpoint import save_priors, trained_on
 from .pretrained import load_model
-from .images import held_out, model_heldout, training_images
+from .images import held_out, model_heldout, spread, training_images
 
 # %% auto #0
 __all__ = ['real_batches', 'TEMPERATURES', 'evaluate', 'GenerativeScores', 'inception_extractor', 'sample_batches',
@@ -44,7 +44,7 @@ def _described(ds)->tuple:
 def evaluate(ckpt:str|Path, # checkpoint written by `fit`
              data:str|None=None, root:str|None=None, # data set; default: the one the model was trained on
              split:str='test', # Flowers102 split to score (synthetic data: a fresh seed stands in for a test set)
-             batch_size:int=64, device:str|None=None, limit:int|None=None, # score only the first `limit` images
+             batch_size:int=64, device:str|None=None, limit:int|None=None, # score `limit` images spread over it
              progress:bool=True,
              dataset=None, # images to score instead (float, or uint8 such as `CachedFlowers`)
              model:VAE|None=None, # the model of `ckpt` if the caller has loaded it already
@@ -56,7 +56,7 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
     dev, tc = next(model.parameters()).device, trained_on(model)
     data = data or tc.data
     ds = dataset if dataset is not None else model_heldout(model, data, root, split)
-    if limit is not None: ds = Subset(ds, range(min(check_count(limit, 'limit'), len(ds))))
+    if limit is not None: ds = spread(ds, check_count(limit, 'limit'))      # Flowers102's test images come class by class
     if not len(ds): raise FlowerVAEError("no images to score: the data set is empty")
     tot = dict(psnr=0., ssim=0., nelbo=0., bpd=0.); n = 0
     with private_rng(dev), evaluating(model):   # eval mode, then its own again
@@ -198,7 +198,8 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `priors.PRIORS`
     unknown = [n for n in names if n not in PRIORS]
     if unknown: raise FlowerVAEError(f"unknown prior {unknown[0]!r}: choose one of {', '.join(PRIORS)}")
     todo = [n for n in names if (n not in stored or dataset is not None) and PRIORS[n] is not None]   # images given: fit to them
-    tune = scores is not None and 'mixture' in names and getattr(stored.get('mixture'), 'temperature', None) is None
+    tune = scores is not None and 'mixture' in names and \
+           ('mixture' in todo or getattr(stored.get('mixture'), 'temperature', None) is None)   # a new mixture, or an untuned one
     try: images = dataset if dataset is not None or not (todo or tune) else training_images(trained_on(model), progress)
     except FlowerVAEError as e:                     # a folder's images may be gone, or on another machine
         tc = trained_on(model); root = flowers_root() or tc.root if tc.data == 'flowers102' else tc.root

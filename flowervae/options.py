@@ -151,7 +151,7 @@ def _reconstruct_parser(sub):
 def _eval_parser(sub):
     p = _ckpt_parser(sub, 'eval', 'PSNR, SSIM and bits/dim on a split\'s images (the test split: held out), as JSON')
     _heldout_options(p)
-    p.add_argument('--limit', type=int, default=None, help='score only the first LIMIT images')
+    p.add_argument('--limit', type=int, default=None, help='score only LIMIT images, spread over the split')
     p.add_argument('--batch-size', type=int, default=64, help='images per batch (default 64)')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
     p.add_argument('--out', default=None, type=_text, help='also write the JSON to this .json file')
