@@ -28,8 +28,8 @@ from .images import held_out, model_heldout, spread, training_images
 
 # %% auto #0
 __all__ = ['real_batches', 'TEMPERATURES', 'evaluate', 'GenerativeScores', 'inception_extractor', 'sample_batches',
-           'recon_batches', 'generative_scores', 'tune_temperature', 'fit_priors', 'fit_prior', 'evaluate_all',
-           'second_net_scores', 'fds_in']
+           'recon_batches', 'generative_scores', 'tune_temperature', 'fit_priors', 'fit_prior', 'check_fitted',
+           'evaluate_all', 'second_net_scores', 'fds_in']
 
 # %% ../nbs/09_metrics.ipynb #06c4ad2b
 def _described(ds)->tuple:
@@ -107,6 +107,10 @@ class GenerativeScores:
         n = 0
         for x in tqdm(batches, desc=desc, disable=not progress, leave=False):
             x = unit_images(x)
+            if real: self.size = getattr(self, 'size', None) or x.shape[-1]             # the real images' side, kept
+            elif x.shape[-1] != self.size:                                            # resized, they would score as blurred
+                raise FlowerVAEError(f"these scores compare with {self.size} px images, got {x.shape[-1]} px ones: build them "
+                                     f"at the model's size (generative_scores(root, size={x.shape[-1]}))")
             f = self.net(x) if self.net is not None else x                              # (B, D) features, or the images
             self.fid.update(f, real=real); self.kid.update(f, real=real); n += len(x)
         return n
@@ -223,6 +227,12 @@ def fit_prior(model, dataset=None, batch_size:int=128, progress:bool=True, name:
     "The prior `name` of `model`, as `fit_priors` gives it."
     return fit_priors(model, (name,), dataset, batch_size, progress)[name]
 
+def check_fitted(priors)->dict:
+    "`priors` if they are what `fit_priors(model)` returns, with both fitted priors; else one line."
+    if not (isinstance(priors, dict) and {'gaussian', 'mixture'} <= set(priors)):
+        raise FlowerVAEError("priors are what fit_priors(model) returns: a dict with 'gaussian' and 'mixture'")
+    return priors
+
 def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `generative_scores`; None: no sample scores
                  dataset=None, # images to score reconstructions on (default: the test split the checkpoint's data names)
                  n_samples:int=5000, batch_size:int=128, device:str|None=None, progress:bool=True,
@@ -231,8 +241,7 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
                  model=None, # the model of `ckpt`, if the caller has loaded it already
                 )->dict:
     "Reconstruction, likelihood, active units and (with `scores`) the sample scores of one checkpoint, as a dict."
-    if priors is not None and not (isinstance(priors, dict) and {'gaussian', 'mixture'} <= set(priors)):
-        raise FlowerVAEError("priors are what fit_priors(model) returns: a dict with 'gaussian' and 'mixture'")
+    if priors is not None: check_fitted(priors)
     model = model if model is not None else load_model(ckpt, device)
     r = evaluate(ckpt, batch_size=batch_size, device=device, progress=progress, dataset=dataset, model=model)
     ds = dataset if dataset is not None else model_heldout(model)
@@ -260,7 +269,7 @@ def fds_in(scores:GenerativeScores, model, priors:dict, # the fitted 'gaussian' 
            n_samples:int=5000, progress:bool=True,
            test_ds=None)->dict: # with these images, also the FD of their reconstructions
     "The Fréchet distances of `model`'s samples from N(0, I) and from `priors` in the features of `scores`, keyed `..._2`."
-    priors = {'standard': None, **priors}
+    priors = {'standard': None, **check_fitted(priors)}
     fd = lambda p: scores.score(sample_batches(model, n_samples, seed=0, prior=p), progress=progress)['fid']
     keys = (('standard', 'fid'), ('gaussian', 'fid_fitted'), ('mixture', 'fid_mixture'))
     r = {**{f"{key}_2": fd(priors[name]) for name, key in keys}, 'extractor_2': scores.label}

@@ -78,6 +78,9 @@ def _write_model(model:VAE, folder, half:bool, priors:dict|None)->Path:
     check_writable(folder/'model.safetensors')                           # a read-only folder: one line, nothing deleted
     priors = getattr(model, 'priors', None) if priors is None else priors     # a loaded model's own, unless told otherwise
     flat = flat_priors(priors) if priors else None                      # wrong priors: refused before a file is touched
+    if flat and not draws_codes({k: p for k, p in priors.items() if p is not None}, model.cfg.z_dim):   # another model's
+        raise FlowerVAEError(f"these priors draw codes of another size than this model's {model.cfg.z_dim}, or NaN: fit its "
+                             "own (metrics.fit_priors)")
     for old in ('config.json', 'card.json'): (folder/old).unlink(missing_ok=True)   # first: a save cut short leaves no model
     cast = lambda t: t.half() if half and t.is_floating_point() else t
     save_file({k: cast(v.detach().cpu().contiguous()) for k, v in model.state_dict().items()}, str(folder/'model.safetensors'))
