@@ -286,13 +286,15 @@ class ArrayImages(torch.utils.data.Dataset):
         if images.dtype != np.uint8 or images.ndim != 4 or images.shape[1] != images.shape[2] or images.shape[3] not in (1, 3, 4):
             raise FlowerVAEError(f"ArrayImages needs uint8 (N, S, S, C) square images, got {images.dtype} {images.shape}")
         if len(labels) != len(images): raise FlowerVAEError(f"{len(images)} images need as many labels, got {len(labels)}")
-        self.images, self.labels = np.ascontiguousarray(images), [int(l) for l in labels]   # row-major (N, H, W, C)
+        labels = labels.tolist() if isinstance(labels, (torch.Tensor, np.ndarray)) else list(labels)
+        self.images = np.ascontiguousarray(images)                                         # row-major (N, H, W, C)
+        self.labels = [check_count(l, 'a label', least=0) for l in labels]                  # 1.9 is no class, nor 1
     def __len__(self): return len(self.labels)
     def __getitem__(self, i): return torch.from_numpy(np.array(self.images[i])).permute(2, 0, 1), self.labels[i]
 
     @classmethod
     def from_dataset(cls, ds, progress:bool=True):
         "Materialise a data set of float `(C, S, S)` images in [0, 1] (e.g. `SyntheticFlowers`) as bytes."
-        to_bytes = lambda x: (x * 255).round().to(torch.uint8).permute(1, 2, 0).numpy()            # (S, S, C)
+        to_bytes = lambda x: (unit_images(x[None])[0] * 255).round().to(torch.uint8).permute(1, 2, 0).numpy()   # (S, S, C)
         ims = [to_bytes(ds[i][0]) for i in tqdm(range(len(ds)), desc='rendering', disable=not progress)]
         return cls(np.stack(ims), ds.labels)

@@ -64,6 +64,8 @@ def save_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes (as `i
                 cols:list|None=None)->Path:
     "Save the images `x` to the PNG `path` as `show_images` draws them, labels and title included, each image near its own size."
     import matplotlib.pyplot as plt
+    if Path(path).suffix.lower() not in ('', '.png'):
+        raise FlowerVAEError(f"save_images writes a PNG: name a .png file, got {path}")
     width = min(nrow, len(x)) * (x.shape[-1] + 2) / 100                       # the grid's width in inches at 100 dpi
     ax = show_images(x, nrow, title, figsize=max(width, 3.) + (1.2 if rows else 0.2), rows=rows, cols=cols)
     fig = ax.figure                                                           # the axes, not the figure, spans `width` inches:
