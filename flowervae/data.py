@@ -167,18 +167,18 @@ def check_folder(root)->Path:
     return root
 
 def _links_within(path, root)->bool:
-    "Is `path` a link to a folder inside `root`, or to one that holds it? Its images would be counted twice (or without end)."
+    "Is `path` a link to something inside `root`, or to a folder that holds it? Its images would count twice (or without end)."
     inside = lambda p, r: p == r or p.startswith(r + os.sep)
     real, home = os.path.realpath(path), os.path.realpath(root)
     return os.path.islink(path) and (inside(real, home) or inside(home, real))
 
 def _files_under(folder:Path, root:Path)->list:
-    "Every file below `folder`, sorted, through links to folders elsewhere than `root` (`_links_within`: not those)."
+    "Every file below `folder`, sorted, through links to folders elsewhere than `root` (`_links_within`: not those, nor files)."
     seen, out = set(), []
     for top, dirs, files in os.walk(folder, followlinks=True):
         dirs[:] = sorted(d for d in dirs if not _links_within(os.path.join(top, d), root))
         if (real := os.path.realpath(top)) in seen: dirs.clear(); continue   # a loop of links outside `root` ends too
-        seen.add(real); out += [Path(top)/f for f in files]
+        seen.add(real); out += [Path(top)/f for f in files if not _links_within(os.path.join(top, f), root)]
     return sorted(out)
 
 def _printable(name:str)->str:
