@@ -25,17 +25,13 @@ __all__ = ['CACHE_ENV', 'STALE_ELSEWHERE', 'load_square', 'cache_folder', 'finge
            'unit_images', 'ArrayImages']
 
 # %% ../nbs/01b_cache.ipynb #27fe42df
-def _centre_square(im:Image.Image)->Image.Image:
-    side = min(im.size)
-    return im.crop(((im.width - side) // 2, (im.height - side) // 2, (im.width + side) // 2, (im.height + side) // 2))
-
 def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
     "`(size, size, 3)` uint8 array of the image at `path`: turned as its EXIF says if `upright`, resized, centre-cropped, RGB."
     from torchvision import transforms as T                                                 # here: its import takes seconds
     try:
         with Image.open(path) as im:
             im = ImageOps.exif_transpose(im) if upright else im                           # phones store photos sideways
-            if max(im.size) > 4 * min(im.size): im = _centre_square(im)   # a 1×100000 strip: not 100000² pixels resized
+            if max(im.size) > 4 * min(im.size): im = ImageOps.fit(im, (min(im.size),) * 2)   # a 1×100000 strip: its centre
             a = np.asarray(T.CenterCrop(size)(T.Resize(size)(rgb(im))), dtype=np.uint8)   # (S, S, 3)
     except IMAGE_ERRORS as e:
         raise FlowerVAEError(f"cannot read image {path} ({reason(e)}); replace or delete the file") from None
@@ -250,6 +246,9 @@ class BatchLoader:
         check_count(batch_size, 'batch_size')
         self.ds, self.bs, self.shuffle, self.generator = ds, batch_size, shuffle, generator
         self.idx = torch.arange(len(ds)) if indices is None else torch.as_tensor(indices)
+        if self.idx.ndim != 1 or self.idx.is_floating_point() or self.idx.dtype == torch.bool or \
+                (len(self.idx) and not 0 <= int(self.idx.min()) <= int(self.idx.max()) < len(ds)):
+            raise FlowerVAEError(f"indices are positions 0 to {len(ds) - 1} of the data set, one list of them")
         self.drop_last = shuffle and len(self.idx) > batch_size if drop_last is None else drop_last   # as make_loader
         self.pin = torch.cuda.is_available() if pin_memory is None else pin_memory
         self.labels = torch.as_tensor(ds.labels)

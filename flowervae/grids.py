@@ -4,13 +4,14 @@
 
 # %% ../nbs/01c_grids.ipynb #5878a53f
 from __future__ import annotations
-import math
+import math, numbers
 from pathlib import Path
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .core import FlowerVAEError, write_atomically
+from .core import FlowerVAEError, check_count, write_atomically
 
 # %% auto #0
 __all__ = ['image_grid', 'show_images', 'save_images', 'recon_rows']
@@ -20,7 +21,9 @@ def image_grid(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or integers in 0
                nrow:int=8, pad:int=2)->torch.Tensor:
     "A `(C, H', W')` grid of the images `x`, `nrow` to a row, `pad` white pixels around each, clamped to [0, 1]."
     if not len(x): raise FlowerVAEError("no images to lay out in a grid")
-    if nrow < 1: raise FlowerVAEError(f"nrow is the images per row, at least 1, got {nrow}")
+    x = torch.as_tensor(np.asarray(x)) if not isinstance(x, torch.Tensor) else x          # an array or list of images
+    if isinstance(nrow, bool) or not isinstance(nrow, numbers.Integral) or nrow < 1:
+        raise FlowerVAEError(f"nrow is the images per row, at least 1, got {nrow}")
     if x.ndim != 4 or x.shape[1] not in (1, 3, 4):
         raise FlowerVAEError(f"images are (B, C, H, W) with C 1, 3 or 4, got {tuple(x.shape)}")
     x = (x.detach().float() / (1 if x.is_floating_point() else 255)).clamp(0, 1).cpu()      # integers are 8-bit levels
@@ -83,6 +86,7 @@ def _fill(x:torch.Tensor, n:int)->torch.Tensor:
 def recon_rows(model, # a VAE: anything with `reconstruct(x, y)`
                x:torch.Tensor, nrow:int=8, y=None)->tuple:
     "`(images, row labels, row length)`: `x` (labels `y`) in rows of `nrow`, each above its reconstructions."
-    r, x, nrow = model.reconstruct(x, y).cpu(), x.cpu(), min(nrow, len(x))
+    if not len(x): raise FlowerVAEError("no images to reconstruct")
+    r, x, nrow = model.reconstruct(x, y).cpu(), x.cpu(), min(check_count(nrow, 'nrow'), len(x))
     pairs = [(_fill(x[i:i + nrow], nrow), _fill(r[i:i + nrow], nrow)) for i in range(0, len(x), nrow)]
     return torch.cat([torch.cat(p) for p in pairs]), ['image', 'reconstruction'] * len(pairs), nrow   # (2B, C, S, S)

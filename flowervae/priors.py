@@ -117,4 +117,5 @@ def fit_named_prior(name:str, codes:dict):
 def prior_from_state(name:str, state:dict):
     "A prior of kind `name` rebuilt from its `state_dict()`."
     if name not in PRIORS or PRIORS[name] is None: raise FlowerVAEError(f"no stored state for prior {name!r}")
-    return PRIORS[name](**state)
+    try: return PRIORS[name](**state)
+    except TypeError: raise FlowerVAEError(f"this state is not a {name} prior's (its keys: {', '.join(state)})") from None
