@@ -245,7 +245,7 @@ class BatchLoader:
                                                            f"not a {type(ds).__name__}: use data.make_loader")
         check_count(batch_size, 'batch_size')
         self.ds, self.bs, self.shuffle, self.generator = ds, batch_size, shuffle, generator
-        self.idx = torch.arange(len(ds)) if indices is None else torch.as_tensor(indices)
+        self.idx = torch.arange(len(ds)) if indices is None else torch.as_tensor(indices, dtype=None if len(indices) else int)
         if self.idx.ndim != 1 or self.idx.is_floating_point() or self.idx.dtype == torch.bool or \
                 (len(self.idx) and not 0 <= int(self.idx.min()) <= int(self.idx.max()) < len(ds)):
             raise FlowerVAEError(f"indices are positions 0 to {len(ds) - 1} of the data set, one list of them")
@@ -275,7 +275,8 @@ def unit_images(x:torch.Tensor)->torch.Tensor:
     "`x` as float images in [0, 1] (uint8 ones scaled); floats outside it (0-255, or -1 to 1) or NaN refused in one line."
     x = to_float(torch.as_tensor(x)).float()
     if len(x) and x.max() > 1.01: raise FlowerVAEError("images are floats in [0, 1]: divide 8-bit pixels by 255")
-    if len(x) and not x.min() >= -0.01: raise FlowerVAEError("images are floats in [0, 1], not -1 to 1 (and hold no NaN)")
+    if len(x) and x.isnan().any(): raise FlowerVAEError("the images hold NaN: a model that diverged, or damaged data")
+    if len(x) and x.min() < -0.01: raise FlowerVAEError("images are floats in [0, 1], not -1 to 1")
     return x
 
 # %% ../nbs/01b_cache.ipynb #98de011c
