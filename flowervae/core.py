@@ -10,10 +10,10 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', 'check_size', 'check_count', 'check_decoded',
-           'check_temperature', 'as_number', 'check_types', 'rgb', 'pick_device', 'evaluating', 'in_eval',
-           'private_rng', 'cpuinfo', 'cpu_bf16_units', 'device_name', 'check_writable', 'write_atomically', 'bf16_ok',
-           'autocast', 'idle_cores', 'pick_threads', 'keep_freed_memory']
+__all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', 'check_size', 'check_count', 'check_seed',
+           'check_decoded', 'check_temperature', 'as_number', 'check_types', 'rgb', 'pick_device', 'evaluating',
+           'in_eval', 'private_rng', 'cpuinfo', 'cpu_bf16_units', 'device_name', 'check_writable', 'write_atomically',
+           'bf16_ok', 'autocast', 'idle_cores', 'pick_threads', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -42,6 +42,11 @@ def check_count(v, name:str, least:int=1)->int:
     if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < least:
         raise FlowerVAEError(f"{name} must be a whole number of at least {least}, got {v!r}")
     return int(v)
+
+def check_seed(seed)->int:
+    "`seed` as an int if it can seed a `torch.Generator`: a whole number from 0 to 2**63 - 1; else one line."
+    if check_count(seed, 'seed', least=0) >= 2**63: raise FlowerVAEError(f"seed must be below 2**63, got {seed}")
+    return int(seed)
 
 MOST_DECODED = 4096   # images decoded into memory at once at 64 px (200 MB of floats); a quarter as many at each doubling
 

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
-from .core import FlowerVAEError, as_number, check_count, in_eval
+from .core import FlowerVAEError, as_number, check_count, check_seed, in_eval
 from .data import class_names, class_number
 from .latent import check_latents
 from .blocks import ResBlock
@@ -131,7 +131,7 @@ def reconstruct(self:CVAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
 def class_samples(model:CVAE, classes:list, # the classes to draw, one row each
                   n:int=8, temperature:float=1.0, seed:int=0)->torch.Tensor:
     "`(len(classes)·n, C, S, S)` prior samples, `n` per class, class by class; the same `n` codes in every row."
-    temperature, seed = as_number(temperature), check_count(seed, 'seed', least=0)            # a slider's tensor passes
+    temperature, seed = as_number(temperature), check_seed(seed)            # a slider's tensor passes
     classes, n = class_labels(model, classes), check_draw_args(n, temperature)
     z = draw_codes(n, model.cfg.z_dim, torch.Generator().manual_seed(seed), temperature)                  # (n, Z)
     return decode_as(model, z, classes).view(n, len(classes), *_img_shape(model)).transpose(0, 1).flatten(0, 1)
@@ -165,7 +165,7 @@ def _decode(model:CVAE, z:torch.Tensor, y:torch.Tensor)->torch.Tensor:
 
 def class_effect(model:CVAE, n:int=500, seed:int=0)->dict:
     "Mean change of a decoded pixel (grey levels) when only the class changes, when only the code changes, and their ratio."
-    check_conditional(model); n, seed = check_count(n, 'n'), check_count(seed, 'seed', least=0)
+    check_conditional(model); n, seed = check_count(n, 'n'), check_seed(seed)
     g, C, Z = torch.Generator().manual_seed(seed), model.cfg.n_classes, model.cfg.z_dim
     z, z2 = torch.randn(n, Z, generator=g), torch.randn(n, Z, generator=g)
     y = torch.randint(C, (n,), generator=g)
@@ -179,7 +179,7 @@ def class_accuracy(model:CVAE, classify, # `(B, 3, S, S)` images in [0, 1] -> `(
                    n_per_class:int=20, temperature:float=1.0, seed:int=0,
                    prior=None)->dict: # draw the codes from `prior` (e.g. `model.priors['mixture']`) instead of N(0, I)
     "Top-1 and top-5 share of class-conditioned prior samples that `classify` assigns to the class they were drawn as."
-    check_conditional(model); check_count(n_per_class, 'n_per_class'); check_count(seed, 'seed', 0)
+    check_conditional(model); check_count(n_per_class, 'n_per_class'); check_seed(seed)
     prior = check_draw(model, 1, temperature, prior=prior)[1]               # its temperature; a prior by its name too
     g, C = torch.Generator().manual_seed(seed), model.cfg.n_classes
     y = torch.arange(C).repeat_interleave(n_per_class)                                      # (C·n,)

@@ -14,7 +14,7 @@ from PIL import Image
 
 from .cache import to_float
 from .checkpoint import check_not_run_file
-from .core import FlowerVAEError, as_number, check_count, check_writable, write_atomically
+from .core import FlowerVAEError, as_number, check_count, check_seed, check_writable, write_atomically
 from .data import class_name, class_names
 from .latent import (class_id, class_means, codes_of, decode_images, fit_pca, one_code, pca_directions,
                               top_kl_directions)
@@ -108,8 +108,7 @@ def start_from_class(self:LatentExplorer, c:int, k:int=0):
 @patch
 def start_from_prior(self:LatentExplorer, seed:int=0):
     "Start from a draw of the model's mixture prior where it carries one (`05c_priors`), else of N(0, I)."
-    if check_count(seed, 'seed', least=0) >= 2**63: raise FlowerVAEError(f"seed must be below 2**63, got {seed}")
-    g, prior = torch.Generator().manual_seed(seed), getattr(self.model, 'priors', {}).get('mixture')
+    g, prior = torch.Generator().manual_seed(check_seed(seed)), getattr(self.model, 'priors', {}).get('mixture')
     z = draw_codes(1, self.codes['mu'].shape[1], g, prior=prior)[0]                                   # (Z,)
     self._start(z, f"prior sample (seed {seed}, {'N(0, I)' if prior is None else 'mixture'})")
 

@@ -12,7 +12,7 @@ from torch.utils.data import Subset
 
 from .cache import CACHE_ENV, ArrayImages, CachedFlowers, CachedFolder
 from .checkpoint import trained_on
-from .core import FlowerVAEError, check_count, in_eval
+from .core import FlowerVAEError, check_count, check_seed, in_eval
 from .data import FolderImages, Flowers102, check_split, flowers_root, folder_digest, nfc
 from .synthetic import SyntheticFlowers
 from .learner import DATA_KINDS, TrainConfig
@@ -98,10 +98,9 @@ def most_sampled(size:int)->int:
 @in_eval
 def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
     "`n` images `model` draws from its stored mixture prior (else N(0, I)) as `(uint8 image, label)` pairs, the labels cycling."
-    if check_count(seed, 'seed', least=0) >= 2**63: raise FlowerVAEError(f"seed must be below 2**63, got {seed}")
     if check_count(n, 'n') > (most := most_sampled(model.cfg.img_size)):                     # all of them are held in memory
         raise FlowerVAEError(f"n must be at most {most} for {model.cfg.img_size} px samples, which are held in memory, got {n}")
-    prior, g = getattr(model, 'priors', {}).get('mixture'), torch.Generator().manual_seed(seed)
+    prior, g = getattr(model, 'priors', {}).get('mixture'), torch.Generator().manual_seed(check_seed(seed))
     cond = bool(model.cfg.n_classes)            # label: the class of a conditional model, else the mixture component drawn from
     y = torch.arange(n) % (model.cfg.n_classes or (len(prior.weights) if prior is not None else 1))      # (n,)
     def draw(c):                                                                    # (len(c), C, S, S) images of labels c
