@@ -94,7 +94,7 @@ def cmd_sample(a:dict):
     x = m.sample(a['n'], a['temperature'], g, y, prior=prior).cpu()              # (n, C, S, S), decoded in batches
     src = 'N(0, I)' if a['prior'] == 'standard' else f"the fitted {a['prior']} prior" + (
           f" (at its chosen temperature {prior.temperature:g})" if getattr(prior, 'temperature', None) else '')
-    how = f", T = {a['temperature']}" if a['temperature'] != 1 else ''
+    how = f", T = {a['temperature'] + 0.}" if a['temperature'] != 1 else ''
     how += f", class {class_name(y, names)}" if y is not None else ''
     save_images(x, a['out'], 8, f"{a['n']} samples of {a['ckpt']}, codes from {src}{how}")
     print(f"wrote {a['n']} samples of {a['ckpt']}, codes from {src}{how}, to {a['out']}")

@@ -25,7 +25,10 @@ def check_codes(codes:dict): # from `encode_dataset`
 def draw_codes(n:int, z_dim:int, generator:torch.Generator|None=None, temperature:float=1.0,
                prior=None)->torch.Tensor: # a fitted prior (`FittedPrior`, `MixturePrior`), or None: N(0, temperature² I)
     "`(n, z_dim)` codes on the CPU, so the same anywhere: from `prior` where one is given, else from N(0, temperature² I)."
-    if prior is not None: return prior.draw(n, generator, temperature)
+    if prior is not None:
+        if (d := (z := prior.draw(n, generator, temperature)).shape[-1]) != z_dim:    # fitted to another model's codes
+            raise FlowerVAEError(f"the prior draws codes of {d} numbers, this model decodes {z_dim}: fit one to its codes")
+        return z
     return temperature * torch.randn(check_draw_args(n, temperature, generator), z_dim, generator=generator)
 
 def check_draw_args(n:int, temperature, generator=None)->int:
