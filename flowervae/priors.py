@@ -67,6 +67,12 @@ class MixturePrior:
     "A Gaussian mixture fitted to draws from the aggregate posterior of encoded images; pass it to `VAE.sample(prior=...)`."
     def __init__(self, weights:torch.Tensor, means:torch.Tensor, scale_tril:torch.Tensor, # (K,), (K, Z), (K, Z, Z)
                  temperature:float|None=None): # what every draw is scaled by, chosen on training images; None: not chosen (1)
+        weights, means, scale_tril = (torch.as_tensor(t, dtype=torch.float32) for t in (weights, means, scale_tril))
+        k, z = means.shape if means.ndim == 2 else (0, 0)
+        if k == 0 or weights.shape != (k,) or scale_tril.shape != (k, z, z):
+            raise FlowerVAEError(f"a mixture of K components has (K,) weights, (K, Z) means and (K, Z, Z) scales: got shapes "
+                                 f"{tuple(weights.shape)}, {tuple(means.shape)} and {tuple(scale_tril.shape)}")
+        if not ((weights >= 0).all() and weights.sum() > 0): raise FlowerVAEError("a mixture's weights are at least 0, not all 0")
         self.weights, self.means, self.scale_tril = weights, means, scale_tril
         t = None if temperature is None else check_temperature(temperature)             # a number (or a stored tensor of one)
         self.temperature = None if t is None else round(t, 6)                              # as chosen, not float32's digits
