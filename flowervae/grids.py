@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from .core import FlowerVAEError, check_count, write_atomically
+from .cache import unit_images
 
 # %% auto #0
 __all__ = ['image_grid', 'show_images', 'save_images', 'recon_rows']
@@ -19,14 +20,15 @@ __all__ = ['image_grid', 'show_images', 'save_images', 'recon_rows']
 # %% ../nbs/01c_grids.ipynb #49b417b2
 def image_grid(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or integers in 0-255 (a cache's `torch.uint8`)
                nrow:int=8, pad:int=2)->torch.Tensor:
-    "A `(C, H', W')` grid of the images `x`, `nrow` to a row, `pad` white pixels around each, clamped to [0, 1]."
+    "A `(C, H', W')` grid of the images `x`, `nrow` to a row, `pad` white pixels around each (0-255 floats refused)."
     if not len(x): raise FlowerVAEError("no images to lay out in a grid")
     x = torch.as_tensor(np.asarray(x)) if not isinstance(x, torch.Tensor) else x          # an array or list of images
     if isinstance(nrow, bool) or not isinstance(nrow, numbers.Integral) or nrow < 1:
         raise FlowerVAEError(f"nrow is the images per row, at least 1, got {nrow}")
     if x.ndim != 4 or x.shape[1] not in (1, 3, 4):
         raise FlowerVAEError(f"images are (B, C, H, W) with C 1, 3 or 4, got {tuple(x.shape)}")
-    x = (x.detach().float() / (1 if x.is_floating_point() else 255)).clamp(0, 1).cpu()      # integers are 8-bit levels
+    x = x.detach().cpu()                                            # integers are 8-bit levels, floats in [0, 1] (0-255 refused)
+    x = unit_images(x if x.is_floating_point() or x.dtype == torch.uint8 else x.float().mul_(1 / 255)).clamp(0, 1)
     (n, c, h, w), cols = x.shape, min(nrow, len(x))
     rows = math.ceil(n / cols)
     cells = F.pad(x, (pad, 0, pad, 0), value=1.)                                   # (n, C, pad + H, pad + W): a gap above, left

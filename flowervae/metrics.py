@@ -81,7 +81,7 @@ class GenerativeScores:
     "Fréchet distance and KID of generated images against one real image set, through one feature extractor."
     def __init__(self, extractor:nn.Module|int, # a feature network, or 2048 for torchmetrics' Inception-v3
                  label:str, # what `extractor` is, printed beside every score
-                 real, # iterable of real image batches `(B, 3, S, S)`, uint8 or float in [0, 1]
+                 real, # image batches `(B, 3, S, S)`, uint8 or float in [0, 1]: a loader's, an iterable, or one tensor
                  kid_subset:int=1000, # images per KID subset
                  weights:str|None=None, # local Inception weights file (torch-fidelity's), for `extractor=2048`
                  progress:bool=True):
@@ -105,8 +105,9 @@ class GenerativeScores:
     @torch.no_grad()
     def _update(self, batches, real:bool, desc:str, progress:bool)->int:
         n = 0
-        for x in tqdm(batches, desc=desc, disable=not progress, leave=False):
-            x = unit_images(x)
+        for x in tqdm(_image_batches(batches), desc=desc, disable=not progress, leave=False):
+            x = unit_images(x)                                                          # (B, 3, S, S) floats in [0, 1]
+            if x.ndim != 4 or x.shape[1] != 3: raise FlowerVAEError(f"image batches are (B, 3, S, S), got {tuple(x.shape)}")
             if real: self.size = getattr(self, 'size', None) or x.shape[-1]             # the real images' side, kept
             elif x.shape[-1] != self.size:                                            # resized, they would score as blurred
                 raise FlowerVAEError(f"these scores compare with {self.size} px images, got {x.shape[-1]} px ones: build them "
@@ -114,6 +115,11 @@ class GenerativeScores:
             f = self.net(x) if self.net is not None else x                              # (B, D) features, or the images
             self.fid.update(f, real=real); self.kid.update(f, real=real); n += len(x)
         return n
+
+def _image_batches(batches):
+    "The image batches in `batches`: a loader's `(images, labels)` give their images, one `(N, 3, S, S)` tensor 250 at a time."
+    if isinstance(batches, torch.Tensor): return batches.split(250) if batches.ndim == 4 else [batches]
+    return (b[0] if isinstance(b, (tuple, list)) and len(b) == 2 and getattr(b[0], 'ndim', 0) == 4 else b for b in batches)
 
 class _Given(nn.Module):
     "The extractor torchmetrics is handed when the features are computed outside it: they pass through."

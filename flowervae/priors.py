@@ -14,13 +14,18 @@ __all__ = ['PRIORS', 'check_codes', 'draw_codes', 'check_draw_args', 'FittedPrio
            'prior_from_state']
 
 # %% ../nbs/05c_priors.ipynb #08bb8531
-def check_codes(codes:dict): # from `encode_dataset`
-    "Raise `FlowerVAEError` unless the codes are finite and near N(0, I)'s scale (a diverged model's are NaN or 1e17)."
-    mu, logvar = codes['mu'], codes['logvar']
+def check_codes(codes:dict)->tuple: # from `encode_dataset`: tensors, or NumPy arrays
+    "`(μ, log σ²)` as `(N, Z)` float64 tensors, if they are finite and near N(0, I)'s scale (a diverged model's: NaN or 1e17)."
+    if not isinstance(codes, dict) or not {'mu', 'logvar'} <= codes.keys():
+        raise FlowerVAEError("a prior is fitted to codes as encode_dataset returns them: a dict with 'mu' and 'logvar'")
+    mu, logvar = (torch.as_tensor(codes[k], dtype=torch.float64) for k in ('mu', 'logvar'))
+    if mu.ndim != 2 or mu.shape != logvar.shape:
+        raise FlowerVAEError(f"codes are (N, Z) μ and log σ² of one shape, got {tuple(mu.shape)} and {tuple(logvar.shape)}")
     if len(mu) < 2: raise FlowerVAEError(f"a prior is fitted to the codes of at least 2 images, got {len(mu)}")
     if not (torch.isfinite(mu).all() and torch.isfinite(logvar).all() and mu.abs().max() < 1e4 and logvar.max() < 20):
         raise FlowerVAEError("the codes of the training images are not finite or far outside N(0, I) (did training diverge?): "
                              "sample from N(0, I) (--prior standard), or train again with a lower --lr")
+    return mu, logvar
 
 def draw_codes(n:int, z_dim:int, generator:torch.Generator|None=None, temperature:float=1.0,
                prior=None)->torch.Tensor: # a fitted prior (`FittedPrior`, `MixturePrior`), or None: N(0, temperature² I)
@@ -48,7 +53,7 @@ class FittedPrior:
     def from_codes(cls, codes:dict, # from `encode_dataset`
                    jitter:float=1e-5)->'FittedPrior':
         "Moment-match q(z): mean of μ, covariance Cov(μ) + mean diag σ² (+ `jitter`·I so the factorisation cannot fail)."
-        check_codes(codes); mu, var = codes['mu'].double(), codes['logvar'].double().exp()   # (N, Z), (N, Z)
+        mu, logvar = check_codes(codes); var = logvar.exp()                                  # (N, Z), (N, Z)
         cov = torch.cov(mu.T) + torch.diag(var.mean(0) + jitter)                            # (Z, Z)
         return cls(mu.mean(0).float(), torch.linalg.cholesky(cov).float())
 
@@ -83,7 +88,7 @@ class MixturePrior:
                    reg:float=1e-3, seed:int=0)->'MixturePrior':
         "Fit `k` full-covariance Gaussians by EM to `draws` samples of q(z|x) per encoded image."
         from sklearn.mixture import GaussianMixture
-        check_codes(codes); mu, std = codes['mu'].double(), (0.5 * codes['logvar'].double()).exp()      # (N, Z), (N, Z)
+        mu, logvar = check_codes(codes); std = (0.5 * logvar).exp()                                    # (N, Z), (N, Z)
         k, draws = check_count(k, 'k'), check_count(draws, 'draws')
         if len(mu) < 2 * k:
             raise FlowerVAEError(f"a {k}-component mixture needs at least {2 * k} encoded images, got {len(mu)}: sample from "
