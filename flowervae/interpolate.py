@@ -12,7 +12,7 @@ from fastcore.basics import patch
 from .cache import to_float
 from .core import FlowerVAEError, as_number, check_count
 from .explore import image_index, image_widget, to_png
-from .latent import class_id, class_means, codes_of, decode_images, lerp, slerp
+from .latent import class_id, class_means, codes_of, decode_images, path_function
 from .model import VAE
 
 # %% auto #0
@@ -32,8 +32,7 @@ class InterpolationExplorer:
 
     def set_mode(self, mode:str):
         "Walk the great circle ('slerp', the default) or the straight line ('lerp') between the ends."
-        if mode not in ('slerp', 'lerp'): raise FlowerVAEError(f"unknown path {mode!r}: use 'slerp' or 'lerp'")
-        self.mode = mode
+        path_function(mode); self.mode = mode                                     # a known path, or one line
 
     def code(self, end:int, by:str='image')->tuple[torch.Tensor, int]:
         "`(Z,)` the code of image `end` (`by='image'`) or the mean of class `end` (`by='class'`), and the class it belongs to."
@@ -60,7 +59,7 @@ class InterpolationExplorer:
         "`(C, S, S)` image at fraction `t` of the way from A to B; a conditional model draws it as the class of the nearer end."
         t = as_number(t)
         if not (isinstance(t, numbers.Real) and 0 <= t <= 1): raise FlowerVAEError(f"t runs from 0 to 1, got {t!r}")
-        f, y = lerp if self.mode == 'lerp' else slerp, self.ya if t < 0.5 else self.yb
+        f, y = path_function(self.mode), self.ya if t < 0.5 else self.yb
         y = torch.tensor([y]) if getattr(self.model.cfg, 'n_classes', 0) else None
         return decode_images(self.model, f(self.za, self.zb, torch.tensor([float(t)])), y)[0]
 

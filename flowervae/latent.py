@@ -19,8 +19,8 @@ from .model import VAE, check_draw, check_images, decode_batches
 # %% auto #0
 __all__ = ['encode_dataset', 'codes_of', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance',
            'tsne_2d', 'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'path_args', 'lerp', 'slerp', 'decode_images',
-           'check_latents', 'interpolate', 'one_code', 'class_id', 'class_means', 'class_arithmetic', 'traversal',
-           'pca_directions', 'top_kl_directions']
+           'check_latents', 'path_function', 'interpolate', 'one_code', 'class_id', 'class_means', 'class_arithmetic',
+           'traversal', 'pca_directions', 'top_kl_directions']
 
 # %% ../nbs/05_latent.ipynb #a0870c29
 @in_eval
@@ -195,12 +195,17 @@ def check_latents(model:VAE, z)->torch.Tensor:
     if not torch.isfinite(z).all(): raise FlowerVAEError("the codes hold NaN or inf, which would decode to blank images")
     return z
 
+def path_function(mode:str):
+    "`lerp` for `mode` 'lerp' and `slerp` for 'slerp': the one place a path is chosen by name; one line for any other."
+    if mode not in ('lerp', 'slerp'): raise FlowerVAEError(f"unknown path {mode!r}: use 'slerp' or 'lerp'")
+    return lerp if mode == 'lerp' else slerp
+
 def interpolate(model:VAE, z0:torch.Tensor, z1:torch.Tensor, n:int=8, mode:str='slerp')->torch.Tensor:
     "`(n, C, S, S)` decodes along the path from `z0` to `z1`, `mode` 'lerp' or 'slerp'."
-    if mode not in ('lerp', 'slerp'): raise FlowerVAEError(f"unknown interpolation {mode!r}: use 'lerp' or 'slerp'")
+    path = path_function(mode)
     n, z0, z1 = check_count(n, 'n'), one_code(model, z0, 'z0'), one_code(model, z1, 'z1')
     check_decoded(n, model.cfg.img_size, 'interpolate')
-    return decode_images(model, (lerp if mode == 'lerp' else slerp)(z0, z1, torch.linspace(0, 1, n)))
+    return decode_images(model, path(z0, z1, torch.linspace(0, 1, n)))
 
 def one_code(model:VAE, z, name:str='z')->torch.Tensor:
     "`z` as one `(Z,)` float code of `model`'s size (a tensor, array or list), or a `FlowerVAEError` naming `name`."

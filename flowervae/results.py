@@ -199,7 +199,8 @@ def _earlier_rows(root, budget, out:Path, done:list, n_samples, scores, test_ds,
     found = []
     for name in (n for n in ROWS if n not in done and (out/n/'result.json').exists()):
         try: found.append(run_row(name, root, budget, out, scores, test_ds, n_samples, progress, scores2, **overrides))
-        except FlowerVAEError: continue                   # another table's row (other settings), or one that cannot be scored
+        except FlowerVAEError as e:                       # another table's row (other settings), or one that cannot be scored
+            if progress: print(f"not kept from an earlier call: {name} ({e})")
     return found
 
 def _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overrides, scores2=None)->list:
