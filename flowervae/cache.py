@@ -55,11 +55,12 @@ def _stat_image(f)->os.stat_result:
     return st
 
 def fingerprint(files:list, split:str, size:int)->str:
-    "A short hash of the split, the size and each file's name, size and modification time."
+    "A short hash of the split, the size and each file's name, size and modification time (and how transparency is read)."
     h = hashlib.sha1(f"{split}|{size}".encode())
     for f in files:
         st = _stat_image(f)
         h.update(f"|{Path(f).name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    if any(Path(f).suffix.lower() in ('.png', '.gif', '.webp', '.tif', '.tiff') for f in files): h.update(b'|alpha on white')
     return h.hexdigest()[:16]
 
 def content_hash(images:np.ndarray, labels:list, chunk:int=256)->str:
@@ -76,8 +77,7 @@ def _decode_chunk(args):
 def _die_with_parent():
     "In a decoding worker: ask Linux to kill this process when its parent dies, even by SIGKILL (elsewhere: nothing)."
     if sys.platform.startswith('linux'):
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)                            # 1: PR_SET_PDEATHSIG
 
 def _alive(pid:int)->bool:
     try: os.kill(pid, 0)

@@ -85,7 +85,7 @@ def check_types(cfg): # a dataclass instance whose fields are annotated with pla
 
 # %% ../nbs/00_core.ipynb #c0a1e01a
 def rgb(im): # a PIL image of any mode
-    "An RGB copy of `im`, 16-bit or float greyscale scaled to 8 bits first (PIL's `convert('RGB')` clips or truncates them)."
+    "An RGB copy of `im`: 16-bit or float greyscale scaled to 8 bits (PIL's `convert('RGB')` clips them), transparency on white."
     if im.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'I;16N', 'F'):              # 0-65535 (a 16-bit PNG), or floats (a TIFF)
         import numpy as np
         from PIL import Image
@@ -94,6 +94,9 @@ def rgb(im): # a PIL image of any mode
         elif im.mode == 'I' and a.max() <= 255: scale = 1                     # 32-bit integers holding 8-bit values (a TIFF)
         else: scale = 1 / 257                                                 # 16 bits: 65535 -> 255
         im = Image.fromarray((a * scale).clip(0, 255).round().astype(np.uint8))
+    if im.mode in ('RGBA', 'LA', 'PA', 'RGBa', 'La') or 'transparency' in im.info:  # a cut-out: what a viewer shows
+        from PIL import Image
+        im = Image.alpha_composite(Image.new('RGBA', im.size, 'white'), im.convert('RGBA'))
     return im.convert('RGB')
 
 # %% ../nbs/00_core.ipynb #890fb2f8
