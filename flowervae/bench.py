@@ -127,8 +127,8 @@ def cpu_flops_per_cycle(bf16:bool)->tuple:
 def gemm_flops(bf16:bool, n:int=2048, repeats:int=5)->float:
     "FLOP/s of the best of `repeats` n×n matrix products on this CPU's threads, in bf16 or float32."
     a, b = (torch.randn(n, n, dtype=torch.bfloat16 if bf16 else torch.float32) for _ in range(2))
-    best = math.inf
-    for _ in range(repeats + 1):
+    best, _ = math.inf, a @ b                                                     # a first product warms up, untimed
+    for _ in range(repeats):
         t0 = time.perf_counter(); a @ b; best = min(best, time.perf_counter() - t0)
     return 2 * n**3 / best
 
@@ -232,7 +232,8 @@ def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
          )->dict:
     "Images per second of the usual pipeline, the in-memory loop and flowervae's, for loading and training, at each size."
     sizes = [VAEConfig(img_size=check_size(s), width=width).img_size for s in sizes]   # bad sizes and widths: before any work
-    hint = "bench measures the real flowers: give --root DIR or set $FLOWERVAE_DATA (flowervae train --download fetches them)"
+    hint = ("bench measures the real flowers: give --root DIR or set $FLOWERVAE_DATA "
+            "(flowervae train --download --root DIR fetches them)")
     root, dev = check_flowers_root(root, hint=hint), pick_device(device)
     if not 1 <= batch_size <= (n := len(Flowers102(root, split))):       # a batch larger than the split: no batch, ever
         raise FlowerVAEError(f"batch_size must be 1 to the {n} images of the {split} split, got {batch_size}")

@@ -213,7 +213,7 @@ class CachedImages(torch.utils.data.Dataset):
 
 def cache_stem(kind:str, root:Path, split:str, size:int)->str:
     "A cache's file name, no suffix: one per source folder (by its resolved path), split and size, so two copies never collide."
-    key = hashlib.sha1(str(Path(root).resolve()).encode()).hexdigest()[:8]
+    kind, key = re.sub(r'[^\w-]', '_', kind, flags=re.A), hashlib.sha1(str(Path(root).resolve()).encode()).hexdigest()[:8]
     return f"{kind}_{key}_{split.replace('+', '-')}_{size}px_nhwc"
 
 class CachedFlowers(CachedImages):

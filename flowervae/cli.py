@@ -23,9 +23,9 @@ from .options import as_option, make_parser, option_strings, refuse_unused
 from .pretrained import cards, load_model, table
 from .report import results_markdown
 from .results import run_seeds
-from .checkpoint import check_not_run_file, load_checkpoint, train_config, trained_on
+from .checkpoint import check_not_run_file, train_config, trained_on
 from .images import held_out, model_heldout, seen_in_training, spread
-from .runs import fit
+from .runs import fit, resumable
 from .vaegan import Adversary, GANConfig
 
 # %% auto #0
@@ -53,7 +53,7 @@ def cmd_train(a:dict):
     flags = {k: a.pop(k, False) for k in ('download', 'resume', 'overwrite', 'quiet')}
     gan_given = {k: a.pop(k) for k in GAN_FIELDS if k in a}
     out = Path(a.get('out', TrainConfig.out))
-    ck = load_checkpoint(out/'latest.pt') if flags['resume'] and (out/'latest.pt').exists() else None
+    ck = resumable(out/'latest.pt') if flags['resume'] and (out/'latest.pt').exists() else None   # damaged: one line
     if 'root' in a and 'data' not in a and not ck: a['data'] = 'flowers102'      # a --root means the flowers in it
     if ck and 'preset' in a: raise FlowerVAEError("--preset starts a new run; a resumed run keeps its recipe: leave --preset out")
     recipe = RECIPES[a.pop('preset', 'default')]

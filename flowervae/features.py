@@ -118,7 +118,7 @@ def _train_and_keep(tr, te, path:Path, epochs:int, size:int, width:int, seed:int
 def feature_net(root:str|Path|None=None, size:int=64, cache_dir:str|Path|None=None, epochs:int=30,
                 progress:bool=True, width:int=32, seed:int=0)->FeatureNet: # another width and seed: an independent second net
     "The home-trained Flowers102 extractor at `size`: loaded from the cache folder, or trained (minutes on a CPU) and saved."
-    tr, te = CachedFlowers(root, 'train+val', size, cache_dir), CachedFlowers(root, 'test', size, cache_dir)
+    tr, te = (CachedFlowers(root, split, size, cache_dir, progress) for split in ('train+val', 'test'))
     other = '' if (width, seed) == (32, 0) else f"w{width}s{seed}"                        # the first net keeps its cached file
     key = hashlib.sha1(f"{tr.content}{te.content}{size}{epochs}{other}".encode()).hexdigest()[:12]
     path = cache_folder(cache_dir)/f"feature_net_{size}px_{key}.pt"

@@ -42,10 +42,11 @@ def _step_clock(device:torch.device):
 def choose_amp(model:VAE, x:torch.Tensor, y, # a model and a batch on its device
                cfg:TrainConfig, native:bool|None=None, # does the device compute bf16 natively? default `bf16_ok`
               )->tuple:
-    "`(amp, why)`: `cfg.amp` if set; float32 without native bf16; else the faster of the two (measured once, remembered)."
+    "`(amp, why)`: float32 without native bf16, even if asked; else `cfg.amp` if set, or the faster (measured once, remembered)."
+    name, native = device_name(x.device), bf16_ok(x.device) if native is None else native
+    if cfg.amp and not native: return False, f"bf16 was asked for, but {name} has none"   # emulated: slower, and no autocast
     if cfg.amp is not None: return cfg.amp, 'as asked'
-    name = device_name(x.device)
-    if not (bf16_ok(x.device) if native is None else native): return False, f"no native bf16 on {name}"
+    if not native: return False, f"no native bf16 on {name}"
     if not len(x): raise FlowerVAEError("choose_amp times a training step: give it a batch of at least one image")
     if y is None and model.cfg.n_classes: raise FlowerVAEError("a conditional model's step needs the batch's labels: give y")
     x, y = x[:16], None if y is None else y[:16]   # enough to time; a whole 256 px batch in float32 would double the peak memory

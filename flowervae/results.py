@@ -156,7 +156,7 @@ def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:lis
     "Train and score every row of `ROWS` (or `rows`) for `budget` CPU seconds each; write results.json and results.md in `out`."
     rows = _check_table(root, budget, out, rows, n_samples, overrides)
     root = str(check_flowers_root(root, hint="the table trains on the real flowers: give --root DIR or set $FLOWERVAE_DATA "
-                                             "(flowervae train --download fetches them)"))
+                                             "(flowervae train --download --root DIR fetches them)"))
     try: Path(out).mkdir(parents=True, exist_ok=True)                                 # before the minutes of feature nets
     except OSError as e: raise FlowerVAEError(f"cannot make {out} ({e.strerror}): choose another --out") from None
     for f in ('results.json', 'results.md'): check_writable(Path(out)/f)           # not a folder, say, found after the work

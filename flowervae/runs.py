@@ -25,8 +25,8 @@ from .model import VAE, VAEConfig, count_params
 
 # %% auto #0
 __all__ = ['RUN_DATA', 'RUN_LOSS', 'RESUMED', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history', 'run_images',
-           'run_folder', 'checkpoint_of', 'plot_history', 'check_resumable', 'check_compatible', 'Checkpoints',
-           'save_pictures', 'Pictures', 'make_learner', 'fit', 'describe_run', 'Header']
+           'run_folder', 'checkpoint_of', 'plot_history', 'check_resumable', 'resumable', 'check_compatible',
+           'Checkpoints', 'save_pictures', 'Pictures', 'make_learner', 'fit', 'describe_run', 'Header']
 
 # %% ../nbs/04b_runs.ipynb #9b3cadbe
 class SeedEachEpoch(Callback):
@@ -124,6 +124,10 @@ def check_resumable(ck:dict, path)->dict:
                                  "afresh into another --out")
     return ck
 
+def resumable(path:Path)->dict:
+    "The checkpoint at `path` (a run's latest.pt) if a run can resume from it; else one line saying what to do."
+    return check_resumable(load_checkpoint(path, advice='the run cannot resume from it: start it again with --overwrite'), path)
+
 def check_compatible(ck:dict, cfg:TrainConfig):
     "Raise `FlowerVAEError` naming each model, data or likelihood setting where the checkpoint `ck` differs from `cfg`."
     saved, now, default = ck['model_cfg'], asdict(cfg.model_cfg), asdict(VAEConfig())
@@ -210,8 +214,7 @@ class Pictures(Callback):
 def make_learner(cfg:TrainConfig, device:torch.device, d, resume:bool=False, progress:bool=True, cbs:list=())->Learner:
     "The `Learner` of the run `cfg` describes: its data, a fresh model, the run's callbacks and `cbs`, joined to other processes."
     out, gen = Path(cfg.out), torch.Generator()
-    damaged = 'the run cannot resume from it: start it again with --overwrite'
-    ck = check_resumable(load_checkpoint(out/'latest.pt', advice=damaged), out/'latest.pt') if resume else None   # its state
+    ck = resumable(out/'latest.pt') if resume else None                        # its state
     if ck: check_compatible(ck, cfg)                                             # before the data is read or a header printed
     train_dl, val_dl = make_loaders(cfg, gen, d.rank, d.world, progress)
     torch.manual_seed(cfg.seed)
