@@ -144,7 +144,7 @@ def class_labels(model:CVAE, classes:list)->list:
     "The class numbers that `classes` (numbers or names) name, for a conditional model; one line for anything else."
     check_conditional(model)
     classes = classes.tolist() if hasattr(classes, 'tolist') else classes            # a tensor or an array of labels
-    if isinstance(classes, (str, numbers.Integral)) or not len(classes):
+    if isinstance(classes, (str, numbers.Integral, set, frozenset, dict)) or not len(classes):   # a set: rows in no order
         raise FlowerVAEError(f"give a list of classes, got {classes!r}")
     return [class_number(c, model.cfg.n_classes, class_names(model)) for c in classes]
 
