@@ -5,7 +5,7 @@
 # %% ../nbs/04d_precision.ipynb #d4d40004
 from __future__ import annotations
 import copy, json, math, time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import torch
@@ -73,11 +73,11 @@ class ChooseAmp(Callback):
     order = -30
     def __init__(self, verbose:bool=True, resumed:bool|None=None): self.verbose, self.resumed = verbose, resumed
     def before_fit(self, learn):
-        if self.resumed is not None and learn.cfg.amp is None: amp, why = self.resumed, 'as the run it resumes'
-        else:
-            x, y = next(iter(learn.val_dl))
-            amp, why = choose_amp(learn.model, x.to(learn.device), y.to(learn.device), learn.cfg)
-        if amp and not bf16_ok(learn.device): amp, why = False, f"bf16 was asked for, but {device_name(learn.device)} has none"
+        resumed = self.resumed is not None and learn.cfg.amp is None                # keeps the precision it trained in
+        x, y = next(iter(learn.val_dl))
+        cfg = replace(learn.cfg, amp=self.resumed) if resumed else learn.cfg      # choose_amp refuses bf16 without native bf16
+        amp, why = choose_amp(learn.model, x.to(learn.device), y.to(learn.device), cfg)
+        if resumed and why == 'as asked': why = 'as the run it resumes'
         learn.amp = learn.all_sum(torch.tensor(float(amp), device=learn.device)).item() == learn.world
         learn.precision = f"{'bf16 autocast' if learn.amp else 'float32'} ({why})"
         if self.verbose and learn.rank == 0: print(f"precision: {learn.precision}")
