@@ -38,7 +38,7 @@ def encode_dataset(model:VAE, ds, # a data set of (image, label) pairs
     return dict(mu=torch.cat(mus), logvar=torch.cat(logvars), labels=torch.cat(labels))
 
 def codes_of(model:VAE, ds, codes:dict|None=None)->dict:
-    "`codes` if they are `encode_dataset(model, ds)`'s kind for this model and data set (one per image), else encoded afresh."
+    "`ds` encoded by `model` if `codes` is None, else `codes`, checked to be `encode_dataset(model, ds)`'s kind (one per image)."
     if codes is None: return encode_dataset(model, ds, progress=False)
     if not (isinstance(codes, dict) and {'mu', 'logvar', 'labels'} <= set(codes)):
         raise FlowerVAEError("codes are what encode_dataset(model, ds) returns: a dict of 'mu', 'logvar' and 'labels'")
