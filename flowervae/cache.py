@@ -276,8 +276,8 @@ def unit_images(x:torch.Tensor)->torch.Tensor:
     x = to_float(torch.as_tensor(x)).float()
     if not len(x) or -0.01 <= (r := x.aminmax()).min and r.max <= 1.01: return x   # one pass over the pixels (NaN: no)
     if x.isnan().any(): raise FlowerVAEError("the images hold NaN: a model that diverged, or damaged data")
-    if r.max > 1.01: raise FlowerVAEError("images are floats in [0, 1]: divide 8-bit pixels by 255")
-    raise FlowerVAEError("images are floats in [0, 1], not -1 to 1")
+    raise FlowerVAEError("images are floats in [0, 1], " + ("not -1 to 1: (x + 1) / 2 maps them" if r.max <= 1.01 else
+        "divide 8-bit pixels by 255" if r.min >= -0.01 else f"got {r.min:.3g} to {r.max:.3g}: logits? sigmoid gives images"))
 
 # %% ../nbs/01b_cache.ipynb #98de011c
 class ArrayImages(torch.utils.data.Dataset):

@@ -12,9 +12,8 @@ from torch import nn
 
 from .core import FlowerVAEError, as_number, check_count, check_seed, in_eval
 from .data import class_names, class_number
-from .latent import check_latents
 from .blocks import ResBlock
-from .model import VAE, VAEConfig, check_draw, check_images, decode_batches
+from .model import VAE, VAEConfig, check_draw, check_images, check_latents, decode_batches
 from .priors import check_draw_args, draw_codes
 
 # %% auto #0
@@ -45,14 +44,19 @@ class CVAE(VAE):
             raise FlowerVAEError(f"class labels must be in 0..{self.cfg.n_classes - 1}, got {int(y.min())}..{int(y.max())}")
         return self.label_emb(y)
 
+    def checked_labels(self, y, n:int):
+        "`y` untouched in training; in eval mode checked (`check_draw`: one class for all, or `n`) and on the model's device."
+        return y if self.training or y is None else check_draw(self, n, y=y)[0].to(self._device_dtype()[0])
+
     def encode(self, x, y=None):
         "`(B, C, S, S)` images and `(B,)` labels -> μ, log σ², each `(B, z_dim)`."
-        h = self.encoder.features(x)                                             # (B, F)
-        return self.posterior(self.encoder.head(torch.cat([h, self.embed(y).to(h.dtype)], 1)))
+        h = self.encoder.features(x := self.checked_images(x))                   # (B, F)
+        return self.posterior(self.encoder.head(torch.cat([h, self.embed(self.checked_labels(y, len(x))).to(h.dtype)], 1)))
 
     def decode(self, z, y=None):
         "`(B, z_dim)` latents and `(B,)` labels -> `(B, C, S, S)` logits."
-        e = self.embed(y).to(z.dtype)                                             # (B, E)
+        z = self.checked_codes(z)
+        e = self.embed(self.checked_labels(y, len(z))).to(z.dtype)                # (B, E)
         if not self.cfg.class_film: return self.decoder(torch.cat([z, e], 1))
         h = self.decoder.head(torch.cat([z, e], 1)).view(-1, *self.decoder.shape)   # (B, C, b, b)
         for i, layer in enumerate(self.decoder.body):

@@ -14,13 +14,13 @@ from tqdm.auto import tqdm
 from .cache import to_float, unit_images
 from .core import FlowerVAEError, check_count, check_decoded, in_eval, private_rng
 from .loss import kl_per_dim
-from .model import VAE, check_draw, check_images, decode_batches
+from .model import VAE, check_draw, check_images, check_latents, decode_batches
 
 # %% auto #0
 __all__ = ['encode_dataset', 'codes_of', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance',
            'tsne_2d', 'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'path_args', 'lerp', 'slerp', 'decode_images',
-           'check_latents', 'path_function', 'interpolate', 'one_code', 'class_id', 'class_means', 'class_arithmetic',
-           'traversal', 'pca_directions', 'top_kl_directions']
+           'path_function', 'interpolate', 'one_code', 'class_id', 'class_means', 'class_arithmetic', 'traversal',
+           'pca_directions', 'top_kl_directions']
 
 # %% ../nbs/05_latent.ipynb #a0870c29
 @in_eval
@@ -186,14 +186,6 @@ def decode_images(model:VAE, z:torch.Tensor, y=None)->torch.Tensor:
     if y is not None and not getattr(model.cfg, 'n_classes', 0): raise FlowerVAEError("this model has no classes: leave y out")
     y = None if y is None else check_draw(model, len(z), y=y)[0]                    # one class for all, or one per code
     return decode_batches(model, z, y).cpu()
-
-def check_latents(model:VAE, z)->torch.Tensor:
-    "`z` as `(B, Z)` float codes that `model` decodes (a tensor, array or list), finite; else a one-line `FlowerVAEError`."
-    z = torch.as_tensor(z).float()
-    if z.ndim != 2 or z.shape[1] != model.cfg.z_dim:
-        raise FlowerVAEError(f"this model decodes (B, {model.cfg.z_dim}) codes, got shape {tuple(z.shape)}")
-    if not torch.isfinite(z).all(): raise FlowerVAEError("the codes hold NaN or inf, which would decode to blank images")
-    return z
 
 def path_function(mode:str):
     "`lerp` for `mode` 'lerp' and `slerp` for 'slerp': the one place a path is chosen by name; one line for any other."

@@ -13,11 +13,12 @@ from fastcore.basics import patch
 
 from .blocks import BalancedConvTranspose2d, ResBlock, ResizeConv, down, norm, up
 from .core import FlowerVAEError, as_number, check_size, check_types, in_eval
+from .cache import unit_images
 from .priors import check_draw_args, draw_codes
 
 # %% auto #0
 __all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder', 'PlainDecoder',
-           'VAE', 'check_draw', 'check_images', 'decode_batches', 'count_params']
+           'VAE', 'check_draw', 'check_images', 'check_latents', 'decode_batches', 'count_params']
 
 # %% ../nbs/02_model.ipynb #ee901201
 ARCHS = ('resnet', 'plain', 'light', 'balanced', 'hybrid')
@@ -151,7 +152,7 @@ class VAE(nn.Module):
 
     def encode(self, x, y=None):
         "`(B, C, S, S)` images in [0, 1] -> μ, log σ², each `(B, z_dim)`."
-        return self.posterior(self.encoder(x))
+        return self.posterior(self.encoder(self.checked_images(x)))
 
     def reparameterize(self, mu, logvar):
         "z = μ + σ·ε with ε ~ N(0, I): a differentiable sample of q(z|x)."
@@ -159,7 +160,17 @@ class VAE(nn.Module):
 
     def decode(self, z, y=None):
         "`(B, z_dim)` latents -> `(B, C, S, S)` logits; `torch.sigmoid` gives the image."
-        return self.decoder(z)
+        return self.decoder(self.checked_codes(z))
+
+    def checked_images(self, x):
+        "`x` untouched in training; in eval mode checked (`check_images`) and moved to the model's device and dtype."
+        return x if self.training else check_images(self, x).to(*self._device_dtype())
+
+    def checked_codes(self, z):
+        "`z` untouched in training; in eval mode checked (`check_latents`) and moved to the model's device and dtype."
+        return z if self.training else check_latents(self, z).to(*self._device_dtype())
+
+    def _device_dtype(self)->tuple: return (p := next(self.parameters())).device, p.dtype
 
     def aux_terms(self, mu, y=None, x=None)->dict:
         "Loss terms this model adds to the ELBO for the batch `x` (none; the conditional VAE of `07_cvae` adds its own)."
@@ -202,9 +213,16 @@ def check_images(model, x)->torch.Tensor:
     if not torch.is_tensor(x) or x.ndim != 4 or tuple(x.shape[1:]) != want:
         got = f"{type(x).__name__} {tuple(getattr(x, 'shape', ()))}"                # a numpy array: says so
         raise FlowerVAEError(f"this model reads (B, {', '.join(map(str, want))}) tensors, got {got}")
-    if not x.is_floating_point() or len(x) and not (0 <= x.min() and x.max() <= 1):      # NaN fails too
-        raise FlowerVAEError("images are floats in [0, 1]: divide 8-bit pixels by 255")
-    return x
+    if not x.is_floating_point(): raise FlowerVAEError(f"images are floats in [0, 1], got {x.dtype}: divide 8-bit pixels by 255")
+    return unit_images(x).to(x.dtype)                                   # 0-255, -1 to 1, logits and NaN: each its own line
+
+def check_latents(model, z)->torch.Tensor:
+    "`z` as `(B, Z)` float codes that `model` decodes (a tensor, array or list), finite; else a one-line `FlowerVAEError`."
+    z = torch.as_tensor(z).float()
+    if z.ndim != 2 or z.shape[1] != model.cfg.z_dim:
+        raise FlowerVAEError(f"this model decodes (B, {model.cfg.z_dim}) codes, got shape {tuple(z.shape)}")
+    if not torch.isfinite(z).all(): raise FlowerVAEError("the codes hold NaN or inf, which would decode to blank images")
+    return z
 
 @patch
 @in_eval
