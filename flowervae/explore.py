@@ -12,7 +12,7 @@ import torch
 from fastcore.basics import patch
 from PIL import Image
 
-from .cache import to_float
+from .cache import to_float, unit_images
 from .checkpoint import check_not_run_file
 from .core import FlowerVAEError, as_number, check_count, check_seed, check_writable, write_atomically
 from .data import class_name, class_names
@@ -28,8 +28,9 @@ __all__ = ['to_png', 'image_widget', 'LatentExplorer', 'image_index']
 def to_png(img:torch.Tensor, # (C, H, W) image in [0, 1]
            px:int=256 # side of the PNG
           )->bytes:
-    "PNG bytes of `img`, enlarged (nearest neighbour) to `px`×`px`."
-    a = (img.clamp(0, 1).permute(1, 2, 0).cpu().numpy() * 255).round().astype(np.uint8)     # (H, W, C)
+    "PNG bytes of `img` (8-bit levels or floats in [0, 1]), enlarged (nearest neighbour) to `px`×`px`."
+    img = unit_images(torch.as_tensor(img).detach().cpu()[None])[0].clamp(0, 1)             # bytes scaled, 0-255 floats refused
+    a = (img.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)                      # (H, W, C)
     a = a[..., 0] if a.shape[2] == 1 else a                                                 # greyscale: (H, W)
     buf = io.BytesIO()
     Image.fromarray(a).resize((px, px), Image.NEAREST).save(buf, format='PNG')

@@ -15,6 +15,7 @@ from tqdm.auto import tqdm
 from .cache import BatchLoader, CachedFlowers, cache_folder, content_hash, image_batches, to_float, unit_images
 from .checkpoint import save_checkpoint
 from .core import FlowerVAEError, check_count, evaluating, reason
+from .grids import image_batch
 
 # %% auto #0
 __all__ = ['FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'features', 'nearest_neighbours']
@@ -131,18 +132,12 @@ def feature_net(root:str|Path|None=None, size:int=64, cache_dir:str|Path|None=No
     return net.eval()
 
 # %% ../nbs/09a_features.ipynb #9e1a0002
-def _stacked(images:list)->torch.Tensor:
-    "One batch of a list of images, each uint8 or float (a photograph beside a sample)."
-    images = [to_float(torch.as_tensor(x)).float() for x in images]
-    if len({tuple(x.shape) for x in images}) > 1: raise FlowerVAEError("the images of a list must all have one shape")
-    return torch.stack(images)
-
 def features(net:nn.Module, images, batch_size:int=256)->torch.Tensor:
     "`(N, F)` unit-length features of `images` under `net`: a `(N, 3, S, S)` tensor, one image, a list of them, or a data set."
     if not len(images): raise FlowerVAEError("no images to compute features of")
     batch_size = check_count(batch_size, 'batch_size')
     if isinstance(images, (list, tuple)) and all(isinstance(x, (torch.Tensor, np.ndarray)) for x in images):
-        images = _stacked(images)
+        images = image_batch(images)                                                       # (N, C, S, S), mixed dtypes too
     if isinstance(images, np.ndarray): images = torch.as_tensor(images)
     if isinstance(images, torch.Tensor):
         images = images[None] if images.ndim == 3 else images                              # one image: a batch of one

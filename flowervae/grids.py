@@ -15,19 +15,29 @@ from .core import FlowerVAEError, check_count, write_atomically
 from .cache import unit_images
 
 # %% auto #0
-__all__ = ['image_grid', 'show_images', 'save_images', 'recon_rows']
+__all__ = ['image_batch', 'image_grid', 'show_images', 'save_images', 'recon_rows']
 
 # %% ../nbs/01c_grids.ipynb #49b417b2
+def image_batch(x)->torch.Tensor:
+    "`x` as one `(B, C, H, W)` tensor, detached: a tensor, an array, or a list of images of one shape (8-bit, [0, 1] or mixed)."
+    if isinstance(x, (torch.Tensor, np.ndarray)): return torch.as_tensor(x).detach()
+    ims = [torch.as_tensor(i).detach() for i in x]                                  # (C, H, W) each
+    if len({tuple(i.shape) for i in ims}) > 1:
+        raise FlowerVAEError(f"the images of a list must have one shape, got {sorted({tuple(i.shape) for i in ims})}")
+    if len({i.dtype for i in ims}) > 1: ims = [unit_images(i[None])[0] for i in ims]   # a photograph's bytes beside a sample
+    return torch.stack(ims) if ims else torch.zeros(0)
+
 def image_grid(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or integers in 0-255 (a cache's `torch.uint8`)
                nrow:int=8, pad:int=2)->torch.Tensor:
     "A `(C, H', W')` grid of the images `x`, `nrow` to a row, `pad` white pixels around each (0-255 floats refused)."
+    x = image_batch(x)                                                                     # an array or list of images
     if not len(x): raise FlowerVAEError("no images to lay out in a grid")
-    x = torch.as_tensor(np.asarray(x)) if not isinstance(x, torch.Tensor) else x          # an array or list of images
     if isinstance(nrow, bool) or not isinstance(nrow, numbers.Integral) or nrow < 1:
         raise FlowerVAEError(f"nrow is the images per row, at least 1, got {nrow}")
+    pad = check_count(pad, 'pad', least=0)
     if x.ndim != 4 or x.shape[1] not in (1, 3, 4):
         raise FlowerVAEError(f"images are (B, C, H, W) with C 1, 3 or 4, got {tuple(x.shape)}")
-    x = x.detach().cpu()                                            # integers are 8-bit levels, floats in [0, 1] (0-255 refused)
+    x = x.cpu()                                                     # integers are 8-bit levels, floats in [0, 1] (0-255 refused)
     x = unit_images(x if x.is_floating_point() or x.dtype == torch.uint8 else x.float().mul_(1 / 255)).clamp(0, 1)
     (n, c, h, w), cols = x.shape, min(nrow, len(x))
     rows = math.ceil(n / cols)
@@ -48,6 +58,7 @@ def show_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes (as `i
                 fontsize:float=8.):
     "Show the images `x` as one grid with its rows and columns named, in a new figure unless `ax` is given; returns the axes."
     import matplotlib.pyplot as plt
+    x = image_batch(x)                                                             # (B, C, H, W), from a list too
     g, pad = image_grid(x, nrow, 2), 2                                             # (C, H', W'); checks `x` and `nrow` first
     n_rows, n_cols = math.ceil(len(x) / nrow), min(nrow, len(x))
     for what, labels, n in (('rows', rows, n_rows), ('cols', cols, n_cols)):
@@ -71,6 +82,7 @@ def save_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes (as `i
     import matplotlib.pyplot as plt
     if Path(path).suffix.lower() not in ('', '.png'):
         raise FlowerVAEError(f"save_images writes a PNG: name a .png file, got {path}")
+    x = image_batch(x)                                                        # (B, C, H, W), from a list too
     width = min(nrow, len(x)) * (x.shape[-1] + 2) / 100                       # the grid's width in inches at 100 dpi
     ax = show_images(x, nrow, title, figsize=max(width, 3.) + (1.2 if rows else 0.2), rows=rows, cols=cols)
     fig = ax.figure                                                           # the axes, not the figure, spans `width` inches:

@@ -17,17 +17,17 @@ from .loss import kl_per_dim
 from .model import VAE, check_draw, check_images, check_latents, decode_batches
 
 # %% auto #0
-__all__ = ['encode_dataset', 'codes_of', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance',
-           'tsne_2d', 'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'path_args', 'lerp', 'slerp', 'decode_images',
-           'path_function', 'interpolate', 'one_code', 'class_id', 'class_means', 'class_arithmetic', 'traversal',
-           'pca_directions', 'top_kl_directions']
+__all__ = ['encode_dataset', 'check_pairs', 'codes_of', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca',
+           'plot_explained_variance', 'tsne_2d', 'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'path_args',
+           'lerp', 'slerp', 'decode_images', 'path_function', 'interpolate', 'one_code', 'class_id', 'class_means',
+           'class_arithmetic', 'traversal', 'pca_directions', 'top_kl_directions']
 
 # %% ../nbs/05_latent.ipynb #a0870c29
 @in_eval
 def encode_dataset(model:VAE, ds, # a data set of (image, label) pairs
                    batch_size:int=128, progress:bool=True)->dict:
     "Posterior means and log-variances `(N, Z)` and labels `(N,)` of every image in `ds`, as CPU tensors."
-    p = next(model.parameters())
+    p, ds = next(model.parameters()), check_pairs(ds)
     mus, logvars, labels, batch_size = [], [], [], check_count(batch_size, 'batch_size')
     if not len(ds): raise FlowerVAEError("no images to encode: the data set is empty")
     with private_rng(torch.device('cpu')): batches = iter(DataLoader(ds, batch_size=batch_size))   # its seed: not the caller's
@@ -37,9 +37,16 @@ def encode_dataset(model:VAE, ds, # a data set of (image, label) pairs
         mus.append(mu.float().cpu()); logvars.append(logvar.float().cpu()); labels.append(torch.as_tensor(y))
     return dict(mu=torch.cat(mus), logvar=torch.cat(logvars), labels=torch.cat(labels))
 
+def check_pairs(ds):
+    "`ds` if it is a data set of (image, label) pairs, as its first item says; else one line that points a batch to `encode`."
+    if isinstance(ds, (torch.Tensor, np.ndarray)) or len(ds) and not (isinstance(ds[0], (tuple, list)) and len(ds[0]) == 2):
+        raise FlowerVAEError(f"this takes a data set of (image, label) pairs, got a {type(ds).__name__}: for a batch of "
+                             "images, model.encode(x) gives their codes")
+    return ds
+
 def codes_of(model:VAE, ds, codes:dict|None=None)->dict:
     "`ds` encoded by `model` if `codes` is None, else `codes`, checked to be `encode_dataset(model, ds)`'s kind (one per image)."
-    if codes is None: return encode_dataset(model, ds, progress=False)
+    if codes is None: return encode_dataset(model, check_pairs(ds), progress=False)
     if not (isinstance(codes, dict) and {'mu', 'logvar', 'labels'} <= set(codes)):
         raise FlowerVAEError("codes are what encode_dataset(model, ds) returns: a dict of 'mu', 'logvar' and 'labels'")
     codes = {k: torch.as_tensor(codes[k]) for k in ('mu', 'logvar', 'labels')} | {k: v for k, v in codes.items()

@@ -81,7 +81,7 @@ class GenerativeScores:
     "Fréchet distance and KID of generated images against one real image set, through one feature extractor."
     def __init__(self, extractor:nn.Module|int, # a feature network, or 2048 for torchmetrics' Inception-v3
                  label:str, # what `extractor` is, printed beside every score
-                 real, # image batches `(B, 3, S, S)`, uint8 or float in [0, 1]: a loader's, an iterable, or one tensor
+                 real, # image batches `(B, 3, S, S)`, uint8 or float in [0, 1]: a loader's, an iterable, one tensor, a data set
                  kid_subset:int=1000, # images per KID subset
                  weights:str|None=None, # local Inception weights file (torch-fidelity's), for `extractor=2048`
                  progress:bool=True):
@@ -102,8 +102,11 @@ class GenerativeScores:
         if self.n_real < kid_subset:
             raise FlowerVAEError(f"KID subsets of {kid_subset} need at least as many real images, got {self.n_real}")
 
-    @torch.no_grad()
     def _update(self, batches, real:bool, desc:str, progress:bool)->int:
+        with evaluating(self.net) if self.net is not None else torch.no_grad():   # a net left in training mode: run as in eval
+            return self._add(batches, real, desc, progress)
+
+    def _add(self, batches, real:bool, desc:str, progress:bool)->int:
         n = 0
         for x in tqdm(_image_batches(batches), desc=desc, disable=not progress, leave=False):
             x = unit_images(x)                                                          # (B, 3, S, S) floats in [0, 1]
@@ -117,8 +120,9 @@ class GenerativeScores:
         return n
 
 def _image_batches(batches):
-    "The image batches in `batches`: a loader's `(images, labels)` give their images, one `(N, 3, S, S)` tensor 250 at a time."
+    "The image batches in `batches`: a loader's `(images, labels)` give their images; one tensor or a data set, 250 at a time."
     if isinstance(batches, torch.Tensor): return batches.split(250) if batches.ndim == 4 else [batches]
+    if isinstance(batches, torch.utils.data.Dataset): return image_batches(batches, 250)
     return (b[0] if isinstance(b, (tuple, list)) and len(b) == 2 and getattr(b[0], 'ndim', 0) == 4 else b for b in batches)
 
 class _Given(nn.Module):
@@ -135,7 +139,8 @@ def score(self:GenerativeScores, fake, # iterable of generated image batches in 
     n = self._update(fake, real=False, desc='sample features', progress=progress)
     if n < self.kid_subset:
         raise FlowerVAEError(f"KID subsets of {self.kid_subset} need at least as many generated images, got {n}")
-    kid_mean, kid_std = self.kid.compute()
+    with private_rng(torch.device('cpu')):                # KID's random subsets: the same each call, the caller's untouched
+        torch.manual_seed(0); kid_mean, kid_std = self.kid.compute()
     return dict(fid=self.fid.compute().item(), kid=kid_mean.item(), kid_std=kid_std.item(), extractor=self.label,
                 n_fake=n, n_real=self.n_real)
 

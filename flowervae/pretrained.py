@@ -61,7 +61,8 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
                     half:bool=False, # store float weights as float16
                     priors:dict|None=None)->Path: # `{name: prior}` fitted to its training codes (05c_priors), kept beside it
     "Write `model` as `folder/config.json` and `folder/model.safetensors` (the Hugging Face layout); returns the folder."
-    if isinstance(folder, (str, Path)) and str(folder) and Path(folder).resolve().is_relative_to(weights_dir().resolve()):
+    folder = Path(folder).expanduser() if isinstance(folder, (str, Path)) and str(folder) else folder   # '~/x' as a shell has it
+    if isinstance(folder, Path) and folder.resolve().is_relative_to(weights_dir().resolve()):
         raise FlowerVAEError(f"{folder} is inside flowervae's bundled models: save into a folder of your own")
     return _write_model(model, folder, half, priors)
 
@@ -77,13 +78,15 @@ def _write_model(model:VAE, folder, half:bool, priors:dict|None)->Path:
     except OSError as e: raise FlowerVAEError(f"cannot make the folder {folder} ({e.strerror})") from None
     check_writable(folder/'model.safetensors')                           # a read-only folder: one line, nothing deleted
     priors = getattr(model, 'priors', None) if priors is None else priors     # a loaded model's own, unless told otherwise
+    if not isinstance(priors, (dict, type(None))): raise FlowerVAEError(f"priors is {{name: prior}}, got {type(priors).__name__}")
     flat = flat_priors(priors) if priors else None                      # wrong priors: refused before a file is touched
     if flat and not draws_codes({k: p for k, p in priors.items() if p is not None}, model.cfg.z_dim):   # another model's
         raise FlowerVAEError(f"these priors draw codes of another size than this model's {model.cfg.z_dim}, or NaN: fit its "
                              "own (metrics.fit_priors)")
-    for old in ('config.json', 'card.json'): (folder/old).unlink(missing_ok=True)   # first: a save cut short leaves no model
     cast = lambda t: t.half() if half and t.is_floating_point() else t
-    save_file({k: cast(v.detach().cpu().contiguous()) for k, v in model.state_dict().items()}, str(folder/'model.safetensors'))
+    tensors = {k: cast(v.detach().cpu().contiguous()) for k, v in model.state_dict().items()}   # what fails here touches nothing
+    for old in ('config.json', 'card.json'): (folder/old).unlink(missing_ok=True)   # first: a save cut short leaves no model
+    save_file(tensors, str(folder/'model.safetensors'))
     if flat: save_file(flat, str(folder/'priors.safetensors'))
     else: (folder/'priors.safetensors').unlink(missing_ok=True)       # another model's, saved here before
     for f in ('model.safetensors', 'priors.safetensors'):                  # safetensors writes 0600; only the files written here

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import torch
 
-from .core import FlowerVAEError, check_count, check_temperature
+from .core import FlowerVAEError, check_count, check_seed, check_temperature
 
 # %% auto #0
-__all__ = ['PRIORS', 'check_codes', 'draw_codes', 'check_draw_args', 'FittedPrior', 'MixturePrior', 'fit_named_prior',
-           'prior_from_state']
+__all__ = ['PRIORS', 'check_codes', 'draw_codes', 'finite_floats', 'check_draw_args', 'FittedPrior', 'MixturePrior',
+           'fit_named_prior', 'prior_from_state']
 
 # %% ../nbs/05c_priors.ipynb #08bb8531
 def check_codes(codes:dict)->tuple: # from `encode_dataset`: tensors, or NumPy arrays
@@ -33,8 +33,15 @@ def draw_codes(n:int, z_dim:int, generator:torch.Generator|None=None, temperatur
     if prior is not None:
         if (d := (z := prior.draw(n, generator, temperature)).shape[-1]) != z_dim:    # fitted to another model's codes
             raise FlowerVAEError(f"the prior draws codes of {d} numbers, this model decodes {z_dim}: fit one to its codes")
+        if z.shape != (n, z_dim): raise FlowerVAEError(f"the prior drew {tuple(z.shape)} codes, ({n}, {z_dim}) were asked for")
         return z
     return temperature * torch.randn(check_draw_args(n, temperature, generator), z_dim, generator=generator)
+
+def finite_floats(what:str, *ts)->tuple:
+    "Each of `ts` (a tensor, an array or a list) as a float32 tensor; one line naming `what` if any holds NaN or inf."
+    ts = tuple(torch.as_tensor(t, dtype=torch.float32) for t in ts)
+    if not all(torch.isfinite(t).all() for t in ts): raise FlowerVAEError(f"{what} holds NaN or inf: fit it to finite codes")
+    return ts
 
 def check_draw_args(n:int, temperature, generator=None)->int:
     "Check `n` (a whole number, at least 1), `temperature` (`check_temperature`: 0 to 10) and `generator`; return `n`."
@@ -47,7 +54,10 @@ class FittedPrior:
     "A full-covariance Gaussian moment-matched to the aggregate posterior of encoded images; pass it to `VAE.sample(prior=...)`."
     def __init__(self, mean:torch.Tensor, # (Z,) mean of the codes
                  scale_tril:torch.Tensor): # (Z, Z) lower Cholesky factor of their covariance
-        self.mean, self.scale_tril = mean, scale_tril
+        self.mean, self.scale_tril = finite_floats('a fitted prior', mean, scale_tril)      # tensors, arrays or lists
+        if self.mean.ndim != 1 or self.scale_tril.shape != (len(self.mean),) * 2:
+            raise FlowerVAEError(f"a fitted prior has a (Z,) mean and a (Z, Z) scale: got shapes {tuple(self.mean.shape)} "
+                                 f"and {tuple(self.scale_tril.shape)}")
 
     @classmethod
     def from_codes(cls, codes:dict, # from `encode_dataset`
@@ -72,7 +82,7 @@ class MixturePrior:
     "A Gaussian mixture fitted to draws from the aggregate posterior of encoded images; pass it to `VAE.sample(prior=...)`."
     def __init__(self, weights:torch.Tensor, means:torch.Tensor, scale_tril:torch.Tensor, # (K,), (K, Z), (K, Z, Z)
                  temperature:float|None=None): # what every draw is scaled by, chosen on training images; None: not chosen (1)
-        weights, means, scale_tril = (torch.as_tensor(t, dtype=torch.float32) for t in (weights, means, scale_tril))
+        weights, means, scale_tril = finite_floats('a mixture prior', weights, means, scale_tril)
         k, z = means.shape if means.ndim == 2 else (0, 0)
         if k == 0 or weights.shape != (k,) or scale_tril.shape != (k, z, z):
             raise FlowerVAEError(f"a mixture of K components has (K,) weights, (K, Z) means and (K, Z, Z) scales: got shapes "
@@ -93,9 +103,9 @@ class MixturePrior:
         if len(mu) < 2 * k:
             raise FlowerVAEError(f"a {k}-component mixture needs at least {2 * k} encoded images, got {len(mu)}: sample from "
                                  "the gaussian prior (--prior gaussian) or from N(0, I) (--prior standard)")
-        g = torch.Generator().manual_seed(seed)
+        g = torch.Generator().manual_seed(seed := check_seed(seed))
         z = mu.repeat(draws, 1) + std.repeat(draws, 1) * torch.randn(draws * len(mu), mu.shape[1], generator=g, dtype=mu.dtype)
-        gm = GaussianMixture(k, covariance_type='full', reg_covar=reg, max_iter=200, random_state=seed).fit(z.numpy())
+        gm = GaussianMixture(k, covariance_type='full', reg_covar=reg, max_iter=200, random_state=seed % 2**32).fit(z.numpy())
         covs = torch.from_numpy(gm.covariances_)                                                # (K, Z, Z)
         w, m = torch.from_numpy(gm.weights_).float(), torch.from_numpy(gm.means_).float()
         return cls(w, m, torch.linalg.cholesky(covs).float())
