@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch.utils.data import Subset
 
@@ -89,7 +90,7 @@ def held_out(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str|N
     return None if seen is None else not seen
 
 # %% ../nbs/04f_images.ipynb #a6bbb3fb
-MOST_SAMPLED = 10_000   # samples held at 64 px: 120 MB of bytes (four times that while decoding); fewer when larger
+MOST_SAMPLED = 10_000   # samples held at 64 px: 120 MB of bytes, decoded 100 at a time; fewer when larger
 
 def most_sampled(size:int)->int:
     "How many `size` px samples `sampled_images` holds: `MOST_SAMPLED` at 64 px, a quarter at each doubling, at least 256."
@@ -107,8 +108,11 @@ def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
         if prior is None: z = torch.randn(len(c), model.cfg.z_dim, generator=g)                       # (len(c), Z)
         else: z = prior.draw(len(c), g, components=None if cond else c)
         return decode_batches(model, z, c if cond else None).cpu()
-    x = torch.cat([draw(c) for c in y.split(100)])                                                       # (n, C, S, S)
-    ds = ArrayImages((x * 255).round().to(torch.uint8).permute(0, 2, 3, 1).numpy(), y.tolist())
+    S, C = model.cfg.img_size, model.cfg.in_ch
+    x = np.empty((n, S, S, C), np.uint8)                                           # (n, S, S, C): the bytes are all that is held
+    for i, c in zip(range(0, n, 100), y.split(100)):
+        x[i:i + len(c)] = draw(c).mul_(255).round_().byte().permute(0, 2, 3, 1).numpy()
+    ds = ArrayImages(x, y.tolist())
     ds.labels_are = 'class' if cond else 'component'                    # what the explorers call the labels
     return ds
 
@@ -121,7 +125,9 @@ def explore_images(model:VAE, n:int=1000, seed:int=0):
     check_count(n, 'n'); tc = trained_on(model)
     try: ds = CachedFlowers(flowers_root() or tc.root, 'test', tc.size, local_cache(tc)) if tc.data == 'flowers102' else \
         model_heldout(model, n_synthetic=min(n, most_sampled(tc.size)))   # synthetic flowers, or a folder's test tenth
-    except FlowerVAEError: return sampled_images(model, min(n, most_sampled(tc.size)), seed)   # no data here: a shared model
+    except FlowerVAEError as e:                                                  # no data here (a shared model): its samples,
+        ds = sampled_images(model, min(n, most_sampled(tc.size)), seed); ds.why = str(e)   # and why, for the line that says so
+        return ds
     return spread(ds, n)
 
 def explore_setup(ckpt:str|Path|None=None, # a checkpoint, folder or bundled name; default $FLOWERVAE_CKPT, else the bundled VAE
@@ -134,6 +140,7 @@ def explore_setup(ckpt:str|Path|None=None, # a checkpoint, folder or bundled nam
     except FlowerVAEError as e: raise FlowerVAEError(f"$FLOWERVAE_CKPT: {e}" if env else str(e)) from None   # where it came from
     ds = explore_images(model, n_images)
     seen = seen_in_training(model.train_cfg, split='test', folder=getattr(model, 'folder_digest', None))   # `--split all`: yes
-    kind = 'of its own samples' if isinstance(ds, ArrayImages) else f"{'held-out' if seen is False else 'test'} images"
+    kind = f"of its own samples (no test images: {ds.why})" if hasattr(ds, 'why') else \
+        f"{'held-out' if seen is False else 'test'} images"
     print(f"exploring {ckpt} ({model.train_cfg.size} px, z_dim {model.cfg.z_dim}) from {len(ds)} {kind}")
     return model, ds, ckpt
