@@ -90,7 +90,7 @@ def time_training(loader, step, device, fast:bool, n_batches:int, min_seconds:fl
 # %% ../nbs/11_bench.ipynb #2fa89ba8
 # dense FLOP/s from the data sheets (half the "with sparsity" figure); a variant before its family's SXM figure
 BF16_PEAK = {'H100 PCIe': 756e12, 'H100 NVL': 835e12, 'H100': 989e12, 'H200': 989e12, 'A100': 312e12, 'L40S': 362e12,
-             'L4': 121e12, 'A10G': 70e12}
+             'L40': 181e12, 'L4': 121e12, 'A10G': 70e12}
 
 def train_flops_per_image(model_cfg:VAEConfig, device, batch:int=8)->float:
     "FLOPs of one forward and backward pass, per image."
@@ -110,11 +110,11 @@ def bf16_peak(device)->float|None:
     return peak_for_name(torch.cuda.get_device_name(device)) if device.type == 'cuda' else None
 
 def cpu_clock_ghz()->float|None:
-    "The CPU's highest clock in GHz, from cpufreq or /proc/cpuinfo; None where the system does not say (many virtual machines)."
+    "The CPU's highest clock in GHz from cpufreq, else the fastest core's clock now (/proc/cpuinfo); None where neither says."
     f = Path('/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq')
     if f.exists(): return int(f.read_text()) / 1e6
     mhz = cpuinfo('cpu MHz')
-    return float(mhz[0]) / 1e3 if mhz else None
+    return max(map(float, mhz)) / 1e3 if mhz else None
 
 def cpu_flops_per_cycle(bf16:bool)->tuple:
     "`(FLOPs per cycle per core, how)` from the CPU's flags: lanes × 2 FMA units × 2, doubled for AVX-512 BF16; AMX's 1,024."
@@ -201,7 +201,7 @@ def fast_figures(root, split:str, size:int, batch_size:int, width:int, dev:torch
     "flowervae's path at `size` as `fit` runs it (the cache, loading, the bf16 decision, steps), for `VAEConfig`'s network."
     mcfg, t0 = VAEConfig(img_size=size, width=width), time.perf_counter()
     dl = fast_loader(root, split, size, batch_size, cache_dir)
-    r = dict(cache_seconds=time.perf_counter() - t0, cache_mb=dl.ds.path.stat().st_size / 2**20)
+    r = dict(cache_seconds=time.perf_counter() - t0, cache_mb=dl.ds.path.stat().st_size / 1e6)
     for _ in dl: pass                                   # one untimed pass maps the cache's pages in, as a first epoch does
     r['load_fast'] = time_loading(dl, dev, True, load_batches, min_seconds=load_seconds)
     r['load_fast_bytes'] = time_loading(dl, dev, True, load_batches, convert=False, min_seconds=load_seconds)

@@ -15,7 +15,7 @@ import torch
 from PIL import Image, ImageOps
 from tqdm.auto import tqdm
 
-from .core import FlowerVAEError, check_count, check_size, reason, rgb
+from .core import FlowerVAEError, check_count, check_size, reason, rgb, usable_cpus, write_atomically
 from .data import IMAGE_ERRORS, FolderImages, Flowers102, make_loader
 
 # %% auto #0
@@ -93,7 +93,9 @@ STALE_ELSEWHERE = 24 * 3600    # seconds after which a half-written cache of ano
 
 def lock_temporary(path:Path):
     "Create `path` and hold a lock on it for as long as the returned file is open: the build that writes it is alive."
-    f = open(path, 'wb')
+    try: f = open(path, 'xb')                                 # never another build's: emptied, its memory map would kill it
+    except FileExistsError: raise FlowerVAEError(f"{path} is being written by a build of the same host and process number "
+                                                 "(containers sharing a cache?): give each its own --cache-dir") from None
     if fcntl: fcntl.flock(f, fcntl.LOCK_EX)
     return f
 
@@ -122,9 +124,7 @@ def sweep_temporaries(dest:Path)->list:
 
 def _write_record(js:Path, meta:dict):
     "Write a cache's JSON record atomically: to a temporary file beside it, then renamed over it."
-    tmp = js.with_name(f".{js.name}.{os.getpid()}.tmp")
-    try: tmp.write_text(json.dumps(meta)); os.replace(tmp, js)
-    finally: tmp.unlink(missing_ok=True)
+    write_atomically(js, lambda tmp: Path(tmp).write_text(json.dumps(meta)))
 
 def check_free_space(dest:Path, n_bytes:int):
     "Raise `FlowerVAEError` before writing `n_bytes` to `dest`'s folder if its disk has less free (with 5% and 64 MB to spare)."
@@ -152,7 +152,7 @@ def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers
     check_free_space(dest, len(files) * size * size * 3)
     tmp = dest.with_name(f".{dest.name}.{builder_tag()}.tmp.npy")
     chunks = [(files[i:i + 64], size, upright) for i in range(0, len(files), 64)]
-    ex = ProcessPoolExecutor(workers or max(1, os.cpu_count() or 1), initializer=_die_with_parent)
+    ex = ProcessPoolExecutor(workers or usable_cpus(), initializer=_die_with_parent)
     lock = lock_temporary(tmp)                                # held until the build ends, however it ends
     try:
         arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(len(files), size, size, 3))
@@ -233,7 +233,7 @@ def _add_content_hash(js:Path, meta:dict, images, labels)->dict:
     "A cache written before content hashes: hash it, and save the hash if the folder allows (else it is hashed again next time)."
     meta = dict(meta, content=content_hash(images, labels))
     try: _write_record(js, meta)
-    except OSError: pass
+    except FlowerVAEError: pass
     return meta
 
 # %% ../nbs/01b_cache.ipynb #03f14f03

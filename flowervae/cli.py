@@ -12,7 +12,7 @@ import torch
 
 from .bench import bench, plot_bench
 from .cache import CachedFlowers
-from .core import FlowerVAEError, check_size, check_writable, write_atomically
+from .core import FlowerVAEError, check_size, check_writable, per_size, write_atomically
 from .data import check_flowers_root, class_name, class_names, class_number, download_flowers, flowers_root
 from .grids import recon_rows, save_images
 from .distributed import Dist, leave_distributed
@@ -24,7 +24,7 @@ from .pretrained import cards, load_model, table
 from .report import results_markdown
 from .results import run_seeds
 from .checkpoint import check_not_run_file, train_config, trained_on
-from .images import held_out, model_heldout, seen_in_training, spread
+from .images import held_out, model_heldout, seen_in_training, spread, spread_batch
 from .runs import fit, resumable
 from .vaegan import Adversary, GANConfig
 
@@ -76,7 +76,7 @@ def _check_out(out:str, option:str='--out', kind:str='png')->Path:
 
 def check_grid(n:int, most:int, size:int, what:str):
     "Refuse `--n` above `most` images at 64 px, a quarter as many at each doubling of `size`: one PNG's memory grows with pixels."
-    if n > (cap := most * 64**2 // size**2):
+    if n > (cap := per_size(most, size)):
         raise FlowerVAEError(f"--n must be at most {cap} for {size} px images ({what}), got {n}")
 
 def cmd_sample(a:dict):
@@ -107,8 +107,7 @@ def cmd_reconstruct(a:dict):
     m = load_model(a['ckpt'], a['device'])
     check_grid(a['n'], 2048, m.cfg.img_size, 'one grid of them and their reconstructions')
     ds = model_heldout(m, a['data'], a['root'], a['split'])
-    idx = torch.linspace(0, len(ds) - 1, min(a['n'], len(ds))).long().tolist()     # spread over the class-sorted split
-    x, y = torch.stack([ds[i][0] for i in idx]), torch.tensor([ds[i][1] for i in idx])
+    x, y = spread_batch(ds, a['n'])                                                  # spread over the class-sorted split
     imgs, rows, n = recon_rows(m, x, 8, y=y)
     seen = seen_in_training(trained_on(m), a['data'], a['root'], a['split'], getattr(m, 'folder_digest', None))
     what = 'held-out' if seen is False else f"{a['split']} split"

@@ -4,16 +4,16 @@
 
 # %% ../nbs/00_core.ipynb #c0a1e004
 from __future__ import annotations
-import contextlib, ctypes, ctypes.util, dataclasses, functools, numbers, os, platform, time, typing
+import contextlib, ctypes, ctypes.util, dataclasses, functools, numbers, os, platform, secrets, time, typing
 from pathlib import Path
 
 import torch
 
 # %% auto #0
 __all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', 'check_size', 'check_count', 'check_seed',
-           'check_decoded', 'check_temperature', 'as_number', 'check_types', 'rgb', 'pick_device', 'evaluating',
-           'in_eval', 'private_rng', 'cpuinfo', 'cpu_bf16_units', 'device_name', 'check_writable', 'write_atomically',
-           'bf16_ok', 'autocast', 'idle_cores', 'pick_threads', 'keep_freed_memory']
+           'per_size', 'check_decoded', 'check_temperature', 'as_number', 'check_types', 'rgb', 'pick_device',
+           'evaluating', 'in_eval', 'private_rng', 'cpuinfo', 'cpu_bf16_units', 'device_name', 'check_writable',
+           'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'usable_cpus', 'pick_threads', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -50,9 +50,13 @@ def check_seed(seed)->int:
 
 MOST_DECODED = 4096   # images decoded into memory at once at 64 px (200 MB of floats); a quarter as many at each doubling
 
+def per_size(most:int, size:int, least:int=1)->int:
+    "`most` images at 64 px, a quarter as many at each doubling of `size` (memory grows with the pixels); at least `least`."
+    return max(least, most * 64**2 // size**2)
+
 def check_decoded(n:int, size:int, what:str)->int:
     "`n` if that many `size` px images fit in memory at once (`MOST_DECODED` at 64 px, a quarter per doubling), else one line."
-    if n > (most := max(16, MOST_DECODED * 64**2 // size**2)):
+    if n > (most := per_size(MOST_DECODED, size, least=16)):
         raise FlowerVAEError(f"{what}: at most {most} images of {size} px at once, got {n}")
     return n
 
@@ -179,7 +183,7 @@ def check_writable(path:str|Path): # a file's name; one ending in '/' names a fo
 # %% ../nbs/00_core.ipynb #c0a1e0w7
 def write_atomically(path:str|Path, write)->Path: # write: called with a temporary file's path, writes the whole file there
     "Write the file `path` through `write(tmp)` and a rename: whole or not at all; a failure to write names `path` in one line."
-    path = Path(path); tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    path = Path(path); tmp = path.with_name(f".{path.name}.tmp{os.getpid()}-{secrets.token_hex(4)}")   # no two writers share it
     try: write(tmp); os.replace(tmp, path)
     except BaseException as e:
         tmp.unlink(missing_ok=True)
@@ -217,12 +221,15 @@ def _cpu_quota()->int:
     quota, period = (f.read_text().split() + ['max', '100000'])[:2] if f.exists() else ('max', '100000')
     return 1 << 16 if quota == 'max' else max(1, -(-int(quota) // int(period)))
 
+def usable_cpus()->int:
+    "The CPUs this process may run on: its affinity (`taskset`), within a container's quota; at least 1."
+    return min(len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1, _cpu_quota())
+
 def pick_threads(threads:int|None=None)->int:
     "`threads` if given; PyTorch's count where $OMP_NUM_THREADS sets it; else the idle cores this process may use, at least 1."
     if threads: return threads
     if os.environ.get('OMP_NUM_THREADS'): return torch.get_num_threads()
-    usable = min(len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1, _cpu_quota())
-    idle = idle_cores()
+    usable, idle = usable_cpus(), idle_cores()
     return usable if idle is None else max(1, min(usable, round(idle)))
 
 # %% ../nbs/00_core.ipynb #9ea397e2

@@ -12,7 +12,7 @@ import torch
 from torch.utils.data import ConcatDataset, DataLoader, Dataset
 from PIL import Image, ImageOps
 
-from .core import FlowerVAEError, check_size, reason, rgb
+from .core import FlowerVAEError, check_size, reason, rgb, usable_cpus
 
 IMAGE_ERRORS = (OSError, SyntaxError, ValueError, Image.DecompressionBombError)   # what PIL raises for a file it cannot decode
 
@@ -146,9 +146,12 @@ def class_name(label:int, names:list|None=None)->str:
 def download_flowers(root, split:str='train'):
     "torchvision's download of Flowers102 into `root`, with a one-line error where there is no network."
     try: return Flowers102(root, split, download=True)
-    except (urllib.error.URLError, OSError) as e:
+    except (urllib.error.URLError, ConnectionError, TimeoutError) as e:
         raise FlowerVAEError(f"could not download Flowers102 into {root} ({getattr(e, 'reason', e)}): check the network, "
                              "or copy the data set there and leave out --download") from None
+    except OSError as e:                                                  # a full disk, a folder one may not write, a file
+        raise FlowerVAEError(f"could not write Flowers102 into {root} ({reason(e)}): give a --root on a disk with room "
+                             "(about 700 MB) that you may write to") from None
 
 # %% ../nbs/01_data.ipynb #d1f00002
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')
@@ -243,8 +246,8 @@ class FolderImages(Dataset):
 
 # %% ../nbs/01_data.ipynb #f1c4db02
 def default_workers()->int:
-    "Worker processes for decoding: one fewer than the cores, at most 8."
-    return max(0, min(8, (os.cpu_count() or 1) - 1))
+    "Worker processes for decoding: one fewer than the cores this process may use (`usable_cpus`), at most 8."
+    return max(0, min(8, usable_cpus() - 1))
 
 def make_loader(ds:Dataset, batch_size:int=64, # images per batch
                 shuffle:bool=False, # reshuffle every epoch (training)

@@ -11,9 +11,9 @@ import numpy as np
 import torch
 from torch.utils.data import Subset
 
-from .cache import CACHE_ENV, ArrayImages, CachedFlowers, CachedFolder
+from .cache import CACHE_ENV, ArrayImages, CachedFlowers, CachedFolder, to_float
 from .checkpoint import trained_on
-from .core import FlowerVAEError, check_count, check_seed, in_eval
+from .core import FlowerVAEError, check_count, check_seed, in_eval, per_size
 from .data import FolderImages, Flowers102, check_split, flowers_root, folder_digest, nfc
 from .synthetic import SyntheticFlowers
 from .learner import DATA_KINDS, TrainConfig
@@ -22,7 +22,7 @@ from .pretrained import DEFAULT_MODEL, load_model
 
 # %% auto #0
 __all__ = ['MOST_SAMPLED', 'local_cache', 'training_images', 'heldout_dataset', 'check_folder_unchanged', 'model_heldout',
-           'seen_in_training', 'held_out', 'most_sampled', 'sampled_images', 'spread', 'explore_images',
+           'seen_in_training', 'held_out', 'most_sampled', 'sampled_images', 'spread', 'spread_batch', 'explore_images',
            'explore_setup']
 
 # %% ../nbs/04f_images.ipynb #a1e95ff6
@@ -94,7 +94,7 @@ MOST_SAMPLED = 10_000   # samples held at 64 px: 120 MB of bytes, decoded 100 at
 
 def most_sampled(size:int)->int:
     "How many `size` px samples `sampled_images` holds: `MOST_SAMPLED` at 64 px, a quarter at each doubling, at least 256."
-    return max(256, MOST_SAMPLED * 64**2 // size**2)
+    return per_size(MOST_SAMPLED, size, least=256)
 
 @in_eval
 def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
@@ -119,6 +119,11 @@ def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
 def spread(ds, n:int)->Subset:
     "`n` images of `ds` (all of them if it holds fewer) evenly spread over it: Flowers102's splits come class by class."
     return Subset(ds, torch.linspace(0, len(ds) - 1, min(check_count(n, 'n'), len(ds))).long().tolist())
+
+def spread_batch(ds, n:int)->tuple:
+    "`spread(ds, n)` as one batch: `(images (n, C, S, S) floats in [0, 1], labels (n,))`."
+    pairs = [(to_float(torch.as_tensor(x)), int(y)) for x, y in spread(ds, n)]
+    return torch.stack([x for x, _ in pairs]), torch.tensor([y for _, y in pairs])
 
 def explore_images(model:VAE, n:int=1000, seed:int=0):
     "`n` test images of `model`'s data, spread over the split, where the data is here; else `n` of its own samples."

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import torch
 
-from .cache import CachedFlowers, to_float
+from .cache import CachedFlowers
 from .core import FlowerVAEError, check_writable, device_name, write_atomically
 from .cvae import class_accuracy, class_effect
 from .data import check_flowers_root
 from .grids import recon_rows, save_images
-from .images import held_out
+from .images import held_out, spread_batch
 from .learner import RECIPES, TrainConfig
 from .features import feature_net
 from .metrics import GenerativeScores, evaluate_all, fds_in, fit_priors, generative_scores, second_net_scores
@@ -62,9 +62,7 @@ def row_config(name:str, root:str, budget:float, out:str|Path, **overrides)->tup
 # %% ../nbs/10_results.ipynb #9e8a0562
 def row_figure(model, test_ds, path:Path, priors:dict|None=None, n:int=8, seed:int=0, title:str|None=None):
     "Write a labelled PNG: `n` test images over their reconstructions, `n` samples from N(0, I), then `n` from each of `priors`."
-    idx = torch.linspace(0, len(test_ds) - 1, n).long().tolist()                    # spread over the (class-sorted) split
-    x = to_float(torch.stack([test_ds[i][0] for i in idx]))                            # (n, 3, S, S)
-    y, g = torch.tensor([test_ds[i][1] for i in idx]), lambda: torch.Generator().manual_seed(seed)
+    (x, y), g = spread_batch(test_ds, n), lambda: torch.Generator().manual_seed(seed)   # (n, 3, S, S), spread over the split
     s = [model.sample(n, generator=g(), prior=p).cpu() for p in (None, *(priors or {}).values())]     # N(0, I), then each prior
     imgs, rows, _ = recon_rows(model, x, n, y=y)
     labels = [f"test {r}" for r in rows] + ['N(0, I)'] + [f"{k} prior" for k in priors or {}]
@@ -259,8 +257,7 @@ def _bundled_scores(root:str, cache_dir:str|None, progress:bool, scores:Generati
 def _publish_bundled(name:str, model, r:dict, # the model, and its test scores as `run_row` keeps them
                      root:str, test_ds, priors:dict, cache_dir:str|None, progress:bool, folder:str|Path|None, **facts)->Path:
     "Publish `model` as the bundled `name` with its card: the scores `r`, and a conditional model's class scores (07_cvae)."
-    idx = torch.linspace(0, len(test_ds) - 1, 256).long().tolist()
-    x, y = to_float(torch.stack([test_ds[i][0] for i in idx])), torch.tensor([test_ds[i][1] for i in idx])
+    x, y = spread_batch(test_ds, 256)                                                   # (256, 3, S, S), (256,)
     extra = {}
     if model.cfg.n_classes:                               # does it obey its class? From N(0, I) and from its mixture
         net = feature_net(root, SHARED['size'], cache_dir, progress=progress)
