@@ -4,7 +4,7 @@
 
 # %% ../nbs/12a_options.ipynb #12a00004
 from __future__ import annotations
-import argparse, functools, re
+import argparse, functools, os, re
 from dataclasses import fields
 
 from fastcore.docments import docments
@@ -51,6 +51,10 @@ def _text(value:str)->str:
     "A string option's value, never empty: `--out \"$UNSET\"` must not mean the working folder."
     if not value.strip(): raise argparse.ArgumentTypeError("an empty value: give one, or leave the option out")
     return value
+
+def _path(value:str)->str:
+    "A file's or folder's option value, never empty, with `~` expanded: the shell leaves `--out=~/x` as it is."
+    return os.path.expanduser(_text(value))
 
 def add_config_options(p, # a parser or argument group
                        cls, # a dataclass whose fields have a comment each
@@ -124,7 +128,7 @@ def _sample_parser(sub):
     p.add_argument('--seed', type=int, default=0, help='seed of the prior draws (default 0)')
     p.add_argument('--temperature', type=float, default=1.0,
                    help="spread of the prior draws, 0 to 10, times a mixture's own temperature (0: each draw a mean; default 1)")
-    p.add_argument('--out', default='samples.png', type=_text, help='PNG to write (default samples.png)')
+    p.add_argument('--out', default='samples.png', type=_path, help='PNG to write (default samples.png)')
     p.add_argument('--label', default=None, help="a conditional model's class, number or name (--ckpt cvae64 --label sunflower)")
     p.add_argument('--prior', choices=list(PRIORS), default='mixture',
                    help="mixture (default; the sharpest samples, 10_results), gaussian: fitted to the codes of the training "
@@ -134,7 +138,7 @@ def _sample_parser(sub):
 def _heldout_options(p):
     p.add_argument('--data', choices=DATA_KINDS, default=None,
                    help="data set (default: the model's training data)")
-    p.add_argument('--root', default=None, type=_text,
+    p.add_argument('--root', default=None, type=_path,
                    help="Flowers102 folder, or a folder of images (default $FLOWERVAE_DATA for Flowers102, else the model's own)")
     p.add_argument('--split', default='test', help="train, val, test, train+val or all (default test); a folder has test (a "
                    "tenth chosen by its file names), train+val and all; synthetic flowers have only test, of a fresh seed")
@@ -146,7 +150,7 @@ def _reconstruct_parser(sub):
     p.add_argument('--n', type=int, default=32,
                    help='images, spread over the split: at most 2048 at 64 px, a quarter as many at each doubling of the size '
                         '(default 32)')
-    p.add_argument('--out', default='recon.png', type=_text, help='PNG to write (default recon.png)')
+    p.add_argument('--out', default='recon.png', type=_path, help='PNG to write (default recon.png)')
 
 def _eval_parser(sub):
     p = _ckpt_parser(sub, 'eval', 'PSNR, SSIM and bits/dim on a split\'s images (the test split: held out), as JSON')
@@ -154,15 +158,15 @@ def _eval_parser(sub):
     p.add_argument('--limit', type=int, default=None, help='score only LIMIT images, spread over the split')
     p.add_argument('--batch-size', type=int, default=64, help='images per batch (default 64)')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
-    p.add_argument('--out', default=None, type=_text, help='also write the JSON to this .json file')
+    p.add_argument('--out', default=None, type=_path, help='also write the JSON to this .json file')
     p.add_argument('--fid', action='store_true', help='also the Fréchet distance of prior samples to the reference split')
     p.add_argument('--kid', action='store_true', help='also the KID of prior samples (implies the same features as --fid)')
     p.add_argument('--n-samples', type=int, default=5000, help='prior samples for --fid/--kid (default 5000)')
     p.add_argument('--ref-split', default='test', help='Flowers102 split of the real images for --fid/--kid (default test)')
-    p.add_argument('--inception-weights', default=None,
+    p.add_argument('--inception-weights', default=None, type=_path,
                    help="torch-fidelity's Inception-v3 weights file (default: Inception-v3 where torch-fidelity has its "
                         "weights, else flowervae's own flowers classifier)")
-    p.add_argument('--cache-dir', default=None,
+    p.add_argument('--cache-dir', default=None, type=_path,
                    help='folder of the caches, for --fid/--kid (default $FLOWERVAE_CACHE or ~/.cache/flowervae)')
 
 # %% ../nbs/12a_options.ipynb #12a0p004
@@ -170,7 +174,7 @@ def _bench_parser(sub):
     p = sub.add_parser('bench', help="images/s of flowervae's data path and training steps against the usual pipeline",
                        description="Images per second of flowervae's data path and training steps against the usual "
                                    "pipeline (11_bench).")
-    p.add_argument('--root', default=None, type=_text, help='Flowers102 folder (default $FLOWERVAE_DATA)')
+    p.add_argument('--root', default=None, type=_path, help='Flowers102 folder (default $FLOWERVAE_DATA)')
     p.add_argument('--sizes', type=int, nargs='+', default=[64, 128, 256], help='image sizes to measure (default 64 128 256)')
     p.add_argument('--split', choices=('train', 'val', 'test'), default='train', help='Flowers102 split to read (default train)')
     p.add_argument('--batch-size', type=int, default=64, help='images per batch (default 64)')
@@ -182,25 +186,27 @@ def _bench_parser(sub):
     p.add_argument('--device', default=None, help='cpu, cuda, cuda:N or mps (default: the best available)')
     p.add_argument('--compile', action='store_true', help='torch.compile the model on the fast path')
     p.add_argument('--amp', action=BoolFlag, default=None, help="bf16 on flowervae's path (default: as train decides, measured)")
-    p.add_argument('--cache-dir', default=None, help='folder of the caches (default $FLOWERVAE_CACHE or ~/.cache/flowervae)')
+    p.add_argument('--cache-dir', default=None, type=_path,
+                   help='folder of the caches (default $FLOWERVAE_CACHE or ~/.cache/flowervae)')
     p.add_argument('--json', action='store_true', help='print the results as JSON')
-    p.add_argument('--plot', default=None, type=_text, metavar='PNG', help='save a bar chart of the results here')
+    p.add_argument('--plot', default=None, type=_path, metavar='PNG', help='save a bar chart of the results here')
 
 def _results_parser(sub):
     p = sub.add_parser('results', help='train and score the models of the results table, an equal CPU budget each (10_results)',
                        description='Train and score the models of the results table, an equal CPU budget each (10_results).')
-    p.add_argument('--root', default=None, type=_text, help='Flowers102 folder (default $FLOWERVAE_DATA)')
+    p.add_argument('--root', default=None, type=_path, help='Flowers102 folder (default $FLOWERVAE_DATA)')
     p.add_argument('--budget', type=float, default=900., help='CPU seconds of training per model (default 900, as in 10_results)')
     p.add_argument('--threads', type=int, default=1,
                    help='CPU threads per model (default 1, so that a CPU second buys the same work in every row)')
     p.add_argument('--two-nets', action='store_true', help='also FD in a second, independently trained feature net (10_results)')
     p.add_argument('--amp', action=BoolFlag, default=None, help='bf16 in every row, --no-amp float32 (default: as train decides)')
-    p.add_argument('--out', default='runs/results', type=_text, help="the rows' runs and the table (default runs/results)")
+    p.add_argument('--out', default='runs/results', type=_path, help="the rows' runs and the table (default runs/results)")
     p.add_argument('--rows', nargs='+', metavar='ROW', help=f"the rows to run (default all: {', '.join(ROWS)})")
     p.add_argument('--n-samples', type=int, default=5000,
                    help='prior samples per model for FD and KID: 1000 or more (default 5000)')
     p.add_argument('--size', type=int, default=64, help='image size (default 64)')
-    p.add_argument('--cache-dir', default=None, help='folder of the caches (default $FLOWERVAE_CACHE or ~/.cache/flowervae)')
+    p.add_argument('--cache-dir', default=None, type=_path,
+                   help='folder of the caches (default $FLOWERVAE_CACHE or ~/.cache/flowervae)')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
     p.add_argument('--seed', type=int, nargs='+', default=[0], help='seed of every row (data order, initialisation, noise); '
                    'several: each in OUT/seedS, and the targets judged on all (10_results)')

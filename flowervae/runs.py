@@ -34,8 +34,8 @@ class SeedEachEpoch(Callback):
     order = -20
     def __init__(self, gen:torch.Generator, seed:int): self.gen, self.seed = gen, seed
     def before_epoch(self, learn):
-        self.gen.manual_seed(self.seed * 100_003 + learn.epoch)
-        torch.manual_seed(self.seed * 100_019 + learn.epoch)
+        self.gen.manual_seed((self.seed * 100_003 + learn.epoch) % 2**63)              # any seed below 2**63 (check_seed)
+        torch.manual_seed((self.seed * 100_019 + learn.epoch) % 2**63)
 
 # %% ../nbs/04b_runs.ipynb #d4b20009
 class StopOnNaN(Callback):
