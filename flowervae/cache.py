@@ -70,9 +70,13 @@ def content_hash(images:np.ndarray, labels:list, chunk:int=256)->str:
     return h.hexdigest()[:16]
 
 # %% ../nbs/01b_cache.ipynb #0c1bb712
-def _decode_chunk(args):
-    paths, size, upright = args
-    return np.stack([load_square(p, size, upright) for p in paths])
+def _decode_chunk(args)->tuple:
+    "`(block (n, S, S, 3) uint8, the paths of images that would not decode, left black, and the first one's error)`."
+    paths, size, upright = args; block, bad, first = np.zeros((len(paths), size, size, 3), np.uint8), [], None
+    for k, p in enumerate(paths):
+        try: block[k] = load_square(p, size, upright)
+        except FlowerVAEError as e: bad.append(str(p)); first = first or str(e)
+    return block, bad, first
 
 def _die_with_parent():
     "In a decoding worker: ask Linux to kill this process when its parent dies, even by SIGKILL (elsewhere: nothing)."
@@ -122,10 +126,6 @@ def sweep_temporaries(dest:Path)->list:
     for t in gone: t.unlink(missing_ok=True)
     return gone
 
-def _write_record(js:Path, meta:dict):
-    "Write a cache's JSON record atomically: to a temporary file beside it, then renamed over it."
-    write_atomically(js, lambda tmp: Path(tmp).write_text(json.dumps(meta)))
-
 def check_free_space(dest:Path, n_bytes:int):
     "Raise `FlowerVAEError` before writing `n_bytes` to `dest`'s folder if its disk has less free (with 5% and 64 MB to spare)."
     free, need = shutil.disk_usage(dest.parent).free, n_bytes * 1.05 + 2**26
@@ -153,17 +153,21 @@ def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers
     tmp = dest.with_name(f".{dest.name}.{builder_tag()}.tmp.npy")
     chunks = [(files[i:i + 64], size, upright) for i in range(0, len(files), 64)]
     ex = ProcessPoolExecutor(workers or usable_cpus(), initializer=_die_with_parent)
-    lock = lock_temporary(tmp)                                # held until the build ends, however it ends
+    lock, bad, first = lock_temporary(tmp), [], None          # the lock: held until the build ends, however it ends
     try:
         arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(len(files), size, size, 3))
         reserve_blocks(tmp)                                   # a full disk: an error now, not a SIGBUS halfway through
         with tqdm(total=len(files), desc=f"caching {dest.name}", disable=not progress) as bar:
-            for i, block in enumerate(ex.map(_decode_chunk, chunks)):
-                arr[i * 64:i * 64 + len(block)] = block; bar.update(len(block))
+            for i, (block, broken, why) in enumerate(ex.map(_decode_chunk, chunks)):
+                arr[i * 64:i * 64 + len(block)] = block; bar.update(len(block)); bad += broken; first = first or why
+        names = ', '.join(bad[:20]) + (f" and {len(bad) - 20} more" if len(bad) > 20 else '')
+        if len(bad) > 1: raise FlowerVAEError(f"{len(bad)} images cannot be read; replace or delete them: {names}")
+        if bad: raise FlowerVAEError(first)                   # all of them named at once, not one per run
         ex.shutdown()
         arr.flush(); content = content_hash(arr, labels); del arr
         os.replace(tmp, npy)                                  # the pixels first, then the record that vouches for them
-        _write_record(js, dict(meta, labels=[int(l) for l in labels], n=len(files), size=size, content=content))
+        meta = dict(meta, labels=[int(l) for l in labels], n=len(files), size=size, content=content)
+        write_atomically(js, lambda t: Path(t).write_text(json.dumps(meta)))
     except BaseException:                                     # an error, Ctrl-C, or SIGTERM through the command line
         ex.shutdown(wait=False, cancel_futures=True); tmp.unlink(missing_ok=True); raise
     finally: lock.close()
@@ -181,7 +185,8 @@ def open_cache(dest:Path, fp:str, labels:list, size:int)->tuple:
     if meta.get('fingerprint') != fp: return None, None, 'stale: its source images changed'
     if images.dtype != np.uint8 or images.shape != shape: return None, None, f"{images.dtype} {images.shape}, not uint8 {shape}"
     if meta.get('labels', labels) != labels: return None, None, 'labelled unlike its source'
-    if 'content' in meta and content_hash(images, labels) != meta['content']: return None, None, 'changed since it was built'
+    if 'content' not in meta: return None, None, 'from an older flowervae (no content hash)'
+    if content_hash(images, labels) != meta['content']: return None, None, 'changed since it was built'
     return images, meta, None
 
 class CachedImages(torch.utils.data.Dataset):
@@ -203,7 +208,6 @@ class CachedImages(torch.utils.data.Dataset):
             self.images, meta, problem = open_cache(dest, fp, self.labels, size)
             if problem: raise FlowerVAEError(f"cache {self.path} is {problem} just after it was built: is another process "
                                              "building it too? Let it finish, then run again")
-        if 'content' not in meta: meta = _add_content_hash(dest.with_suffix('.json'), meta, self.images, self.labels)
         self.content = meta['content']
 
     def __len__(self): return len(self.labels)
@@ -228,13 +232,6 @@ class CachedFolder(CachedImages):
         src = FolderImages(root, split, size)
         stem = cache_stem(f"folder_{src.root.name[:40]}", src.root, split, size)   # a long name cut: its hash tells it apart
         super().__init__(src, stem, cache_dir, progress)
-
-def _add_content_hash(js:Path, meta:dict, images, labels)->dict:
-    "A cache written before content hashes: hash it, and save the hash if the folder allows (else it is hashed again next time)."
-    meta = dict(meta, content=content_hash(images, labels))
-    try: _write_record(js, meta)
-    except FlowerVAEError: pass
-    return meta
 
 # %% ../nbs/01b_cache.ipynb #03f14f03
 class BatchLoader:

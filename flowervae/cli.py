@@ -24,7 +24,7 @@ from .pretrained import cards, load_model, table
 from .report import results_markdown
 from .results import run_seeds
 from .checkpoint import check_not_run_file, train_config, trained_on
-from .images import held_out, model_heldout, seen_in_training, spread, spread_batch
+from .images import TENTH, held_out, model_heldout, seen_in_training, spread, spread_batch
 from .runs import fit, resumable
 from .vaegan import Adversary, GANConfig
 
@@ -112,7 +112,9 @@ def cmd_reconstruct(a:dict):
     seen = seen_in_training(trained_on(m), a['data'], a['root'], a['split'], getattr(m, 'folder_digest', None))
     what = 'held-out' if seen is False else f"{a['split']} split"
     save_images(imgs, a['out'], n, f"{a['ckpt']}: {what} images and their reconstructions", rows)
-    n_x = f"{len(x)} image{'s' * (len(x) != 1)}{' (all the split holds)' * (len(x) < a['n'])}"
+    folder_test = a['split'] == 'test' and (a['data'] or trained_on(m).data) == 'folder'          # a tenth of the folder
+    few = ' (all the split holds' + TENTH[TENTH.index(':'):-1] * folder_test + ')'
+    n_x = f"{len(x)} image{'s' * (len(x) != 1)}{few * (len(x) < a['n'])}"
     print(f"wrote {n_x} and their reconstructions to {a['out']}")
 
 # %% ../nbs/12_cli.ipynb #c12c000d

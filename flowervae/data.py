@@ -51,6 +51,8 @@ def check_flowers_root(root:str|Path|None=None, # folder holding `flowers-102/`
     if path.exists() and not path.is_dir(): raise FlowerVAEError(f"Flowers102 root {path} is a file, not a folder: {how}")
     if not path.is_dir(): raise FlowerVAEError(f"Flowers102 root {path} does not exist: {how}")
     if (f := next((f for f in FLOWERS_FILES if not (path/'flowers-102'/f).exists()), None)):
+        inner = next((p for p in (path, path.parent) if p.name == 'flowers-102'), None)   # flowers-102 itself, or its jpg/
+        if inner: raise FlowerVAEError(f"{path} is inside Flowers102: give the folder that holds flowers-102, {inner.parent}")
         mine = hint is None and any(path.iterdir())                     # a command with --data: say what a photo folder is
         mine = ' (a folder of your own images, one subfolder per class, is --data folder)' if mine else ''
         raise FlowerVAEError(f"Flowers102 root {path} lacks flowers-102/{f}: {how}{mine}")

@@ -21,9 +21,9 @@ from .model import VAE, decode_batches
 from .pretrained import DEFAULT_MODEL, load_model
 
 # %% auto #0
-__all__ = ['MOST_SAMPLED', 'local_cache', 'training_images', 'heldout_dataset', 'check_folder_unchanged', 'model_heldout',
-           'seen_in_training', 'held_out', 'most_sampled', 'sampled_images', 'spread', 'spread_batch', 'explore_images',
-           'explore_setup']
+__all__ = ['TENTH', 'MOST_SAMPLED', 'local_cache', 'training_images', 'heldout_dataset', 'check_folder_unchanged',
+           'model_heldout', 'seen_in_training', 'held_out', 'most_sampled', 'sampled_images', 'spread', 'spread_batch',
+           'explore_images', 'explore_setup']
 
 # %% ../nbs/04f_images.ipynb #a1e95ff6
 def local_cache(tc:TrainConfig)->str|None:
@@ -36,6 +36,8 @@ def training_images(tc:TrainConfig, progress:bool=True): # progress: a bar while
     if tc.data == 'folder': return CachedFolder(tc.root, tc.split, tc.size, local_cache(tc), progress)
     return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed)
 
+TENTH = " (a folder's test split is a tenth of it, chosen by file name: --split all takes every image)"
+
 def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None,
                     classes:tuple=(), # a conditional model's class names (`VAEConfig.class_names`): a folder must hold those
                     folder:str|None=None): # the `folder_digest` of its image folder when it trained: the folder must match it
@@ -47,7 +49,7 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
     if (data or tc.data) == 'flowers102': return Flowers102(root or flowers_root() or tc.root, split, size=tc.size, train=False)
     if (data or tc.data) == 'folder':
         ds, few = FolderImages(root or tc.root, split, tc.size), lambda c: ', '.join(c[:3]) + ', ...' * (len(c) > 3)
-        if not len(ds): raise FlowerVAEError(f"the {split} split of {ds.root} holds no images (a folder's test split: a tenth)")
+        if not len(ds): raise FlowerVAEError(f"the {split} split of {ds.root} holds no images" + TENTH * (split == 'test'))
         check_folder_unchanged(tc, ds.root, folder)
         if classes and tuple(map(nfc, ds.classes)) != tuple(map(nfc, classes)):   # else a label would name another class
             raise FlowerVAEError(f"{ds.root} holds the classes {few(ds.classes)}, the model knows {few(tuple(classes))}: "
