@@ -89,7 +89,7 @@ def cmd_sample(a:dict):
     check_draw(m, a['n'], a['temperature'])                         # the model's own checks, before a prior is fitted
     names = class_names(m)                                          # Flowers102's, a folder's, or None: numbers only
     y = None if a['label'] is None else class_number(a['label'], m.cfg.n_classes, names)   # else a CVAE draws them at random
-    prior = fit_prior(m, name=a['prior'])                           # None for the standard normal (05c_priors)
+    prior = fit_prior(m, name=a['prior'], root=a['root'])           # None for the standard normal (05c_priors)
     g = torch.Generator().manual_seed(a['seed'])
     x = m.sample(a['n'], a['temperature'], g, y, prior=prior).cpu()              # (n, C, S, S), decoded in batches
     src = 'N(0, I)' if a['prior'] == 'standard' else f"the fitted {a['prior']} prior" + (
@@ -175,8 +175,12 @@ def cmd_results(a:dict):
 
 # %% ../nbs/12_cli.ipynb #05349dd5
 def cmd_pretrained(a:dict):
-    "`flowervae pretrained`: the bundled models, as a table or as JSON."
-    print(json.dumps(cards(), indent=1) if a['json'] else table(), end='')
+    "`flowervae pretrained`: the bundled models, as a table or as JSON; or a conditional model's classes."
+    if a['classes'] is None: return print(json.dumps(cards(), indent=1) if a['json'] else table(), end='')
+    if not (m := load_model(a['classes'])).cfg.n_classes:
+        raise FlowerVAEError(f"{a['classes']} is not a conditional model: it has no classes to draw (cvae64 has)")
+    names = class_names(m) or [''] * m.cfg.n_classes                                       # a folder's, Flowers102's, or none
+    print('\n'.join(f"{k:>4}  {name}" for k, name in enumerate(names)))
 
 COMMANDS = dict(train=cmd_train, sample=cmd_sample, reconstruct=cmd_reconstruct, eval=cmd_eval, bench=cmd_bench,
                 results=cmd_results, pretrained=cmd_pretrained)

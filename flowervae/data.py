@@ -137,7 +137,8 @@ def class_number(label:str|int, # a class's number, or its name among `names`
         return int(s)
     close = [n for n in lower if s.lower() in n.split()] or difflib.get_close_matches(s.lower(), lower, n=3, cutoff=0.6)   # lily
     hint = (f"did you mean {' or '.join(repr(c) for c in close)}?" if close else
-            f"e.g. {lower[0]!r}; class_names() lists them" if lower else "this model's classes have no names")
+            f"e.g. {lower[0]!r}; flowervae pretrained --classes MODEL lists them" if lower else
+            "this model's classes have no names")
     raise FlowerVAEError(f"unknown class {label!r}: give a number from 0 to {n_classes - 1} or a class's name ({hint})")
 
 def class_name(label:int, names:list|None=None)->str:

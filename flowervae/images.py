@@ -21,19 +21,21 @@ from .model import VAE, decode_batches
 from .pretrained import DEFAULT_MODEL, load_model
 
 # %% auto #0
-__all__ = ['TENTH', 'MOST_SAMPLED', 'local_cache', 'training_images', 'heldout_dataset', 'check_folder_unchanged',
-           'model_heldout', 'seen_in_training', 'held_out', 'most_sampled', 'sampled_images', 'spread', 'spread_batch',
-           'explore_images', 'explore_setup']
+__all__ = ['TENTH', 'MOST_SAMPLED', 'local_cache', 'training_images', 'heldout_dataset', 'check_same_images',
+           'check_folder_unchanged', 'model_heldout', 'seen_in_training', 'held_out', 'most_sampled', 'sampled_images',
+           'spread', 'spread_batch', 'explore_images', 'explore_setup']
 
 # %% ../nbs/04f_images.ipynb #a1e95ff6
 def local_cache(tc:TrainConfig)->str|None:
     "The cache folder for a model's images here: `$FLOWERVAE_CACHE` if set, else the run's own if this machine has it."
     return None if os.environ.get(CACHE_ENV) or not (tc.cache_dir and Path(tc.cache_dir).is_dir()) else tc.cache_dir
 
-def training_images(tc:TrainConfig, progress:bool=True): # progress: a bar while a cache is first built
+def training_images(tc:TrainConfig, progress:bool=True, # progress: a bar while a cache is first built
+                    root:str|Path|None=None): # where its images are now, if not where it trained (or $FLOWERVAE_DATA)
     "The images a model trained with `tc` learned from: its cached Flowers102 split or image folder, or its synthetic flowers."
-    if tc.data == 'flowers102': return CachedFlowers(flowers_root() or tc.root, tc.split, tc.size, local_cache(tc), progress)
-    if tc.data == 'folder': return CachedFolder(tc.root, tc.split, tc.size, local_cache(tc), progress)
+    cache = local_cache(tc)
+    if tc.data == 'flowers102': return CachedFlowers(root or flowers_root() or tc.root, tc.split, tc.size, cache, progress)
+    if tc.data == 'folder': return CachedFolder(root or tc.root, tc.split, tc.size, cache, progress)
     return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed)
 
 TENTH = " (a folder's test split is a tenth of it, chosen by file name: --split all takes every image)"
@@ -63,6 +65,14 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
     return SyntheticFlowers(n=n_synthetic or tc.n_synthetic, size=tc.size, seed=tc.seed + 1)
 
 def _same_folder(a, b)->bool: return Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+
+def check_same_images(model:VAE, root)->Path:
+    "`root`, if it can stand for the folder `model`'s training images were in: the same images (`folder_digest`), or Flowers102."
+    if (tc := trained_on(model)).data == 'synthetic': raise FlowerVAEError("--root: this model learned from synthetic flowers, "
+                                                                         "which are drawn, not read from a folder")
+    if tc.data == 'folder' and (d := getattr(model, 'folder_digest', None)) and folder_digest(root) != d:
+        raise FlowerVAEError(f"{root} does not hold the images the model learned from (their names differ): give that folder")
+    return Path(root)
 
 def check_folder_unchanged(tc:TrainConfig, root:Path, folder:str|None):
     "Refuse the image folder a model trained on if its images' names changed since (`folder`: their `folder_digest` then)."

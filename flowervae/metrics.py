@@ -24,7 +24,7 @@ from .learner import loss_terms
 from .model import VAE
 from .checkpoint import save_priors, trained_on
 from .pretrained import load_model
-from .images import held_out, model_heldout, spread, training_images
+from .images import check_same_images, held_out, model_heldout, spread, training_images
 
 # %% auto #0
 __all__ = ['real_batches', 'TEMPERATURES', 'evaluate', 'GenerativeScores', 'inception_extractor', 'sample_batches',
@@ -207,7 +207,8 @@ def tune_temperature(model, prior, # a `MixturePrior` of `model`: its `temperatu
 def fit_priors(model, names=('gaussian', 'mixture'), # priors of `priors.PRIORS`
                dataset=None, # images to encode (default: `images.training_images` of the model)
                batch_size:int=128, progress:bool=True,
-               scores:GenerativeScores|None=None)->dict: # its features choose a temperature for a mixture without one
+               scores:GenerativeScores|None=None, # its features choose a temperature for a mixture without one
+               root:str|Path|None=None)->dict: # where the model's training images are now, if they moved
     "`{name: prior}`: those stored with `model`, others fitted to its training codes and kept; all fitted afresh to a `dataset`."
     stored, names = getattr(model, 'priors', {}), [names] if isinstance(names, str) else names   # one name, or several
     unknown = [n for n in names if n not in PRIORS]
@@ -215,13 +216,14 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `priors.PRIORS`
     todo = [n for n in names if (n not in stored or dataset is not None) and PRIORS[n] is not None]   # images given: fit to them
     tune = scores is not None and 'mixture' in names and \
            ('mixture' in todo or getattr(stored.get('mixture'), 'temperature', None) is None)   # a new mixture, or an untuned one
-    try: images = dataset if dataset is not None or not (todo or tune) else training_images(trained_on(model), progress)
+    if root is not None: check_same_images(model, root)                  # the images it learned from, in another place
+    try: images = dataset if dataset is not None or not (todo or tune) else training_images(trained_on(model), progress, root)
     except FlowerVAEError as e:                     # a folder's images may be gone, or on another machine
         tc = trained_on(model); root = flowers_root() or tc.root if tc.data == 'flowers102' else tc.root
         what = f"the {(todo or ['mixture'])[0]} prior is fitted to the model's training images"
         if root and Path(root).is_dir():                                  # here, but unreadable: `e` says what is wrong
             raise FlowerVAEError(f"{what}, which cannot be read now ({e}); or sample from N(0, I) (--prior standard)") from None
-        fix = 'set $FLOWERVAE_DATA' if tc.data == 'flowers102' else f"put them back in {tc.root}"
+        fix = 'set $FLOWERVAE_DATA' if tc.data == 'flowers102' else f"put them back in {tc.root} (or give --root DIR)"
         raise FlowerVAEError(f"{what}: {fix}, or sample from N(0, I) (--prior standard)") from None
     if (todo or tune) and len(images) < 2: raise FlowerVAEError(f"a prior is fitted to at least 2 images, got {len(images)}")
     codes = encode_dataset(model, images, batch_size, progress=progress) if todo else None
@@ -234,9 +236,9 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `priors.PRIORS`
         if getattr(model, 'checkpoint', None): save_priors(model.checkpoint, model.priors, model.checkpoint_digest)
     return {n: fitted.get(n, stored.get(n)) for n in names}
 
-def fit_prior(model, dataset=None, batch_size:int=128, progress:bool=True, name:str='gaussian'):
+def fit_prior(model, dataset=None, batch_size:int=128, progress:bool=True, name:str='gaussian', root=None):
     "The prior `name` of `model`, as `fit_priors` gives it."
-    return fit_priors(model, (name,), dataset, batch_size, progress)[name]
+    return fit_priors(model, (name,), dataset, batch_size, progress, root=root)[name]
 
 def check_fitted(priors)->dict:
     "`priors` if they are what `fit_priors(model)` returns, with both fitted priors; else one line."

@@ -4,11 +4,12 @@
 
 # %% ../nbs/12a_options.ipynb #12a00004
 from __future__ import annotations
-import argparse, functools, os, re
+import argparse, difflib, functools, os, re
 from dataclasses import fields
 
 from fastcore.docments import docments
 
+from . import __version__
 from .core import FlowerVAEError
 from .priors import PRIORS
 from .learner import DATA_KINDS, RECIPES, TrainConfig
@@ -134,6 +135,8 @@ def _sample_parser(sub):
                    help="mixture (default; the sharpest samples, 10_results), gaussian: fitted to the codes of the training "
                         "images (05c_priors; stored with a bundled model, and beside a checkpoint once fitted, else the training "
                         "images are encoded first); standard: z ~ N(0, I)")
+    p.add_argument('--root', default=None, type=_path, help="where the model's training images are now, to fit a prior to them "
+                   "(default: where it trained, or $FLOWERVAE_DATA for Flowers102)")
 
 def _heldout_options(p):
     p.add_argument('--data', choices=DATA_KINDS, default=None,
@@ -215,10 +218,25 @@ def _pretrained_parser(sub):
     p = sub.add_parser('pretrained', help='list the models bundled with flowervae: names that every --ckpt takes',
                        description='The models bundled with flowervae, with their test scores (04e_pretrained).')
     p.add_argument('--json', action='store_true', help='print every model card as JSON')
+    p.add_argument('--classes', metavar='MODEL', type=_path, default=None, help="list a conditional model's classes, the "
+                   "names and numbers that --label takes (MODEL: a bundled name, a checkpoint or a saved folder)")
+
+class _Parser(argparse.ArgumentParser):
+    "The top parser, whose error for words it does not know says what they were likely meant as."
+    def error(self, message:str):
+        words = message.partition(': ')[2].split() if message.startswith('unrecognized arguments') else []
+        known = set(option_strings(self).values())
+        for w in words:
+            near = difflib.get_close_matches(w.split('=')[0], known, 1) if w.startswith('--') else []
+            if near: message += f" (did you mean {near[0]}?)"
+        bare = [w for k, w in enumerate(words) if not w.startswith('-') and not (k and words[k - 1].startswith('--'))]
+        if bare: message += " (a value follows its option's name: --ckpt NAME for a model)"     # not an unknown option's value
+        super().error(message)
 
 def make_parser(prog:str='flowervae')->argparse.ArgumentParser:
     "The `flowervae` argument parser; `prog` is how its usage lines and errors name the command."
-    ap = argparse.ArgumentParser(prog=prog, description='Variational autoencoders on Oxford Flowers102.')
+    ap = _Parser(prog=prog, description='Variational autoencoders on Oxford Flowers102.')
+    ap.add_argument('--version', action='version', version=f"%(prog)s {__version__}")
     sub = ap.add_subparsers(dest='command', required=True,        # every sub-command shows a switch as `--amp, --no-amp`
                             parser_class=functools.partial(argparse.ArgumentParser, formatter_class=HelpFormatter))
     for add in (_train_parser, _sample_parser, _reconstruct_parser, _eval_parser, _bench_parser, _results_parser,

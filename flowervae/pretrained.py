@@ -158,7 +158,9 @@ def _folder_hint(folder:Path, where)->str:
     hidden = bundled_folder(where)
     if hidden and hidden.resolve() != folder.resolve():
         hint += f"{';' if hint else ':'} this folder hides the bundled model {where} (run from another folder to use it)"
-    return hint
+    runs = sorted(folder.glob('*/best.pt'))                                        # a folder of runs, such as runs/
+    return hint or (f": a folder of runs; give one's checkpoint, such as {runs[0]}" if runs else ": give a checkpoint (RUN/"
+                    f"best.pt), a folder that save_pretrained wrote, or a bundled model's name ({', '.join(bundled_names())})")
 
 
 # %% ../nbs/04e_pretrained.ipynb #e4e50102
