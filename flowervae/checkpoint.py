@@ -74,6 +74,8 @@ def load_checkpoint(path:str|Path, map_location='cpu',
         why = 'torch.load cannot read it' if isinstance(e, (pickle.UnpicklingError, KeyError)) else reason(e, 80)   # a key: noise
         raise FlowerVAEError(f"{path} is not a loadable flowervae checkpoint ({why}): {advice}") from None
     if not isinstance(ck, dict) or ck.get('format') not in (CKPT_FORMAT, *OLD_FORMATS):
+        if isinstance(ck, dict) and str(ck.get('format')).startswith('flowervae-checkpoint-'):   # a later version's
+            raise FlowerVAEError(f"{path} was written by a newer flowervae ({ck['format']}): upgrade flowervae to load it")
         raise FlowerVAEError(f"{path} is not a flowervae checkpoint (no '{CKPT_FORMAT}' marker)")
     return ck
 

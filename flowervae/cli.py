@@ -13,7 +13,7 @@ import torch
 from .bench import bench, plot_bench
 from .cache import CachedFlowers
 from .core import FlowerVAEError, check_size, check_writable, per_size, write_atomically
-from .data import check_flowers_root, class_name, class_names, class_number, download_flowers, flowers_root
+from .data import check_flowers_root, check_split, class_name, class_names, class_number, download_flowers, flowers_root
 from .grids import recon_rows, save_images
 from .distributed import Dist, leave_distributed
 from .learner import RECIPES, TrainConfig
@@ -58,7 +58,10 @@ def cmd_train(a:dict):
     if ck and 'preset' in a: raise FlowerVAEError("--preset starts a new run; a resumed run keeps its recipe: leave --preset out")
     recipe = RECIPES[a.pop('preset', 'default')]
     start = asdict(train_config(ck['train_cfg'], out/'latest.pt')) if ck else recipe   # the run's, or the recipe's
-    if ck and start.get('root') and not Path(start['root']).exists(): start['root'] = None   # moved: --root, or $FLOWERVAE_DATA
+    if ck and start.get('root') and not Path(start['root']).exists():                 # moved: --root, or $FLOWERVAE_DATA
+        if start['data'] == 'folder' and 'root' not in a:
+            raise FlowerVAEError(f"the run's images are no longer in {start['root']}: give --root DIR, where they are now")
+        start['root'] = None
     cfg = TrainConfig(**{**start, **a, 'out': str(out)})   # then the options: a bad one is found here
     cbs = [Adversary(gan)] if (gan := _gan_config(gan_given, ck)) else []
     refuse_unused(a, ('class_adv', 'class_film', 'class_judge'), '--conditional', cfg.conditional)
@@ -125,6 +128,7 @@ def _eval_with_samples(a:dict)->dict:
     if (a['data'] or tc.data) != 'flowers102':
         raise FlowerVAEError("--fid and --kid compare with real Flowers102 images: give --data flowers102 --root DIR")
     if a['n_samples'] < 1000: raise FlowerVAEError(f"--n-samples must be at least 1000 (KID subsets), got {a['n_samples']}")
+    check_split(a['ref_split'])                                     # a typo: named before a split's cache is built, not after
     root = check_flowers_root(a['root'] or flowers_root() or tc.root,
                               hint='--fid and --kid compare with real Flowers102 images: give --root DIR or set $FLOWERVAE_DATA')
     ds = CachedFlowers(root, a['split'], tc.size, a['cache_dir'], progress=not a['quiet'])   # a bad split: before minutes of work
@@ -138,6 +142,7 @@ SAMPLE_OPTIONS = dict(n_samples=5000, ref_split='test', inception_weights=None, 
 def cmd_eval(a:dict):
     "`flowervae eval`: the scores as JSON, printed (and written to --out); a score that is not a number is null."
     if a['limit'] is not None and a['limit'] < 1: raise FlowerVAEError(f"--limit must be at least 1, got {a['limit']}")
+    if not 1 <= a['batch_size'] <= 4096: raise FlowerVAEError(f"--batch-size must be 1 to 4096, got {a['batch_size']}")
     if a['out'] is not None: _check_out(a['out'], kind='json')    # before the work, not after it; never over a checkpoint
     samples = {k: v for k, v in a.items() if k in SAMPLE_OPTIONS and v != SAMPLE_OPTIONS[k]}   # changed from their defaults
     refuse_unused(samples, tuple(samples), '--fid (or --kid)', a['fid'] or a['kid'])

@@ -21,8 +21,9 @@ if TYPE_CHECKING: import torchvision    # annotations only: torchvision takes se
 # %% auto #0
 __all__ = ['IMAGE_ERRORS', 'DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'IMAGE_SUFFIXES', 'FOLDER_SPLITS', 'flowers_root',
            'check_flowers_root', 'flower_transforms', 'check_split', 'Flowers102', 'flower_names', 'class_names', 'nfc',
-           'class_number', 'class_name', 'download_flowers', 'check_folder', 'folder_classes', 'folder_files',
-           'folder_digest', 'folder_split', 'FolderImages', 'default_workers', 'make_loader', 'examples_per_class']
+           'class_number', 'class_name', 'download_flowers', 'check_folder', 'folder_index', 'folder_classes',
+           'folder_files', 'folder_digest', 'folder_split', 'FolderImages', 'default_workers', 'make_loader',
+           'examples_per_class']
 
 # %% ../nbs/01_data.ipynb #bd8d1e9d
 DATA_ENV = 'FLOWERVAE_DATA'
@@ -192,13 +193,22 @@ def _printable(name:str)->str:
     return name.encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')
 
 def _class_dirs(root:Path)->tuple:
-    "`((name, folder), ...)`: the sub-folders of `root` that hold images, sorted; for a flat folder, `root` itself."
-    subs = tuple((_printable(d.name), d) for d in sorted(root.iterdir())
-                 if d.is_dir() and not _links_within(d, root) and any(_is_image(f, root) for f in _files_under(d, root)))
+    "`((name, images), ...)`: the sub-folders of `root` that hold images, with their images, sorted; a flat folder: `root`."
+    images = lambda d: [f for f in _files_under(d, root) if _is_image(f, root)]              # one walk of each folder
+    subs = tuple((_printable(d.name), ims) for d in sorted(root.iterdir())
+                 if d.is_dir() and not _links_within(d, root) and (ims := images(d)))
     if subs and any(_is_image(f) for f in root.iterdir()):
         raise FlowerVAEError(f"{root} holds images beside sub-folders of images: give the loose ones a sub-folder (a class) of "
                              "their own, or point --root at one folder of images")
-    return subs or ((_printable(root.name), root),)
+    return subs or ((_printable(root.name), images(root)),)
+
+def folder_index(root)->tuple:
+    "`(files, labels, class names)` of an image folder, from one walk of it: class by class, each class's files sorted."
+    root = check_folder(root).resolve()
+    dirs = _class_dirs(root)
+    pairs = [(f, c) for c, (_, files) in enumerate(dirs) for f in files]
+    if not pairs: raise FlowerVAEError(f"no images ({' '.join(IMAGE_SUFFIXES)}) in {root}")
+    return [f for f, _ in pairs], [c for _, c in pairs], tuple(name for name, _ in dirs)
 
 def folder_classes(root)->tuple:
     "The class names of an image folder: its sub-folders that hold images; a flat folder is one class, named after it."
@@ -206,11 +216,7 @@ def folder_classes(root)->tuple:
 
 def folder_files(root)->tuple:
     "`(files, labels)` of the images in an image folder, class by class, each class's files sorted."
-    root = check_folder(root).resolve()
-    dirs = _class_dirs(root)
-    pairs = [(f, c) for c, (_, d) in enumerate(dirs) for f in _files_under(d, root) if _is_image(f, root)]
-    if not pairs: raise FlowerVAEError(f"no images ({' '.join(IMAGE_SUFFIXES)}) in {root}")
-    return [f for f, _ in pairs], [c for _, c in pairs]
+    return folder_index(root)[:2]
 
 def folder_digest(root)->str:
     "A short hash of the names of an image folder's images, in order: its test tenth follows them, so any change to them shows."
@@ -230,10 +236,9 @@ def folder_split(n:int, split:str, test_frac:float=0.1)->list:
 class FolderImages(Dataset):
     "A folder of your own images as `(image, label)` pairs like `Flowers102`: images `(3, size, size)` in [0, 1]."
     def __init__(self, root, split:str='train+val', size:int=64, train:bool=False):
-        files, labels = folder_files(root)
+        files, labels, self.classes = folder_index(root)                  # the folder walked once
         idx = folder_split(len(files), split)
         self.root, self.split, self.size = check_folder(root).resolve(), split, check_size(size)
-        self.classes = folder_classes(root)
         self.files, self.labels, self.n_classes = [files[i] for i in idx], [labels[i] for i in idx], len(self.classes)
         self.tfm = flower_transforms(size, train)
 

@@ -72,6 +72,7 @@ class TrainConfig:
         for k in ('z_dim', 'width', 'epochs', 'batch_size', 'n_synthetic', 'image_every', 'threads'):   # threads: None or ≥ 1
             if (v := getattr(self, k)) is not None and v < 1: raise FlowerVAEError(f"{k} must be at least 1, got {v}")
         if self.n_synthetic > 10**5: raise FlowerVAEError(f"n_synthetic is at most 100000 (in memory), got {self.n_synthetic}")
+        if (self.threads or 0) > 4096: raise FlowerVAEError(f"threads is at most 4096, got {self.threads}")
         for k in ('lr', 'grad_clip'):                                               # NaN fails every comparison
             if not 0 < getattr(self, k) < math.inf: raise FlowerVAEError(f"{k} must be a positive number, got {getattr(self, k)}")
         for k in ('beta', 'free_bits', 'kl_warmup', 'budget', 'num_workers', 'seed'):   # num_workers: None or ≥ 0; NaN fails

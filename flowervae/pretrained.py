@@ -132,6 +132,9 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
     except (OSError, ValueError) as e:
         hint = _folder_hint(folder, where)
         raise FlowerVAEError(f"{folder} holds no readable config.json ({type(e).__name__}){hint}") from None
+    later = isinstance(meta, dict) and str(meta.get('format')).startswith('flowervae-pretrained-')     # v2 and on
+    if later and meta['format'] != PRETRAINED_FORMAT:
+        raise FlowerVAEError(f"{folder} was written by a newer flowervae ({meta['format']}): upgrade flowervae to load it")
     if not isinstance(meta, dict) or meta.get('format') != PRETRAINED_FORMAT:
         raise FlowerVAEError(f"{folder}/config.json is not a flowervae model's{_folder_hint(folder, where)}")
     model = model_from_record(meta, folder)
