@@ -71,12 +71,13 @@ def content_hash(images:np.ndarray, labels:list, chunk:int=256)->str:
 
 # %% ../nbs/01b_cache.ipynb #0c1bb712
 def _decode_chunk(args)->tuple:
-    "`(block (n, S, S, 3) uint8, the paths of images that would not decode, left black, and the first one's error)`."
-    paths, size, upright = args; block, bad, first = np.zeros((len(paths), size, size, 3), np.uint8), [], None
+    "`(block (n, S, S, 3) uint8, paths that would not decode (left black), the first one's error, how many were enlarged)`."
+    paths, size, upright = args; block, bad, first, small = np.zeros((len(paths), size, size, 3), np.uint8), [], None, 0
     for k, p in enumerate(paths):
         try: block[k] = load_square(p, size, upright)
-        except FlowerVAEError as e: bad.append(str(p)); first = first or str(e)
-    return block, bad, first
+        except FlowerVAEError as e: bad.append(str(p)); first = first or str(e); continue
+        with Image.open(p) as im: small += min(im.size) < size                     # its header only: enlarged, so blurred
+    return block, bad, first, small
 
 def _die_with_parent():
     "In a decoding worker: ask Linux to kill this process when its parent dies, even by SIGKILL (elsewhere: nothing)."
@@ -153,13 +154,13 @@ def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers
     tmp = dest.with_name(f".{dest.name}.{builder_tag()}.tmp.npy")
     chunks = [(files[i:i + 64], size, upright) for i in range(0, len(files), 64)]
     ex = ProcessPoolExecutor(workers or usable_cpus(), initializer=_die_with_parent)
-    lock, bad, first = lock_temporary(tmp), [], None          # the lock: held until the build ends, however it ends
+    lock, bad, first, small = lock_temporary(tmp), [], None, 0   # the lock: held until the build ends, however it ends
     try:
         arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(len(files), size, size, 3))
         reserve_blocks(tmp)                                   # a full disk: an error now, not a SIGBUS halfway through
         with tqdm(total=len(files), desc=f"caching {dest.name}", disable=not progress) as bar:
-            for i, (block, broken, why) in enumerate(ex.map(_decode_chunk, chunks)):
-                arr[i * 64:i * 64 + len(block)] = block; bar.update(len(block)); bad += broken; first = first or why
+            for i, (block, broken, why, few) in enumerate(ex.map(_decode_chunk, chunks)):
+                arr[i * 64:i * 64 + len(block)] = block; bar.update(len(block)); bad += broken; first = first or why; small += few
         names = ', '.join(bad[:20]) + (f" and {len(bad) - 20} more" if len(bad) > 20 else '')
         if len(bad) > 1: raise FlowerVAEError(f"{len(bad)} images cannot be read; replace or delete them: {names}")
         if bad: raise FlowerVAEError(first)                   # all of them named at once, not one per run
@@ -168,6 +169,7 @@ def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers
         os.replace(tmp, npy)                                  # the pixels first, then the record that vouches for them
         meta = dict(meta, labels=[int(l) for l in labels], n=len(files), size=size, content=content)
         write_atomically(js, lambda t: Path(t).write_text(json.dumps(meta)))
+        if small: print(f"note: {small} of {len(files)} images are smaller than {size} px: enlarged, so blurred", file=sys.stderr)
     except BaseException:                                     # an error, Ctrl-C, or SIGTERM through the command line
         ex.shutdown(wait=False, cancel_futures=True); tmp.unlink(missing_ok=True); raise
     finally: lock.close()
