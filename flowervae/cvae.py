@@ -22,7 +22,7 @@ __all__ = ['CVAE', 'FiLM', 'stage_channels', 'judge_net', 'judge_terms', 'class_
 
 # %% ../nbs/07_cvae.ipynb #0e62e912
 class CVAE(VAE):
-    "A VAE told each image's class: a label embedding joins the encoder's features and the latent code (Sohn et al. 2015)."
+    "A VAE told each image's class: a label embedding joins the encoder's features and the latent code (Kingma et al. 2014, M2)."
     def __init__(self, cfg:VAEConfig):
         if cfg.n_classes < 1: raise FlowerVAEError("a CVAE needs VAEConfig.n_classes >= 1")
         super().__init__(cfg)
