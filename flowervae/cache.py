@@ -161,9 +161,8 @@ def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers
         with tqdm(total=len(files), desc=f"caching {dest.name}", disable=not progress) as bar:
             for i, (block, broken, why, few) in enumerate(ex.map(_decode_chunk, chunks)):
                 arr[i * 64:i * 64 + len(block)] = block; bar.update(len(block)); bad += broken; first = first or why; small += few
-        names = ', '.join(bad[:20]) + (f" and {len(bad) - 20} more" if len(bad) > 20 else '')
-        if len(bad) > 1: raise FlowerVAEError(f"{len(bad)} images cannot be read; replace or delete them: {names}")
-        if bad: raise FlowerVAEError(first)                   # all of them named at once, not one per run
+        if bad: raise FlowerVAEError(first if len(bad) == 1 else f"{len(bad)} images cannot be read; replace or delete them: "
+                                     + ', '.join(bad[:20]) + (f" and {len(bad) - 20} more" if len(bad) > 20 else ''))
         ex.shutdown()
         arr.flush(); content = content_hash(arr, labels); del arr
         os.replace(tmp, npy)                                  # the pixels first, then the record that vouches for them
@@ -187,7 +186,7 @@ def open_cache(dest:Path, fp:str, labels:list, size:int)->tuple:
     if meta.get('fingerprint') != fp: return None, None, 'stale: its source images changed'
     if images.dtype != np.uint8 or images.shape != shape: return None, None, f"{images.dtype} {images.shape}, not uint8 {shape}"
     if meta.get('labels', labels) != labels: return None, None, 'labelled unlike its source'
-    if 'content' not in meta: return None, None, 'from an older flowervae (no content hash)'
+    if 'content' not in meta: return images, dict(meta, content=content_hash(images, labels)), None   # an older flowervae's
     if content_hash(images, labels) != meta['content']: return None, None, 'changed since it was built'
     return images, meta, None
 
@@ -275,8 +274,10 @@ def unit_images(x:torch.Tensor)->torch.Tensor:
     x = to_float(torch.as_tensor(x)).float()
     if not len(x) or -0.01 <= (r := x.aminmax()).min and r.max <= 1.01: return x   # one pass over the pixels (NaN: no)
     if x.isnan().any(): raise FlowerVAEError("the images hold NaN: a model that diverged, or damaged data")
-    raise FlowerVAEError("images are floats in [0, 1], " + ("not -1 to 1: (x + 1) / 2 maps them" if r.max <= 1.01 else
-        "divide 8-bit pixels by 255" if r.min >= -0.01 else f"got {r.min:.3g} to {r.max:.3g}: logits? sigmoid gives images"))
+    lo, hi = float(r.min), float(r.max)                               # what they look like, for the one hint that fits
+    raise FlowerVAEError("images are floats in [0, 1], " + ("not -1 to 1: (x + 1) / 2 maps them" if -1.01 <= lo and hi <= 1.01
+        else "divide 8-bit pixels by 255" if lo >= -0.01 and hi > 2 else f"got {lo:.3g} to {hi:.3g}: " +
+        ("logits? sigmoid gives images" if lo < -1.01 else "clamp them to [0, 1]")))
 
 # %% ../nbs/01b_cache.ipynb #98de011c
 class ArrayImages(torch.utils.data.Dataset):

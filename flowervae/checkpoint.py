@@ -4,7 +4,7 @@
 
 # %% ../nbs/04a_checkpoint.ipynb #d4a10004
 from __future__ import annotations
-import hashlib, io, math, os, pickle, signal, socket, threading
+import hashlib, io, math, os, pickle, re, signal, socket, threading
 from contextlib import contextmanager, suppress
 from fnmatch import fnmatch
 from dataclasses import fields
@@ -246,10 +246,10 @@ def run_lock(out:Path):
                 with suppress(OSError):                                # and no folder it made (rmdir spares others' files)
                     for p in made: p.rmdir()
 
-def _is_our_temporary(p:Path)->bool:   # the `.NAME.tmpPID` of a run's file or a checkpoint's priors, never a user's hidden file
+def _is_our_temporary(p:Path)->bool:   # `.NAME.tmpPID` (`-HEX`: write_atomically's) of a run's file, never a user's hidden one
     base, _, pid = p.name.rpartition('.tmp')
     ours = base.endswith(('.pt', '.safetensors')) or any(fnmatch(base[1:], pattern) for pattern in RUN_FILES)   # loss.png's too
-    return pid.isdigit() and base.startswith('.') and ours
+    return bool(re.fullmatch(r'\d+(-[0-9a-f]{8})?', pid)) and base.startswith('.') and ours
 
 def _run_files(folder:Path)->dict: return {p: p.stat().st_mtime_ns for pat in RUN_FILES for p in folder.glob(pat)}
 

@@ -46,7 +46,7 @@ class CVAE(VAE):
 
     def checked_labels(self, y, n:int):
         "`y` untouched in training; in eval mode checked (`check_draw`: one class for all, or `n`) and on the model's device."
-        return y if self.training or y is None else check_draw(self, n, y=y)[0].to(self._device_dtype()[0])
+        return y if self.training or y is None or not n else check_draw(self, n, y=y)[0].to(self._device_dtype()[0])
 
     def encode(self, x, y=None):
         "`(B, C, S, S)` images and `(B,)` labels -> μ, log σ², each `(B, z_dim)`."

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #4a69528a
 from __future__ import annotations
-import difflib, hashlib, os, unicodedata, urllib.error
+import difflib, errno, hashlib, os, unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,11 +19,11 @@ IMAGE_ERRORS = (OSError, SyntaxError, ValueError, Image.DecompressionBombError) 
 if TYPE_CHECKING: import torchvision    # annotations only: torchvision takes seconds to import, so functions import it where used
 
 # %% auto #0
-__all__ = ['IMAGE_ERRORS', 'DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'IMAGE_SUFFIXES', 'FOLDER_SPLITS', 'flowers_root',
-           'check_flowers_root', 'flower_transforms', 'check_split', 'Flowers102', 'flower_names', 'class_names', 'nfc',
-           'class_number', 'class_name', 'download_flowers', 'check_folder', 'folder_index', 'folder_classes',
-           'folder_files', 'folder_digest', 'folder_split', 'FolderImages', 'default_workers', 'make_loader',
-           'examples_per_class']
+__all__ = ['IMAGE_ERRORS', 'DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'DISK_ERRORS', 'IMAGE_SUFFIXES', 'FOLDER_SPLITS',
+           'flowers_root', 'check_flowers_root', 'flower_transforms', 'check_split', 'Flowers102', 'flower_names',
+           'class_names', 'nfc', 'class_number', 'class_name', 'download_flowers', 'check_folder', 'folder_index',
+           'folder_classes', 'folder_files', 'folder_digest', 'folder_split', 'FolderImages', 'default_workers',
+           'make_loader', 'examples_per_class']
 
 # %% ../nbs/01_data.ipynb #bd8d1e9d
 DATA_ENV = 'FLOWERVAE_DATA'
@@ -53,6 +53,7 @@ def check_flowers_root(root:str|Path|None=None, # folder holding `flowers-102/`
     if not path.is_dir(): raise FlowerVAEError(f"Flowers102 root {path} does not exist: {how}")
     if (f := next((f for f in FLOWERS_FILES if not (path/'flowers-102'/f).exists()), None)):
         inner = next((p for p in (path, path.parent) if p.name == 'flowers-102'), None)   # flowers-102 itself, or its jpg/
+        inner = None if (path/'flowers-102').exists() else inner          # a root that is named so: its download is short
         if inner: raise FlowerVAEError(f"{path} is inside Flowers102: give the folder that holds flowers-102, {inner.parent}")
         mine = hint is None and any(path.iterdir())                     # a command with --data: say what a photo folder is
         mine = ' (a folder of your own images, one subfolder per class, is --data folder)' if mine else ''
@@ -147,15 +148,17 @@ def class_name(label:int, names:list|None=None)->str:
     return f"{label} ({names[label]})" if names and 0 <= label < len(names) else str(label)    # -1 is no class, not the last
 
 # %% ../nbs/01_data.ipynb #d1d10002
+DISK_ERRORS = (errno.ENOSPC, errno.EACCES, errno.EROFS, errno.EDQUOT, errno.ENOTDIR, errno.EISDIR, errno.EEXIST)
+
 def download_flowers(root, split:str='train'):
     "torchvision's download of Flowers102 into `root`, with a one-line error where there is no network."
     try: return Flowers102(root, split, download=True)
-    except (urllib.error.URLError, ConnectionError, TimeoutError) as e:
+    except OSError as e:                                          # URLError, SSL and socket errors are OSErrors too
+        if e.errno in DISK_ERRORS:                                # a full disk, a folder one may not write, a file
+            raise FlowerVAEError(f"could not write Flowers102 into {root} ({reason(e)}): give a --root on a disk with room "
+                                 "(about 700 MB) that you may write to") from None
         raise FlowerVAEError(f"could not download Flowers102 into {root} ({getattr(e, 'reason', e)}): check the network, "
                              "or copy the data set there and leave out --download") from None
-    except OSError as e:                                                  # a full disk, a folder one may not write, a file
-        raise FlowerVAEError(f"could not write Flowers102 into {root} ({reason(e)}): give a --root on a disk with room "
-                             "(about 700 MB) that you may write to") from None
 
 # %% ../nbs/01_data.ipynb #d1f00002
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')

@@ -220,9 +220,10 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `priors.PRIORS`
     if root is not None: check_same_images(model, root)                  # the images it learned from, in another place
     try: images = dataset if dataset is not None or not (todo or tune) else training_images(trained_on(model), progress, root)
     except FlowerVAEError as e:                     # a folder's images may be gone, or on another machine
-        tc = trained_on(model); root = flowers_root() or tc.root if tc.data == 'flowers102' else tc.root
+        tc, given = trained_on(model), root
+        root = root or (flowers_root() or tc.root if tc.data == 'flowers102' else tc.root)
         what = f"the {(todo or ['mixture'])[0]} prior is fitted to the model's training images"
-        if root and Path(root).is_dir():                                  # here, but unreadable: `e` says what is wrong
+        if given or root and Path(root).is_dir():                   # given, or here but unreadable: `e` says what is wrong
             raise FlowerVAEError(f"{what}, which cannot be read now ({e}); or sample from N(0, I) (--prior standard)") from None
         fix = 'set $FLOWERVAE_DATA' if tc.data == 'flowers102' else f"put them back in {tc.root} (or give --root DIR)"
         raise FlowerVAEError(f"{what}: {fix}, or sample from N(0, I) (--prior standard)") from None

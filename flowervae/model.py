@@ -167,8 +167,9 @@ class VAE(nn.Module):
         return x if self.training else check_images(self, x).to(*self._device_dtype())
 
     def checked_codes(self, z):
-        "`z` untouched in training; in eval mode checked (`check_latents`) and moved to the model's device and dtype."
-        return z if self.training else check_latents(self, z).to(*self._device_dtype())
+        "`z` untouched in training; in eval mode its shape checked (`check_latents`), on the model's device and dtype."
+        # NaN passes: a diverged model's own codes, which validation decodes so that `StopOnNaN` can name the epoch
+        return z if self.training else check_latents(self, z, finite=False).to(*self._device_dtype())
 
     def _device_dtype(self)->tuple: return (p := next(self.parameters())).device, p.dtype
 
@@ -216,12 +217,13 @@ def check_images(model, x)->torch.Tensor:
     if not x.is_floating_point(): raise FlowerVAEError(f"images are floats in [0, 1], got {x.dtype}: divide 8-bit pixels by 255")
     return unit_images(x).to(x.dtype)                                   # 0-255, -1 to 1, logits and NaN: each its own line
 
-def check_latents(model, z)->torch.Tensor:
+def check_latents(model, z, finite:bool=True)->torch.Tensor: # finite: refuse NaN and inf too
     "`z` as `(B, Z)` float codes that `model` decodes (a tensor, array or list), finite; else a one-line `FlowerVAEError`."
     z = torch.as_tensor(z).float()
     if z.ndim != 2 or z.shape[1] != model.cfg.z_dim:
         raise FlowerVAEError(f"this model decodes (B, {model.cfg.z_dim}) codes, got shape {tuple(z.shape)}")
-    if not torch.isfinite(z).all(): raise FlowerVAEError("the codes hold NaN or inf, which would decode to blank images")
+    if finite and not torch.isfinite(z).all():
+        raise FlowerVAEError("the codes hold NaN or inf, which would decode to blank images")
     return z
 
 @patch
@@ -254,6 +256,7 @@ def reconstruct(self:VAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
                 y:torch.Tensor|None=None)->torch.Tensor: # (B,) classes, for conditional models; a plain one ignores them
     "`(B, C, S, S)` reconstructions in [0, 1], decoded from the posterior means."
     x, p = check_images(self, x), next(self.parameters())
+    if not len(x): return torch.zeros(x.shape, device=p.device)                   # no images (a CVAE's labels: none to check)
     y = None if y is None or not self.cfg.n_classes else check_draw(self, len(x), y=y)[0].to(p.device)   # labels: a CVAE's
     return torch.sigmoid(self.decode(self.encode(x.to(p.device, p.dtype), y)[0], y).float())
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/12a_options.ipynb #12a00004
 from __future__ import annotations
-import argparse, difflib, functools, os, re
+import argparse, difflib, functools, os, re, sys
 from dataclasses import fields
 
 from fastcore.docments import docments
@@ -222,15 +222,22 @@ def _pretrained_parser(sub):
                    "names and numbers that --label takes (MODEL: a bundled name, a checkpoint or a saved folder)")
 
 class _Parser(argparse.ArgumentParser):
-    "The top parser, whose error for words it does not know says what they were likely meant as."
+    "The top parser, whose error for words it does not know says what they were likely meant as, in the sub-command's terms."
+    def parse_args(self, args=None, namespace=None):
+        self.words = list(sys.argv[1:] if args is None else args)            # for `error`: which sub-command, which options
+        return super().parse_args(args, namespace)
+
     def error(self, message:str):
         words = message.partition(': ')[2].split() if message.startswith('unrecognized arguments') else []
-        known = set(option_strings(self).values())
+        commands = next(a.choices for a in self._actions if isinstance(a, argparse._SubParsersAction))
+        cmd = next((w for w in getattr(self, 'words', []) if w in commands), None)       # the first one named
+        known = set(option_strings(self, cmd).values()) if cmd else set()
         for w in words:
-            near = difflib.get_close_matches(w.split('=')[0], known, 1) if w.startswith('--') else []
-            if near: message += f" (did you mean {near[0]}?)"
+            near = difflib.get_close_matches(w.split('=')[0], known, 1, 0.75) if w.startswith('--') else []
+            if near and near[0] != w.split('=')[0]: message += f" (did you mean {near[0]}?)"
         bare = [w for k, w in enumerate(words) if not w.startswith('-') and not (k and words[k - 1].startswith('--'))]
-        if bare: message += " (a value follows its option's name: --ckpt NAME for a model)"     # not an unknown option's value
+        if bare and '--ckpt' in known and '--ckpt' not in self.words:       # `flowervae sample vae64`
+            message += " (a model is given as --ckpt NAME)"
         super().error(message)
 
 def make_parser(prog:str='flowervae')->argparse.ArgumentParser:
