@@ -186,7 +186,7 @@ def open_cache(dest:Path, fp:str, labels:list, size:int)->tuple:
     if meta.get('fingerprint') != fp: return None, None, 'stale: its source images changed'
     if images.dtype != np.uint8 or images.shape != shape: return None, None, f"{images.dtype} {images.shape}, not uint8 {shape}"
     if meta.get('labels', labels) != labels: return None, None, 'labelled unlike its source'
-    if 'content' not in meta: return images, dict(meta, content=content_hash(images, labels)), None   # an older flowervae's
+    if 'content' not in meta: return None, None, 'from an older flowervae (no content hash)'
     if content_hash(images, labels) != meta['content']: return None, None, 'changed since it was built'
     return images, meta, None
 
@@ -275,9 +275,9 @@ def unit_images(x:torch.Tensor)->torch.Tensor:
     if not len(x) or -0.01 <= (r := x.aminmax()).min and r.max <= 1.01: return x   # one pass over the pixels (NaN: no)
     if x.isnan().any(): raise FlowerVAEError("the images hold NaN: a model that diverged, or damaged data")
     lo, hi = float(r.min), float(r.max)                               # what they look like, for the one hint that fits
-    raise FlowerVAEError("images are floats in [0, 1], " + ("not -1 to 1: (x + 1) / 2 maps them" if -1.01 <= lo and hi <= 1.01
-        else "divide 8-bit pixels by 255" if lo >= -0.01 and hi > 2 else f"got {lo:.3g} to {hi:.3g}: " +
-        ("logits? sigmoid gives images" if lo < -1.01 else "clamp them to [0, 1]")))
+    raise FlowerVAEError("images are floats in [0, 1], " + ("divide 8-bit pixels by 255" if hi > 2 and lo > -hi / 4 else
+        "not -1 to 1: (x + 1) / 2 maps them" if -1.5 <= lo < -0.5 and hi <= 1.5 else f"got {lo:.3g} to {hi:.3g}: " +
+        ("clamp them to [0, 1]" if lo >= -0.25 and hi <= 1.5 else "logits? sigmoid gives images")))
 
 # %% ../nbs/01b_cache.ipynb #98de011c
 class ArrayImages(torch.utils.data.Dataset):

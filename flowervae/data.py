@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #4a69528a
 from __future__ import annotations
-import difflib, errno, hashlib, os, unicodedata
+import difflib, hashlib, http.client, os, ssl, unicodedata, urllib.error
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,7 @@ IMAGE_ERRORS = (OSError, SyntaxError, ValueError, Image.DecompressionBombError) 
 if TYPE_CHECKING: import torchvision    # annotations only: torchvision takes seconds to import, so functions import it where used
 
 # %% auto #0
-__all__ = ['IMAGE_ERRORS', 'DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'DISK_ERRORS', 'IMAGE_SUFFIXES', 'FOLDER_SPLITS',
+__all__ = ['IMAGE_ERRORS', 'DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'NETWORK_ERRORS', 'IMAGE_SUFFIXES', 'FOLDER_SPLITS',
            'flowers_root', 'check_flowers_root', 'flower_transforms', 'check_split', 'Flowers102', 'flower_names',
            'class_names', 'nfc', 'class_number', 'class_name', 'download_flowers', 'check_folder', 'folder_index',
            'folder_classes', 'folder_files', 'folder_digest', 'folder_split', 'FolderImages', 'default_workers',
@@ -148,17 +148,17 @@ def class_name(label:int, names:list|None=None)->str:
     return f"{label} ({names[label]})" if names and 0 <= label < len(names) else str(label)    # -1 is no class, not the last
 
 # %% ../nbs/01_data.ipynb #d1d10002
-DISK_ERRORS = (errno.ENOSPC, errno.EACCES, errno.EROFS, errno.EDQUOT, errno.ENOTDIR, errno.EISDIR, errno.EEXIST)
+NETWORK_ERRORS = (urllib.error.URLError, ConnectionError, TimeoutError, ssl.SSLError, http.client.HTTPException)   # by type
 
 def download_flowers(root, split:str='train'):
     "torchvision's download of Flowers102 into `root`, with a one-line error where there is no network."
     try: return Flowers102(root, split, download=True)
-    except OSError as e:                                          # URLError, SSL and socket errors are OSErrors too
-        if e.errno in DISK_ERRORS:                                # a full disk, a folder one may not write, a file
-            raise FlowerVAEError(f"could not write Flowers102 into {root} ({reason(e)}): give a --root on a disk with room "
-                                 "(about 700 MB) that you may write to") from None
+    except NETWORK_ERRORS as e:
         raise FlowerVAEError(f"could not download Flowers102 into {root} ({getattr(e, 'reason', e)}): check the network, "
                              "or copy the data set there and leave out --download") from None
+    except OSError as e:                                          # a full disk, a folder one may not write, a file in the way
+        raise FlowerVAEError(f"could not write Flowers102 into {root} ({reason(e)}): give a --root on a disk with room "
+                             "(about 700 MB) that you may write to") from None
 
 # %% ../nbs/01_data.ipynb #d1f00002
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')

@@ -244,7 +244,7 @@ def decode_batches(model:VAE, z:torch.Tensor, # (N, Z) codes, on any device
                    y:torch.Tensor|None=None, # (N,) classes, for a conditional model
                    batch:int=256)->torch.Tensor:
     "`(N, C, S, S)` images in [0, 1] on the model's device, decoded `batch` codes at a time: bounded memory for any N."
-    p, shape = next(model.parameters()), (model.cfg.in_ch, model.cfg.img_size, model.cfg.img_size)
+    p, shape, z = next(model.parameters()), (model.cfg.in_ch, model.cfg.img_size, model.cfg.img_size), check_latents(model, z)
     if y is not None and len(y) != len(z): raise FlowerVAEError(f"{len(z)} codes and {len(y)} classes: give one class per code")
     ys = [None] * len(z) if y is None else y.to(p.device).split(batch)
     out = [torch.sigmoid(model.decode(zi, yi).float()) for zi, yi in zip(z.to(p.device, p.dtype).split(batch), ys)]
@@ -258,7 +258,9 @@ def reconstruct(self:VAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
     x, p = check_images(self, x), next(self.parameters())
     if not len(x): return torch.zeros(x.shape, device=p.device)                   # no images (a CVAE's labels: none to check)
     y = None if y is None or not self.cfg.n_classes else check_draw(self, len(x), y=y)[0].to(p.device)   # labels: a CVAE's
-    return torch.sigmoid(self.decode(self.encode(x.to(p.device, p.dtype), y)[0], y).float())
+    mu = self.encode(x.to(p.device, p.dtype), y)[0]                                  # (B, Z)
+    if not torch.isfinite(mu).all(): raise FlowerVAEError("the model encodes these images to NaN or inf: its weights diverged")
+    return torch.sigmoid(self.decode(mu, y).float())
 
 # %% ../nbs/02_model.ipynb #e2a4b19f
 def count_params(m:nn.Module)->int:

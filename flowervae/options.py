@@ -222,23 +222,21 @@ def _pretrained_parser(sub):
                    "names and numbers that --label takes (MODEL: a bundled name, a checkpoint or a saved folder)")
 
 class _Parser(argparse.ArgumentParser):
-    "The top parser, whose error for words it does not know says what they were likely meant as, in the sub-command's terms."
+    "The top parser: words it does not know are named with what they were likely meant as, in the sub-command's terms."
     def parse_args(self, args=None, namespace=None):
-        self.words = list(sys.argv[1:] if args is None else args)            # for `error`: which sub-command, which options
-        return super().parse_args(args, namespace)
+        args = list(sys.argv[1:] if args is None else args)
+        ns, extra = self.parse_known_args(args, namespace)
+        if extra: self.error(f"unrecognized arguments: {' '.join(extra)}{_hints(self, ns.command, args, extra)}")
+        return ns
 
-    def error(self, message:str):
-        words = message.partition(': ')[2].split() if message.startswith('unrecognized arguments') else []
-        commands = next(a.choices for a in self._actions if isinstance(a, argparse._SubParsersAction))
-        cmd = next((w for w in getattr(self, 'words', []) if w in commands), None)       # the first one named
-        known = set(option_strings(self, cmd).values()) if cmd else set()
-        for w in words:
-            near = difflib.get_close_matches(w.split('=')[0], known, 1, 0.75) if w.startswith('--') else []
-            if near and near[0] != w.split('=')[0]: message += f" (did you mean {near[0]}?)"
-        bare = [w for k, w in enumerate(words) if not w.startswith('-') and not (k and words[k - 1].startswith('--'))]
-        if bare and '--ckpt' in known and '--ckpt' not in self.words:       # `flowervae sample vae64`
-            message += " (a model is given as --ckpt NAME)"
-        super().error(message)
+def _hints(parser, command:str, args:list, extra:list)->str:
+    "What the words `extra` were likely meant as: a near option of `command`, or the model that --ckpt names."
+    known = set(option_strings(parser, command).values())
+    near = [difflib.get_close_matches(w.split('=')[0], known, 1, 0.75) for w in extra if w.startswith('--')]
+    bare = [w for k, w in enumerate(extra) if not w.startswith('-') and not (k and extra[k - 1].startswith('--'))]
+    given = any(len(o := w.split('=')[0]) > 3 and '--ckpt'.startswith(o) for w in args)       # --ckpt, --ck, --ckpt=NAME
+    ckpt = " (a model is given as --ckpt NAME)" if bare and '--ckpt' in known and not given else ''   # sample vae64
+    return ''.join(f" (did you mean {n[0]}?)" for n in near if n) + ckpt
 
 def make_parser(prog:str='flowervae')->argparse.ArgumentParser:
     "The `flowervae` argument parser; `prog` is how its usage lines and errors name the command."
