@@ -277,7 +277,7 @@ def unit_images(x:torch.Tensor)->torch.Tensor:
     lo, hi = float(r.min), float(r.max)                               # what they look like, for the one hint that fits
     raise FlowerVAEError("images are floats in [0, 1], " + ("divide 8-bit pixels by 255" if hi > 2 and lo > -hi / 4 else
         "not -1 to 1: (x + 1) / 2 maps them" if -1.5 <= lo < -0.5 and hi <= 1.5 else f"got {lo:.3g} to {hi:.3g}: " +
-        ("clamp them to [0, 1]" if lo >= -0.25 and hi <= 1.5 else "logits? sigmoid gives images")))
+        ("clamp them to [0, 1]" if lo >= -0.5 and hi <= 2 else "logits? sigmoid gives images")))
 
 # %% ../nbs/01b_cache.ipynb #98de011c
 class ArrayImages(torch.utils.data.Dataset):

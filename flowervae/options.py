@@ -234,7 +234,7 @@ def _hints(parser, command:str, args:list, extra:list)->str:
     known = set(option_strings(parser, command).values())
     near = [difflib.get_close_matches(w.split('=')[0], known, 1, 0.75) for w in extra if w.startswith('--')]
     bare = [w for k, w in enumerate(extra) if not w.startswith('-') and not (k and extra[k - 1].startswith('--'))]
-    given = any(len(o := w.split('=')[0]) > 3 and '--ckpt'.startswith(o) for w in args)       # --ckpt, --ck, --ckpt=NAME
+    given = any(len(o := w.split('=')[0]) > 2 and '--ckpt'.startswith(o) for w in args)       # --ckpt, --c, --ckpt=NAME
     ckpt = " (a model is given as --ckpt NAME)" if bare and '--ckpt' in known and not given else ''   # sample vae64
     return ''.join(f" (did you mean {n[0]}?)" for n in near if n) + ckpt
 
