@@ -257,8 +257,8 @@ def reconstruct(self:VAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
     "`(B, C, S, S)` reconstructions in [0, 1], decoded from the posterior means."
     x, p = check_images(self, x), next(self.parameters())
     if not len(x): return torch.zeros(x.shape, device=p.device)                   # no images (a CVAE's labels: none to check)
-    y = None if y is None or not self.cfg.n_classes else check_draw(self, len(x), y=y)[0].to(p.device)   # labels: a CVAE's
-    mu = self.encode(x.to(p.device, p.dtype), y)[0]                                  # (B, Z)
+    y = y if self.cfg.n_classes else None            # a data set's labels mean nothing to a plain VAE; a CVAE checks its own
+    mu = self.encode(x, y)[0]                          # (B, Z); in eval mode `encode` moves x to the model's device and dtype
     if not torch.isfinite(mu).all(): raise FlowerVAEError("the model encodes these images to NaN or inf: its weights diverged")
     return torch.sigmoid(self.decode(mu, y).float())
 
