@@ -4,7 +4,7 @@
 
 # %% ../nbs/04a_checkpoint.ipynb #d4a10004
 from __future__ import annotations
-import hashlib, io, math, os, pickle, re, signal, socket, threading
+import hashlib, io, math, os, pickle, re, signal, socket, threading, time
 from contextlib import contextmanager, suppress
 from fnmatch import fnmatch
 from dataclasses import fields
@@ -251,6 +251,16 @@ def _is_our_temporary(p:Path)->bool:   # `.NAME.tmpPID` (`-HEX`: write_atomicall
     ours = base.endswith(('.pt', '.safetensors')) or any(fnmatch(base[1:], pattern) for pattern in RUN_FILES)   # loss.png's too
     return bool(re.fullmatch(r'\d+(-[0-9a-f]{8})?', pid)) and base.startswith('.') and ours
 
+def _writer_gone(p:Path)->bool:
+    "Has the process that named the temporary `p` ended (no such PID here), or left it an hour without change? Then it is ours."
+    pid = int(p.name.rpartition('.tmp')[2].split('-')[0])
+    if os.name == 'posix':                                            # (on Windows, os.kill would end the process)
+        try: os.kill(pid, 0)                                           # signal 0 only asks whether the process exists
+        except ProcessLookupError: return True
+        except OSError: pass                                           # it exists, run by another user
+    with suppress(OSError): return time.time() - p.stat().st_mtime > 3600
+    return False
+
 def _run_files(folder:Path)->dict: return {p: p.stat().st_mtime_ns for pat in RUN_FILES for p in folder.glob(pat)}
 
 def take_lock(f, out:Path):
@@ -277,6 +287,7 @@ def prepare_run_dir(out:Path, resume:bool, overwrite:bool,
         raise FlowerVAEError(f"{out} already holds a run: pass --resume to continue it or --overwrite to start again")
     if ours and not overwrite: raise FlowerVAEError(f"{out} holds {ours[0].name}, not a run: use another --out, or --overwrite "
                                                     "to delete it")
-    for tmp in filter(_is_our_temporary, out.glob('.*.tmp*')): tmp.unlink()   # left by a run killed while writing a checkpoint
+    for tmp in filter(_is_our_temporary, out.glob('.*.tmp*')):       # left by a run killed while writing a checkpoint,
+        if _writer_gone(tmp): tmp.unlink(missing_ok=True)             # not the priors a `flowervae sample` is saving
     check_writable(out/'.check.tmp')                                  # else a resumed run would train an epoch before failing
     return ours                                                       # cleared by `fit` once the new run can start

@@ -46,7 +46,12 @@ class CVAE(VAE):
 
     def checked_labels(self, y, n:int):
         "`y` untouched in training; in eval mode checked (`check_draw`: one class for all, or `n`) and on the model's device."
-        return y if self.training or y is None or not n else check_draw(self, n, y=y)[0].to(self._device_dtype()[0])
+        if self.training or y is None: return y
+        device = self._device_dtype()[0]
+        if n: return check_draw(self, n, y=y)[0].to(device)
+        if (y := torch.as_tensor(y)).ndim and len(y):                         # an empty batch: one class for all, or none
+            raise FlowerVAEError(f"y gives {len(y)} classes for an empty batch of images: one for each image, or one for all")
+        return torch.zeros(0, dtype=torch.long, device=device)
 
     def encode(self, x, y=None):
         "`(B, C, S, S)` images and `(B,)` labels -> μ, log σ², each `(B, z_dim)`."
