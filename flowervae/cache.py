@@ -16,7 +16,7 @@ from PIL import Image, ImageOps
 from tqdm.auto import tqdm
 
 from .core import FlowerVAEError, check_count, check_size, reason, rgb, usable_cpus, write_atomically
-from .data import IMAGE_ERRORS, FolderImages, Flowers102, make_loader
+from .data import IMAGE_ERRORS, FolderImages, Flowers102, make_loader, strip_centre
 
 # %% auto #0
 __all__ = ['CACHE_ENV', 'STALE_ELSEWHERE', 'load_square', 'cache_folder', 'fingerprint', 'content_hash', 'builder_tag',
@@ -31,7 +31,7 @@ def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
     try:
         with Image.open(path) as im:
             im = ImageOps.exif_transpose(im) if upright else im                           # phones store photos sideways
-            if max(im.size) > 4 * min(im.size): im = ImageOps.fit(im, (min(im.size),) * 2)   # a 1×100000 strip: its centre
+            im = strip_centre(im)                                                          # a 1×100000 strip: its centre
             a = np.asarray(T.CenterCrop(size)(T.Resize(size)(rgb(im))), dtype=np.uint8)   # (S, S, 3)
     except IMAGE_ERRORS as e:
         raise FlowerVAEError(f"cannot read image {path} ({reason(e)}); replace or delete the file") from None
@@ -59,8 +59,8 @@ def fingerprint(files:list, split:str, size:int)->str:
     h = hashlib.sha1(f"{split}|{size}".encode())
     for f in files:
         st = _stat_image(f)
-        h.update(f"|{Path(f).name}:{st.st_size}:{st.st_mtime_ns}".encode())
-    if any(Path(f).suffix.lower() in ('.png', '.gif', '.webp', '.tif', '.tiff') for f in files): h.update(b'|alpha on white')
+        h.update(f"|{Path(f).name}:{st.st_size}:{st.st_mtime_ns}".encode('utf-8', 'surrogateescape'))   # any byte name
+    if {Path(f).suffix.lower() for f in files} & {'.png', '.gif', '.webp', '.avif', '.tif', '.tiff'}: h.update(b'|alpha, 16-bit')
     return h.hexdigest()[:16]
 
 def content_hash(images:np.ndarray, labels:list, chunk:int=256)->str:
@@ -218,7 +218,7 @@ class CachedImages(torch.utils.data.Dataset):
 
 def cache_stem(kind:str, root:Path, split:str, size:int)->str:
     "A cache's file name, no suffix: one per source folder (by its resolved path), split and size, so two copies never collide."
-    kind, key = re.sub(r'[^\w-]', '_', kind, flags=re.A), hashlib.sha1(str(Path(root).resolve()).encode()).hexdigest()[:8]
+    kind, key = re.sub(r'[^\w-]', '_', kind, flags=re.A), hashlib.sha1(os.fsencode(Path(root).resolve())).hexdigest()[:8]
     return f"{kind}_{key}_{split.replace('+', '-')}_{size}px_nhwc"
 
 class CachedFlowers(CachedImages):

@@ -94,10 +94,12 @@ def rgb(im): # a PIL image of any mode
         import numpy as np
         from PIL import Image
         a = np.nan_to_num(np.asarray(im, dtype=np.float64))
+        clear = im.info.get('transparency')                                   # a 16-bit PNG's transparent grey, if it has one
         if im.mode == 'F': scale = 255 if a.max() <= 2 else 1                 # floats in [0, 1] (a little over), or 0-255
         elif im.mode == 'I' and a.max() <= 255: scale = 1                     # 32-bit integers holding 8-bit values (a TIFF)
         else: scale = 1 / 257                                                 # 16 bits: 65535 -> 255
         im = Image.fromarray((a * scale).clip(0, 255).round().astype(np.uint8))
+        if isinstance(clear, int): im.putalpha(Image.fromarray(np.where(a == clear, 0, 255).astype(np.uint8)))   # now 'LA'
     if im.mode in ('RGBA', 'LA', 'PA', 'RGBa', 'La') or 'transparency' in im.info:  # a cut-out: what a viewer shows
         from PIL import Image
         im = Image.alpha_composite(Image.new('RGBA', im.size, 'white'), im.convert('RGBA'))

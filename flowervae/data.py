@@ -19,11 +19,11 @@ IMAGE_ERRORS = (OSError, SyntaxError, ValueError, Image.DecompressionBombError) 
 if TYPE_CHECKING: import torchvision    # annotations only: torchvision takes seconds to import, so functions import it where used
 
 # %% auto #0
-__all__ = ['IMAGE_ERRORS', 'DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'NETWORK_ERRORS', 'IMAGE_SUFFIXES', 'FOLDER_SPLITS',
-           'flowers_root', 'check_flowers_root', 'flower_transforms', 'check_split', 'Flowers102', 'flower_names',
-           'class_names', 'nfc', 'class_number', 'class_name', 'download_flowers', 'check_folder', 'folder_index',
-           'folder_classes', 'folder_files', 'folder_digest', 'folder_split', 'FolderImages', 'default_workers',
-           'make_loader', 'examples_per_class']
+__all__ = ['IMAGE_ERRORS', 'DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'NETWORK_ERRORS', 'IMAGE_SUFFIXES', 'UNREADABLE_PHOTOS',
+           'FOLDER_SPLITS', 'flowers_root', 'check_flowers_root', 'flower_transforms', 'check_split', 'Flowers102',
+           'flower_names', 'class_names', 'nfc', 'class_number', 'class_name', 'download_flowers', 'strip_centre',
+           'check_folder', 'folder_index', 'folder_classes', 'folder_files', 'folder_digest', 'folder_split',
+           'FolderImages', 'default_workers', 'make_loader', 'examples_per_class']
 
 # %% ../nbs/01_data.ipynb #bd8d1e9d
 DATA_ENV = 'FLOWERVAE_DATA'
@@ -161,12 +161,17 @@ def download_flowers(root, split:str='train'):
                              "(about 700 MB) that you may write to") from None
 
 # %% ../nbs/01_data.ipynb #d1f00002
-IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')
+IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.jpe', '.jfif', '.png', '.bmp', '.gif', '.webp', '.avif', '.tif', '.tiff')
+UNREADABLE_PHOTOS = ('.heic', '.heif', '.jxl', '.dng', '.cr2', '.nef', '.arw')   # phones' and cameras' own: no PIL reader
 FOLDER_SPLITS = ('train+val', 'test', 'all')
 
-def _is_image(p:Path, below:Path|None=None)->bool:        # below `below`, hidden folders (.ipynb_checkpoints) hold no images
-    hidden = any(s.startswith('.') for s in p.relative_to(below or p.parent).parts)
-    return p.suffix.lower() in IMAGE_SUFFIXES and not hidden and p.is_file()
+def _is_image(p:Path, below:Path|None=None, suffixes=IMAGE_SUFFIXES)->bool:   # below `below`, hidden folders hold no images
+    hidden = any(s.startswith('.') for s in p.relative_to(below or p.parent).parts)   # (.ipynb_checkpoints)
+    return p.suffix.lower() in suffixes and not hidden and p.is_file()
+
+def strip_centre(im:Image.Image)->Image.Image:
+    "`im`; for a strip over 4 times as long as wide, its centre square (resized whole, a 1×100000 strip would take gigabytes)."
+    return ImageOps.fit(im, (min(im.size),) * 2) if max(im.size) > 4 * min(im.size) else im
 
 def check_folder(root)->Path:
     "`root` as a folder of images, or a `FlowerVAEError` saying what it is instead."
@@ -197,7 +202,12 @@ def _printable(name:str)->str:
 
 def _class_dirs(root:Path)->tuple:
     "`((name, images), ...)`: the sub-folders of `root` that hold images, with their images, sorted; a flat folder: `root`."
-    images = lambda d: [f for f in _files_under(d, root) if _is_image(f, root)]              # one walk of each folder
+    def images(d):                                                                          # one walk of each folder
+        files = _files_under(d, root)
+        if odd := [f for f in files if _is_image(f, root, UNREADABLE_PHOTOS)]:               # else whole classes would vanish
+            raise FlowerVAEError(f"flowervae cannot read {odd[0].suffix} photos ({odd[0]}, {len(odd)} in {d}): convert them to "
+                                 "JPEG or PNG, or move them out of the folder")
+        return [f for f in files if _is_image(f, root)]
     subs = tuple((_printable(d.name), ims) for d in sorted(root.iterdir())
                  if d.is_dir() and not _links_within(d, root) and (ims := images(d)))
     if subs and any(_is_image(f) for f in root.iterdir()):
@@ -251,7 +261,7 @@ class FolderImages(Dataset):
 
     def __getitem__(self, i):
         try:
-            with Image.open(self.files[i]) as im: return self.tfm(rgb(ImageOps.exif_transpose(im))), self.labels[i]
+            with Image.open(self.files[i]) as im: return self.tfm(rgb(strip_centre(ImageOps.exif_transpose(im)))), self.labels[i]
         except IMAGE_ERRORS as e:
             raise FlowerVAEError(f"cannot read image {self.files[i]} ({reason(e)}); replace or delete it") from None
 
