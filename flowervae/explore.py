@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_explore.ipynb #57fff977
 from __future__ import annotations
-import io, numbers
+import io, itertools, numbers
 from pathlib import Path
 
 import numpy as np
@@ -15,14 +15,14 @@ from PIL import Image
 from .cache import to_float, unit_images
 from .checkpoint import check_not_run_file
 from .core import FlowerVAEError, as_number, check_count, check_seed, check_writable, write_atomically
-from .data import class_name, class_names
+from .data import class_name, class_names, nfc
 from .latent import (class_id, class_means, codes_of, decode_images, fit_pca, one_code, pca_directions,
                               top_kl_directions)
 from .model import VAE
 from .priors import draw_codes
 
 # %% auto #0
-__all__ = ['to_png', 'image_widget', 'LatentExplorer', 'image_index']
+__all__ = ['to_png', 'image_widget', 'label_names', 'LatentExplorer', 'image_index']
 
 # %% ../nbs/06_explore.ipynb #441a81b3
 def to_png(img:torch.Tensor, # (C, H, W) image in [0, 1]
@@ -42,6 +42,15 @@ def image_widget(px:int):
     return W.Image(format='png', width=px, height=px, layout=W.Layout(width=f"{px}px", height=f"{px}px"))
 
 # %% ../nbs/06_explore.ipynb #b0bf6648
+def label_names(model, ds)->list|None:
+    "The names of `ds`'s labels: a folder's own classes where it has them, else `model`'s; a conditional model's must be those."
+    own, known = getattr(ds, 'classes', None), class_names(model)
+    few = lambda names: ', '.join(names[:3]) + ', ...' * (len(names) > 3)
+    if own is not None and getattr(model.cfg, 'n_classes', 0) and [nfc(c) for c in own] != [nfc(c) for c in known or []]:
+        raise FlowerVAEError(f"these images' classes ({few(own)}) are not the ones this conditional model learned "
+                             f"({few(known) if known else 'numbers only'}): its labels would name other classes")
+    return list(own) if own is not None else known
+
 class LatentExplorer:
     "Move a latent code along the top PCA directions (or the highest-KL dimensions) and decode it; `display` it for sliders."
     def __init__(self, model:VAE, ds, # a trained VAE and a data set of (image, label) pairs to start from
@@ -51,14 +60,14 @@ class LatentExplorer:
                  px:int=256): # side of the displayed image
         if len(ds) < 2: raise FlowerVAEError(f"the explorer needs at least 2 images to scale its sliders, got {len(ds)}")
         px, n_sliders = check_count(px, 'px', least=16), check_count(n_sliders, 'n_sliders')   # px: a picture, not a dot
+        self.labels = getattr(ds, 'labels_are', 'class')                # a model's own samples: mixture components
+        self.names = label_names(model, ds) if self.labels == 'class' else None   # Flowers102's, a folder's, or None: numbers
         self.model, self.ds, self.px, self.n_sliders = model, ds, px, n_sliders     # every decode runs in eval mode
         self.codes = codes_of(model, ds, codes)
         self.pca = fit_pca(self.codes, n_sliders)
         self.means = class_means(self.codes)
         self.classes = sorted(self.means)
         self.conditional = bool(getattr(model.cfg, 'n_classes', 0))
-        self.labels = getattr(ds, 'labels_are', 'class')                # a model's own samples: mixture components
-        self.names = class_names(model) if self.labels == 'class' else None   # Flowers102's, a folder's, or None: numbers
         self.decode_class = self.classes[0] if self.conditional else None   # a conditional VAE decodes under a chosen class
         self.set_mode(mode)
         self.start_from_image(0)
@@ -117,6 +126,7 @@ def start_from_prior(self:LatentExplorer, seed:int=0):
 @patch
 def set_component(self:LatentExplorer, i:int, v:float):
     "Put slider `i` at `v` standard deviations."
+    if torch.is_tensor(i) and i.numel() == 1 and not i.is_floating_point(): i = i.item()   # a one-element tensor, as elsewhere
     if not (isinstance(i, numbers.Integral) and -len(self.offsets) <= i < len(self.offsets)):
         raise FlowerVAEError(f"no slider {i!r}: there are {len(self.offsets)}")
     v = as_number(v)                                                            # a one-number tensor, as a slider's value
@@ -216,14 +226,14 @@ def widget(self:LatentExplorer):
         ui['as_cls'].observe(lambda ch: (self.set_class(ch['new']), self._refresh()), names='value')
     ui['image'], ui['source'] = image_widget(self.px), image_widget(self.px // 2)
     ui['status'] = W.Label()
-    buttons = {n: W.Button(description=n) for n in ('reset', 'new sample', 'save PNG')}
+    buttons = ui['buttons'] = {n: W.Button(description=n) for n in ('reset', 'new sample', 'save PNG')}
     ui['slider_box'] = W.HBox()
     for k in ('start', 'cls', 'idx', 'seed'): ui[k].observe(self._on_start, names='value')
     ui['mode'].observe(self._on_mode, names='value')
     buttons['reset'].on_click(lambda _: (self.reset(), self._build_sliders(), self._refresh()))
     def new_sample(_): ui['start'].value, ui['seed'].value = 'prior sample', ui['seed'].value + 1
     buttons['new sample'].on_click(new_sample)
-    buttons['save PNG'].on_click(lambda _: setattr(ui['status'], 'value', f"saved {self.save(f'explorer_{self.mode}.png')}"))
+    buttons['save PNG'].on_click(self._save_click)
     self._build_sliders()
     controls = W.VBox([ui['start'], ui['cls'], ui['idx'], ui['seed'], ui['mode'], *([ui['as_cls']] if self.conditional else []),
                        W.HBox(list(buttons.values()))])
@@ -231,6 +241,13 @@ def widget(self:LatentExplorer):
     ui['root'] = W.VBox([W.HBox([*images, ui['slider_box']]), controls, ui['status']])
     self.start_from_class(ui['cls'].value, 0); self._refresh()
     return ui['root']
+
+@patch
+def _save_click(self:LatentExplorer, _=None):
+    "The button: a new file at each click (`explorer_pca_1.png`, `_2`, ...), never over one already there; errors in the status."
+    path = next(p for i in itertools.count(1) if not (p := Path(f"explorer_{self.mode}_{i}.png")).exists())
+    try: self._ui['status'].value = f"saved {self.save(path)}"
+    except FlowerVAEError as e: self._ui['status'].value = str(e)        # a button's exception shows nowhere in JupyterLab
 
 @patch
 def _ipython_display_(self:LatentExplorer):

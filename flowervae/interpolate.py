@@ -11,7 +11,7 @@ from fastcore.basics import patch
 
 from .cache import to_float
 from .core import FlowerVAEError, as_number, check_count
-from .explore import image_index, image_widget, to_png
+from .explore import image_index, image_widget, label_names, to_png
 from .latent import class_id, class_means, codes_of, decode_images, path_function
 from .model import VAE
 
@@ -25,6 +25,7 @@ class InterpolationExplorer:
                  codes:dict|None=None, # `encode_dataset(model, ds)`, if already computed
                  px:int=256): # side of the displayed image
         if len(ds) < 2: raise FlowerVAEError(f"an interpolation needs at least 2 images to run between, got {len(ds)}")
+        label_names(model, ds)                                                    # a conditional model: the images' classes
         self.model, self.ds, self.px, self._ui = model, ds, check_count(px, 'px', least=16), None
         self.codes = codes_of(model, ds, codes)
         self.means = class_means(self.codes)

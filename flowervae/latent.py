@@ -42,6 +42,8 @@ def check_pairs(ds):
     if isinstance(ds, (torch.Tensor, np.ndarray)) or len(ds) and not (isinstance(ds[0], (tuple, list)) and len(ds[0]) == 2):
         raise FlowerVAEError(f"this takes a data set of (image, label) pairs, got a {type(ds).__name__}: for a batch of "
                              "images, model.encode(x) gives their codes")
+    if len(ds) and isinstance(label := ds[0][1], str):                          # (a number of any integer kind passes)
+        raise FlowerVAEError(f"labels are class numbers, got {label!r}: data.class_number turns a name into one")
     return ds
 
 def codes_of(model:VAE, ds, codes:dict|None=None)->dict:
