@@ -4,14 +4,14 @@
 
 # %% ../nbs/10_results.ipynb #031c64e8
 from __future__ import annotations
-import json, math, time
+import json, math, sys, time
 from dataclasses import asdict, fields
 from pathlib import Path
 
 import torch
 
 from .cache import CachedFlowers
-from .core import FlowerVAEError, check_writable, device_name, write_atomically
+from .core import FlowerVAEError, check_writable, device_name, reason, write_atomically
 from .cvae import class_accuracy, class_effect
 from .data import check_flowers_root
 from .grids import recon_rows, save_images
@@ -79,7 +79,8 @@ def row_settings(cfg:dict, gan:dict|None)->dict:
 def read_result(path:Path)->dict:
     "A row's `result.json`, or a `FlowerVAEError` that names the damaged file."
     try: r = json.loads(Path(path).read_text())
-    except (OSError, ValueError) as e: r = e
+    except OSError as e: raise FlowerVAEError(f"cannot read {path} ({e.strerror or reason(e)})") from None
+    except ValueError as e: r = e
     if not isinstance(r, dict) or 'row' not in r:                     # another command's JSON, say an `eval --out` written here
         raise FlowerVAEError(f"{path} is damaged or not a row's result ({str(r)[:60]}): delete it to score the row again")
     if r.get('checkpoint'): r['checkpoint'] = str(Path(path).parent/Path(r['checkpoint']).name)   # where the folder is now
@@ -116,6 +117,15 @@ def _write_json(obj, path:Path):
     "Write `obj` as JSON atomically: a run killed while writing leaves the old file or none, never half of one."
     write_atomically(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=1)))
 
+def _scored(done:Path, n_samples:int, scores:GenerativeScores|None)->dict|None:
+    "A row's `result.json` if it was scored as the table scores now (`n_samples`, in the features of `scores`); else None."
+    r = read_result(done)
+    if r.get('n_samples', n_samples) != n_samples:
+        raise FlowerVAEError(f"{done} was scored with {r['n_samples']} samples, not {n_samples}: give --n-samples "
+                             f"{r['n_samples']} to report it, or delete it to score the row again")
+    if scores is None or r.get('extractor', scores.label) == scores.label: return r
+    print(f"{done} was scored in the features of {r['extractor']}, not {scores.label}: scoring it again", file=sys.stderr)
+
 def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeScores|None, test_ds,
             n_samples:int=5000, progress:bool=True,
             scores2:GenerativeScores|None=None, **overrides)->dict: # scores2: a second feature net (`second_opinion`)
@@ -123,12 +133,8 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     cfg, gan = row_config(name, root, budget, out, **overrides)
     run = Path(cfg.out); done = run/'result.json'
     _check_row(run, cfg, gan)
-    if done.exists():                                                          # scored before: in the second net too?
-        r = read_result(done)
-        if r.get('n_samples', n_samples) != n_samples:
-            raise FlowerVAEError(f"{done} was scored with {r['n_samples']} samples, not {n_samples}: give --n-samples "
-                                 f"{r['n_samples']} to report it, or delete it to score the row again")
-        if scores2 is None or 'fid_2' in r: return r
+    if done.exists() and (r := _scored(done, n_samples, scores)):              # scored before, in these features
+        if scores2 is None or r.get('extractor_2') == scores2.label: return r     # and in the second net's, if asked
         r = second_opinion([r], scores2, n_samples, progress, test_ds)[0]; _write_json(r, done)
         return r
     spent = load_checkpoint(run/'latest.pt').get('cpu_seconds', 0.) if (started := (run/'latest.pt').exists()) else 0.
@@ -177,7 +183,8 @@ def _check_table(root, budget:float, out, rows, n_samples:int, overrides:dict)->
 def run_seeds(root:str, seeds:list, budget:float=900., out:str|Path='runs/results', **kw)->list:
     "`run_table` for each of `seeds`, in folders `out/seedS` when there are several; all their rows, in `out`'s table too."
     seeds = list(dict.fromkeys(seeds))                                            # each seed once
-    one, several = [n for n in ROWS if (Path(out)/n).is_dir()], [p.name for p in sorted(Path(out).glob('seed*')) if p.is_dir()]
+    one = [n for n in ROWS if (Path(out)/n).is_dir()]                            # rows' folders: `seed` and `seed_mse` too
+    several = [p.name for p in sorted(Path(out).glob('seed*')) if p.is_dir() and p.name[4:].isdigit()]   # seeds' folders
     if len(seeds) > 1 and one:                                                    # its rows would be trained again, for hours
         raise FlowerVAEError(f"{out} holds a one-seed table (rows {', '.join(one[:3])}): move them to seedS, or another --out")
     if len(seeds) == 1 and several:                                               # its table would shrink to one seed's
