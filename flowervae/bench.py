@@ -231,7 +231,7 @@ def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
           amp:bool|None=None, # bf16 on flowervae's path; default: as `fit` decides (`choose_amp`)
          )->dict:
     "Images per second of the usual pipeline, the in-memory loop and flowervae's, for loading and training, at each size."
-    sizes = [VAEConfig(img_size=check_size(s), width=width).img_size for s in sizes]   # bad sizes and widths: before any work
+    sizes = list(dict.fromkeys(VAEConfig(img_size=check_size(s), width=width).img_size for s in sizes))   # once each, checked
     hint = ("bench measures the real flowers: give --root DIR or set $FLOWERVAE_DATA "
             "(flowervae train --download --root DIR fetches them)")
     root, dev = check_flowers_root(root, hint=hint), pick_device(device)

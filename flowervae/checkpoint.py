@@ -227,6 +227,8 @@ def check_not_run_file(path:str|Path, what:str='the file'): # what: how the call
     if any((p.parent/k).exists() for k in ('latest.pt', 'best.pt', 'model.safetensors')) and \
        any(p.match(pattern) for pattern in (*RUN_FILES, 'card.json', 'result.json', 'figure.png')):
         raise FlowerVAEError(f"{what} {path} is a file of the run or model in {p.parent}: choose another name")
+    if p.name in ('results.json', 'results.md') and all((p.parent/k).exists() for k in ('results.json', 'results.md')):
+        raise FlowerVAEError(f"{what} {path} is a file of the results table in {p.parent}: choose another name")
 
 @contextmanager
 def run_lock(out:Path):

@@ -135,7 +135,8 @@ def _eval_with_samples(a:dict)->dict:
     if a['limit']: ds = spread(ds, a['limit'])
     scores = generative_scores(root, tc.size, a['ref_split'], a['inception_weights'], a['cache_dir'], progress=not a['quiet'])
     r = evaluate_all(a['ckpt'], scores, ds, a['n_samples'], a['batch_size'], progress=not a['quiet'], model=model)
-    return r | dict(held_out=held_out(tc, 'flowers102', root, a['split']))
+    seen = lambda split: held_out(tc, 'flowers102', root, split)                # by the model in training, or not
+    return r | dict(held_out=seen(a['split']), ref_split=a['ref_split'], ref_held_out=seen(a['ref_split']))
 
 SAMPLE_OPTIONS = dict(n_samples=5000, ref_split='test', inception_weights=None, cache_dir=None)   # --fid/--kid's, and defaults
 
@@ -155,6 +156,9 @@ def cmd_eval(a:dict):
                                          file=sys.stderr)
     if r.get('held_out', False) is None:                                         # another folder, or other data than its own
         print("note: these images are not the model's own data set: whether it learned from them cannot be told", file=sys.stderr)
+    if r.get('ref_held_out') is False:
+        print(f"note: the model learned from the --ref-split {r['ref_split']} images that its samples are compared with",
+              file=sys.stderr)
     if a['out'] is not None: write_atomically(a['out'], lambda tmp: Path(tmp).write_text(txt + '\n'))
 
 # %% ../nbs/12_cli.ipynb #c12c000e

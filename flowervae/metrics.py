@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy, warnings
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch import nn
 from fastcore.basics import patch
@@ -18,7 +19,7 @@ from .core import FlowerVAEError, check_count, check_temperature, evaluating, pr
 from .data import Flowers102, FolderImages, flowers_root, make_loader
 from .synthetic import SyntheticFlowers
 from .features import FeatureNet, feature_net
-from .latent import active_units, encode_dataset
+from .latent import active_units, check_pairs, encode_dataset
 from .priors import PRIORS, fit_named_prior
 from .learner import loss_terms
 from .model import VAE
@@ -51,11 +52,11 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
             )->dict:
     "Reconstruction PSNR and SSIM, and the negative ELBO in nats and bits/dim, of a checkpoint on a split."
     from torchmetrics.functional.image import peak_signal_noise_ratio as psnr, structural_similarity_index_measure as ssim
-    model = model if model is not None else load_model(ckpt, device)
+    model, batch_size = model if model is not None else load_model(ckpt, device), check_count(batch_size, 'batch_size')
     if next(model.parameters()).dtype != torch.float32: model = copy.deepcopy(model).float()   # scored as float32 would be
     dev, tc = next(model.parameters()).device, trained_on(model)
     data = data or tc.data
-    ds = dataset if dataset is not None else model_heldout(model, data, root, split)
+    ds = check_pairs(dataset) if dataset is not None else model_heldout(model, data, root, split)
     if limit is not None: ds = spread(ds, check_count(limit, 'limit'))      # Flowers102's test images come class by class
     if not len(ds): raise FlowerVAEError("no images to score: the data set is empty")
     tot = dict(psnr=0., ssim=0., nelbo=0., bpd=0.); n = 0
@@ -95,7 +96,10 @@ class GenerativeScores:
             raise FlowerVAEError(f"a feature network needs a num_features attribute: {type(self.net).__name__} has none")
         ext = _Given(self.net.num_features) if self.net is not None else extractor
         kw = dict(feature=ext, normalize=True, reset_real_features=False, **extra)
-        self.fid = FrechetInceptionDistance(**kw)
+        try: self.fid = FrechetInceptionDistance(**kw)
+        except (ImportError, OSError, RuntimeError) as e:                       # Inception-v3: torch-fidelity, its weights
+            raise FlowerVAEError(f"cannot score in {label} ({reason(e, 200)}): give a feature net (features.feature_net)") \
+                from None
         with warnings.catch_warnings():       # torchmetrics warns that KID keeps every feature: it must, and ours are small
             warnings.simplefilter('ignore', UserWarning); self.kid = KernelInceptionDistance(subset_size=kid_subset, **kw)
         self.n_real = self._update(real, real=True, desc='real features', progress=progress)
@@ -111,8 +115,8 @@ class GenerativeScores:
         for x in tqdm(_image_batches(batches), desc=desc, disable=not progress, leave=False):
             x = unit_images(x)                                                          # (B, 3, S, S) floats in [0, 1]
             if x.ndim != 4 or x.shape[1] != 3: raise FlowerVAEError(f"image batches are (B, 3, S, S), got {tuple(x.shape)}")
-            if real: self.size = getattr(self, 'size', None) or x.shape[-1]             # the real images' side, kept
-            elif x.shape[-1] != self.size:                                            # resized, they would score as blurred
+            if real and not getattr(self, 'size', None): self.size = x.shape[-1]       # the first real images' side, kept
+            if x.shape[-1] != self.size:                                              # resized, they would score as blurred
                 raise FlowerVAEError(f"these scores compare with {self.size} px images, got {x.shape[-1]} px ones: build them "
                                      f"at the model's size (generative_scores(root, size={x.shape[-1]}))")
             f = self.net(x) if self.net is not None else x                              # (B, D) features, or the images
@@ -121,9 +125,10 @@ class GenerativeScores:
 
 def _image_batches(batches):
     "The image batches in `batches`: a loader's `(images, labels)` give their images; one tensor or a data set, 250 at a time."
+    if isinstance(batches, np.ndarray): batches = torch.from_numpy(batches)            # (N, 3, S, S) in an array too
     if isinstance(batches, torch.Tensor): return batches.split(250) if batches.ndim == 4 else [batches]
     if isinstance(batches, torch.utils.data.Dataset): return image_batches(batches, 250)
-    return (b[0] if isinstance(b, (tuple, list)) and len(b) == 2 and getattr(b[0], 'ndim', 0) == 4 else b for b in batches)
+    return (b[0] if isinstance(b, (tuple, list)) and len(b) in (1, 2) and getattr(b[0], 'ndim', 0) == 4 else b for b in batches)
 
 class _Given(nn.Module):
     "The extractor torchmetrics is handed when the features are computed outside it: they pass through."
@@ -166,13 +171,13 @@ real_batches = image_batches   # the real images' batches for `GenerativeScores`
 
 def sample_batches(model, n:int, batch_size:int=250, seed:int=0, prior=None, temperature:float=1.0):
     "`n` samples of `model` in batches, from one seeded generator (random classes for a CVAE); `prior`: see `VAE.sample`."
-    g, batch_size = torch.Generator().manual_seed(seed), check_count(batch_size, 'batch_size')
+    g, batch_size, n = torch.Generator().manual_seed(seed), check_count(batch_size, 'batch_size'), check_count(n, 'n')
     for i in range(0, n, batch_size): yield model.sample(min(batch_size, n - i), temperature, g, prior=prior).cpu()
 
 def recon_batches(model, ds, batch_size:int=256):
     "The reconstructions of every image of `ds` (with its class, for a CVAE), in batches on the CPU."
     dev = next(model.parameters()).device
-    for x, y in make_loader(ds, batch_size): yield model.reconstruct(to_float(x.to(dev)), y.to(dev)).cpu()
+    for x, y in make_loader(check_pairs(ds), batch_size): yield model.reconstruct(to_float(x.to(dev)), y.to(dev)).cpu()
 
 def generative_scores(root:str|Path|None=None, size:int=64, ref_split:str='test', inception_weights:str|None=None,
                       cache_dir:str|None=None, kid_subset:int=1000, progress:bool=True,
@@ -195,6 +200,8 @@ def tune_temperature(model, prior, # a `MixturePrior` of `model`: its `temperatu
                      temperatures=TEMPERATURES, n:int=2000, progress:bool=True)->dict:
     "`{T: FD}` of `n` samples from `prior` drawn at each temperature T; the prior keeps the T of the smallest."
     if not hasattr(prior, 'weights'): raise FlowerVAEError("tune_temperature tunes a mixture prior (priors.MixturePrior)")
+    if isinstance(temperatures, (str, bytes)) or not hasattr(temperatures, '__iter__'):
+        raise FlowerVAEError(f"temperatures is a list of numbers, got {temperatures!r}")
     if not (temperatures := [check_temperature(t) for t in temperatures]): raise FlowerVAEError("no temperatures to try")
     before, prior.temperature, fd = prior.temperature, None, {}
     try:
