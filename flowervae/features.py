@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 
 from .cache import BatchLoader, CachedFlowers, cache_folder, content_hash, image_batches, to_float, unit_images
 from .checkpoint import save_checkpoint
-from .core import FlowerVAEError, check_count, evaluating, reason
+from .core import FlowerVAEError, check_count, check_size, evaluating, reason
 from .grids import image_batch
 
 # %% auto #0
@@ -25,6 +25,7 @@ class FeatureNet(nn.Module):
     "A small flower classifier; `forward` gives its `(B, 8·width)` penultimate features, `classify` its logits."
     def __init__(self, n_classes:int=102, width:int=32, size:int=64):
         super().__init__()
+        width, size = check_count(width, 'width'), check_size(size)                  # four halvings: 32 px at least
         ch, layers, c_in = [width, 2 * width, 4 * width, 8 * width], [], 3
         for c in ch:
             layers += [nn.Conv2d(c_in, c, 3, padding=1), nn.BatchNorm2d(c), nn.ReLU(),
@@ -147,9 +148,17 @@ def features(net:nn.Module, images, batch_size:int=256)->torch.Tensor:
     else: batches = image_batches(images, batch_size)
     with evaluating(net): return F.normalize(torch.cat([net(unit_images(x)) for x in batches]), dim=1)
 
+def _side(images)->int:
+    "The side of the images `features` takes: a batch, one image, a list of them, or a data set of (image, label) pairs."
+    first = images if hasattr(images, 'shape') else images[0]
+    return np.shape(first[0] if isinstance(first, (tuple, list)) else first)[-1]
+
 def nearest_neighbours(images, train_images, # images as `features` takes them; the training images (a data set or tensor)
                        net:nn.Module, k:int=3)->tuple:
     "`(indices, similarities)`, each `(N, k)`: the `k` training images nearest to each image in `net`'s feature space (cosine)."
+    if len(images) and len(train_images) and _side(images) != _side(train_images):          # the smaller enlarged: blurred
+        raise FlowerVAEError(f"images of {_side(images)} px against training images of {_side(train_images)} px: give both "
+                             "at one size")
     sim = features(net, images) @ features(net, train_images).T                                # (N, M)
     if check_count(k, 'k') > sim.shape[1]: raise FlowerVAEError(f"k={k} neighbours among {sim.shape[1]} training images")
     similarities, indices = sim.topk(k, dim=1)                                                  # (N, k) each
