@@ -166,8 +166,11 @@ def build_model(cfg:VAEConfig)->VAE:
     return MODEL_KINDS['cvae' if cfg.n_classes else 'vae'](cfg)
 
 def model_kind(model:VAE)->str:
-    "The name under which `model`'s class is registered in `MODEL_KINDS`."
-    return next(k for k, cls in MODEL_KINDS.items() if type(model) is cls)
+    "The name under which `model`'s class is registered in `MODEL_KINDS`; a one-line error for another class (a subclass too)."
+    for k, cls in MODEL_KINDS.items():
+        if type(model) is cls: return k
+    raise FlowerVAEError(f"flowervae saves the models it can rebuild ({', '.join(c.__name__ for c in MODEL_KINDS.values())}), "
+                         f"got a {type(model).__name__}: register its class in checkpoint.MODEL_KINDS")
 
 def train_config(d:dict, source='the checkpoint')->TrainConfig: # source: the file it came from, for messages
     "The `TrainConfig` a checkpoint saved, in either format: 0/1 flags become booleans, other configurations' fields go."

@@ -14,6 +14,7 @@ import torch
 from .checkpoint import (checkpoint_model, draws_codes, flat_priors, model_from_record, model_kind, priors_from_flat,
                                   train_config)
 from .core import FlowerVAEError, check_writable, pick_device, reason, write_atomically
+from .learner import TrainConfig
 from .model import VAE, count_params
 
 # %% auto #0
@@ -69,33 +70,50 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
 def _write_model(model:VAE, folder, half:bool, priors:dict|None)->Path:
     "`save_pretrained`'s writer, without its guard of the bundled models' folder (which `publish` writes)."
     from safetensors.torch import save_file
-    if not isinstance(model, VAE):
-        raise FlowerVAEError(f"save_pretrained saves a model: load it first, save_pretrained(load_model({str(model)!r}), ...)")
+    config, tensors, flat = _saved_form(model, half, priors)            # what fails here touches nothing
+    if not isinstance(folder, (str, os.PathLike)) or not str(folder):
+        raise FlowerVAEError(f"save_pretrained needs a folder's name, got {folder!r:.80}")
     if Path(folder).is_file(): raise FlowerVAEError(f"{folder} is a file: save_pretrained writes a folder")
-    if not str(folder): raise FlowerVAEError("save_pretrained needs a folder's name, got ''")
     folder = Path(folder); _refuse_foreign(folder)
     try: folder.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise FlowerVAEError(f"cannot make the folder {folder} ({e.strerror})") from None
     check_writable(folder/'model.safetensors')                           # a read-only folder: one line, nothing deleted
-    priors = getattr(model, 'priors', None) if priors is None else priors     # a loaded model's own, unless told otherwise
-    if not isinstance(priors, (dict, type(None))): raise FlowerVAEError(f"priors is {{name: prior}}, got {type(priors).__name__}")
-    flat = flat_priors(priors) if priors else None                      # wrong priors: refused before a file is touched
-    if flat and not draws_codes({k: p for k, p in priors.items() if p is not None}, model.cfg.z_dim):   # another model's
-        raise FlowerVAEError(f"these priors draw codes of another size than this model's {model.cfg.z_dim}, or NaN: fit its "
-                             "own (metrics.fit_priors)")
-    cast = lambda t: t.half() if half and t.is_floating_point() else t
-    tensors = {k: cast(v.detach().cpu().contiguous()) for k, v in model.state_dict().items()}   # what fails here touches nothing
     for old in ('config.json', 'card.json'): (folder/old).unlink(missing_ok=True)   # first: a save cut short leaves no model
     save_file(tensors, str(folder/'model.safetensors'))
     if flat: save_file(flat, str(folder/'priors.safetensors'))
     else: (folder/'priors.safetensors').unlink(missing_ok=True)       # another model's, saved here before
     for f in ('model.safetensors', 'priors.safetensors'):                  # safetensors writes 0600; only the files written here
         if (folder/f).is_file(): os.chmod(folder/f, folder.stat().st_mode & 0o666)
-    tc = getattr(model, 'train_cfg', None)
+    write_atomically(folder/'config.json', lambda tmp: Path(tmp).write_text(config))
+    return folder
+
+def _plain(v):
+    "A NumPy or torch number as a Python one, for `json.dumps`; anything else cannot be written."
+    if hasattr(v, 'item'): return v.item()
+    raise TypeError(f"{type(v).__name__} {v!r:.40}")
+
+def _saved_form(model:VAE, half:bool, priors:dict|None)->tuple:
+    "`(config.json's text, the weights, the flat priors or None)` that `_write_model` writes, checked before a file is touched."
+    if not isinstance(model, VAE):
+        inner = isinstance(getattr(model, '_orig_mod', getattr(model, 'module', None)), VAE)   # torch.compile's, DataParallel's
+        raise FlowerVAEError(f"save_pretrained saves a flowervae model, got a {type(model).__name__}: "
+                             + ("pass the model inside it" if inner else "load it first (load_model)"))
+    tc, priors = getattr(model, 'train_cfg', None), getattr(model, 'priors', None) if priors is None else priors   # its own
+    if not isinstance(priors, (dict, type(None))): raise FlowerVAEError(f"priors is {{name: prior}}, got {type(priors).__name__}")
+    if not isinstance(tc, (TrainConfig, type(None))): raise FlowerVAEError(f"model.train_cfg is a TrainConfig, got {tc!r:.60}")
+    flat = flat_priors(priors, half) if priors else None                # wrong priors: refused here
+    if flat and not draws_codes({k: p for k, p in priors.items() if p is not None}, model.cfg.z_dim):   # another model's
+        raise FlowerVAEError(f"these priors draw codes of another size than this model's {model.cfg.z_dim}, or NaN: fit its "
+                             "own (metrics.fit_priors)")
+    cast, state = lambda t: t.half() if half and t.is_floating_point() else t, model.state_dict()
+    tensors = {k: cast(v.detach().cpu().contiguous()) for k, v in state.items()}
+    if over := [k for k, t in tensors.items() if t.is_floating_point() and t.isinf().sum() > state[k].isinf().sum()]:
+        raise FlowerVAEError(f"{over[0]} holds values beyond float16's range (65,504 either way): save with half=False")
     meta = dict(format=PRETRAINED_FORMAT, model_kind=model_kind(model), model_cfg=asdict(model.cfg), train_cfg=tc and asdict(tc),
                 folder=getattr(model, 'folder_digest', None))
-    write_atomically(folder/'config.json', lambda tmp: Path(tmp).write_text(json.dumps(meta, indent=1)))
-    return folder
+    try: return json.dumps(meta, indent=1, default=_plain), tensors, flat
+    except (TypeError, ValueError) as e:
+        raise FlowerVAEError(f"the model's settings cannot be written as JSON ({reason(e)}): give them plain values") from None
 
 def _refuse_foreign(folder:Path):
     "Refuse a folder whose `config.json` is not a saved model's (a training run's, another program's): saving would overwrite it."
@@ -108,18 +126,24 @@ def _refuse_foreign(folder:Path):
 
 def _pretrained_folder(where)->Path:
     "A local folder, a bundled model's name, or a hub repository `owner/name` downloaded by `huggingface_hub` where installed."
+    if not isinstance(where, (str, os.PathLike)) or not str(where):
+        raise FlowerVAEError(f"from_pretrained takes a folder, a bundled model's name or owner/name, got {where!r:.80}")
     path = Path(where).expanduser()
     if path.is_dir(): return path
     if path.is_file(): raise FlowerVAEError(f"{where} is a file, not a saved model's folder: a checkpoint loads with load_model")
-    if bundled_folder(where): return bundled_folder(where)
+    if bundled_folder(str(where).rstrip('/')): return bundled_folder(str(where).rstrip('/'))   # 'vae64/', as a shell completes
     if str(where).startswith(('.', '/', '~')) or str(path.parent) != '.' and path.parent.is_dir():   # a path here, mistyped
         raise FlowerVAEError(f"{where}: no such folder (a saved model is a folder with config.json and model.safetensors)")
-    if str(where).count('/') != 1: raise FlowerVAEError(f"{where} is neither a folder nor a hub repository name (owner/name)")
+    if str(where).count('/') != 1:
+        raise FlowerVAEError(f"{where} is neither a folder, a bundled model ({', '.join(bundled_names())}) nor a hub repository "
+                             "name (owner/name)")
     try: from huggingface_hub import snapshot_download
     except ImportError:
         raise FlowerVAEError(f"{where} is no folder here; if it names a hub repository, pip install 'flowervae[hub]' "
                              "to fetch it") from None
-    return Path(snapshot_download(str(where)))
+    try: return Path(snapshot_download(str(where)))
+    except Exception as e:                                              # offline, unknown, private: the hub's many errors
+        raise FlowerVAEError(f"cannot fetch {where} from the hub ({reason(e, 200)})") from None
 
 def from_pretrained(where, # a folder written by `save_pretrained`, a bundled model's name, or a hub repository `owner/name`
                     device:str|torch.device|None=None)->VAE:
