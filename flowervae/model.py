@@ -200,8 +200,11 @@ def check_draw(model, n:int, temperature:float=1.0, y=None, prior=None, generato
     if prior is not None and not callable(getattr(prior, 'draw', None)):
         raise FlowerVAEError(f"prior is a name in model.priors or a fitted prior (priors.PRIORS), got {type(prior).__name__}")
     if y is None: return None, prior
-    if isinstance(y, str): raise FlowerVAEError(f"y is class numbers, got {y!r}: data.class_number turns a name into one")
-    k, y = model.cfg.n_classes, torch.as_tensor(y)
+    names = lambda: FlowerVAEError(f"y is class numbers, got {y!r:.80}: data.class_number turns a name into one")
+    if isinstance(y, str): raise names()
+    try: k, y = model.cfg.n_classes, torch.as_tensor(y)
+    except (TypeError, ValueError, RuntimeError, OverflowError): raise names() from None      # names, objects, 2**70
+    if y.dtype in (torch.uint16, torch.uint32, torch.uint64): y = y.long()                  # no min() for these; past 2**63: < 0
     y = y.expand(n) if y.ndim == 0 else y
     if not k: raise FlowerVAEError("this model is not conditional: leave out y")
     if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool or y.shape != (n,) or y.min() < 0 or y.max() >= k:

@@ -4,6 +4,7 @@
 
 # %% ../nbs/05c_priors.ipynb #pr000004
 from __future__ import annotations
+import math
 
 import torch
 
@@ -64,6 +65,7 @@ class FittedPrior:
                    jitter:float=1e-5)->'FittedPrior':
         "Moment-match q(z): mean of μ, covariance Cov(μ) + mean diag σ² (+ `jitter`·I so the factorisation cannot fail)."
         mu, logvar = check_codes(codes); var = logvar.exp()                                  # (N, Z), (N, Z)
+        if not 0 < jitter < math.inf: raise FlowerVAEError(f"jitter is a small positive number, got {jitter!r}")
         cov = torch.cov(mu.T) + torch.diag(var.mean(0) + jitter)                            # (Z, Z)
         return cls(mu.mean(0).float(), torch.linalg.cholesky(cov).float())
 
@@ -100,6 +102,7 @@ class MixturePrior:
         from sklearn.mixture import GaussianMixture
         mu, logvar = check_codes(codes); std = (0.5 * logvar).exp()                                    # (N, Z), (N, Z)
         k, draws = check_count(k, 'k'), check_count(draws, 'draws')
+        if not 0 < reg < math.inf: raise FlowerVAEError(f"reg is a small positive number (added to each variance), got {reg!r}")
         if len(mu) < 2 * k:
             raise FlowerVAEError(f"a {k}-component mixture needs at least {2 * k} encoded images, got {len(mu)}: sample from "
                                  "the gaussian prior (--prior gaussian) or from N(0, I) (--prior standard)")
