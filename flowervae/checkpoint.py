@@ -256,15 +256,14 @@ def _is_our_temporary(p:Path)->bool:   # `.NAME.tmpPID` (`-HEX`: write_atomicall
     ours = base.endswith(('.pt', '.safetensors')) or any(fnmatch(base[1:], pattern) for pattern in RUN_FILES)   # loss.png's too
     return bool(re.fullmatch(r'\d+(-[0-9a-f]{8})?', pid)) and base.startswith('.') and ours
 
-def _writer_gone(p:Path)->bool:
-    "Has the process that named the temporary `p` ended (no such PID here), or left it an hour without change? Then it is ours."
-    pid = int(p.name.rpartition('.tmp')[2].split('-')[0])
+def _abandoned(p:Path)->bool:
+    "Is `p` our temporary (`_is_our_temporary`) whose writer has ended (no such PID here), or left it an hour without change?"
+    if not _is_our_temporary(p): return False                        # a user's hidden file
     if os.name == 'posix':                                            # (on Windows, os.kill would end the process)
-        try: os.kill(pid, 0)                                           # signal 0 only asks whether the process exists
+        try: os.kill(int(p.name.rpartition('.tmp')[2].split('-')[0]), 0)   # signal 0 only asks whether the PID runs
         except ProcessLookupError: return True
         except OSError: pass                                           # it exists, run by another user
-    with suppress(OSError): return time.time() - p.stat().st_mtime > 3600
-    return False
+    return p.exists() and time.time() - p.stat().st_mtime > 3600
 
 def _run_files(folder:Path)->dict: return {p: p.stat().st_mtime_ns for pat in RUN_FILES for p in folder.glob(pat)}
 
@@ -286,13 +285,16 @@ def prepare_run_dir(out:Path, resume:bool, overwrite:bool,
     if root and any(o.is_relative_to(r) for o in ways(out) for r in ways(root)):   # its pictures would become training images
         raise FlowerVAEError(f"--out {out} is inside --root {root}: the run's pictures would join its images; put runs elsewhere")
     if resume and overwrite: raise FlowerVAEError("--resume continues a run, --overwrite starts it again: choose one")
-    if resume and not (out/'latest.pt').exists(): raise FlowerVAEError(f"cannot resume: {out} has no latest.pt (drop --resume)")
+    kept = f": train into another --out (its best.pt stays usable: --ckpt {out/'best.pt'})" * (out/'best.pt').exists()
+    if resume and not (out/'latest.pt').exists():                     # a run's best.pt alone: not to be deleted for a new run
+        raise FlowerVAEError(f"cannot resume: {out} has no latest.pt{kept or ' (drop --resume)'}")
     ours = [] if resume else [f for pattern in RUN_FILES for f in out.glob(pattern)]    # what a new run would write over
     if ours and not overwrite and (out/'latest.pt').exists():
         raise FlowerVAEError(f"{out} already holds a run: pass --resume to continue it or --overwrite to start again")
-    if ours and not overwrite: raise FlowerVAEError(f"{out} holds {ours[0].name}, not a run: use another --out, or --overwrite "
-                                                    "to delete it")
-    for tmp in filter(_is_our_temporary, out.glob('.*.tmp*')):       # left by a run killed while writing a checkpoint,
-        if _writer_gone(tmp): tmp.unlink(missing_ok=True)             # not the priors a `flowervae sample` is saving
+    if ours and not overwrite:                                        # every file --overwrite would delete, named
+        few = ', '.join(sorted(f.name for f in ours)[:4]) + f" and {len(ours) - 4} more" * (len(ours) > 4)
+        raise FlowerVAEError(f"{out} holds {few}, not a run that can continue{kept or ': use another --out'}, or --overwrite to "
+                             f"delete {'them' if len(ours) > 1 else 'it'}")
+    for tmp in filter(_abandoned, out.glob('.*.tmp*')): tmp.unlink(missing_ok=True)   # a killed run's, not a running sample's
     check_writable(out/'.check.tmp')                                  # else a resumed run would train an epoch before failing
     return ours                                                       # cleared by `fit` once the new run can start

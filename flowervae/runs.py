@@ -126,7 +126,8 @@ def check_resumable(ck:dict, path)->dict:
 
 def resumable(path:Path)->dict:
     "The checkpoint at `path` (a run's latest.pt) if a run can resume from it; else one line saying what to do."
-    return check_resumable(load_checkpoint(path, advice='the run cannot resume from it: start it again with --overwrite'), path)
+    advice = 'the run cannot resume from it: start it again with --overwrite (best.pt goes too)'
+    return check_resumable(load_checkpoint(path, advice=advice), path)
 
 def check_compatible(ck:dict, cfg:TrainConfig):
     "Raise `FlowerVAEError` naming each model, data or likelihood setting where the checkpoint `ck` differs from `cfg`."
@@ -235,6 +236,8 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
         progress:bool=True, # show progress bars
         cbs:list=()): # more callbacks, e.g. `vaegan.Adversary`
     "Train a VAE as `cfg` says; returns `(model, history)` and leaves checkpoints, PNGs and the history in `cfg.out`."
+    if cfg.compile and (why := next((cb.eager_only for cb in cbs if getattr(cb, 'eager_only', None)), None)):
+        raise FlowerVAEError(f"--compile cannot train {why}, which a compiled graph refuses: leave out --compile")
     out, (d, device) = Path(cfg.out), setup_distributed(pick_device(cfg.device))
     with run_lock(out) if d.rank == 0 else nullcontext():
         images = cfg.root if cfg.data == 'folder' else None               # a run may not write into the folder it learns from
