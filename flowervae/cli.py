@@ -12,7 +12,7 @@ import torch
 
 from .bench import bench, plot_bench
 from .cache import CachedFlowers
-from .core import FlowerVAEError, check_size, check_writable, per_size, write_atomically
+from .core import FlowerVAEError, check_size, check_writable, per_size, usable_cpus, write_atomically
 from .data import check_flowers_root, check_split, class_name, class_names, class_number, download_flowers, flowers_root
 from .grids import recon_rows, save_images
 from .distributed import Dist, leave_distributed
@@ -52,7 +52,7 @@ def cmd_train(a:dict):
     "`flowervae train`: the configurations from the options (and the run's own on --resume), then `fit`."
     flags = {k: a.pop(k, False) for k in ('download', 'resume', 'overwrite', 'quiet')}
     gan_given = {k: a.pop(k) for k in GAN_FIELDS if k in a}
-    out = Path(a.get('out', TrainConfig.out))
+    out = Path(os.path.normpath(os.path.expanduser(a.get('out', TrainConfig.out))))   # as TrainConfig has it: x/gone/../y is x/y
     ck = resumable(out/'latest.pt') if flags['resume'] and (out/'latest.pt').exists() else None   # damaged: one line
     if 'root' in a and 'data' not in a and not ck: a['data'] = 'flowers102'      # a --root means the flowers in it
     if ck and 'preset' in a: raise FlowerVAEError("--preset starts a new run; a resumed run keeps its recipe: leave --preset out")
@@ -66,6 +66,9 @@ def cmd_train(a:dict):
     cbs = [Adversary(gan)] if (gan := _gan_config(gan_given, ck)) else []
     refuse_unused(a, ('class_adv', 'class_film', 'class_judge'), '--conditional', cfg.conditional)
     refuse_unused(a, ('root', 'split'), '--data flowers102 (or folder)', cfg.data != 'synthetic')   # drawn, not read
+    refuse_unused(a, ('n_synthetic',), '--data synthetic', cfg.data == 'synthetic')                  # read, not drawn
+    if (cfg.threads or 0) > (cores := usable_cpus()):                   # two threads on a core: each step waits for the slower
+        print(f"note: --threads {cfg.threads} on {cores} usable cores: a step can run tens of times slower", file=sys.stderr)
     refuse_unused({'download': 1} if flags['download'] else {}, ('download',), '--data flowers102', cfg.data == 'flowers102')
     if flags['download'] and cfg.data == 'flowers102': download_flowers(cfg.root, cfg.split)
     fit(cfg, resume=flags['resume'], overwrite=flags['overwrite'], progress=not flags['quiet'], cbs=cbs)

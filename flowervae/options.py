@@ -112,7 +112,7 @@ def _train_parser(sub):
     g.add_argument('--download', action='store_true', help='let torchvision download Flowers102 into --root')
     g.add_argument('--resume', action='store_true', help='continue the run in --out from latest.pt')
     g.add_argument('--overwrite', action='store_true', help='start again even if --out holds a run')
-    g.add_argument('--quiet', action='store_true', help='no progress bars')
+    g.add_argument('--quiet', action='store_true', help="no progress bars, nor the run's header and epoch lines")
 
 def _ckpt_parser(sub, name:str, help:str):
     p = sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + '.')

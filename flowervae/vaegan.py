@@ -103,6 +103,7 @@ class GANConfig:
 class Adversary(Callback):
     "A VAE-GAN's discriminator side, as a `Learner` callback: the network, its optimiser, and the loss terms it adds to training."
     name, order = 'gan', 5                  # `name`: its key in checkpoints; before `Checkpoints`, which loads its state
+    eager_only = "the adversary (--gan): its adaptive weight takes a second gradient through the graph"   # no --compile (`fit`)
     def __init__(self, cfg:GANConfig|None=None):
         self.cfg, self.active, self.joined, self.disc = cfg or GANConfig(), False, False, None   # joined: ever active
 
@@ -132,7 +133,9 @@ class Adversary(Callback):
         if (w := sd.get('cfg', {}).get('disc_width', self.cfg.disc_width)) != self.cfg.disc_width:   # else a raw size mismatch
             raise FlowerVAEError(f"the run's discriminator has disc_width {w}, not {self.cfg.disc_width}: leave --disc-width out "
                                  "to resume it, or train afresh into another --out")
+        lrs = [g['lr'] for g in self.opt.param_groups]                    # this run's --lr, which a resumed run may change
         self.disc.load_state_dict(sd['disc']); self.opt.load_state_dict(sd['opt'])
+        for g, lr in zip(self.opt.param_groups, lrs): g['lr'] = lr
 
     def _zeros(self, terms:dict, *keys):
         for k in keys: terms[k] = torch.zeros((), device=terms['loss'].device)
