@@ -203,11 +203,12 @@ def _printable(name:str)->str:
 def _class_dirs(root:Path)->tuple:
     "`((name, images), ...)`: the sub-folders of `root` that hold images, with their images, sorted; a flat folder: `root`."
     def images(d):                                                                          # one walk of each folder
-        files = _files_under(d, root)
-        if odd := [f for f in files if _is_image(f, root, UNREADABLE_PHOTOS)]:               # else whole classes would vanish
+        files = _files_under(d, root); readable = [f for f in files if _is_image(f, root)]
+        copies = {(f.parent, f.stem.lower()) for f in readable}                              # a camera's RAW+JPEG: the JPEG
+        if odd := [f for f in files if _is_image(f, root, UNREADABLE_PHOTOS) and (f.parent, f.stem.lower()) not in copies]:
             raise FlowerVAEError(f"flowervae cannot read {odd[0].suffix} photos ({odd[0]}, {len(odd)} in {d}): convert them to "
-                                 "JPEG or PNG, or move them out of the folder")
-        return [f for f in files if _is_image(f, root)]
+                                 "JPEG or PNG, or move them out of the folder")              # else whole classes would vanish
+        return readable
     subs = tuple((_printable(d.name), ims) for d in sorted(root.iterdir())
                  if d.is_dir() and not _links_within(d, root) and (ims := images(d)))
     if subs and any(_is_image(f) for f in root.iterdir()):
