@@ -257,13 +257,13 @@ def _is_our_temporary(p:Path)->bool:   # `.NAME.tmpPID` (`-HEX`: write_atomicall
     return bool(re.fullmatch(r'\d+(-[0-9a-f]{8})?', pid)) and base.startswith('.') and ours
 
 def _abandoned(p:Path)->bool:
-    "Is `p` our temporary (`_is_our_temporary`) whose writer has ended (no such PID here), or left it an hour without change?"
-    if not _is_our_temporary(p): return False                        # a user's hidden file
+    "Has the writer of our temporary `p` (`_is_our_temporary`) ended (no such PID here), or left it an hour without change?"
     if os.name == 'posix':                                            # (on Windows, os.kill would end the process)
         try: os.kill(int(p.name.rpartition('.tmp')[2].split('-')[0]), 0)   # signal 0 only asks whether the PID runs
-        except ProcessLookupError: return True
+        except (ProcessLookupError, OverflowError): return True        # no such process (or no such number)
         except OSError: pass                                           # it exists, run by another user
-    return p.exists() and time.time() - p.stat().st_mtime > 3600
+    try: return time.time() - p.stat().st_mtime > 3600
+    except OSError: return False                                       # renamed into place meanwhile: not ours to delete
 
 def _run_files(folder:Path)->dict: return {p: p.stat().st_mtime_ns for pat in RUN_FILES for p in folder.glob(pat)}
 
@@ -295,6 +295,6 @@ def prepare_run_dir(out:Path, resume:bool, overwrite:bool,
         few = ', '.join(sorted(f.name for f in ours)[:4]) + f" and {len(ours) - 4} more" * (len(ours) > 4)
         raise FlowerVAEError(f"{out} holds {few}, not a run that can continue{kept or ': use another --out'}, or --overwrite to "
                              f"delete {'them' if len(ours) > 1 else 'it'}")
-    for tmp in filter(_abandoned, out.glob('.*.tmp*')): tmp.unlink(missing_ok=True)   # a killed run's, not a running sample's
+    for tmp in filter(_abandoned, filter(_is_our_temporary, out.glob('.*.tmp*'))): tmp.unlink(missing_ok=True)   # a killed run's
     check_writable(out/'.check.tmp')                                  # else a resumed run would train an epoch before failing
     return ours                                                       # cleared by `fit` once the new run can start

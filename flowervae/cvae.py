@@ -49,7 +49,9 @@ class CVAE(VAE):
         if self.training or y is None: return y
         device = self._device_dtype()[0]
         if n: return check_draw(self, n, y=y)[0].to(device)
-        if (y := torch.as_tensor(y)).ndim and len(y):                         # an empty batch: one class for all, or none
+        try: y = torch.as_tensor(y)
+        except (TypeError, ValueError, OverflowError): check_draw(self, 1, y=y)          # its one-line error for names, objects
+        if y.ndim and len(y):                                                 # an empty batch: one class for all, or none
             raise FlowerVAEError(f"y gives {len(y)} classes for an empty batch of images: one for each image, or one for all")
         return torch.zeros(0, dtype=torch.long, device=device)
 

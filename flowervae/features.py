@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 
 from .cache import BatchLoader, CachedFlowers, cache_folder, content_hash, image_batches, to_float, unit_images
 from .checkpoint import save_checkpoint
-from .core import FlowerVAEError, check_count, check_size, evaluating, reason
+from .core import FlowerVAEError, check_count, evaluating, reason
 from .grids import image_batch
 
 # %% auto #0
@@ -25,7 +25,7 @@ class FeatureNet(nn.Module):
     "A small flower classifier; `forward` gives its `(B, 8·width)` penultimate features, `classify` its logits."
     def __init__(self, n_classes:int=102, width:int=32, size:int=64):
         super().__init__()
-        width, size = check_count(width, 'width'), check_size(size)                  # four halvings: 32 px at least
+        width, size = check_count(width, 'width'), check_count(size, 'size', least=16)   # any side: it ends in a mean
         ch, layers, c_in = [width, 2 * width, 4 * width, 8 * width], [], 3
         for c in ch:
             layers += [nn.Conv2d(c_in, c, 3, padding=1), nn.BatchNorm2d(c), nn.ReLU(),

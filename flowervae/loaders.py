@@ -20,8 +20,9 @@ __all__ = ['split_indices', 'source_dataset', 'make_datasets', 'shard', 'make_lo
 def split_indices(n:int, cfg:TrainConfig)->tuple:
     "Seeded `(train, val)` index lists: `cfg.val_frac` of `n` held out, checked against the batch size."
     if n < 2:                                                          # nothing left to train on once one image validates
+        what = 'the synthetic set' if cfg.data == 'synthetic' else f"the {cfg.split} split"      # (--n-synthetic sets its size)
         tenth = (cfg.data, cfg.split) == ('folder', 'test')
-        raise FlowerVAEError(f"the {cfg.split} split holds {n} image{'s' * (n != 1)}: a run needs 2 or more, one to validate"
+        raise FlowerVAEError(f"{what} holds {n} image{'s' * (n != 1)}: a run needs 2 or more, one to validate"
                              + " (a folder's test split is a tenth of it: --split all takes every image)" * tenth)
     n_val = max(1, round(cfg.val_frac * n)); left = n - n_val
     if left < cfg.batch_size: raise FlowerVAEError(f"{n} images leave {left} to train on ({n_val} validate), fewer than a batch "

@@ -17,8 +17,8 @@ from .cache import unit_images
 from .priors import check_draw_args, draw_codes
 
 # %% auto #0
-__all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder', 'PlainDecoder',
-           'VAE', 'check_draw', 'check_images', 'check_latents', 'decode_batches', 'count_params']
+__all__ = ['ARCHS', 'LIMITS', 'UNSIGNED', 'VAEConfig', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder',
+           'PlainDecoder', 'VAE', 'check_draw', 'check_images', 'check_latents', 'decode_batches', 'count_params']
 
 # %% ../nbs/02_model.ipynb #ee901201
 ARCHS = ('resnet', 'plain', 'light', 'balanced', 'hybrid')
@@ -189,6 +189,8 @@ class VAE(nn.Module):
         return (last[1] if isinstance(last, ResizeConv) else last).weight
 
 # %% ../nbs/02_model.ipynb #662e2431
+UNSIGNED = tuple(getattr(torch, f"uint{b}") for b in (16, 32, 64) if hasattr(torch, f"uint{b}"))   # torch 2.3 and later
+
 def check_draw(model, n:int, temperature:float=1.0, y=None, prior=None, generator=None)->tuple:
     "`sample`'s arguments checked, as `(y, prior)`: a class for all may be one number, a prior may be a name in `model.priors`."
     check_draw_args(n, temperature, generator)                        # count, temperature and generator, as a prior checks them
@@ -204,7 +206,7 @@ def check_draw(model, n:int, temperature:float=1.0, y=None, prior=None, generato
     if isinstance(y, str): raise names()
     try: k, y = model.cfg.n_classes, torch.as_tensor(y)
     except (TypeError, ValueError, RuntimeError, OverflowError): raise names() from None      # names, objects, 2**70
-    if y.dtype in (torch.uint16, torch.uint32, torch.uint64): y = y.long()                  # no min() for these; past 2**63: < 0
+    if y.dtype in UNSIGNED: y = y.long()                                    # no min() for these; past 2**63: < 0, refused
     y = y.expand(n) if y.ndim == 0 else y
     if not k: raise FlowerVAEError("this model is not conditional: leave out y")
     if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool or y.shape != (n,) or y.min() < 0 or y.max() >= k:

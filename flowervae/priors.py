@@ -65,7 +65,7 @@ class FittedPrior:
                    jitter:float=1e-5)->'FittedPrior':
         "Moment-match q(z): mean of μ, covariance Cov(μ) + mean diag σ² (+ `jitter`·I so the factorisation cannot fail)."
         mu, logvar = check_codes(codes); var = logvar.exp()                                  # (N, Z), (N, Z)
-        if not 0 < jitter < math.inf: raise FlowerVAEError(f"jitter is a small positive number, got {jitter!r}")
+        if not 0 <= jitter < math.inf: raise FlowerVAEError(f"jitter is a small number, 0 or more, got {jitter!r}")
         cov = torch.cov(mu.T) + torch.diag(var.mean(0) + jitter)                            # (Z, Z)
         return cls(mu.mean(0).float(), torch.linalg.cholesky(cov).float())
 
@@ -102,7 +102,7 @@ class MixturePrior:
         from sklearn.mixture import GaussianMixture
         mu, logvar = check_codes(codes); std = (0.5 * logvar).exp()                                    # (N, Z), (N, Z)
         k, draws = check_count(k, 'k'), check_count(draws, 'draws')
-        if not 0 < reg < math.inf: raise FlowerVAEError(f"reg is a small positive number (added to each variance), got {reg!r}")
+        if not 0 <= reg < math.inf: raise FlowerVAEError(f"reg is a small number, 0 or more (added to variances), got {reg!r}")
         if len(mu) < 2 * k:
             raise FlowerVAEError(f"a {k}-component mixture needs at least {2 * k} encoded images, got {len(mu)}: sample from "
                                  "the gaussian prior (--prior gaussian) or from N(0, I) (--prior standard)")

@@ -237,7 +237,8 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
         cbs:list=()): # more callbacks, e.g. `vaegan.Adversary`
     "Train a VAE as `cfg` says; returns `(model, history)` and leaves checkpoints, PNGs and the history in `cfg.out`."
     if cfg.compile and (why := next((cb.eager_only for cb in cbs if getattr(cb, 'eager_only', None)), None)):
-        raise FlowerVAEError(f"--compile cannot train {why}, which a compiled graph refuses: leave out --compile")
+        raise FlowerVAEError(f"--compile cannot train {why}, which a compiled graph refuses: train without it (--no-compile; "
+                             "a resumed run keeps the --compile it started with)")
     out, (d, device) = Path(cfg.out), setup_distributed(pick_device(cfg.device))
     with run_lock(out) if d.rank == 0 else nullcontext():
         images = cfg.root if cfg.data == 'folder' else None               # a run may not write into the folder it learns from
