@@ -154,7 +154,9 @@ def explore_setup(ckpt:str|Path|None=None, # a checkpoint, folder or bundled nam
     check_count(n_images, 'n_images'); env = not ckpt and os.environ.get('FLOWERVAE_CKPT')
     ckpt = ckpt or env or DEFAULT_MODEL
     try: model = load_model(ckpt)
-    except FlowerVAEError as e: raise FlowerVAEError(f"$FLOWERVAE_CKPT: {e}" if env else str(e)) from None   # where it came from
+    except FlowerVAEError as e:                                                           # where it came from, and a hint
+        where = f" (a relative path is read from {os.getcwd()}: give an absolute one)" * (bool(env) and not os.path.isabs(env))
+        raise FlowerVAEError(f"$FLOWERVAE_CKPT: {e}{where}" if env else str(e)) from None
     ds = explore_images(model, n_images)
     seen = seen_in_training(model.train_cfg, split='test', folder=getattr(model, 'folder_digest', None))   # `--split all`: yes
     kind = f"of its own samples (no test images: {ds.why})" if hasattr(ds, 'why') else \
