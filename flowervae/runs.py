@@ -15,7 +15,7 @@ from .cache import to_float
 from .checkpoint import (CKPT_FORMAT, build_model, load_checkpoint, model_kind, prepare_run_dir, run_lock,
                                   save_checkpoint)
 from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads, reason, write_atomically
-from .data import flowers_root, folder_digest
+from .data import class_name, class_names, flowers_root, folder_digest
 from .grids import recon_rows, save_images
 from .distributed import join_processes, setup_distributed
 from .learner import CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, busiest_cpu_seconds
@@ -26,7 +26,8 @@ from .model import VAE, VAEConfig, count_params
 # %% auto #0
 __all__ = ['RUN_DATA', 'RUN_LOSS', 'RESUMED', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history', 'run_images',
            'run_folder', 'checkpoint_of', 'plot_history', 'check_resumable', 'resumable', 'check_compatible',
-           'Checkpoints', 'save_pictures', 'Pictures', 'make_learner', 'fit', 'describe_run', 'Header']
+           'Checkpoints', 'save_pictures', 'Pictures', 'make_learner', 'fit', 'describe_run', 'untrained_classes',
+           'Header']
 
 # %% ../nbs/04b_runs.ipynb #9b3cadbe
 class SeedEachEpoch(Callback):
@@ -263,9 +264,19 @@ def describe_run(learn:Learner)->str:
     precision = getattr(learn, 'precision', 'bf16' if learn.amp else 'float32')
     model = f"{model_kind(m)} ({cfg.arch}, width {cfg.width}, z_dim {cfg.z_dim}), {count_params(m) / 1e6:.2f} M parameters"
     until = f"{cfg.epochs} epoch{'s' * (cfg.epochs != 1)}" + (f" or {cfg.budget:g} CPU seconds" if cfg.budget else '')
+    unseen = untrained_classes(learn) if cfg.conditional and learn.world == 1 else []   # labels no step will train (a shard:
+    unseen = [class_name(c, class_names(m)) for c in unseen]                              # another rank may see them)
     return '\n'.join([f"device:    {learn.device.type} ({dev})", f"precision: {precision}",
                       f"data:      {data}, {cfg.size} px: {n_train:,} training and {n_val:,} validation images",
-                      f"model:     {model}", f"run:       {cfg.out}/ (checkpoints, pictures, history), {until}"])
+                      f"model:     {model}", f"run:       {cfg.out}/ (checkpoints, pictures, history), {until}"]
+                     + [f"note:      {len(unseen)} class{'es' * (len(unseen) > 1)} without a training image, which the model "
+                        f"cannot learn: {', '.join(unseen[:5])}{', ...' * (len(unseen) > 5)}"] * bool(unseen))
+
+def untrained_classes(learn:Learner)->list:
+    "The class numbers of a conditional run that none of its training images has (all its images held out, or in the test tenth)."
+    dl = learn.train_dl
+    ds, idx = (dl.ds, dl.idx) if hasattr(dl, 'idx') else (dl.dataset.dataset, dl.dataset.indices)   # `BatchLoader`, `Subset`
+    return sorted(set(range(learn.model.cfg.n_classes)) - {int(ds.labels[int(i)]) for i in idx})
 
 class Header(Callback):
     "Print `describe_run` once, before the first epoch (rank 0)."
