@@ -30,7 +30,8 @@ MIN_SIZE, MAX_SIZE = 32, 512
 
 def check_size(size:int # side of the square image
               )->int:
-    "Return `size` if it is a power of two in [`MIN_SIZE`, `MAX_SIZE`], else raise `FlowerVAEError`."
+    "Return `size` (as a Python int) if it is a power of two in [`MIN_SIZE`, `MAX_SIZE`], else raise `FlowerVAEError`."
+    if isinstance(size, numbers.Integral) and not isinstance(size, bool): size = int(size)   # a NumPy integer too
     if not isinstance(size, int) or size < MIN_SIZE or size > MAX_SIZE or size & (size - 1):
         raise FlowerVAEError(f"unsupported image size {size!r}: use a power of two from {MIN_SIZE} to {MAX_SIZE} "
                              "(64, 128 or 256)")
@@ -79,13 +80,15 @@ def _has_type(value, typ)->bool:
     return isinstance(value, _ACCEPTS.get(typ, typ))
 
 def check_types(cfg): # a dataclass instance whose fields are annotated with plain types or unions of them
-    "Raise `FlowerVAEError` naming the first field of `cfg` whose value does not have its annotated type."
+    "Raise `FlowerVAEError` naming the first field of `cfg` not of its annotated type; NumPy's numbers become Python's."
     hints = typing.get_type_hints(type(cfg))
     for f in dataclasses.fields(cfg):
         value, types = getattr(cfg, f.name), typing.get_args(hints[f.name]) or (hints[f.name],)   # 'int|None': (int, NoneType)
         if not any(_has_type(value, t) for t in types):
             want = ' or '.join('None' if t is type(None) else t.__name__ for t in types)
             raise FlowerVAEError(f"{type(cfg).__name__}.{f.name} must be {want}, got {value!r} ({type(value).__name__})")
+        if isinstance(value, numbers.Number) and type(value) not in (bool, int, float):   # np.int64(1): JSON refuses it
+            object.__setattr__(cfg, f.name, int(value) if isinstance(value, numbers.Integral) else float(value))
 
 # %% ../nbs/00_core.ipynb #c0a1e01a
 def rgb(im): # a PIL image of any mode
