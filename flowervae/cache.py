@@ -241,12 +241,12 @@ class BatchLoader:
                  generator:torch.Generator|None=None, pin_memory:bool|None=None):
         if not hasattr(ds, 'images'): raise FlowerVAEError(f"BatchLoader cuts batches from arrays (CachedFlowers, ArrayImages), "
                                                            f"not a {type(ds).__name__}: use data.make_loader")
-        check_count(batch_size, 'batch_size')
-        self.ds, self.bs, self.shuffle, self.generator = ds, batch_size, shuffle, generator
-        self.idx = torch.arange(len(ds)) if indices is None else torch.as_tensor(indices, dtype=None if len(indices) else int)
-        if self.idx.ndim != 1 or self.idx.is_floating_point() or self.idx.dtype == torch.bool or \
-                (len(self.idx) and not 0 <= int(self.idx.min()) <= int(self.idx.max()) < len(ds)):
+        self.ds, self.bs, self.shuffle, self.generator = ds, check_count(batch_size, 'batch_size'), shuffle, generator
+        idx = torch.arange(len(ds)) if indices is None else torch.as_tensor(indices, dtype=None if len(indices) else int)
+        if idx.ndim != 1 or idx.is_floating_point() or idx.dtype == torch.bool or \
+                (len(idx) and not 0 <= int(idx.long().min()) <= int(idx.long().max()) < len(ds)):
             raise FlowerVAEError(f"indices are positions 0 to {len(ds) - 1} of the data set, one list of them")
+        self.idx = idx.long()                                         # uint8 ones too: positions, never a mask of the labels
         self.drop_last = shuffle and len(self.idx) > batch_size if drop_last is None else drop_last   # as make_loader
         self.pin = torch.cuda.is_available() if pin_memory is None else pin_memory
         self.labels = torch.as_tensor(ds.labels)

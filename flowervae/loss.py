@@ -12,8 +12,8 @@ import torch.nn.functional as F
 from .core import FlowerVAEError, in_eval
 
 # %% auto #0
-__all__ = ['RECON_KINDS', 'FIXED_LOG_SIGMA', 'kl_per_dim', 'recon_nll', 'kl_weight', 'free_bits_kl', 'bits_per_dim', 'vae_loss',
-           'optimal_log_sigma', 'likelihood_log_sigma', 'log_px_iw']
+__all__ = ['RECON_KINDS', 'FIXED_LOG_SIGMA', 'kl_per_dim', 'recon_nll', 'check_kind', 'kl_weight', 'free_bits_kl', 'bits_per_dim',
+           'vae_loss', 'optimal_log_sigma', 'likelihood_log_sigma', 'log_px_iw']
 
 # %% ../nbs/03_loss.ipynb #2f1f7b9f
 def kl_per_dim(mu:torch.Tensor, logvar:torch.Tensor # (B, Z) posterior means and log-variances
@@ -31,14 +31,21 @@ def recon_nll(x:torch.Tensor, # (B, C, H, W) targets in [0, 1]
               log_sigma:torch.Tensor|float=FIXED_LOG_SIGMA, # the Gaussian's log σ (fixed, learned, or `optimal_log_sigma`)
              )->torch.Tensor:
     "`(B,)` negative log-likelihood of each image in nats, summed over its pixels."
-    if kind == 'bernoulli':
-        nll = F.binary_cross_entropy_with_logits(logits, x, reduction='none')
-    elif kind.startswith('gaussian'):
+    check_kind(kind)
+    if x.shape != logits.shape:                                         # broadcast, they would give a loss of the wrong images
+        raise FlowerVAEError(f"targets of shape {tuple(x.shape)}, decoder outputs of {tuple(logits.shape)}: they must match")
+    if kind == 'bernoulli': nll = F.binary_cross_entropy_with_logits(logits, x, reduction='none')
+    elif kind == 'mse': nll = (x - torch.sigmoid(logits)).pow(2)
+    else:                                                               # the Gaussians: σ fixed, learned or optimal
         log_sigma = torch.as_tensor(log_sigma, dtype=logits.dtype, device=logits.device)
         nll = (x - torch.sigmoid(logits)).pow(2) / (2 * torch.exp(2 * log_sigma)) + log_sigma + 0.5 * math.log(2 * math.pi)
-    elif kind == 'mse': nll = (x - torch.sigmoid(logits)).pow(2)
-    else: raise FlowerVAEError(f"unknown reconstruction term {kind!r}: choose one of {', '.join(RECON_KINDS)}")
     return nll.flatten(1).sum(1)
+
+def check_kind(kind)->str:
+    "`kind` if it names a reconstruction term of `RECON_KINDS` (not only its prefix), else a one-line `FlowerVAEError`."
+    if kind not in RECON_KINDS:
+        raise FlowerVAEError(f"unknown reconstruction term {kind!r}: choose one of {', '.join(RECON_KINDS)}")
+    return kind
 
 # %% ../nbs/03_loss.ipynb #635064c1
 def kl_weight(step:int, # optimiser steps taken so far
@@ -62,7 +69,7 @@ def bits_per_dim(nll:torch.Tensor|float, # negative log-likelihood (or ELBO) per
                  kind:str='bernoulli' # the reconstruction term it came from
                 )->torch.Tensor|float:
     "Nats per image -> bits per dimension; Gaussian densities on [0, 1] are moved to the 0-255 scale (+8 bits); NaN for 'mse'."
-    if kind == 'mse': return nll * math.nan
+    if check_kind(kind) == 'mse': return nll * math.nan
     return nll / (n_dims * math.log(2)) + (8.0 if kind.startswith('gaussian') else 0.0)
 
 # %% ../nbs/03_loss.ipynb #d83a712e
@@ -84,6 +91,8 @@ def vae_loss(x:torch.Tensor, # (B, C, H, W) targets in [0, 1]
     "The terms of the β-VAE objective as scalars: loss, recon, kl, nelbo (nats per image) and bpd."
     if not beta >= 0: raise FlowerVAEError(f"beta must be >= 0, got {beta}")
     _check_targets(x)
+    if mu.shape != logvar.shape or len(mu) != len(x):                   # a batch's codes, of its images
+        raise FlowerVAEError(f"μ {tuple(mu.shape)} and log σ² {tuple(logvar.shape)} must share one (B, Z) shape, B = {len(x)}")
     recon = recon_nll(x.float(), logits.float(), kind, log_sigma).mean()
     kl_d = kl_per_dim(mu.float(), logvar.float())                     # (B, Z)
     kl = kl_d.sum(1).mean()
