@@ -148,7 +148,9 @@ def image_scatter(points:np.ndarray, # (N, 2) positions
 # %% ../nbs/05_latent.ipynb #5e3e5d43
 def knn_class_accuracy(codes:dict, k:int=10)->float:
     "Leave-one-out accuracy of a `k`-nearest-neighbour vote (cosine) on the posterior means, predicting each image's class."
-    mu = torch.nn.functional.normalize(codes['mu'].float(), dim=1)                     # (N, Z)
+    if not torch.isfinite(mu := torch.as_tensor(codes['mu']).float()).all():          # NaN would vote, and score believably
+        raise FlowerVAEError("the codes hold NaN or inf: did training diverge?")
+    mu = torch.nn.functional.normalize(mu, dim=1)                                        # (N, Z)
     k = check_count(k, 'k')
     if len(mu) <= k: raise FlowerVAEError(f"a {k}-NN vote needs more than {k} codes, got {len(mu)}")
     sim = mu @ mu.T

@@ -57,7 +57,9 @@ def choose_amp(model:VAE, x:torch.Tensor, y, # a model and a batch on its device
     try: known = json.loads(path.read_text())
     except (OSError, ValueError): known = {}
     known = known if isinstance(known, dict) else {}                    # a damaged record is measured again, not trusted
-    if not (isinstance(known.get(key), dict) and {'bf16', 'bf16_s', 'fp32_s'} <= set(known[key])):
+    k = known.get(key)                                                  # a record of the right kinds, else measured again
+    times = {type(k.get('bf16_s')), type(k.get('fp32_s'))} if isinstance(k, dict) else {None}
+    if not (times <= {int, float} and type(k.get('bf16')) is bool):
         with private_rng(x.device):
             fp32, bf16 = _timed_steps(model, x, y, cfg)
         known[key] = dict(bf16=bf16 < fp32, bf16_s=round(bf16, 4), fp32_s=round(fp32, 4))

@@ -4,14 +4,27 @@
 
 # %% ../nbs/10a_report.ipynb #ra000004
 from __future__ import annotations
-import math
+import math, numbers
+
+from .core import FlowerVAEError
 
 # %% auto #0
 __all__ = ['TARGETS', 'results_markdown', 'targets_markdown']
 
 # %% ../nbs/10a_report.ipynb #29a80a00
+def _real(v)->float|None:   # a score as a Python float: NumPy's and one-number tensors' too; None for anything else
+    v = v.item() if hasattr(v, 'item') and getattr(v, 'ndim', None) == 0 else v                 # np.float32(1.), tensor(1.)
+    return float(v) if isinstance(v, numbers.Real) and not isinstance(v, bool) else None
+
+def _rows(results)->list:
+    "`results` as a list of rows (a generator is read once), each a dict, or a one-line error."
+    rows = None if isinstance(results, (dict, str)) or not hasattr(results, '__iter__') else list(results)
+    if rows is None or not all(isinstance(r, dict) for r in rows):
+        raise FlowerVAEError("results are a list of rows, one dict each (what run_table returns)")
+    return rows
+
 def _cell(v, digits:int|None)->str:   # a number to `digits` decimals (None: as short as it goes), else a dash
-    if not isinstance(v, (int, float)) or isinstance(v, bool) or math.isnan(v): return '—'
+    if (v := _real(v)) is None or math.isnan(v): return '—'
     return f"{v:g}" if digits is None else f"{v:.{digits}f}"
 
 def _row_cells(r:dict, two:bool)->list:
@@ -27,6 +40,7 @@ def _row_cells(r:dict, two:bool)->list:
 
 def results_markdown(results:list)->str:
     "The results as a Markdown table, with the feature extractors named under it and the targets judged below."
+    results = _rows(results)
     two = any('fid_2' in r for r in results)
     cols = ['model', 'seed', 'recon', 'β', 'PSNR (dB)', 'SSIM', 'bits/dim', 'active units', 'FD, N(0, I)', 'KID, N(0, I)',
             'FD, fitted prior', 'KID, fitted prior', 'FD, mixture', 'FD, test reconstructions'] + \
@@ -41,7 +55,7 @@ def results_markdown(results:list)->str:
     return '\n'.join(lines) + '\n' + (f"\nThe targets:\n\n{targets}" if targets else '')
 
 # %% ../nbs/10a_report.ipynb #ta1a0002
-def _num(d:dict, k:str)->float: return v if isinstance(v := d.get(k), (int, float)) and v > 0 else math.nan   # else unscored
+def _num(d:dict, k:str)->float: return v if (v := _real(d.get(k))) is not None and v > 0 else math.nan   # else unscored
 def _fd_ratio(r:dict, b:dict)->tuple:   # the mixture's samples against the base's from N(0, I), in each feature net
     return _num(r, 'fid_mixture') / _num(b, 'fid'), _num(r, 'fid_mixture_2') / _num(b, 'fid_2')
 def _psnr_gain(r:dict, b:dict)->tuple: return (_num(r, 'psnr') - _num(b, 'psnr'),)
@@ -62,6 +76,7 @@ def _seed_order(s)->tuple: return (0, s, '') if isinstance(s, (int, float)) else
 
 def targets_markdown(results:list)->str:
     "The targets judged on `results`, rows of one or more seeds (second net in brackets): met where every seed and net agree."
+    results = _rows(results)
     keys = [(r.get('seed', 0), r.get('row')) for r in results]
     by, seeds = dict(zip(keys, results)), sorted(set(k[0] for k in keys), key=_seed_order)
     lines = ['| target | asked | ' + ' | '.join(f"seed {s}" for s in seeds) + ' | met |', '|---|---|' + '---|' * (len(seeds) + 1)]
