@@ -4,12 +4,14 @@
 
 # %% ../nbs/01d_augment.ipynb #au000004
 from __future__ import annotations
+import numbers
 import torch
 
 from .cache import to_float
+from .core import FlowerVAEError
 
 # %% auto #0
-__all__ = ['random_flip', 'flip_to_float', 'prepare_batch', 'random_shift', 'shift_flip_to_float', 'train_batch']
+__all__ = ['random_flip', 'flip_to_float', 'prepare_batch', 'check_shift', 'random_shift', 'shift_flip_to_float', 'train_batch']
 
 # %% ../nbs/01d_augment.ipynb #b7c1a002
 def random_flip(x:torch.Tensor # (B, C, H, W), any dtype: flipping bytes before the float conversion is 4× cheaper
@@ -33,11 +35,17 @@ def prepare_batch(x:torch.Tensor, train:bool)->torch.Tensor:
     return to_float(random_flip(x) if train else x).contiguous(memory_format=torch.channels_last)
 
 # %% ../nbs/01d_augment.ipynb #b7c1a011
+def check_shift(pixels, x:torch.Tensor)->int:
+    "`pixels` if it is a whole number of pixels that `x`'s images can be moved by (less than their side), else one line."
+    if isinstance(pixels, bool) or not isinstance(pixels, numbers.Integral) or not 0 <= pixels < min(x.shape[-2:]):
+        raise FlowerVAEError(f"a shift is a whole number of pixels from 0 to {min(x.shape[-2:]) - 1} here, got {pixels!r}")
+    return int(pixels)
+
 def random_shift(x:torch.Tensor, # (B, C, H, W) float images
                  pixels:int # the largest move in each direction; 0: none
                 )->torch.Tensor:
     "Move each image by its own random offset of up to `pixels` across and down, mirroring the image into the uncovered edge."
-    if pixels <= 0: return x
+    if check_shift(pixels, x) == 0: return x
     B, _, H, W = x.shape
     padded = torch.nn.functional.pad(x, (pixels,) * 4, mode='reflect')      # (B, C, H + 2p, W + 2p)
     dy, dx = torch.randint(0, 2 * pixels + 1, (2, B)).tolist()
@@ -63,7 +71,8 @@ def train_batch(x:torch.Tensor, # (B, C, H, W) a batch already on its device, ui
                 pixels:int=0 # the largest random move in each direction; 0: flips only
                )->torch.Tensor:
     "A training batch -> float32 in [0, 1], channels-last, flipped at random and moved by up to `pixels`."
-    if pixels <= 0 or x.device.type != 'cpu' or x.dtype != torch.uint8: return random_shift(prepare_batch(x, train=True), pixels)
+    if check_shift(pixels, x) == 0 or x.device.type != 'cpu' or x.dtype != torch.uint8:
+        return random_shift(prepare_batch(x, train=True), pixels)
     flip = (torch.rand(x.shape[0]) < 0.5).tolist()                            # the draws of `prepare_batch`, then
     dy, dx = torch.randint(0, 2 * pixels + 1, (2, x.shape[0])).tolist()       # those of `random_shift`
     return shift_flip_to_float(x, pixels, flip, dy, dx)

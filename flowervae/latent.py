@@ -90,7 +90,8 @@ def plot_kl_by_dim(codes:dict, threshold:float=0.01, ax=None):
 def fit_pca(codes:dict, n_components:int=32):
     "A scikit-learn `PCA` of the posterior means (at most as many components as dimensions and images allow)."
     from sklearn.decomposition import PCA
-    mu = codes['mu'].numpy()
+    mu, n_components = torch.as_tensor(codes['mu']).float().numpy(), check_count(n_components, 'n_components')
+    if len(mu) < 2: raise FlowerVAEError(f"principal components need 2 codes or more, got {len(mu)}")   # else NaN directions
     return PCA(n_components=min(n_components, *mu.shape)).fit(mu)
 
 def plot_explained_variance(pca, ax=None):

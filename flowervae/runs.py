@@ -158,7 +158,8 @@ class Checkpoints(Callback):
         n = run_images(learn)
         if ck.get('images', n) != n:                                     # older checkpoints did not count them
             raise FlowerVAEError(f"the data ({learn.cfg.root or learn.cfg.data}) give the run {n} images, its checkpoint "
-                                 f"trained on {ck['images']}: resume it on the images it trained on")
+                                 f"trained on {ck['images']}: resume it on the images it trained on"
+                                 + " (this flowervae reads .jfif, .jpe and .avif files too)" * (learn.cfg.data == 'folder'))
         if ck.get('folder', learn.folder) != learn.folder:              # renamed or replaced: the same count, other images
             raise FlowerVAEError(f"the images of {learn.cfg.root} changed since the run began (added, removed or renamed), and "
                                  "with them its validation and test images: resume it on the folder as it was")
