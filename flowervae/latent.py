@@ -247,6 +247,8 @@ def traversal(model:VAE, z:torch.Tensor, # (Z,) the starting code
              )->torch.Tensor:
     "`(R * len(steps), C, S, S)` decodes of `z + s σ_r d_r`: one row per direction, one column per step."
     s = torch.as_tensor(steps, dtype=torch.float32).reshape(-1)                    # one step, or one direction, are fine too
+    if not (torch.isfinite(s).all() and s.abs().max() <= 100):                     # dimension numbers passed for steps, say
+        raise FlowerVAEError(f"steps are positions in σ, at most 100 either way, got {s.tolist() if len(s) < 9 else s.shape}")
     directions = torch.atleast_2d(torch.as_tensor(directions, dtype=torch.float32))               # a tensor, array or list
     sigmas = torch.as_tensor(sigmas, dtype=torch.float32).reshape(-1)
     if directions.ndim != 2 or directions.shape[1] != model.cfg.z_dim:

@@ -194,6 +194,7 @@ def fit(self:Learner, epochs:int|None=None # default `cfg.epochs`
        )->VAE:
     "Train until `epochs` (counted from the start of the run) or until a callback sets `stop`; returns the model in eval mode."
     try:
+        self.cpu_start = time.process_time()                             # set before: a failing before_fit meets after_fit
         self.callback('before_fit'); self.cpu_start = time.process_time()
         for e in range(self.epoch, self.cfg.epochs if epochs is None else epochs):
             self.epoch = e; self.callback('before_epoch'); self.one_epoch(); self.callback('after_epoch')
