@@ -13,7 +13,7 @@ from torch import nn
 from .core import FlowerVAEError, as_number, check_count, check_seed, in_eval
 from .data import class_names, class_number
 from .blocks import ResBlock
-from .model import VAE, VAEConfig, check_draw, check_images, check_latents, decode_batches
+from .model import VAE, VAEConfig, check_draw, check_labels, check_latents, decode_batches
 from .priors import check_draw_args, draw_codes
 
 # %% auto #0
@@ -46,14 +46,7 @@ class CVAE(VAE):
 
     def checked_labels(self, y, n:int):
         "`y` untouched in training; in eval mode checked (`check_draw`: one class for all, or `n`) and on the model's device."
-        if self.training or y is None: return y
-        device = self._device_dtype()[0]
-        if n: return check_draw(self, n, y=y)[0].to(device)
-        try: y = torch.as_tensor(y)
-        except (TypeError, ValueError, OverflowError): check_draw(self, 1, y=y)          # its one-line error for names, objects
-        if y.ndim and len(y):                                                 # an empty batch: one class for all, or none
-            raise FlowerVAEError(f"y gives {len(y)} classes for an empty batch of images: one for each image, or one for all")
-        return torch.zeros(0, dtype=torch.long, device=device)
+        return y if self.training or y is None else check_labels(self, n, y).to(self._device_dtype()[0])
 
     def encode(self, x, y=None):
         "`(B, C, S, S)` images and `(B,)` labels -> μ, log σ², each `(B, z_dim)`."
@@ -128,14 +121,6 @@ def sample(self:CVAE, n:int, temperature:float=1.0, generator:torch.Generator|No
     if y is None: y = torch.randint(self.cfg.n_classes, (n,), generator=generator)
     return VAE.sample(self, n, temperature, generator, y, prior)
 
-@patch
-@in_eval
-def reconstruct(self:CVAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
-                y=None)->torch.Tensor: # their classes: one for all, or `(B,)`
-    "`(B, C, S, S)` reconstructions of `x` as the classes `y`: `VAE.reconstruct`, the labels checked as `sample` checks them."
-    x = check_images(self, x)
-    y = check_draw(self, len(x), y=y)[0] if len(x) else torch.zeros(0, dtype=torch.long)      # the labels, checked alike
-    return VAE.reconstruct(self, x, y)
 
 # %% ../nbs/07_cvae.ipynb #97218313
 @torch.no_grad()

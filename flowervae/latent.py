@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 from .cache import to_float, unit_images
 from .core import FlowerVAEError, check_count, check_decoded, in_eval, private_rng
 from .loss import kl_per_dim
-from .model import VAE, check_draw, check_images, check_latents, decode_batches
+from .model import VAE, check_images, check_labels, check_latents, decode_batches
 
 # %% auto #0
 __all__ = ['encode_dataset', 'check_pairs', 'codes_of', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca',
@@ -196,9 +196,7 @@ def decode_images(model:VAE, z:torch.Tensor, y=None)->torch.Tensor:
     "`(B, C, S, S)` images in [0, 1] decoded from the latents `z` `(B, Z)` (under the classes `y` `(B,)`, for a conditional VAE)."
     z = check_latents(model, z); check_decoded(len(z), model.cfg.img_size, 'decode_images')
     if y is not None and not getattr(model.cfg, 'n_classes', 0): raise FlowerVAEError("this model has no classes: leave y out")
-    if y is not None and not len(z) and np.ndim(y) and len(y):                     # no codes: one class for all, or none
-        raise FlowerVAEError(f"y gives {len(y)} classes for no codes: one for each code, or one for all")
-    y = None if y is None or not len(z) else check_draw(model, len(z), y=y)[0]      # one class for all, or one per code
+    y = None if y is None else check_labels(model, len(z), y)                       # one class for all, or one per code
     return decode_batches(model, z, y).cpu()
 
 def path_function(mode:str):

@@ -18,7 +18,8 @@ from .priors import check_draw_args, draw_codes
 
 # %% auto #0
 __all__ = ['ARCHS', 'LIMITS', 'UNSIGNED', 'VAEConfig', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder',
-           'PlainDecoder', 'VAE', 'check_draw', 'check_images', 'check_latents', 'decode_batches', 'count_params']
+           'PlainDecoder', 'VAE', 'check_draw', 'check_labels', 'check_images', 'check_latents', 'decode_batches',
+           'count_params']
 
 # %% ../nbs/02_model.ipynb #ee901201
 ARCHS = ('resnet', 'plain', 'light', 'balanced', 'hybrid')
@@ -201,17 +202,22 @@ def check_draw(model, n:int, temperature:float=1.0, y=None, prior=None, generato
     prior = have[prior] if isinstance(prior, str) else prior
     if prior is not None and not callable(getattr(prior, 'draw', None)):
         raise FlowerVAEError(f"prior is a name in model.priors or a fitted prior (priors.PRIORS), got {type(prior).__name__}")
-    if y is None: return None, prior
+    return (None if y is None else check_labels(model, n, y)), prior
+
+def check_labels(model, n:int, y)->torch.Tensor:
+    "`y` as the `(n,)` classes of the conditional `model`: one for all, or `n` of them (none for an empty batch); else one line."
     names = lambda: FlowerVAEError(f"y is class numbers, got {y!r:.80}: data.class_number turns a name into one")
     if isinstance(y, str): raise names()
     try: k, y = model.cfg.n_classes, torch.as_tensor(y)
     except (TypeError, ValueError, RuntimeError, OverflowError): raise names() from None      # names, objects, 2**70
-    if y.dtype in UNSIGNED: y = y.long()                                    # no min() for these; past 2**63: < 0, refused
+    if y.dtype in UNSIGNED or not y.numel(): y = y.long()                   # no min() for these (past 2**63: < 0); [] is floats
     y = y.expand(n) if y.ndim == 0 else y
     if not k: raise FlowerVAEError("this model is not conditional: leave out y")
-    if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool or y.shape != (n,) or y.min() < 0 or y.max() >= k:
+    if not n and y.shape != (0,): raise FlowerVAEError(f"y gives {len(y)} classes for an empty batch: one each, or one for all")
+    whole = not (y.is_floating_point() or y.is_complex() or y.dtype == torch.bool)      # True would pass for class 1
+    if not whole or y.shape != (n,) or n and not 0 <= y.min() <= y.max() < k:
         raise FlowerVAEError(f"y is an integer class in 0..{k - 1}, or {n} of them, got {y.tolist() if len(y) < 9 else y.shape}")
-    return y.long(), prior
+    return y.long()
 
 def check_images(model, x)->torch.Tensor:
     "`x` if `model` can read it, a `(B, C, S, S)` float batch in [0, 1]; else a one-line error saying what it reads."
