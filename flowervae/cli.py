@@ -16,7 +16,7 @@ from .core import FlowerVAEError, check_size, check_writable, per_size, usable_c
 from .data import check_flowers_root, check_split, class_name, class_names, class_number, download_flowers, flowers_root
 from .grids import recon_rows, save_images
 from .distributed import Dist, leave_distributed
-from .learner import RECIPES, TrainConfig
+from .learner import RECIPES, TrainConfig, run_path
 from .model import check_draw
 from .metrics import evaluate, evaluate_all, fit_prior, generative_scores
 from .options import as_option, make_parser, option_strings, refuse_unused
@@ -52,7 +52,7 @@ def cmd_train(a:dict):
     "`flowervae train`: the configurations from the options (and the run's own on --resume), then `fit`."
     flags = {k: a.pop(k, False) for k in ('download', 'resume', 'overwrite', 'quiet')}
     gan_given = {k: a.pop(k) for k in GAN_FIELDS if k in a}
-    out = Path(os.path.normpath(os.path.expanduser(a.get('out', TrainConfig.out))))   # as TrainConfig has it: x/gone/../y is x/y
+    out = Path(run_path(a.get('out', TrainConfig.out)))             # as TrainConfig has it: x/gone/../y is x/y
     ck = resumable(out/'latest.pt') if flags['resume'] and (out/'latest.pt').exists() else None   # damaged: one line
     if 'root' in a and 'data' not in a and not ck: a['data'] = 'flowers102'      # a --root means the flowers in it
     if ck and 'preset' in a: raise FlowerVAEError("--preset starts a new run; a resumed run keeps its recipe: leave --preset out")

@@ -19,12 +19,16 @@ from .loss import RECON_KINDS, kl_weight, likelihood_log_sigma, vae_loss
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['DATA_KINDS', 'SCHEDULES', 'RECIPES', 'LOG_EVERY', 'TrainConfig', 'preset', 'loss_terms', 'validate', 'CancelEpoch',
-           'Callback', 'Learner', 'log_step', 'Recorder', 'ProgressBar', 'busiest_cpu_seconds', 'run_fraction',
-           'CosineLR']
+__all__ = ['DATA_KINDS', 'SCHEDULES', 'RECIPES', 'LOG_EVERY', 'run_path', 'TrainConfig', 'preset', 'loss_terms', 'validate',
+           'CancelEpoch', 'Callback', 'Learner', 'log_step', 'Recorder', 'ProgressBar', 'busiest_cpu_seconds',
+           'run_fraction', 'CosineLR']
 
 # %% ../nbs/04_train.ipynb #519dae3b
 DATA_KINDS, SCHEDULES = ('flowers102', 'synthetic', 'folder'), ('constant', 'cosine')   # what --data and --schedule take
+
+def run_path(out:str)->str:
+    "A run folder's path as flowervae names it everywhere: `~` expanded, and '~/r/x/../y' as '/home/.../r/y' (no stray x)."
+    return os.path.normpath(os.path.expanduser(out))
 
 @dataclass
 class TrainConfig:
@@ -82,7 +86,7 @@ class TrainConfig:
         if r := self.root or (flowers_root() if self.data == 'flowers102' else None):    # --root, or $FLOWERVAE_DATA's
             self.root = str(Path(r).expanduser().resolve())                      # folder: kept, so a resumed run finds it
         if not self.out: raise FlowerVAEError("out is empty: name the run's folder (runs/NAME)")   # not the working folder
-        self.out = os.path.normpath(os.path.expanduser(self.out))                # '~/r/x/../y' is '/home/.../r/y': no stray x
+        self.out = run_path(self.out)
         self.model_cfg                                                           # checks the model's settings too
 
     @property
