@@ -13,7 +13,7 @@ import torch
 from .bench import bench, plot_bench
 from .cache import CachedFlowers
 from .core import FlowerVAEError, check_size, check_writable, per_size, usable_cpus, write_atomically
-from .data import check_flowers_root, check_split, class_name, class_names, class_number, download_flowers, flowers_root
+from .data import TENTH, check_flowers_root, check_split, class_name, class_names, class_number, download_flowers, flowers_root
 from .grids import recon_rows, save_images
 from .distributed import Dist, leave_distributed
 from .learner import RECIPES, TrainConfig, run_path
@@ -24,7 +24,7 @@ from .pretrained import cards, load_model, table
 from .report import results_markdown
 from .results import run_seeds
 from .checkpoint import check_not_run_file, train_config, trained_on
-from .images import TENTH, held_out, model_heldout, seen_in_training, spread, spread_batch
+from .images import held_out, model_heldout, seen_in_training, spread, spread_batch
 from .runs import fit, resumable
 from .vaegan import Adversary, GANConfig
 
@@ -119,7 +119,7 @@ def cmd_reconstruct(a:dict):
     what = 'held-out' if seen is False else f"{a['split']} split"
     save_images(imgs, a['out'], n, f"{a['ckpt']}: {what} images and their reconstructions", rows)
     folder_test = a['split'] == 'test' and (a['data'] or trained_on(m).data) == 'folder'          # a tenth of the folder
-    few = ' (all the split holds' + TENTH[TENTH.index(':'):-1] * folder_test + ')'
+    few = ' (all the split holds)' + TENTH * folder_test
     n_x = f"{len(x)} image{'s' * (len(x) != 1)}{few * (len(x) < a['n'])}"
     print(f"wrote {n_x} and their reconstructions to {a['out']}")
 

@@ -20,10 +20,10 @@ if TYPE_CHECKING: import torchvision    # annotations only: torchvision takes se
 
 # %% auto #0
 __all__ = ['IMAGE_ERRORS', 'DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'NETWORK_ERRORS', 'IMAGE_SUFFIXES', 'UNREADABLE_PHOTOS',
-           'FOLDER_SPLITS', 'flowers_root', 'check_flowers_root', 'flower_transforms', 'check_split', 'Flowers102',
-           'flower_names', 'class_names', 'nfc', 'class_number', 'class_name', 'download_flowers', 'strip_centre',
-           'check_folder', 'folder_index', 'folder_classes', 'folder_files', 'folder_digest', 'folder_split',
-           'FolderImages', 'default_workers', 'make_loader', 'examples_per_class']
+           'FOLDER_SPLITS', 'TENTH', 'flowers_root', 'check_flowers_root', 'flower_transforms', 'check_split',
+           'Flowers102', 'flower_names', 'class_names', 'nfc', 'class_number', 'class_name', 'download_flowers',
+           'strip_centre', 'check_folder', 'folder_index', 'folder_classes', 'folder_files', 'folder_digest',
+           'folder_split', 'FolderImages', 'default_workers', 'make_loader', 'examples_per_class']
 
 # %% ../nbs/01_data.ipynb #bd8d1e9d
 DATA_ENV = 'FLOWERVAE_DATA'
@@ -164,6 +164,7 @@ def download_flowers(root, split:str='train'):
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.jpe', '.jfif', '.png', '.bmp', '.gif', '.webp', '.avif', '.tif', '.tiff')
 UNREADABLE_PHOTOS = ('.heic', '.heif', '.jxl', '.dng', '.cr2', '.nef', '.arw')   # phones' and cameras' own: no PIL reader
 FOLDER_SPLITS = ('train+val', 'test', 'all')
+TENTH = " (a folder's test split is a tenth of it, chosen by file name: --split all takes every image)"   # for messages
 
 def _is_image(p:Path, below:Path|None=None, suffixes=IMAGE_SUFFIXES)->bool:   # below `below`, hidden folders hold no images
     hidden = any(s.startswith('.') for s in p.relative_to(below or p.parent).parts)   # (.ipynb_checkpoints)

@@ -14,16 +14,16 @@ from torch.utils.data import Subset
 from .cache import CACHE_ENV, ArrayImages, CachedFlowers, CachedFolder, to_float
 from .checkpoint import trained_on
 from .core import FlowerVAEError, check_count, check_seed, in_eval, per_size
-from .data import FolderImages, Flowers102, check_split, flowers_root, folder_digest, nfc
+from .data import TENTH, FolderImages, Flowers102, check_split, flowers_root, folder_digest, nfc
 from .synthetic import SyntheticFlowers
 from .learner import DATA_KINDS, TrainConfig
 from .model import VAE, decode_batches
 from .pretrained import DEFAULT_MODEL, load_model
 
 # %% auto #0
-__all__ = ['TENTH', 'MOST_SAMPLED', 'local_cache', 'training_images', 'heldout_dataset', 'check_same_images',
-           'check_folder_unchanged', 'model_heldout', 'seen_in_training', 'held_out', 'most_sampled', 'sampled_images',
-           'spread', 'spread_batch', 'explore_images', 'explore_setup']
+__all__ = ['MOST_SAMPLED', 'local_cache', 'training_images', 'heldout_dataset', 'check_same_images', 'check_folder_unchanged',
+           'model_heldout', 'seen_in_training', 'held_out', 'most_sampled', 'sampled_images', 'spread', 'spread_batch',
+           'explore_images', 'explore_setup']
 
 # %% ../nbs/04f_images.ipynb #a1e95ff6
 def local_cache(tc:TrainConfig)->str|None:
@@ -37,8 +37,6 @@ def training_images(tc:TrainConfig, progress:bool=True, # progress: a bar while 
     if tc.data == 'flowers102': return CachedFlowers(root or flowers_root() or tc.root, tc.split, tc.size, cache, progress)
     if tc.data == 'folder': return CachedFolder(root or tc.root, tc.split, tc.size, cache, progress)
     return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed)
-
-TENTH = " (a folder's test split is a tenth of it, chosen by file name: --split all takes every image)"
 
 def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None,
                     classes:tuple=(), # a conditional model's class names (`VAEConfig.class_names`): a folder must hold those

@@ -9,7 +9,7 @@ from torch.utils.data import Subset
 
 from .cache import ArrayImages, BatchLoader, CachedFlowers, CachedFolder
 from .core import FlowerVAEError
-from .data import FolderImages, Flowers102, make_loader
+from .data import TENTH, FolderImages, Flowers102, make_loader
 from .learner import TrainConfig
 from .synthetic import SyntheticFlowers
 
@@ -23,7 +23,7 @@ def split_indices(n:int, cfg:TrainConfig)->tuple:
         what = 'the synthetic set' if cfg.data == 'synthetic' else f"the {cfg.split} split"      # (--n-synthetic sets its size)
         tenth = (cfg.data, cfg.split) == ('folder', 'test')
         raise FlowerVAEError(f"{what} holds {n} image{'s' * (n != 1)}: a run needs 2 or more, one to validate"
-                             + " (a folder's test split is a tenth of it: --split all takes every image)" * tenth)
+                             + TENTH * tenth)
     n_val = max(1, round(cfg.val_frac * n)); left = n - n_val
     if left < cfg.batch_size: raise FlowerVAEError(f"{n} images leave {left} to train on ({n_val} validate), fewer than a batch "
                                                    f"of {cfg.batch_size}: {'lower --batch-size' if left else 'add images'}")
