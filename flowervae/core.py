@@ -10,10 +10,11 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', 'check_size', 'check_count', 'check_seed',
-           'per_size', 'check_decoded', 'check_temperature', 'as_number', 'check_types', 'rgb', 'pick_device',
-           'evaluating', 'in_eval', 'private_rng', 'cpuinfo', 'cpu_bf16_units', 'device_name', 'check_writable',
-           'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'usable_cpus', 'pick_threads', 'keep_freed_memory']
+__all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', 'few_names', 'check_size', 'check_count',
+           'check_seed', 'per_size', 'check_decoded', 'check_temperature', 'as_number', 'check_types', 'rgb',
+           'pick_device', 'evaluating', 'in_eval', 'private_rng', 'cpuinfo', 'cpu_bf16_units', 'device_name',
+           'check_writable', 'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'usable_cpus', 'pick_threads',
+           'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -24,6 +25,10 @@ def reason(e:BaseException, n:int=160)->str:
     lines = str(e).strip().splitlines()
     if not lines: return type(e).__name__
     return f"{type(e).__name__}: {lines[0][:n]}" + ('…' * (len(lines[0]) > n))       # a cut is marked, not mistaken for the end
+
+def few_names(names, k:int=3)->str:
+    "The first `k` of `names`, and ', ...' where there are more: a list short enough for a one-line message."
+    return ', '.join(map(str, names[:k])) + ', ...' * (len(names) > k)
 
 # %% ../nbs/00_core.ipynb #d4acbc96
 MIN_SIZE, MAX_SIZE = 32, 512

@@ -21,9 +21,9 @@ if TYPE_CHECKING: import torchvision    # annotations only: torchvision takes se
 # %% auto #0
 __all__ = ['IMAGE_ERRORS', 'DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'NETWORK_ERRORS', 'IMAGE_SUFFIXES', 'UNREADABLE_PHOTOS',
            'FOLDER_SPLITS', 'TENTH', 'flowers_root', 'check_flowers_root', 'flower_transforms', 'check_split',
-           'Flowers102', 'flower_names', 'class_names', 'nfc', 'class_number', 'class_name', 'download_flowers',
-           'strip_centre', 'check_folder', 'folder_index', 'folder_classes', 'folder_files', 'folder_digest',
-           'folder_split', 'FolderImages', 'default_workers', 'make_loader', 'examples_per_class']
+           'Flowers102', 'flower_names', 'class_names', 'nfc', 'same_classes', 'class_number', 'class_name',
+           'download_flowers', 'strip_centre', 'check_folder', 'folder_index', 'folder_classes', 'folder_files',
+           'folder_digest', 'folder_split', 'FolderImages', 'default_workers', 'make_loader', 'examples_per_class']
 
 # %% ../nbs/01_data.ipynb #bd8d1e9d
 DATA_ENV = 'FLOWERVAE_DATA'
@@ -124,6 +124,8 @@ def class_names(model)->list|None:
 def nfc(name:str)->str:
     "`name` in Unicode's composed form (NFC): 'é' as one character, as typed, not 'e' + accent, as macOS may store it."
     return unicodedata.normalize('NFC', name)
+
+def same_classes(a, b)->bool: return [nfc(c) for c in a] == [nfc(c) for c in b]   # 'café' as typed, or as a Mac stores it
 
 def class_number(label:str|int, # a class's number, or its name among `names`
                  n_classes:int, names:list|None=None)->int: # names: the classes' names (`class_names(model)`); None: numbers only

@@ -14,8 +14,8 @@ from PIL import Image
 
 from .cache import to_float, unit_images
 from .checkpoint import check_not_run_file
-from .core import FlowerVAEError, as_number, check_count, check_seed, check_writable, write_atomically
-from .data import class_name, class_names, nfc
+from .core import FlowerVAEError, as_number, check_count, check_seed, check_writable, few_names, write_atomically
+from .data import class_name, class_names, same_classes
 from .latent import (class_id, class_means, codes_of, decode_images, fit_pca, one_code, pca_directions,
                               top_kl_directions)
 from .model import VAE
@@ -45,10 +45,9 @@ def image_widget(px:int):
 def label_names(model, ds)->list|None:
     "The names of `ds`'s labels: a folder's own classes where it has them, else `model`'s; a conditional model's must be those."
     own, known = getattr(ds, 'classes', None), class_names(model)
-    few = lambda names: ', '.join(names[:3]) + ', ...' * (len(names) > 3)
-    if own is not None and getattr(model.cfg, 'n_classes', 0) and [nfc(c) for c in own] != [nfc(c) for c in known or []]:
-        raise FlowerVAEError(f"these images' classes ({few(own)}) are not the ones this conditional model learned "
-                             f"({few(known) if known else 'numbers only'}): its labels would name other classes")
+    if own is not None and getattr(model.cfg, 'n_classes', 0) and not same_classes(own, known or []):
+        raise FlowerVAEError(f"these images' classes ({few_names(own)}) are not the ones this conditional model learned "
+                             f"({few_names(known) if known else 'numbers only'}): its labels would name other classes")
     return list(own) if own is not None else known
 
 class LatentExplorer:

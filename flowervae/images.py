@@ -13,8 +13,8 @@ from torch.utils.data import Subset
 
 from .cache import CACHE_ENV, ArrayImages, CachedFlowers, CachedFolder, to_float
 from .checkpoint import trained_on
-from .core import FlowerVAEError, check_count, check_seed, in_eval, per_size
-from .data import TENTH, FolderImages, Flowers102, check_split, flowers_root, folder_digest, nfc
+from .core import FlowerVAEError, check_count, check_seed, few_names, in_eval, per_size
+from .data import TENTH, FolderImages, Flowers102, check_split, flowers_root, folder_digest, same_classes
 from .synthetic import SyntheticFlowers
 from .learner import DATA_KINDS, TrainConfig
 from .model import VAE, decode_batches
@@ -48,11 +48,11 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
     # the root: as given, else $FLOWERVAE_DATA, else the one the model trained on
     if (data or tc.data) == 'flowers102': return Flowers102(root or flowers_root() or tc.root, split, size=tc.size, train=False)
     if (data or tc.data) == 'folder':
-        ds, few = FolderImages(root or tc.root, split, tc.size), lambda c: ', '.join(c[:3]) + ', ...' * (len(c) > 3)
+        ds = FolderImages(root or tc.root, split, tc.size)
         if not len(ds): raise FlowerVAEError(f"the {split} split of {ds.root} holds no images" + TENTH * (split == 'test'))
         check_folder_unchanged(tc, ds.root, folder)
-        if classes and tuple(map(nfc, ds.classes)) != tuple(map(nfc, classes)):   # else a label would name another class
-            raise FlowerVAEError(f"{ds.root} holds the classes {few(ds.classes)}, the model knows {few(tuple(classes))}: "
+        if classes and not same_classes(ds.classes, classes):          # else a label would name another class
+            raise FlowerVAEError(f"{ds.root} holds the classes {few_names(ds.classes)}, the model knows {few_names(classes)}: "
                                  "give --root a folder of the model's classes")
         return ds
     check_split(split)                                       # synthetic flowers have no splits, but a typo is still named

@@ -14,7 +14,7 @@ import torch
 from .cache import to_float
 from .checkpoint import (CKPT_FORMAT, build_model, load_checkpoint, model_kind, prepare_run_dir, run_lock,
                                   save_checkpoint)
-from .core import FlowerVAEError, device_name, keep_freed_memory, pick_device, pick_threads, reason, write_atomically
+from .core import FlowerVAEError, device_name, few_names, keep_freed_memory, pick_device, pick_threads, reason, write_atomically
 from .data import class_name, class_names, flowers_root, folder_digest
 from .grids import recon_rows, save_images
 from .distributed import join_processes, setup_distributed
@@ -271,7 +271,7 @@ def describe_run(learn:Learner)->str:
                       f"data:      {data}, {cfg.size} px: {n_train:,} training and {n_val:,} validation images",
                       f"model:     {model}", f"run:       {cfg.out}/ (checkpoints, pictures, history), {until}"]
                      + [f"note:      {len(unseen)} class{'es' * (len(unseen) > 1)} without a training image, which the model "
-                        f"cannot learn: {', '.join(unseen[:5])}{', ...' * (len(unseen) > 5)}"] * bool(unseen))
+                        f"cannot learn: {few_names(unseen, 5)}"] * bool(unseen))
 
 def untrained_classes(learn:Learner)->list:
     "The class numbers of a conditional run that none of its training images has (all its images held out, or in the test tenth)."
