@@ -107,7 +107,7 @@ def _saved_form(model:VAE, half:bool, priors:dict|None)->tuple:
                              "own (metrics.fit_priors)")
     cast, state = lambda t: t.half() if half and t.is_floating_point() else t, model.state_dict()
     tensors = {k: cast(v.detach().cpu().contiguous()) for k, v in state.items()}
-    if over := [k for k, t in tensors.items() if t.is_floating_point() and t.isinf().sum() > state[k].isinf().sum()]:
+    if half and (over := [k for k, t in tensors.items() if t.is_floating_point() and t.isinf().sum() > state[k].isinf().sum()]):
         raise FlowerVAEError(f"{over[0]} holds values beyond float16's range (65,504 either way): save with half=False")
     meta = dict(format=PRETRAINED_FORMAT, model_kind=model_kind(model), model_cfg=asdict(model.cfg), train_cfg=tc and asdict(tc),
                 folder=getattr(model, 'folder_digest', None))
@@ -131,7 +131,7 @@ def _pretrained_folder(where)->Path:
     path = Path(where).expanduser()
     if path.is_dir(): return path
     if path.is_file(): raise FlowerVAEError(f"{where} is a file, not a saved model's folder: a checkpoint loads with load_model")
-    if bundled_folder(str(where).rstrip('/')): return bundled_folder(str(where).rstrip('/'))   # 'vae64/', as a shell completes
+    if bundled := bundled_folder(str(where).rstrip('/')): return bundled                  # 'vae64/', as a shell completes
     if str(where).startswith(('.', '/', '~')) or str(path.parent) != '.' and path.parent.is_dir():   # a path here, mistyped
         raise FlowerVAEError(f"{where}: no such folder (a saved model is a folder with config.json and model.safetensors)")
     if str(where).count('/') != 1:
