@@ -6,7 +6,7 @@
 from __future__ import annotations
 import csv, json, math, os
 from contextlib import nullcontext
-from dataclasses import asdict
+from dataclasses import asdict, is_dataclass
 from pathlib import Path
 
 import torch
@@ -25,9 +25,9 @@ from .model import VAE, VAEConfig, count_params
 
 # %% auto #0
 __all__ = ['RUN_DATA', 'RUN_LOSS', 'RESUMED', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history', 'run_images',
-           'run_folder', 'checkpoint_of', 'plot_history', 'check_resumable', 'resumable', 'check_compatible',
-           'Checkpoints', 'save_pictures', 'Pictures', 'make_learner', 'fit', 'describe_run', 'untrained_classes',
-           'Header']
+           'run_folder', 'checkpoint_of', 'save_settings', 'plot_history', 'check_resumable', 'resumable',
+           'check_compatible', 'Checkpoints', 'save_pictures', 'Pictures', 'make_learner', 'fit', 'describe_run',
+           'untrained_classes', 'Header']
 
 # %% ../nbs/04b_runs.ipynb #9b3cadbe
 class SeedEachEpoch(Callback):
@@ -92,6 +92,11 @@ def checkpoint_of(learn:Learner, best:float)->dict:
               folder=getattr(learn, 'folder', None), world=learn.world,      # processes: each takes a batch of a step
               cpu_seconds=max(learn.cpu_seconds, getattr(learn, 'cpu_most', 0.)))   # the budget's clock: the busiest process
     return ck | {cb.name: cb.state_dict() for cb in _stateful(learn)}
+
+def save_settings(learn:Learner, out:Path):
+    "The run's settings as `out/config.json`: its `TrainConfig`, and a saved callback's own (the adversary's) under its name."
+    own = {cb.name: asdict(cb.cfg) for cb in _stateful(learn) if is_dataclass(getattr(cb, 'cfg', None))}
+    write_atomically(out/'config.json', lambda tmp: Path(tmp).write_text(json.dumps(asdict(learn.cfg) | own, indent=1)))
 
 # %% ../nbs/04b_runs.ipynb #a68a0fee
 def plot_history(history:list, path=None):
@@ -189,8 +194,7 @@ class Checkpoints(Callback):
         ck = checkpoint_of(learn, min(self.best, learn.val['nelbo']))
         if learn.val['nelbo'] < self.best: self.best = learn.val['nelbo']; save_checkpoint(ck, self.out/'best.pt')
         save_checkpoint(ck, self.out/'latest.pt')    # second: stopped between the two, latest.pt never names a newer best
-        save_history(learn.history, self.out)                        # and the settings: a run stopped before its first epoch
-        write_atomically(self.out/'config.json', lambda tmp: Path(tmp).write_text(json.dumps(asdict(learn.cfg), indent=1)))
+        save_history(learn.history, self.out); save_settings(learn, self.out)
 
 # %% ../nbs/04b_runs.ipynb #87299e66
 def save_pictures(model:VAE, x:torch.Tensor, out:Path, tag:str, n_samples:int=32, seed:int=0, y=None):
