@@ -13,15 +13,15 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 
 from .augment import prepare_batch, train_batch
-from .core import FlowerVAEError, autocast, bf16_ok, check_size, check_types, in_eval
+from .core import FlowerVAEError, autocast, bf16_ok, check_count, check_size, check_types, in_eval
 from .data import check_folder, check_split, flowers_root, folder_classes
 from .loss import RECON_KINDS, kl_weight, likelihood_log_sigma, vae_loss
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['DATA_KINDS', 'SCHEDULES', 'RECIPES', 'LOG_EVERY', 'run_path', 'TrainConfig', 'preset', 'loss_terms', 'validate',
-           'CancelEpoch', 'Callback', 'Learner', 'log_step', 'Recorder', 'ProgressBar', 'busiest_cpu_seconds',
-           'run_fraction', 'CosineLR']
+__all__ = ['DATA_KINDS', 'SCHEDULES', 'RECIPES', 'IN_EPOCH', 'LOG_EVERY', 'run_path', 'TrainConfig', 'preset', 'loss_terms',
+           'validate', 'CancelEpoch', 'Callback', 'Learner', 'log_step', 'Recorder', 'ProgressBar',
+           'busiest_cpu_seconds', 'run_fraction', 'CosineLR']
 
 # %% ../nbs/04_train.ipynb #519dae3b
 DATA_KINDS, SCHEDULES = ('flowers102', 'synthetic', 'folder'), ('constant', 'cosine')   # what --data and --schedule take
@@ -145,6 +145,8 @@ def validate(model:VAE, loader, cfg:TrainConfig, device:torch.device, amp:bool|N
 class CancelEpoch(Exception):
     "Raised by a callback to end the current epoch early; validation and `after_epoch` still run."
 
+IN_EPOCH = ('before_epoch', 'before_batch', 'after_loss', 'after_step', 'after_batch')   # the events CancelEpoch may end
+
 class Callback:
     "A hook into `Learner`: define any of the events as methods taking the learner. Lower `order` runs first."
     order = 0
@@ -163,7 +165,21 @@ class Learner:
 
     def callback(self, event:str):
         "Call `event` on every callback that defines it, in order."
-        for cb in self.cbs: getattr(cb, event, lambda learn: None)(self)
+        for cb in self.cbs:
+            try: getattr(cb, event, lambda learn: None)(self)
+            except CancelEpoch:
+                if event in IN_EPOCH: raise
+                raise FlowerVAEError(f"{type(cb).__name__} raised CancelEpoch in {event}: it ends an epoch early, from one of "
+                                     f"{', '.join(IN_EPOCH)}") from None
+
+    def end_fit(self, failed:bool):
+        "`after_fit` of every callback, each even if one before it fails; where the run `failed`, its error is the one to see."
+        errors = []
+        for cb in self.cbs:
+            try: getattr(cb, 'after_fit', lambda learn: None)(self)
+            except Exception as e: errors.append(e)            # e.g. a callback whose before_fit never ran, after one that failed
+        self.model.eval()
+        if errors and not failed: raise errors[0]
 
     @property
     def cpu_seconds(self)->float:
@@ -186,6 +202,7 @@ def one_epoch(self:Learner):
     "One pass over the training batches, then validation."
     self.model.train()
     try:
+        self.callback('before_epoch')
         for self.i, (x, y) in enumerate(self.train_dl):
             self.x, self.y = x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
             self.beta = kl_weight(self.step, self.cfg.beta, self.cfg.kl_warmup * len(self.train_dl))
@@ -197,15 +214,17 @@ def one_epoch(self:Learner):
 def fit(self:Learner, epochs:int|None=None # default `cfg.epochs`
        )->VAE:
     "Train until `epochs` (counted from the start of the run) or until a callback sets `stop`; returns the model in eval mode."
+    epochs = self.cfg.epochs if epochs is None else check_count(epochs, 'epochs', 0)
     try:
         self.cpu_start = time.process_time()                             # set before: a failing before_fit meets after_fit
         self.callback('before_fit'); self.cpu_start = time.process_time()
-        for e in range(self.epoch, self.cfg.epochs if epochs is None else epochs):
-            self.epoch = e; self.callback('before_epoch'); self.one_epoch(); self.callback('after_epoch')
+        for e in range(self.epoch, epochs):
+            self.epoch = e; self.one_epoch(); self.callback('after_epoch')
             self.epoch = e + 1                                           # epochs done: a later `fit` goes on from here
             if self.stop: break
-    finally: self.callback('after_fit')
-    return self.model.eval()
+    except BaseException: self.end_fit(failed=True); raise            # the model back in eval mode, however the run ends
+    self.end_fit(failed=False)
+    return self.model
 
 # %% ../nbs/04_train.ipynb #c4a1000a
 LOG_EVERY = 10      # steps between running losses, budget checks and learning-rate updates: every rank meets at these
