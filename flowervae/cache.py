@@ -15,7 +15,7 @@ import torch
 from PIL import Image, ImageOps
 from tqdm.auto import tqdm
 
-from .core import FlowerVAEError, check_count, check_size, reason, rgb, usable_cpus, write_atomically
+from .core import FlowerVAEError, check_count, check_flag, check_size, reason, rgb, usable_cpus, write_atomically
 from .data import IMAGE_ERRORS, FolderImages, Flowers102, make_loader, strip_centre
 
 # %% auto #0
@@ -32,10 +32,9 @@ def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
         with Image.open(path) as im:
             im = ImageOps.exif_transpose(im) if upright else im                           # phones store photos sideways
             im = strip_centre(im)                                                          # a 1×100000 strip: its centre
-            a = np.asarray(T.CenterCrop(size)(T.Resize(size)(rgb(im))), dtype=np.uint8)   # (S, S, 3)
+            return np.asarray(T.CenterCrop(size)(T.Resize(size)(rgb(im))), dtype=np.uint8)   # (S, S, 3)
     except IMAGE_ERRORS as e:
         raise FlowerVAEError(f"cannot read image {path} ({reason(e)}); replace or delete the file") from None
-    return a
 
 # %% ../nbs/01b_cache.ipynb #f46909a2
 CACHE_ENV = 'FLOWERVAE_CACHE'
@@ -241,14 +240,15 @@ class BatchLoader:
                  generator:torch.Generator|None=None, pin_memory:bool|None=None):
         if not hasattr(ds, 'images'): raise FlowerVAEError(f"BatchLoader cuts batches from arrays (CachedFlowers, ArrayImages), "
                                                            f"not a {type(ds).__name__}: use data.make_loader")
-        self.ds, self.bs, self.shuffle, self.generator = ds, check_count(batch_size, 'batch_size'), shuffle, generator
+        self.ds, self.bs, self.generator = ds, check_count(batch_size, 'batch_size'), generator
+        self.shuffle = check_flag(shuffle, 'shuffle')                   # 'no' would shuffle, and drop the last batch
         idx = torch.arange(len(ds)) if indices is None else torch.as_tensor(indices, dtype=None if len(indices) else int)
         if idx.ndim != 1 or idx.is_floating_point() or idx.dtype == torch.bool or \
                 (len(idx) and not 0 <= int(idx.long().min()) <= int(idx.long().max()) < len(ds)):
             raise FlowerVAEError(f"indices are positions 0 to {len(ds) - 1} of the data set, one list of them")
         self.idx = idx.long()                                         # uint8 ones too: positions, never a mask of the labels
-        self.drop_last = shuffle and len(self.idx) > batch_size if drop_last is None else drop_last   # as make_loader
-        self.pin = torch.cuda.is_available() if pin_memory is None else pin_memory
+        self.drop_last = shuffle and len(self.idx) > batch_size if drop_last is None else check_flag(drop_last, 'drop_last')
+        self.pin = (pin_memory is None or check_flag(pin_memory, 'pin_memory')) and torch.cuda.is_available()   # for a GPU only
         self.labels = torch.as_tensor(ds.labels)
 
     def __len__(self): return len(self.idx) // self.bs if self.drop_last else -(-len(self.idx) // self.bs)

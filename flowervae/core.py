@@ -7,12 +7,13 @@ from __future__ import annotations
 import contextlib, ctypes, ctypes.util, dataclasses, functools, numbers, os, platform, secrets, time, typing
 from pathlib import Path
 
+import numpy as np
 import torch
 
 # %% auto #0
 __all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', 'few_names', 'check_size', 'check_count',
-           'check_seed', 'per_size', 'check_decoded', 'check_temperature', 'as_number', 'check_types', 'rgb',
-           'pick_device', 'evaluating', 'in_eval', 'private_rng', 'cpuinfo', 'cpu_bf16_units', 'device_name',
+           'check_flag', 'check_seed', 'per_size', 'check_decoded', 'check_temperature', 'as_number', 'check_types',
+           'rgb', 'pick_device', 'evaluating', 'in_eval', 'private_rng', 'cpuinfo', 'cpu_bf16_units', 'device_name',
            'check_writable', 'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'usable_cpus', 'pick_threads',
            'keep_freed_memory']
 
@@ -48,6 +49,11 @@ def check_count(v, name:str, least:int=1)->int:
     if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < least:
         raise FlowerVAEError(f"{name} must be a whole number of at least {least}, got {v!r}")
     return int(v)
+
+def check_flag(v, name:str)->bool:
+    "`v` as a bool if it is True or False (NumPy's too); else a `FlowerVAEError` naming `name`: to Python 'no' is true."
+    if not isinstance(v, (bool, np.bool_)): raise FlowerVAEError(f"{name} is True or False, got {v!r}")
+    return bool(v)
 
 def check_seed(seed)->int:
     "`seed` as an int if it can seed a `torch.Generator`: a whole number from 0 to 2**63 - 1; else one line."

@@ -12,7 +12,7 @@ import torch
 from torch.utils.data import ConcatDataset, DataLoader, Dataset
 from PIL import Image, ImageOps
 
-from .core import FlowerVAEError, check_size, reason, rgb, usable_cpus
+from .core import FlowerVAEError, check_count, check_flag, check_size, reason, rgb, usable_cpus
 
 IMAGE_ERRORS = (OSError, SyntaxError, ValueError, Image.DecompressionBombError)   # what PIL raises for a file it cannot decode
 
@@ -281,7 +281,7 @@ def make_loader(ds:Dataset, batch_size:int=64, # images per batch
                 pin_memory:bool|None=None, # default: when CUDA is available
                )->DataLoader:
     "A `DataLoader` over `ds` with defaults that fit this package."
-    if batch_size < 1: raise FlowerVAEError(f"batch_size must be at least 1, got {batch_size}")
+    batch_size, shuffle = check_count(batch_size, 'batch_size'), check_flag(shuffle, 'shuffle')   # 'no' would shuffle
     nw = default_workers() if num_workers is None else num_workers
     return DataLoader(ds, batch_size=batch_size, shuffle=shuffle, drop_last=shuffle and len(ds) > batch_size,
                       num_workers=nw, persistent_workers=nw > 0, generator=generator,
