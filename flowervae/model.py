@@ -17,9 +17,9 @@ from .cache import unit_images
 from .priors import check_draw_args, draw_codes
 
 # %% auto #0
-__all__ = ['ARCHS', 'LIMITS', 'UNSIGNED', 'VAEConfig', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder',
-           'PlainDecoder', 'VAE', 'check_draw', 'check_labels', 'check_images', 'check_latents', 'decode_batches',
-           'count_params']
+__all__ = ['ARCHS', 'LIMITS', 'UNSIGNED', 'LARGEST_CODE', 'VAEConfig', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer',
+           'PlainEncoder', 'PlainDecoder', 'VAE', 'check_draw', 'check_labels', 'check_images', 'check_latents',
+           'decode_batches', 'count_params']
 
 # %% ../nbs/02_model.ipynb #ee901201
 ARCHS = ('resnet', 'plain', 'light', 'balanced', 'hybrid')
@@ -228,13 +228,17 @@ def check_images(model, x)->torch.Tensor:
     if not x.is_floating_point(): raise FlowerVAEError(f"images are floats in [0, 1], got {x.dtype}: divide 8-bit pixels by 255")
     return unit_images(x).to(x.dtype)                                   # 0-255, -1 to 1, logits and NaN: each its own line
 
-def check_latents(model, z, finite:bool=True)->torch.Tensor: # finite: refuse NaN and inf too
+LARGEST_CODE = 1e6   # a prior's draws lie within about ±5; codes near 1e25 overflow a decoder's float32 arithmetic into NaN
+
+def check_latents(model, z, finite:bool=True)->torch.Tensor: # finite: refuse NaN, inf and codes beyond ±LARGEST_CODE too
     "`z` as `(B, Z)` float codes that `model` decodes (a tensor, array or list), finite; else a one-line `FlowerVAEError`."
     z = torch.as_tensor(z).float()
     if z.ndim != 2 or z.shape[1] != model.cfg.z_dim:
         raise FlowerVAEError(f"this model decodes (B, {model.cfg.z_dim}) codes, got shape {tuple(z.shape)}")
-    if finite and not torch.isfinite(z).all():
-        raise FlowerVAEError("the codes hold NaN or inf, which would decode to blank images")
+    if finite and not (z.abs() <= LARGEST_CODE).all():                          # NaN and inf fail it too
+        if not torch.isfinite(z).all(): raise FlowerVAEError("the codes hold NaN or inf, which would decode to blank images")
+        raise FlowerVAEError(f"codes reach {float(z.abs().max()):.3g}: a model decodes codes within ±{LARGEST_CODE:g} "
+                             "(a prior's draws lie within about ±5)")
     return z
 
 @patch
