@@ -13,7 +13,7 @@ from torch import nn
 from .core import FlowerVAEError, as_number, check_count, check_seed, in_eval
 from .data import class_names, class_number
 from .blocks import ResBlock
-from .model import VAE, VAEConfig, check_draw, check_labels, check_latents, decode_batches
+from .model import VAE, VAEConfig, batchnorm_eval, check_draw, check_labels, check_latents, decode_batches
 from .priors import check_draw_args, draw_codes
 
 # %% auto #0
@@ -104,7 +104,8 @@ def judge_terms(model:CVAE, x:torch.Tensor, y:torch.Tensor)->dict:
     real = F.cross_entropy(model.judge(x.float()), y)                                 # trains the judge alone: x is data
     y = y[:max(1, len(y) // 4)]                                   # a quarter of the batch: enough signal, less cost
     z = torch.randn(len(y), model.cfg.z_dim, device=x.device)                         # (B/4, Z) codes from the prior
-    fake = torch.sigmoid(model.decode(z, y).float())                                  # (B/4, C, S, S) samples of classes y
+    with batchnorm_eval(model):                                   # decoded as `sample` decodes: BatchNorm's statistics untouched
+        fake = torch.sigmoid(model.decode(z, y).float())                              # (B/4, C, S, S) samples of classes y
     frozen = {k: p.detach() for k, p in model.judge.named_parameters()}               # the judge never learns from samples
     told = F.cross_entropy(torch.func.functional_call(model.judge, frozen, (fake,)), y)
     return dict(judge=real, class_judge=model.cfg.class_judge * told)

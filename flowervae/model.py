@@ -5,6 +5,7 @@
 # %% ../nbs/02_model.ipynb #583a4b74
 from __future__ import annotations
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
@@ -19,7 +20,7 @@ from .priors import check_draw_args, draw_codes
 # %% auto #0
 __all__ = ['ARCHS', 'LIMITS', 'UNSIGNED', 'LARGEST_CODE', 'VAEConfig', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer',
            'PlainEncoder', 'PlainDecoder', 'VAE', 'check_draw', 'check_labels', 'check_images', 'check_latents',
-           'decode_batches', 'count_params']
+           'decode_batches', 'batchnorm_eval', 'count_params']
 
 # %% ../nbs/02_model.ipynb #ee901201
 ARCHS = ('resnet', 'plain', 'light', 'balanced', 'hybrid')
@@ -276,6 +277,17 @@ def reconstruct(self:VAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
     mu = self.encode(x, y)[0]                          # (B, Z); in eval mode `encode` moves x to the model's device and dtype
     if not torch.isfinite(mu).all(): raise FlowerVAEError("the model encodes these images to NaN or inf: its weights diverged")
     return torch.sigmoid(self.decode(mu, y).float())
+
+# %% ../nbs/02_model.ipynb #bne00002
+@contextmanager
+def batchnorm_eval(model:nn.Module):
+    "Within the block, `model`'s BatchNorm layers use and keep their running statistics, as at sampling time."
+    bns = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.training]
+    for m in bns: m.eval()
+    try: yield
+    finally:
+        for m in bns: m.train()
+
 
 # %% ../nbs/02_model.ipynb #e2a4b19f
 def count_params(m:nn.Module)->int:

@@ -4,7 +4,6 @@
 
 # %% ../nbs/08_vaegan.ipynb #76fcd6f0
 from __future__ import annotations
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 import math, warnings
 
@@ -16,10 +15,11 @@ from torch import nn
 from .core import FlowerVAEError, autocast, check_types
 from .learner import Callback, log_step, run_fraction
 from .blocks import norm
+from .model import batchnorm_eval
 
 # %% auto #0
 __all__ = ['CHECKER_PERIODS', 'PatchDiscriminator', 'hinge_d_loss', 'generator_adv_loss', 'feature_match_loss', 'adaptive_weight',
-           'batchnorm_eval', 'GANConfig', 'Adversary', 'stands_out', 'checkerboard']
+           'GANConfig', 'Adversary', 'stands_out', 'checkerboard']
 
 # %% ../nbs/08_vaegan.ipynb #7e9e88ac
 class PatchDiscriminator(nn.Module):
@@ -60,16 +60,6 @@ def adaptive_weight(rec:torch.Tensor, adv:torch.Tensor, # scalar losses, both de
     g_rec = torch.autograd.grad(rec, last, retain_graph=True)[0]
     g_adv = torch.autograd.grad(adv, last, retain_graph=True)[0]
     return (g_rec.norm() / (g_adv.norm() + eps)).clamp(0., max_weight).detach()
-
-# %% ../nbs/08_vaegan.ipynb #bd18491c
-@contextmanager
-def batchnorm_eval(model:nn.Module):
-    "Within the block, `model`'s BatchNorm layers use and keep their running statistics, as at sampling time."
-    bns = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.training]
-    for m in bns: m.eval()
-    try: yield
-    finally:
-        for m in bns: m.train()
 
 # %% ../nbs/08_vaegan.ipynb #98a82659
 @dataclass
