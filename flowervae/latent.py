@@ -17,7 +17,7 @@ from .loss import kl_per_dim
 from .model import VAE, check_images, check_labels, check_latents, decode_batches
 
 # %% auto #0
-__all__ = ['encode_dataset', 'check_pairs', 'codes_of', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca',
+__all__ = ['encode_dataset', 'check_pairs', 'codes_of', 'finite_means', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca',
            'plot_explained_variance', 'tsne_2d', 'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'path_args',
            'lerp', 'slerp', 'decode_images', 'path_function', 'interpolate', 'one_code', 'class_id', 'class_means',
            'class_arithmetic', 'traversal', 'pca_directions', 'top_kl_directions']
@@ -65,14 +65,20 @@ def codes_of(model:VAE, ds, codes:dict|None=None)->dict:
     return codes
 
 # %% ../nbs/05_latent.ipynb #2c9517a5
+def finite_means(codes:dict)->torch.Tensor:
+    "`(N, Z)` posterior means of `codes` as floats (a tensor, array or list); NaN or inf refused: they would pass for a map."
+    if not torch.isfinite(mu := torch.as_tensor(codes['mu']).float()).all():
+        raise FlowerVAEError("the codes hold NaN or inf: did training diverge?")
+    return mu
+
 def kl_by_dim(codes:dict)->torch.Tensor:
     "`(Z,)` KL per latent dimension in nats, averaged over the encoded images."
     return kl_per_dim(codes['mu'], codes['logvar']).mean(0)
 
 def active_units(codes:dict, threshold:float=0.01)->torch.Tensor:
     "`(Z,)` bool: dimensions whose posterior mean varies across the data more than `threshold` (Burda et al. 2016)."
-    if len(codes['mu']) < 2: raise FlowerVAEError(f"active units need the codes of 2 images or more, got {len(codes['mu'])}")
-    return codes['mu'].var(0) > threshold
+    if len(mu := finite_means(codes)) < 2: raise FlowerVAEError(f"active units need the codes of 2 images or more, got {len(mu)}")
+    return mu.var(0) > threshold
 
 # %% ../nbs/05_latent.ipynb #00b5f3a5
 def plot_kl_by_dim(codes:dict, threshold:float=0.01, ax=None):
@@ -90,7 +96,7 @@ def plot_kl_by_dim(codes:dict, threshold:float=0.01, ax=None):
 def fit_pca(codes:dict, n_components:int=32):
     "A scikit-learn `PCA` of the posterior means (at most as many components as dimensions and images allow)."
     from sklearn.decomposition import PCA
-    mu, n_components = torch.as_tensor(codes['mu']).float().numpy(), check_count(n_components, 'n_components')
+    mu, n_components = finite_means(codes).numpy(), check_count(n_components, 'n_components')
     if len(mu) < 2: raise FlowerVAEError(f"principal components need 2 codes or more, got {len(mu)}")   # else NaN directions
     return PCA(n_components=min(n_components, *mu.shape)).fit(mu)
 
@@ -109,7 +115,9 @@ def plot_explained_variance(pca, ax=None):
 def tsne_2d(codes:dict, n_pca:int=50, perplexity:float=30., seed:int=0)->np.ndarray:
     "`(N, 2)` t-SNE embedding of the posterior means, computed on their first `n_pca` principal components."
     from sklearn.manifold import TSNE
-    mu = codes['mu'].numpy()
+    mu, n_pca = finite_means(codes).numpy(), check_count(n_pca, 'n_pca', least=2)     # t-SNE starts from the first two
+    if isinstance(perplexity, bool) or not isinstance(perplexity, numbers.Real) or not 0 < perplexity < math.inf:
+        raise FlowerVAEError(f"perplexity is a number above 0 (about how many neighbours each point keeps), got {perplexity!r}")
     if len(mu) < 5: raise FlowerVAEError(f"t-SNE needs at least 5 points, got {len(mu)}")
     if mu.std(0).max() < 1e-6: raise FlowerVAEError("the codes are all the same point: t-SNE has nothing to spread out")
     x = fit_pca(codes, n_pca).transform(mu)
@@ -119,8 +127,12 @@ def tsne_2d(codes:dict, n_pca:int=50, perplexity:float=30., seed:int=0)->np.ndar
 def plot_tsne(points:np.ndarray, labels, ax=None, title:str='t-SNE of the posterior means, coloured by class'):
     "Scatter of a 2-D embedding with one colour per class; returns the axes."
     import matplotlib.pyplot as plt
+    points, labels = np.asarray(points, dtype=np.float64), np.asarray(labels)
+    if points.ndim != 2 or points.shape[1] != 2: raise FlowerVAEError(f"points are (N, 2), got shape {points.shape}")
+    if labels.shape != (len(points),): raise FlowerVAEError(f"{len(points)} points take as many labels, got shape {labels.shape}")
+    if labels.dtype.kind not in 'iuf': labels = np.unique(labels, return_inverse=True)[1]   # class names: a colour each
     if ax is None: _, ax = plt.subplots(figsize=(7, 7))
-    ax.scatter(points[:, 0], points[:, 1], c=np.asarray(labels), cmap='nipy_spectral', s=6, alpha=0.8)
+    ax.scatter(points[:, 0], points[:, 1], c=labels, cmap='nipy_spectral', s=6, alpha=0.8)
     ax.set(title=title, xticks=[], yticks=[])
     return ax
 
@@ -149,9 +161,7 @@ def image_scatter(points:np.ndarray, # (N, 2) positions
 # %% ../nbs/05_latent.ipynb #5e3e5d43
 def knn_class_accuracy(codes:dict, k:int=10)->float:
     "Leave-one-out accuracy of a `k`-nearest-neighbour vote (cosine) on the posterior means, predicting each image's class."
-    if not torch.isfinite(mu := torch.as_tensor(codes['mu']).float()).all():          # NaN would vote, and score believably
-        raise FlowerVAEError("the codes hold NaN or inf: did training diverge?")
-    mu = torch.nn.functional.normalize(mu, dim=1)                                        # (N, Z)
+    mu = torch.nn.functional.normalize(finite_means(codes), dim=1)                    # (N, Z); NaN would vote believably
     k = check_count(k, 'k')
     if len(mu) <= k: raise FlowerVAEError(f"a {k}-NN vote needs more than {k} codes, got {len(mu)}")
     sim = mu @ mu.T
@@ -247,7 +257,7 @@ def traversal(model:VAE, z:torch.Tensor, # (Z,) the starting code
              )->torch.Tensor:
     "`(R * len(steps), C, S, S)` decodes of `z + s σ_r d_r`: one row per direction, one column per step."
     s = torch.as_tensor(steps, dtype=torch.float32).reshape(-1)                    # one step, or one direction, are fine too
-    if not (torch.isfinite(s).all() and s.abs().max() <= 100):                     # dimension numbers passed for steps, say
+    if not (len(s) and torch.isfinite(s).all() and s.abs().max() <= 100):          # dimension numbers passed for steps, say
         raise FlowerVAEError(f"steps are positions in σ, at most 100 either way, got {s.tolist() if len(s) < 9 else s.shape}")
     directions = torch.atleast_2d(torch.as_tensor(directions, dtype=torch.float32))               # a tensor, array or list
     sigmas = torch.as_tensor(sigmas, dtype=torch.float32).reshape(-1)
