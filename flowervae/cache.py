@@ -48,8 +48,7 @@ def cache_folder(path:str|Path|None=None)->Path:
 def _stat_image(f)->os.stat_result:
     "`os.stat` of an image file, or a `FlowerVAEError` naming it when it is missing or not a regular file (a FIFO would hang)."
     try: st = os.stat(f)
-    except OSError as e:
-        raise FlowerVAEError(f"cannot read image {f} ({e.strerror}); replace or delete the file") from None
+    except OSError as e: raise FlowerVAEError(f"cannot read image {f} ({e.strerror}); replace or delete the file") from None
     if not Path(f).is_file(): raise FlowerVAEError(f"image {f} is not a regular file; replace it with the JPEG")
     return st
 
@@ -266,8 +265,9 @@ def image_batches(ds, batch_size:int=256):
     for x, _ in (BatchLoader if hasattr(ds, 'images') else make_loader)(ds, batch_size): yield x
 
 def to_float(x:torch.Tensor)->torch.Tensor:
-    "uint8 images to float32 in [0, 1] in one pass, keeping the memory layout (float input passes through)."
-    return x.to(torch.float32).mul_(1 / 255) if x.dtype == torch.uint8 else x   # 2x faster on CPU than a promoting x.mul(1/255)
+    "8-bit images (uint8, or wider integers) to float32 in [0, 1] in one pass, keeping the memory layout; a bool mask to 0 and 1."
+    if x.is_floating_point() or x.is_complex(): return x                     # floats pass through (and complex, to be refused)
+    return x.to(torch.float32).mul_(1 / 255 if x.dtype != torch.bool else 1)   # 2x faster on CPU than a promoting x.mul(1/255)
 
 def unit_images(x:torch.Tensor)->torch.Tensor:
     "`x` as float images in [0, 1] (uint8 ones scaled); floats outside it (0-255, or -1 to 1) or NaN refused in one line."

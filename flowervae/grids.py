@@ -37,8 +37,7 @@ def image_grid(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or integers in 0
     pad = check_count(pad, 'pad', least=0)
     if x.ndim != 4 or x.shape[1] not in (1, 3, 4):
         raise FlowerVAEError(f"images are (B, C, H, W) with C 1, 3 or 4, got {tuple(x.shape)}")
-    x = x.cpu()                                                     # integers are 8-bit levels, floats in [0, 1] (0-255 refused)
-    x = unit_images(x if x.is_floating_point() or x.dtype == torch.uint8 else x.float().mul_(1 / 255)).clamp(0, 1)
+    x = unit_images(x.cpu()).clamp(0, 1)              # integers: 8-bit levels; a bool mask: 0 or 1; floats in [0, 1], not 0-255
     (n, c, h, w), cols = x.shape, min(nrow, len(x))
     rows = math.ceil(n / cols)
     cells = F.pad(x, (pad, 0, pad, 0), value=1.)                                   # (n, C, pad + H, pad + W): a gap above, left
