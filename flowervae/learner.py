@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_train.ipynb #1d4643e2
 from __future__ import annotations
-import math, os, time
+import math, os, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 
 from .augment import prepare_batch, train_batch
-from .core import FlowerVAEError, autocast, bf16_ok, check_count, check_size, check_types, in_eval
+from .core import FlowerVAEError, autocast, bf16_ok, check_count, check_size, check_types, in_eval, reason
 from .data import check_folder, check_split, flowers_root, folder_classes
 from .loss import RECON_KINDS, kl_weight, likelihood_log_sigma, vae_loss
 from .model import VAE, VAEConfig
@@ -163,23 +163,33 @@ class Learner:
         self.rank, self.world, self.all_sum = 0, 1, lambda t: t      # one process; see 04c_distributed
         self.amp = bf16_ok(self.device) if cfg.amp is None else cfg.amp   # `04d_precision` measures instead of assuming
 
+    def call(self, cb:Callback, event:str):
+        "`cb`'s `event`, if it defines it; a `CancelEpoch` where it cannot end an epoch becomes one line naming both."
+        try: getattr(cb, event, lambda learn: None)(self)
+        except CancelEpoch:
+            if event in IN_EPOCH: raise
+            raise FlowerVAEError(f"{type(cb).__name__} raised CancelEpoch in {event}: it ends an epoch early, from one of "
+                                 f"{', '.join(IN_EPOCH)}") from None
+
     def callback(self, event:str):
-        "Call `event` on every callback that defines it, in order."
+        "Call `event` on every callback that defines it, in order; cancelled in `before_epoch`, the rest still set up the epoch."
+        cancel = None
         for cb in self.cbs:
-            try: getattr(cb, event, lambda learn: None)(self)
-            except CancelEpoch:
-                if event in IN_EPOCH: raise
-                raise FlowerVAEError(f"{type(cb).__name__} raised CancelEpoch in {event}: it ends an epoch early, from one of "
-                                     f"{', '.join(IN_EPOCH)}") from None
+            try: self.call(cb, event)
+            except CancelEpoch as e:
+                if event != 'before_epoch': raise
+                cancel = e                                     # its after_epoch will meet every callback ready for it
+        if cancel: raise cancel
 
     def end_fit(self, failed:bool):
-        "`after_fit` of every callback, each even if one before it fails; where the run `failed`, its error is the one to see."
+        "`after_fit` of every callback, each even if one before it fails; where the run `failed`, its error is the one raised."
         errors = []
         for cb in self.cbs:
-            try: getattr(cb, 'after_fit', lambda learn: None)(self)
+            try: self.call(cb, 'after_fit')
             except Exception as e: errors.append(e)            # e.g. a callback whose before_fit never ran, after one that failed
         self.model.eval()
         if errors and not failed: raise errors[0]
+        for e in errors: warnings.warn(f"after the run's own error, an after_fit failed too: {reason(e)}")
 
     @property
     def cpu_seconds(self)->float:
@@ -223,8 +233,7 @@ def fit(self:Learner, epochs:int|None=None # default `cfg.epochs`
             self.epoch = e + 1                                           # epochs done: a later `fit` goes on from here
             if self.stop: break
     except BaseException: self.end_fit(failed=True); raise            # the model back in eval mode, however the run ends
-    self.end_fit(failed=False)
-    return self.model
+    self.end_fit(failed=False); return self.model
 
 # %% ../nbs/04_train.ipynb #c4a1000a
 LOG_EVERY = 10      # steps between running losses, budget checks and learning-rate updates: every rank meets at these
