@@ -79,14 +79,12 @@ def _decode_chunk(args)->tuple:
 
 def _die_with_parent():
     "In a decoding worker: ask Linux to kill this process when its parent dies, even by SIGKILL (elsewhere: nothing)."
-    if sys.platform.startswith('linux'):
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)                            # 1: PR_SET_PDEATHSIG
+    if sys.platform.startswith('linux'): ctypes.CDLL(None).prctl(1, signal.SIGKILL)   # 1: PR_SET_PDEATHSIG
 
 def _alive(pid:int)->bool:
-    try: os.kill(pid, 0)
+    try: os.kill(pid, 0); return True
     except ProcessLookupError: return False
-    except PermissionError: pass                              # someone else's process: alive
-    return True
+    except PermissionError: return True                       # someone else's process: alive
 
 def builder_tag()->str:
     "`HOST-PID` of this process, as a half-written cache's name carries it: another machine's PIDs say nothing about this one's."
@@ -270,9 +268,11 @@ def to_float(x:torch.Tensor)->torch.Tensor:
     return x.to(torch.float32).mul_(1 / 255 if x.dtype != torch.bool else 1)   # 2x faster on CPU than a promoting x.mul(1/255)
 
 def unit_images(x:torch.Tensor)->torch.Tensor:
-    "`x` as float images in [0, 1] (uint8 ones scaled); floats outside it (0-255, or -1 to 1) or NaN refused in one line."
-    x = to_float(torch.as_tensor(x)).float()
+    "`x` as float images in [0, 1] (`to_float`'s integers and masks scaled); others (0-255, -1 to 1, NaN) refused in one line."
+    x = torch.as_tensor(x); levels = not (x.is_floating_point() or x.dtype == torch.bool)
+    x = to_float(x).float()
     if not len(x) or -0.01 <= (r := x.aminmax()).min and r.max <= 1.01: return x   # one pass over the pixels (NaN: no)
+    if levels: raise FlowerVAEError(f"integer images are 8-bit levels, 0 to 255, got {r.min * 255:.0f} to {r.max * 255:.0f}")
     if x.isnan().any(): raise FlowerVAEError("the images hold NaN: a model that diverged, or damaged data")
     lo, hi = float(r.min), float(r.max)                               # what they look like, for the one hint that fits
     raise FlowerVAEError("images are floats in [0, 1], " + ("divide 8-bit pixels by 255" if hi > 2 and lo > -hi / 4 else

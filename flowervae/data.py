@@ -285,7 +285,7 @@ def make_loader(ds:Dataset, batch_size:int=64, # images per batch
     nw = default_workers() if num_workers is None else num_workers
     return DataLoader(ds, batch_size=batch_size, shuffle=shuffle, drop_last=shuffle and len(ds) > batch_size,
                       num_workers=nw, persistent_workers=nw > 0, generator=generator,
-                      pin_memory=torch.cuda.is_available() if pin_memory is None else pin_memory)
+                      pin_memory=(pin_memory is None or check_flag(pin_memory, 'pin_memory')) and torch.cuda.is_available())
 
 # %% ../nbs/01_data.ipynb #0e1f7b72
 def examples_per_class(ds:Dataset, # a data set with a `labels` list
