@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from .core import check_count, check_flag, check_size
+from .core import FlowerVAEError, check_count, check_flag, check_size
 
 # %% auto #0
 __all__ = ['render_flower', 'SyntheticFlowers']
@@ -54,6 +54,7 @@ class SyntheticFlowers(Dataset):
                  seed:int=0, # one seed, one data set
                  train:bool=False): # random horizontal flips, as for the real flowers
         n, n_classes, seed = check_count(n, 'n'), check_count(n_classes, 'n_classes'), check_count(seed, 'seed', least=0)
+        if n > 10**7: raise FlowerVAEError(f"n is at most 10,000,000 (the labels are listed up front: 80 MB), got {n}")
         self.n, self.size, self.n_classes, self.seed = n, check_size(size), n_classes, seed
         self.train = check_flag(train, 'train')                          # 'no' would flip
         self.labels = [i % n_classes for i in range(n)]
