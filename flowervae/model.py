@@ -288,7 +288,6 @@ def batchnorm_eval(model:nn.Module):
     finally:
         for m in bns: m.train()
 
-
 # %% ../nbs/02_model.ipynb #e2a4b19f
 def count_params(m:nn.Module)->int:
     "Number of trainable parameters."
