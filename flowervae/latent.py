@@ -98,7 +98,7 @@ def fit_pca(codes:dict, n_components:int=32):
     from sklearn.decomposition import PCA
     mu, n_components = finite_means(codes).numpy(), check_count(n_components, 'n_components')
     if len(mu) < 2: raise FlowerVAEError(f"principal components need 2 codes or more, got {len(mu)}")   # else NaN directions
-    return PCA(n_components=min(n_components, *mu.shape)).fit(mu)
+    return PCA(n_components=min(n_components, *mu.shape), svd_solver='full').fit(mu)  # exact: the same directions every run
 
 def plot_explained_variance(pca, ax=None):
     "Explained variance per component and cumulated; returns the axes."
