@@ -271,11 +271,15 @@ def describe_run(learn:Learner)->str:
     until = f"{cfg.epochs} epoch{'s' * (cfg.epochs != 1)}" + (f" or {cfg.budget:g} CPU seconds" if cfg.budget else '')
     unseen = untrained_classes(learn) if cfg.conditional and learn.world == 1 else []   # labels no step will train (a shard:
     unseen = [class_name(c, class_names(m)) for c in unseen]                              # another rank may see them)
+    short = cfg.kl_warmup > cfg.epochs and cfg.beta > 0               # the run ends before the KL term reaches its full weight
+    warm = f"the KL weight warms up over {cfg.kl_warmup} epochs, more than the run's {cfg.epochs}" if short else ''
     return '\n'.join([f"device:    {learn.device.type} ({dev})", f"precision: {precision}",
                       f"data:      {data}, {cfg.size} px: {n_train:,} training and {n_val:,} validation images",
                       f"model:     {model}", f"run:       {cfg.out}/ (checkpoints, pictures, history), {until}"]
                      + [f"note:      {len(unseen)} class{'es' * (len(unseen) > 1)} without a training image, which the model "
-                        f"cannot learn: {few_names(unseen, 5)}"] * bool(unseen))
+                        f"cannot learn: {few_names(unseen, 5)}"] * bool(unseen)
+                     + ([f"note:      {warm}: its last step weighs the KL term {cfg.beta * cfg.epochs / cfg.kl_warmup:.3g}, "
+                         f"not --beta {cfg.beta:g}"] if short else []))
 
 def untrained_classes(learn:Learner)->list:
     "The class numbers of a conditional run that none of its training images has (all its images held out, or in the test tenth)."
