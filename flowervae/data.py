@@ -48,6 +48,8 @@ def check_flowers_root(root:str|Path|None=None, # folder holding `flowers-102/`
     if path is None:
         if download: raise FlowerVAEError(f"--download needs a folder to download into: give --root DIR or set ${DATA_ENV}")
         raise FlowerVAEError(f"no Flowers102 root given: {how}")
+    if download and (inner := next((p for p in (path, path.parent) if p.name == 'flowers-102' and (p/'jpg').is_dir()), None)):
+        raise FlowerVAEError(f"{path} is inside Flowers102: give the folder that holds flowers-102, {inner.parent}")
     if download: return path
     if path.exists() and not path.is_dir(): raise FlowerVAEError(f"Flowers102 root {path} is a file, not a folder: {how}")
     if not path.is_dir(): raise FlowerVAEError(f"Flowers102 root {path} does not exist: {how}")
