@@ -11,8 +11,8 @@ from pathlib import Path
 import torch
 
 from .bench import bench, plot_bench
-from .cache import CachedFlowers
-from .core import FlowerVAEError, check_size, check_writable, per_size, usable_cpus, write_atomically
+from .cache import CachedFlowers, cache_folder
+from .core import FlowerVAEError, check_size, check_writable, make_folder, per_size, usable_cpus, write_atomically
 from .data import TENTH, check_flowers_root, check_split, class_name, class_names, class_number, download_flowers, flowers_root
 from .grids import recon_rows, save_images
 from .distributed import Dist, leave_distributed
@@ -167,10 +167,12 @@ def cmd_eval(a:dict):
 # %% ../nbs/12_cli.ipynb #c12c000e
 def cmd_bench(a:dict):
     "`flowervae bench` (11_bench)."
-    counts, seconds = (a['batch_size'], a['load_batches'], a['train_batches']), (a['load_seconds'], a['train_seconds'])
-    if min(counts) < 1 or not all(0 <= s < math.inf for s in seconds):                 # NaN fails the comparison too
-        raise FlowerVAEError("--batch-size, --load-batches and --train-batches must be at least 1, the --*-seconds finite, >= 0")
+    for k in ('batch_size', 'load_batches', 'train_batches'):
+        if a[k] < 1: raise FlowerVAEError(f"--{k.replace('_', '-')} must be at least 1, got {a[k]}")
+    for k in ('load_seconds', 'train_seconds'):                                          # NaN fails the comparison too
+        if not 0 <= a[k] < math.inf: raise FlowerVAEError(f"--{k.replace('_', '-')} must be finite, >= 0, got {a[k]}")
     if a['plot']: _check_out(a['plot'], '--plot')                 # before the minutes of measuring, not after
+    make_folder(cache_folder(a['cache_dir']), '--cache-dir')
     r = bench(a['root'], a['sizes'], a['split'], a['batch_size'], load_batches=a['load_batches'], load_seconds=a['load_seconds'],
               train_batches=a['train_batches'], train_seconds=a['train_seconds'], width=a['width'], device=a['device'],
               compile=a['compile'], cache_dir=a['cache_dir'], progress=not a['json'], amp=a['amp'])
@@ -192,7 +194,7 @@ def cmd_pretrained(a:dict):
     if not (m := load_model(a['classes'])).cfg.n_classes:
         raise FlowerVAEError(f"{a['classes']} is not a conditional model: it has no classes to draw (cvae64 has)")
     names = class_names(m) or [''] * m.cfg.n_classes                                       # a folder's, Flowers102's, or none
-    print('\n'.join(f"{k:>4}  {name}" for k, name in enumerate(names)))
+    print(json.dumps(names, indent=1) if a['json'] else '\n'.join(f"{k:>4}  {name}" for k, name in enumerate(names)))
 
 COMMANDS = dict(train=cmd_train, sample=cmd_sample, reconstruct=cmd_reconstruct, eval=cmd_eval, bench=cmd_bench,
                 results=cmd_results, pretrained=cmd_pretrained)
@@ -221,7 +223,7 @@ def main(argv:list|None=None, prog:str='flowervae')->int:
     on_term, finished = signal.signal(signal.SIGTERM, _interrupted), False
     try:
         if a.get('ckpt') is not None and not str(a['ckpt']).strip():
-            raise FlowerVAEError("--ckpt names a checkpoint, a saved model's folder or a bundled model, got ''")
+            raise FlowerVAEError(f"--ckpt names a checkpoint, a saved model's folder or a bundled model, got {a['ckpt']!r}")
         COMMANDS[command](a); finished = True
     except FlowerVAEError as e:
         print(f"{prog}: error: {_one_line(e, parser, command, a)}", file=sys.stderr)

@@ -14,8 +14,8 @@ import torch
 __all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', 'few_names', 'check_size', 'check_count',
            'check_flag', 'check_seed', 'per_size', 'check_decoded', 'check_temperature', 'as_number', 'check_types',
            'rgb', 'pick_device', 'evaluating', 'in_eval', 'private_rng', 'cpuinfo', 'cpu_bf16_units', 'device_name',
-           'check_writable', 'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'usable_cpus', 'pick_threads',
-           'keep_freed_memory']
+           'check_writable', 'make_folder', 'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'usable_cpus',
+           'pick_threads', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -195,6 +195,13 @@ def check_writable(path:str|Path): # a file's name; one ending in '/' names a fo
     try: path.open('a').close()
     except OSError as e: raise FlowerVAEError(f"cannot write {path} ({e.strerror})") from None
     if not existed: path.unlink()                     # a check, not a write: a command that fails later leaves nothing
+
+def make_folder(path:str|Path, option:str='--out')->Path: # option: how the command names the folder
+    "Make the folder `path` with its parents; a file in its place, or a folder that cannot be made, is one line naming `option`."
+    if (path := Path(path)).is_file(): raise FlowerVAEError(f"{option} {path} is a file: name a folder")
+    try: path.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise FlowerVAEError(f"cannot make the folder {path} ({e.strerror}): choose another {option}") from None
+    return path
 
 # %% ../nbs/00_core.ipynb #c0a1e0w7
 def write_atomically(path:str|Path, write)->Path: # write: called with a temporary file's path, writes the whole file there

@@ -158,7 +158,7 @@ def against(self:GenerativeScores, real, # iterable of other real image batches
 # %% ../nbs/09_metrics.ipynb #40723f68
 def inception_extractor(weights:str|Path|None=None)->tuple:
     "`(2048, label)` if torchmetrics' Inception-v3 can be built (torch-fidelity, its weights), else `(None, reason)`."
-    if weights and not Path(weights).is_file(): return None, f"no such file as {weights}"
+    if weights and not Path(weights).is_file(): return None, f"{weights} is {'a folder, ' * Path(weights).is_dir()}not a file"
     try:
         from torchmetrics.image.fid import NoTrainInceptionV3
         NoTrainInceptionV3(name='inception-v3-compat', features_list=['2048'],

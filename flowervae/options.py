@@ -217,7 +217,7 @@ def _results_parser(sub):
 def _pretrained_parser(sub):
     p = sub.add_parser('pretrained', help='list the models bundled with flowervae: names that every --ckpt takes',
                        description='The models bundled with flowervae, with their test scores (04e_pretrained).')
-    p.add_argument('--json', action='store_true', help='print every model card as JSON')
+    p.add_argument('--json', action='store_true', help='print every model card (with --classes: the class names) as JSON')
     p.add_argument('--classes', metavar='MODEL', type=_path, default=None, help="list a conditional model's classes, the "
                    "names and numbers that --label takes (MODEL: a bundled name, a checkpoint or a saved folder)")
 

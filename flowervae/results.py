@@ -10,8 +10,8 @@ from pathlib import Path
 
 import torch
 
-from .cache import CachedFlowers
-from .core import FlowerVAEError, check_writable, device_name, reason, write_atomically
+from .cache import CachedFlowers, cache_folder
+from .core import FlowerVAEError, check_writable, device_name, make_folder, reason, write_atomically
 from .cvae import class_accuracy, class_effect
 from .data import check_flowers_root
 from .grids import recon_rows, save_images
@@ -161,8 +161,7 @@ def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:lis
     rows = _check_table(root, budget, out, rows, n_samples, overrides)
     root = str(check_flowers_root(root, hint="the table trains on the real flowers: give --root DIR or set $FLOWERVAE_DATA "
                                              "(flowervae train --download --root DIR fetches them)"))
-    try: Path(out).mkdir(parents=True, exist_ok=True)                                 # before the minutes of feature nets
-    except OSError as e: raise FlowerVAEError(f"cannot make {out} ({e.strerror}): choose another --out") from None
+    cache_folder(cache_dir); make_folder(out)                                         # before the minutes of feature nets
     for f in ('results.json', 'results.md'): check_writable(Path(out)/f)           # not a folder, say, found after the work
     size = overrides.get('size', SHARED['size'])
     test_ds = CachedFlowers(root, 'test', size, cache_dir, progress)
