@@ -11,7 +11,7 @@ import torch
 
 from .augment import train_batch
 from .cache import BatchLoader, CachedFlowers
-from .core import FlowerVAEError, autocast, check_size, cpuinfo, device_name, keep_freed_memory, pick_device
+from .core import FlowerVAEError, autocast, check_size, cpuinfo, device_name, keep_freed_memory, pick_device, write_atomically
 from .data import Flowers102, check_flowers_root, default_workers
 from .learner import TrainConfig
 from .precision import choose_amp
@@ -296,5 +296,5 @@ def plot_bench(res:dict, # what `bench` returns (or its `--json` output, read ba
     fig.suptitle(f"flowervae bench on {res['device_name']} ({res['threads']} threads), batch {res['batch_size']}, width "
                  f"{res['width']}; labels: flowervae ÷ usual · ÷ in-memory", fontsize=10)
     fig.tight_layout()
-    if path: fig.savefig(path, dpi=100)
+    if path: write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=100, format='png'))   # whole, or the old file kept
     return fig
