@@ -93,9 +93,10 @@ def cmd_sample(a:dict):
     m = load_model(a['ckpt'], a['device'])
     check_grid(a['n'], 4096, m.cfg.img_size, 'one grid of them')
     check_draw(m, a['n'], a['temperature'])                         # the model's own checks, before a prior is fitted
-    if a['root'] is not None and (a['prior'] == 'standard' or a['prior'] in getattr(m, 'priors', {})):   # not read: say so
-        kept = 'N(0, I) needs none' if a['prior'] == 'standard' else f"{a['ckpt']} keeps its {a['prior']} prior"
-        raise FlowerVAEError(f"--root is read only to fit a prior to the training images, and {kept}: leave it out")
+    if a['root'] is not None and a['prior'] == 'standard':                # never read: refused
+        raise FlowerVAEError("--root is read only to fit a prior to the training images, and N(0, I) needs none: leave it out")
+    if a['root'] is not None and a['prior'] in getattr(m, 'priors', {}):  # read the first time, not since: the same command runs
+        print(f"note: --root is not read: {a['ckpt']} keeps its {a['prior']} prior, fitted before", file=sys.stderr)
     names = class_names(m)                                          # Flowers102's, a folder's, or None: numbers only
     y = None if a['label'] is None else class_number(a['label'], m.cfg.n_classes, names)   # else a CVAE draws them at random
     prior = fit_prior(m, name=a['prior'], root=a['root'])           # None for the standard normal (05c_priors)
