@@ -4,13 +4,13 @@
 
 # %% ../nbs/07_cvae.ipynb #107ece20
 from __future__ import annotations
-import numbers
+import math, numbers
 import torch
 import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
-from .core import FlowerVAEError, as_number, check_count, check_seed, in_eval
+from .core import FlowerVAEError, as_number, check_count, check_decoded, check_seed, in_eval
 from .data import class_names, class_number
 from .blocks import ResBlock
 from .model import VAE, VAEConfig, batchnorm_eval, check_draw, check_labels, check_latents, decode_batches
@@ -150,6 +150,7 @@ def decode_as(model:CVAE, z:torch.Tensor, # (N, Z) codes
               classes:list)->torch.Tensor:
     "`(N·K, C, S, S)` images: each code decoded as each of the K `classes`, code by code."
     classes, z = class_labels(model, classes), check_latents(model, z)
+    check_decoded(len(z) * len(classes), model.cfg.img_size, 'decode_as')            # every image is held at once
     zz, yy = z.repeat_interleave(len(classes), 0), torch.tensor(list(classes)).repeat(len(z))   # (N·K, Z), (N·K,)
     return decode_batches(model, zz, yy).cpu()
 
@@ -163,12 +164,16 @@ def _decode(model:CVAE, z:torch.Tensor, y:torch.Tensor)->torch.Tensor:
 def class_effect(model:CVAE, n:int=500, seed:int=0)->dict:
     "Mean change of a decoded pixel (grey levels) when only the class changes, when only the code changes, and their ratio."
     check_conditional(model); n, seed = check_count(n, 'n'), check_seed(seed)
+    if n > 100_000: raise FlowerVAEError(f"class_effect: at most 100,000 pairs (its codes are held at once), got {n}")
     g, C, Z = torch.Generator().manual_seed(seed), model.cfg.n_classes, model.cfg.z_dim
     z, z2 = torch.randn(n, Z, generator=g), torch.randn(n, Z, generator=g)
     y = torch.randint(C, (n,), generator=g)
     y2 = (y + torch.randint(1, max(C, 2), (n,), generator=g)) % C            # another class for every code
-    base = _decode(model, z, y)
-    by_class, by_code = [255 * (base - _decode(model, *a)).abs().mean().item() for a in ((z, y2), (z2, y))]
+    change = torch.zeros(2, dtype=torch.float64)                              # summed |Δ pixel|: class changed, code changed
+    for s in (slice(i, i + 256) for i in range(0, n, 256)):                   # 256 codes at a time: any n fits in memory
+        base = _decode(model, z[s], y[s])
+        change += torch.tensor([(base - _decode(model, *a)).abs().double().sum() for a in ((z[s], y2[s]), (z2[s], y[s]))])
+    by_class, by_code = (255 * change / (n * math.prod(_img_shape(model)))).tolist()   # grey levels per pixel value
     return dict(class_change=by_class, code_change=by_code, ratio=by_class / by_code)
 
 @torch.no_grad()
@@ -179,11 +184,19 @@ def class_accuracy(model:CVAE, classify, # `(B, 3, S, S)` images in [0, 1] -> `(
     check_conditional(model); check_count(n_per_class, 'n_per_class'); check_seed(seed)
     prior = check_draw(model, 1, temperature, prior=prior)[1]               # its temperature; a prior by its name too
     g, C = torch.Generator().manual_seed(seed), model.cfg.n_classes
+    if C * n_per_class > 200_000: raise FlowerVAEError(f"class_accuracy: at most 200,000 samples (their codes are held at once), "
+                                                       f"got {C} classes × {n_per_class}")
     y = torch.arange(C).repeat_interleave(n_per_class)                                      # (C·n,)
     z = draw_codes(len(y), model.cfg.z_dim, g, temperature, prior)                                         # (C·n, Z)
-    x = _decode(model, z, y)                                                                # (C·n, 3, S, S)
-    logits = torch.cat([classify(x[i:i + 250]) for i in range(0, len(x), 250)])             # (C·n, classes it knows)
+    logits = torch.cat([_scores(classify, _decode(model, z[i:i + 250], y[i:i + 250])) for i in range(0, len(y), 250)])
     if logits.shape[1] != C: raise FlowerVAEError(f"classify names {logits.shape[1]} classes, the model draws {C}")
     top = logits.topk(min(5, C), 1).indices                                                 # (C·n, 5)
     return dict(top1=(top[:, 0] == y).float().mean().item(), top5=(top == y[:, None]).any(1).float().mean().item(),
                 n=len(y), chance=1 / C)
+
+def _scores(classify, x:torch.Tensor)->torch.Tensor:
+    "`classify(x)` as `(B, classes)` scores (a tensor or an array), one row per image of `x`; else one line."
+    s = torch.as_tensor(classify(x))
+    if s.ndim != 2 or len(s) != len(x):
+        raise FlowerVAEError(f"classify gives (B, classes) scores, a row per image: got {tuple(s.shape)} for {len(x)} images")
+    return s

@@ -17,10 +17,11 @@ from .loss import kl_per_dim
 from .model import VAE, check_images, check_labels, check_latents, decode_batches
 
 # %% auto #0
-__all__ = ['encode_dataset', 'check_pairs', 'codes_of', 'finite_means', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca',
-           'plot_explained_variance', 'tsne_2d', 'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'path_args',
-           'lerp', 'slerp', 'decode_images', 'path_function', 'interpolate', 'one_code', 'class_id', 'class_means',
-           'class_arithmetic', 'traversal', 'pca_directions', 'top_kl_directions']
+__all__ = ['encode_dataset', 'one_label_each', 'check_pairs', 'codes_of', 'codes_part', 'finite_means', 'kl_by_dim',
+           'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance', 'tsne_2d', 'plot_tsne',
+           'image_scatter', 'knn_class_accuracy', 'path_args', 'lerp', 'slerp', 'decode_images', 'path_function',
+           'interpolate', 'one_code', 'class_id', 'class_means', 'class_arithmetic', 'traversal', 'pca_directions',
+           'top_kl_directions']
 
 # %% ../nbs/05_latent.ipynb #a0870c29
 @in_eval
@@ -30,12 +31,19 @@ def encode_dataset(model:VAE, ds, # a data set of (image, label) pairs
     p, ds = next(model.parameters()), check_pairs(ds)
     mus, logvars, labels, batch_size = [], [], [], check_count(batch_size, 'batch_size')
     if not len(ds): raise FlowerVAEError("no images to encode: the data set is empty")
-    with private_rng(torch.device('cpu')): batches = iter(DataLoader(ds, batch_size=batch_size))   # its seed: not the caller's
-    for x, y in tqdm(batches, desc='encoding', total=-(-len(ds) // batch_size), disable=not progress):
-        x = check_images(model, to_float(x.to(p.device))).to(p.dtype)     # a data set of another size: one line, not a matmul
-        mu, logvar = model.encode(x, torch.as_tensor(y).to(p.device))       # labels matter only to a conditional VAE
-        mus.append(mu.float().cpu()); logvars.append(logvar.float().cpu()); labels.append(torch.as_tensor(y))
+    with private_rng(torch.device('cpu')):            # the caller's random stream untouched; a data set that flips its images
+        torch.manual_seed(0)                          # at random (a train split) flips them alike at every call: the same codes
+        for x, y in tqdm(DataLoader(ds, batch_size=batch_size), 'encoding', -(-len(ds) // batch_size), disable=not progress):
+            x, y = check_images(model, to_float(x.to(p.device))).to(p.dtype), one_label_each(y, len(x))   # (B, C, S, S), (B,)
+            mu, logvar = model.encode(x, y.to(p.device))                        # labels matter only to a conditional VAE
+            mus.append(mu.float().cpu()); logvars.append(logvar.float().cpu()); labels.append(y)
     return dict(mu=torch.cat(mus), logvar=torch.cat(logvars), labels=torch.cat(labels))
+
+def one_label_each(y, n:int)->torch.Tensor:
+    "`y` as `(n,)` integer class numbers, one per image; else one line (one-hot rows would pass for other labels later)."
+    if (y := torch.as_tensor(y)).shape == (n,) and not (y.is_floating_point() or y.dtype == torch.bool): return y
+    raise FlowerVAEError(f"labels are one class number per image: ({n},) integers, got shape {tuple(y.shape)} of "
+                         f"{str(y.dtype).removeprefix('torch.')} (one-hot rows: take .argmax(1))")
 
 def check_pairs(ds):
     "`ds` if it is a data set of (image, label) pairs, as its first item says; else one line that points a batch to `encode`."
@@ -44,6 +52,8 @@ def check_pairs(ds):
                              "images, model.encode(x) gives their codes")
     if len(ds) and isinstance(label := ds[0][1], str):                          # (a number of any integer kind passes)
         raise FlowerVAEError(f"labels are class numbers, got {label!r}: data.class_number turns a name into one")
+    if len(ds) and not isinstance(ds[0][0], (torch.Tensor, np.ndarray)):       # a PIL image, say: the loader cannot batch it
+        raise FlowerVAEError(f"images are tensors or arrays, got a {type(ds[0][0]).__name__}: give the data set a transform")
     return ds
 
 def codes_of(model:VAE, ds, codes:dict|None=None)->dict:
@@ -65,15 +75,20 @@ def codes_of(model:VAE, ds, codes:dict|None=None)->dict:
     return codes
 
 # %% ../nbs/05_latent.ipynb #2c9517a5
+def codes_part(codes:dict, key:str='mu')->torch.Tensor:
+    "`codes[key]` as a tensor, `codes` being what `encode_dataset` returns; one line for a bare tensor or array of means."
+    if isinstance(codes, dict) and key in codes: return torch.as_tensor(codes[key])
+    raise FlowerVAEError(f"codes are what encode_dataset returns, a dict with {key!r}, got a {type(codes).__name__}")
+
 def finite_means(codes:dict)->torch.Tensor:
     "`(N, Z)` posterior means of `codes` as floats (a tensor, array or list); NaN or inf refused: they would pass for a map."
-    if not torch.isfinite(mu := torch.as_tensor(codes['mu']).float()).all():
+    if not torch.isfinite(mu := codes_part(codes).float()).all():
         raise FlowerVAEError("the codes hold NaN or inf: did training diverge?")
     return mu
 
 def kl_by_dim(codes:dict)->torch.Tensor:
     "`(Z,)` KL per latent dimension in nats, averaged over the encoded images."
-    return kl_per_dim(codes['mu'], codes['logvar']).mean(0)
+    return kl_per_dim(codes_part(codes).float(), codes_part(codes, 'logvar').float()).mean(0)
 
 def active_units(codes:dict, threshold:float=0.01)->torch.Tensor:
     "`(Z,)` bool: dimensions whose posterior mean varies across the data more than `threshold` (Burda et al. 2016)."
@@ -166,8 +181,9 @@ def knn_class_accuracy(codes:dict, k:int=10)->float:
     if len(mu) <= k: raise FlowerVAEError(f"a {k}-NN vote needs more than {k} codes, got {len(mu)}")
     sim = mu @ mu.T
     sim.fill_diagonal_(-2.)                                                          # never one's own vote
-    votes = codes['labels'][sim.topk(k, dim=1).indices]                              # (N, k)
-    return (torch.mode(votes, dim=1).values == codes['labels']).float().mean().item()
+    y = one_label_each(codes_part(codes, 'labels'), len(mu))                          # (N,)
+    votes = y[sim.topk(k, dim=1).indices]                                            # (N, k)
+    return (torch.mode(votes, dim=1).values == y).float().mean().item()
 
 # %% ../nbs/05_latent.ipynb #ed94e27f
 def path_args(z0, z1, t)->tuple:
@@ -223,7 +239,9 @@ def interpolate(model:VAE, z0:torch.Tensor, z1:torch.Tensor, n:int=8, mode:str='
 
 def one_code(model:VAE, z, name:str='z')->torch.Tensor:
     "`z` as one `(Z,)` float code of `model`'s size (a tensor, array or list), or a `FlowerVAEError` naming `name`."
-    z = torch.as_tensor(z, dtype=torch.float32)
+    try: z = torch.as_tensor(z, dtype=torch.float32)
+    except (TypeError, ValueError, RuntimeError):                  # model.encode(x) itself, say: a (means, log-variances) pair
+        raise FlowerVAEError(f"{name} is one code: numbers in a tensor, array or list (model.encode(x)[0][i])") from None
     if z.shape != (model.cfg.z_dim,):
         raise FlowerVAEError(f"{name} must be one code of {model.cfg.z_dim} numbers, got shape {tuple(z.shape)}")
     if not torch.isfinite(z).all(): raise FlowerVAEError(f"{name} holds NaN or inf, which would decode to a blank image")
@@ -238,13 +256,14 @@ def class_id(c)->int:
 
 def class_means(codes:dict)->dict:
     "Mean posterior mean `(Z,)` of each class present in `codes`."
-    return {int(c): codes['mu'][codes['labels'] == c].mean(0) for c in codes['labels'].unique()}
+    mu = finite_means(codes); y = one_label_each(codes_part(codes, 'labels'), len(mu))   # (N, Z), (N,)
+    return {int(c): mu[y == c].mean(0) for c in y.unique()}
 
 def class_arithmetic(model:VAE, means:dict, a:int, b:int, ts=(0., .25, .5, .75, 1., 1.25, 1.5))->torch.Tensor:
     "`(T, C, S, S)` decodes of `means[a] + t (means[b] - means[a])` for each `t` in `ts`."
     a, b = class_id(a), class_id(b)
-    for c in (a, b):
-        if c not in means: raise FlowerVAEError(f"class {c} is not among the encoded classes")
+    if 'mu' in means: raise FlowerVAEError("means are class_means(codes), one code per class, not the codes themselves")
+    if (c := a if a not in means else b) not in means: raise FlowerVAEError(f"class {c} is not among the encoded classes")
     ts = torch.tensor(ts, dtype=torch.float32).reshape(-1)                              # one t, or several
     check_decoded(len(ts), model.cfg.img_size, 'class_arithmetic')
     return decode_images(model, lerp(means[a], means[b], ts))
@@ -278,4 +297,4 @@ def pca_directions(pca, k:int=6)->tuple:
 def top_kl_directions(codes:dict, k:int=6)->tuple:
     "Unit vectors `(k, Z)` of the `k` dimensions with the most KL, the standard deviations `(k,)` of μ along them, their indices."
     idx = kl_by_dim(codes).argsort(descending=True)[:check_count(k, 'k')]
-    return torch.eye(codes['mu'].shape[1])[idx], codes['mu'][:, idx].std(0), idx
+    return torch.eye((mu := finite_means(codes)).shape[1])[idx], mu[:, idx].std(0), idx

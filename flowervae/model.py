@@ -233,6 +233,11 @@ LARGEST_CODE = 1e6   # a prior's draws lie within about ±5; codes near 1e25 ove
 
 def check_latents(model, z, finite:bool=True)->torch.Tensor: # finite: refuse NaN, inf and codes beyond ±LARGEST_CODE too
     "`z` as `(B, Z)` float codes that `model` decodes (a tensor, array or list), finite; else a one-line `FlowerVAEError`."
+    if isinstance(z, dict): raise FlowerVAEError("codes are a (B, Z) tensor: of encode_dataset's dict, pass codes['mu']")
+    if isinstance(z, (tuple, list)) and any(torch.is_tensor(t) for t in z):           # codes one by one, or encode's output
+        if not all(torch.is_tensor(t) and t.ndim == 1 for t in z):
+            raise FlowerVAEError("codes are one (B, Z) tensor: model.encode(x) gives (means, log-variances), so pass its [0]")
+        z = torch.stack(z)                                                           # (B, Z) from B codes (Z,)
     z = torch.as_tensor(z).float()
     if z.ndim != 2 or z.shape[1] != model.cfg.z_dim:
         raise FlowerVAEError(f"this model decodes (B, {model.cfg.z_dim}) codes, got shape {tuple(z.shape)}")
