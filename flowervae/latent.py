@@ -12,7 +12,7 @@ from torch.utils.data import DataLoader, Subset
 from tqdm.auto import tqdm
 
 from .cache import to_float, unit_images
-from .core import FlowerVAEError, check_count, check_decoded, in_eval, private_rng
+from .core import FlowerVAEError, check_count, check_decoded, check_seed, in_eval, private_rng
 from .loss import kl_per_dim
 from .model import VAE, check_images, check_labels, check_latents, decode_batches
 
@@ -136,7 +136,7 @@ def tsne_2d(codes:dict, n_pca:int=50, perplexity:float=30., seed:int=0)->np.ndar
     if len(mu) < 5: raise FlowerVAEError(f"t-SNE needs at least 5 points, got {len(mu)}")
     if mu.std(0).max() < 1e-6: raise FlowerVAEError("the codes are all the same point: t-SNE has nothing to spread out")
     x = fit_pca(codes, n_pca).transform(mu)
-    return TSNE(perplexity=min(perplexity, (len(mu) - 1) / 3), init='pca', random_state=seed).fit_transform(x)
+    return TSNE(perplexity=min(perplexity, (len(mu) - 1) / 3), init='pca', random_state=check_seed(seed) % 2**32).fit_transform(x)
 
 # %% ../nbs/05_latent.ipynb #8361a2b9
 def plot_tsne(points:np.ndarray, labels, ax=None, title:str='t-SNE of the posterior means, coloured by class'):
