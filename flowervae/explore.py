@@ -71,11 +71,15 @@ class LatentExplorer:
         self.classes = sorted(self.means)
         self.conditional = bool(getattr(model.cfg, 'n_classes', 0))
         self.decode_class = self.classes[0] if self.conditional else None   # a conditional VAE decodes under a chosen class
+        self._ui, self._busy = None, False                               # the widget, once shown; see `_show`
         self.set_mode(mode)
         self.start_from_image(0)
-        self._ui = None
 
     def __repr__(self): return f"LatentExplorer({self.mode}, {len(self.offsets)} sliders, start {self.start!r})"
+
+    def _show(self):
+        "After a call from code, a shown widget follows (`_sync_widget`, below); not while the widget itself is calling."
+        if self._ui is not None and not self._busy: self._sync_widget()
 
 # %% ../nbs/06_explore.ipynb #465c6b4e
 def image_index(i, n:int)->int:
@@ -91,7 +95,7 @@ def set_mode(self:LatentExplorer, mode:str):
     if mode == 'pca': self.dirs, self.sigmas = pca_directions(self.pca, self.n_sliders)
     elif mode == 'kl': self.dirs, self.sigmas, self.dims = top_kl_directions(self.codes, self.n_sliders)
     else: raise FlowerVAEError(f"unknown explorer mode {mode!r}: use 'pca' or 'kl'")
-    self.mode, self.offsets = mode, torch.zeros(len(self.dirs))
+    self.mode, self.offsets = mode, torch.zeros(len(self.dirs)); self._show()
 
 @patch
 def _start(self:LatentExplorer, z:torch.Tensor, what:str, index:int|None=None):
@@ -103,6 +107,7 @@ def start_from_image(self:LatentExplorer, i:int):
     i = image_index(i, len(self.codes['mu']))
     self._start(self.codes['mu'][i], f"image {i} ({self.labels} {int(self.codes['labels'][i])})", i)
     if self.conditional: self.decode_class = int(self.codes['labels'][i])        # at first, decode it as what it is
+    self._show()
 
 @patch
 def start_from_class(self:LatentExplorer, c:int, k:int=0):
@@ -113,7 +118,7 @@ def start_from_class(self:LatentExplorer, c:int, k:int=0):
         raise FlowerVAEError(f"k counts the images of the class, a whole number (None: the class mean), got {k!r}")
     if k is None:
         if self.conditional: self.decode_class = c                   # decoded as the class whose mean it is
-        return self._start(self.means[c], f"mean of {self.labels} {c}")
+        self._start(self.means[c], f"mean of {self.labels} {c}"); return self._show()
     idx = (self.codes['labels'] == c).nonzero()[:, 0]
     self.start_from_image(int(idx[k % len(idx)]))
 
@@ -122,7 +127,7 @@ def start_from_prior(self:LatentExplorer, seed:int=0):
     "Start from a draw of the model's mixture prior where it carries one (`05c_priors`), else of N(0, I)."
     g, prior = torch.Generator().manual_seed(check_seed(seed)), getattr(self.model, 'priors', {}).get('mixture')
     z = draw_codes(1, self.codes['mu'].shape[1], g, prior=prior)[0]                                   # (Z,)
-    self._start(z, f"prior sample (seed {seed}, {'N(0, I)' if prior is None else 'mixture'})")
+    self._start(z, f"prior sample (seed {seed}, {'N(0, I)' if prior is None else 'mixture'})"); self._show()
 
 # %% ../nbs/06_explore.ipynb #68180e51
 @patch
@@ -134,12 +139,12 @@ def set_component(self:LatentExplorer, i:int, v:float):
     v = as_number(v)                                                            # a one-number tensor, as a slider's value
     if not isinstance(v, numbers.Real) or not abs(v) <= 100:                   # NaN would decode to a blank image
         raise FlowerVAEError(f"a slider takes a number of standard deviations, at most 100 either way, got {v!r}")
-    self.offsets[i] = float(v)
+    self.offsets[i] = float(v); self._show()
 
 @patch
 def reset(self:LatentExplorer):
     "All sliders back to 0."
-    self.offsets.zero_()
+    self.offsets.zero_(); self._show()
 
 @patch
 def current_z(self:LatentExplorer)->torch.Tensor:
@@ -152,7 +157,7 @@ def set_class(self:LatentExplorer, c:int):
     if not self.conditional: raise FlowerVAEError("this model is not conditional: it has no class to choose")
     c = class_id(c)
     if not 0 <= c < self.model.cfg.n_classes: raise FlowerVAEError(f"class {c} out of range 0..{self.model.cfg.n_classes - 1}")
-    self.decode_class = c
+    self.decode_class = c; self._show()
 @patch
 def render(self:LatentExplorer, z:torch.Tensor|None=None)->torch.Tensor:
     "`(C, S, S)` image decoded from `z` (default: the current code), under `decode_class` for a conditional model."
@@ -183,12 +188,34 @@ def _refresh(self:LatentExplorer):
     self._ui['status'].value = f"start: {self.start} · mode: {self.mode}" + as_class
 
 @patch
+def _sync_widget(self:LatentExplorer):
+    "The shown widget brought to the explorer's state after a call from code: mode, class, sliders and pictures."
+    self._busy = True                                              # its observers stay quiet while their values are set
+    try:
+        self._ui['mode'].value = self.mode
+        if 'as_cls' in self._ui: self._ui['as_cls'].value = self.decode_class
+        self._build_sliders(); self._refresh()
+    finally: self._busy = False
+
+@patch
+def _from_ui(self:LatentExplorer, f):
+    "`f` as an observer of the widget: it does nothing while `_sync_widget` sets the widget, and no sync runs under it."
+    def observer(*args):
+        if self._busy: return
+        self._busy = True
+        try: f(*args)
+        finally: self._busy = False
+    return observer
+
+@patch
 def _build_sliders(self:LatentExplorer):
     import ipywidgets as W
     names = [f"PC{i + 1}" for i in range(len(self.dirs))] if self.mode == 'pca' else [f"z[{int(d)}]" for d in self.dims]
-    sliders = [W.FloatSlider(0., min=-3., max=3., step=0.1, description=n, continuous_update=False, orientation='vertical',
-                             readout_format='+.1f', layout=W.Layout(height='320px', width='52px')) for n in names]
-    for i, s in enumerate(sliders): s.observe(lambda ch, i=i: (self.set_component(i, ch['new']), self._refresh()), names='value')
+    sliders = [W.FloatSlider(float(v), min=-3., max=3., step=0.1, description=n, continuous_update=False, orientation='vertical',
+                             readout_format='+.1f', layout=W.Layout(height='320px', width='52px'))
+               for n, v in zip(names, self.offsets)]                          # where the sliders stand: 0, or set from code
+    for i, s in enumerate(sliders):
+        s.observe(self._from_ui(lambda ch, i=i: (self.set_component(i, ch['new']), self._refresh())), names='value')
     self._ui['sliders'] = sliders
     self._ui['slider_box'].children = sliders
 
@@ -225,14 +252,14 @@ def widget(self:LatentExplorer):
     if self.conditional:
         ui['as_cls'] = W.Dropdown(options=labelled(range(self.model.cfg.n_classes)), value=self.decode_class,
                                   description='decode as')
-        ui['as_cls'].observe(lambda ch: (self.set_class(ch['new']), self._refresh()), names='value')
+        ui['as_cls'].observe(self._from_ui(lambda ch: (self.set_class(ch['new']), self._refresh())), names='value')
     ui['image'], ui['source'] = image_widget(self.px), image_widget(self.px // 2)
     ui['status'] = W.Label()
     buttons = ui['buttons'] = {n: W.Button(description=n) for n in ('reset', 'new sample', 'save PNG')}
     ui['slider_box'] = W.HBox()
-    for k in ('start', 'cls', 'idx', 'seed'): ui[k].observe(self._on_start, names='value')
-    ui['mode'].observe(self._on_mode, names='value')
-    buttons['reset'].on_click(lambda _: (self.reset(), self._build_sliders(), self._refresh()))
+    for k in ('start', 'cls', 'idx', 'seed'): ui[k].observe(self._from_ui(self._on_start), names='value')
+    ui['mode'].observe(self._from_ui(self._on_mode), names='value')
+    buttons['reset'].on_click(lambda _: self.reset())                 # a call as from code: `_sync_widget` redraws
     def new_sample(_): ui['start'].value, ui['seed'].value = 'prior sample', ui['seed'].value + 1
     buttons['new sample'].on_click(new_sample)
     buttons['save PNG'].on_click(self._save_click)
@@ -241,7 +268,7 @@ def widget(self:LatentExplorer):
                        W.HBox(list(buttons.values()))])
     images = [W.VBox([W.Label('decoded'), ui['image']]), W.VBox([W.Label('started from'), ui['source']])]
     ui['root'] = W.VBox([W.HBox([*images, ui['slider_box']]), controls, ui['status']])
-    self.start_from_class(ui['cls'].value, 0); self._refresh()
+    self.start_from_class(ui['cls'].value, 0)                          # drawn by `_sync_widget`
     return ui['root']
 
 @patch
