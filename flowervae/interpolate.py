@@ -26,14 +26,14 @@ class InterpolationExplorer:
                  px:int=256): # side of the displayed image
         if len(ds) < 2: raise FlowerVAEError(f"an interpolation needs at least 2 images to run between, got {len(ds)}")
         label_names(model, ds)                                                    # a conditional model: the images' classes
-        self.model, self.ds, self.px, self._ui = model, ds, check_count(px, 'px', least=16), None
+        self.model, self.ds, self.px, self._ui, self._busy = model, ds, check_count(px, 'px', least=16), None, False
         self.codes = codes_of(model, ds, codes)
         self.means = class_means(self.codes)
         self.set_mode('slerp'); self.set_ends(0, 1)
 
     def set_mode(self, mode:str):
         "Walk the great circle ('slerp', the default) or the straight line ('lerp') between the ends."
-        path_function(mode); self.mode = mode                                     # a known path, or one line
+        path_function(mode); self.mode = mode; self._show()                       # a known path, or one line
 
     def code(self, end:int, by:str='image')->tuple[torch.Tensor, int]:
         "`(Z,)` the code of image `end` (`by='image'`) or the mean of class `end` (`by='class'`), and the class it belongs to."
@@ -48,13 +48,17 @@ class InterpolationExplorer:
     def set_ends(self, a:int, b:int, by:str='image'):
         "Interpolate between images (or classes) `a` and `b`, and keep the class of each end."
         (self.za, self.ya), (self.zb, self.yb) = self.code(a, by), self.code(b, by)
-        self.ends, self.by = (a, b), by
+        self.ends, self.by = (a, b), by; self._show()
 
     def end_image(self, end:int)->torch.Tensor|None:
         "`(C, S, S)` the photograph at end 0 (A) or 1 (B), in [0, 1]; None where the ends are class means."
         if end not in (0, 1) or isinstance(end, bool): raise FlowerVAEError(f"end is 0 (A) or 1 (B), got {end!r}")
         if self.by == 'class': return None
         return to_float(torch.as_tensor(self.ds[image_index(self.ends[end], len(self.ds))][0]))         # NumPy images too
+
+    def _show(self):
+        "After a call from code, a shown widget follows: its ends, path and picture (`_sync_widget`, below)."
+        if self._ui is not None and not self._busy: self._sync_widget()
 
     def render(self, t:float)->torch.Tensor:
         "`(C, S, S)` image at fraction `t` of the way from A to B; a conditional model draws it as the class of the nearer end."
@@ -83,18 +87,34 @@ def widget(self:InterpolationExplorer):
                          t=W.FloatSlider(0.5, min=0., max=1., step=0.05, description='t', continuous_update=False),
                          image=image_widget(self.px), end_a=image_widget(self.px // 2), end_b=image_widget(self.px // 2),
                          status=W.Label())
-    def refresh(*_):
-        try:
-            self.set_mode(ui['mode'].value)
-            self.set_ends(ui['a'].value, ui['b'].value, ui['by'].value)
-            ui['image'].value, ui['status'].value = to_png(self.render(ui['t'].value), self.px), ''
-            ui['end_a'].value, ui['end_b'].value = self._end_png(0), self._end_png(1)
-        except FlowerVAEError as e: ui['status'].value = str(e)
+    def refresh(*_):                                                  # a control moved: the explorer takes its values
+        if self._busy: return                                         # (not while `_sync_widget` sets them)
+        self._busy = True
+        try: self.set_mode(ui['mode'].value); self.set_ends(ui['a'].value, ui['b'].value, ui['by'].value)
+        except FlowerVAEError as e: ui['status'].value = str(e); return
+        finally: self._busy = False
+        self._draw()
     for k in ('by', 'a', 'b', 'mode', 't'): ui[k].observe(refresh, names='value')
     pictures = [W.VBox([W.Label(s), ui[k]]) for s, k in (('A', 'end_a'), ('at t', 'image'), ('B', 'end_b'))]
     ui['root'] = W.VBox([W.HBox(pictures), W.VBox([ui['by'], ui['a'], ui['b'], ui['mode'], ui['t']]), ui['status']])
     refresh()
     return ui['root']
+
+@patch
+def _sync_widget(self:InterpolationExplorer):
+    "The shown widget set to the explorer's ends and path after a call from code, then drawn; its observers quiet meanwhile."
+    self._busy = True
+    try: self._ui['by'].value, self._ui['a'].value, self._ui['b'].value, self._ui['mode'].value = self.by, *self.ends, self.mode
+    finally: self._busy = False
+    self._draw()
+
+@patch
+def _draw(self:InterpolationExplorer):
+    "The picture at the slider's t and the two ends; an error in the status line (a widget's exception shows nowhere)."
+    ui = self._ui
+    try: ui['image'].value, ui['status'].value = to_png(self.render(ui['t'].value), self.px), ''
+    except FlowerVAEError as e: ui['status'].value = str(e); return
+    ui['end_a'].value, ui['end_b'].value = self._end_png(0), self._end_png(1)
 
 @patch
 def _ipython_display_(self:InterpolationExplorer):
