@@ -217,7 +217,8 @@ def check_labels(model, n:int, y)->torch.Tensor:
     if not n and y.shape != (0,): raise FlowerVAEError(f"y gives {len(y)} classes for an empty batch: one each, or one for all")
     whole = not (y.is_floating_point() or y.is_complex() or y.dtype == torch.bool)      # True would pass for class 1
     if not whole or y.shape != (n,) or n and not 0 <= y.min() <= y.max() < k:
-        raise FlowerVAEError(f"y is an integer class in 0..{k - 1}, or {n} of them, got {y.tolist() if len(y) < 9 else y.shape}")
+        got = f"classes {y.min()}..{y.max()}" if whole and y.shape == (n,) else y.tolist() if len(y) < 9 else tuple(y.shape)
+        raise FlowerVAEError(f"y is an integer class in 0..{k - 1}, or {n} of them, got {got}")
     return y.long()
 
 def check_images(model, x)->torch.Tensor:
