@@ -168,8 +168,10 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
     except RuntimeError:
         raise FlowerVAEError(f"{folder}/model.safetensors holds another model's weights than config.json describes") from None
     if meta.get('train_cfg'): model.train_cfg = train_config(meta['train_cfg'], folder/'config.json')
-    if (trained := (meta.get('train_cfg') or {}).get('arch', model.cfg.arch)) != model.cfg.arch:   # one half edited by hand
-        raise FlowerVAEError(f"{folder}/config.json builds a {model.cfg.arch!r} network that trained as {trained!r}: restore it")
+    built = dict(arch=model.cfg.arch, size=model.cfg.img_size, z_dim=model.cfg.z_dim, conditional=bool(model.cfg.n_classes))
+    if k := next((k for k, v in built.items() if (meta.get('train_cfg') or {}).get(k, v) != v), None):   # a half edited by hand
+        raise FlowerVAEError(f"{folder}/config.json builds a network of {k} {built[k]!r} that trained with {k} "
+                             f"{meta['train_cfg'][k]!r}: restore it")
     model.folder_digest = meta.get('folder') if isinstance(meta.get('folder'), str) else None   # its image folder's names
     model.priors = {}                                                  # none saved: an empty table, as a checkpoint's
     if (folder/'priors.safetensors').is_file():
