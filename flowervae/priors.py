@@ -117,7 +117,9 @@ class MixturePrior:
              components:torch.Tensor|None=None)->torch.Tensor: # (n,) the component of each code; default: drawn by weight
         "`(n, Z)` codes: a component per code, then its mean + T·L·ε (T: `temperature` × the prior's own), all drawn on the CPU."
         n = check_draw_args(n, temperature, generator)
-        K, temperature = len(self.weights), temperature * (1. if self.temperature is None else self.temperature)
+        K, own = len(self.weights), 1. if self.temperature is None else self.temperature
+        if (temperature := temperature * own) > 10:                      # its own on top: 5 × 5 saturated every pixel
+            raise FlowerVAEError(f"temperature × this mixture's own {own:g} must be at most 10: ask for at most {10 / own:.3g}")
         if components is None: k = torch.multinomial(self.weights, n, replacement=True, generator=generator)        # (n,)
         else:
             k = torch.as_tensor(components)                                       # a tensor, an array or a list
