@@ -134,7 +134,7 @@ def start_from_prior(self:LatentExplorer, seed:int=0):
 def set_component(self:LatentExplorer, i:int, v:float):
     "Put slider `i` at `v` standard deviations."
     if torch.is_tensor(i) and i.numel() == 1 and not i.is_floating_point(): i = i.item()   # a one-element tensor, as elsewhere
-    if not (isinstance(i, numbers.Integral) and -len(self.offsets) <= i < len(self.offsets)):
+    if isinstance(i, bool) or not (isinstance(i, numbers.Integral) and -len(self.offsets) <= i < len(self.offsets)):
         raise FlowerVAEError(f"no slider {i!r}: there are {len(self.offsets)}")
     v = as_number(v)                                                            # a one-number tensor, as a slider's value
     if not isinstance(v, numbers.Real) or not abs(v) <= 100:                   # NaN would decode to a blank image

@@ -52,7 +52,8 @@ class InterpolationExplorer:
 
     def end_image(self, end:int)->torch.Tensor|None:
         "`(C, S, S)` the photograph at end 0 (A) or 1 (B), in [0, 1]; None where the ends are class means."
-        if end not in (0, 1) or isinstance(end, bool): raise FlowerVAEError(f"end is 0 (A) or 1 (B), got {end!r}")
+        if isinstance(end, bool) or not isinstance(end, numbers.Integral) or end not in (0, 1):      # 1.0 too: an index
+            raise FlowerVAEError(f"end is 0 (A) or 1 (B), got {end!r}")
         if self.by == 'class': return None
         return to_float(torch.as_tensor(self.ds[image_index(self.ends[end], len(self.ds))][0]))         # NumPy images too
 
