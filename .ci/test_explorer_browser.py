@@ -73,6 +73,15 @@ def jupyterlab(tmp_path):
         except subprocess.TimeoutExpired: os.killpg(proc.pid, signal.SIGKILL); proc.wait(timeout=10)
         log.close()
 
+CELLS_DONE_JS = """() => { const ind = document.querySelector('.jp-Notebook-ExecutionIndicator');
+  const queued = [...document.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('[*]'));
+  return !queued && (!ind || ind.dataset.status === 'idle'); }"""
+
+def wait_cells_done(page, timeout_s:float=300):
+    "Wait until no cell is queued or running and the kernel is idle, twice a second apart (idle can flicker between cells)."
+    for _ in range(2): page.wait_for_function(CELLS_DONE_JS, timeout=timeout_s * 1000); page.wait_for_timeout(1000)
+    page.wait_for_function(CELLS_DONE_JS, timeout=timeout_s * 1000)
+
 def drag_and_check(page, url:str, notebook:str, slider_css:str, image:int, dx:int, dy:int, rest:str, shot:str):
     "Run `notebook`, find the first output with a `slider_css` slider, drag it by (dx, dy): its `image`-th picture must change."
     page.goto(url.replace('NOTEBOOK', notebook))
@@ -81,6 +90,7 @@ def drag_and_check(page, url:str, notebook:str, slider_css:str, image:int, dx:in
     run_all_cells(page)
     explorer = page.locator(f'.jp-OutputArea-output:has({slider_css})').first
     explorer.wait_for(timeout=240_000)
+    wait_cells_done(page)                        # a later cell may call the explorer, and its widget follows: drag after them
     img = explorer.locator('img').nth(image)                               # the decoded picture, not a photograph beside it
     page.wait_for_function("el => el.complete && el.naturalWidth > 0", arg=img.element_handle(), timeout=60_000)
     explorer.scroll_into_view_if_needed()

@@ -296,5 +296,5 @@ def plot_bench(res:dict, # what `bench` returns (or its `--json` output, read ba
     fig.suptitle(f"flowervae bench on {res['device_name']} ({res['threads']} threads), batch {res['batch_size']}, width "
                  f"{res['width']}; labels: flowervae ÷ usual · ÷ in-memory", fontsize=10)
     fig.tight_layout()
-    if path: write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=100, format='png'))   # whole, or the old file kept
+    if path: write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=100, format=Path(path).suffix[1:].lower() or 'png'))
     return fig

@@ -99,7 +99,8 @@ def cmd_sample(a:dict):
         print(f"note: --root is not read: {a['ckpt']} keeps its {a['prior']} prior, fitted before", file=sys.stderr)
     names = class_names(m)                                          # Flowers102's, a folder's, or None: numbers only
     y = None if a['label'] is None else class_number(a['label'], m.cfg.n_classes, names)   # else a CVAE draws them at random
-    prior = fit_prior(m, name=a['prior'], root=a['root'])           # None for the standard normal (05c_priors)
+    kept = a['prior'] in getattr(m, 'priors', {})                   # fitted before: its images are not read again
+    prior = fit_prior(m, name=a['prior'], root=None if kept else a['root'])   # None for the standard normal (05c_priors)
     g = torch.Generator().manual_seed(a['seed'])
     x = m.sample(a['n'], a['temperature'], g, y, prior=prior).cpu()              # (n, C, S, S), decoded in batches
     src = 'N(0, I)' if a['prior'] == 'standard' else f"the fitted {a['prior']} prior" + (

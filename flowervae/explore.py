@@ -79,7 +79,7 @@ class LatentExplorer:
 
     def _show(self):
         "After a call from code, a shown widget follows (`_sync_widget`, below); not while the widget itself is calling."
-        if self._ui is not None and not self._busy: self._sync_widget()
+        if self._ui and 'root' in self._ui and not self._busy: self._sync_widget()      # built whole: a failed build is not
 
 # %% ../nbs/06_explore.ipynb #465c6b4e
 def image_index(i, n:int)->int:
@@ -211,8 +211,10 @@ def _from_ui(self:LatentExplorer, f):
 def _build_sliders(self:LatentExplorer):
     import ipywidgets as W
     names = [f"PC{i + 1}" for i in range(len(self.dirs))] if self.mode == 'pca' else [f"z[{int(d)}]" for d in self.dims]
-    sliders = [W.FloatSlider(float(v), min=-3., max=3., step=0.1, description=n, continuous_update=False, orientation='vertical',
-                             readout_format='+.1f', layout=W.Layout(height='320px', width='52px'))
+    for s in self._ui.get('sliders', []): s.close()                          # replaced: their models leave the kernel too
+    reach = lambda v: max(3., abs(float(v)))                                    # ±3σ, or further where code put it
+    sliders = [W.FloatSlider(float(v), min=-reach(v), max=reach(v), step=0.1, description=n, continuous_update=False,
+                             orientation='vertical', readout_format='+.1f', layout=W.Layout(height='320px', width='52px'))
                for n, v in zip(names, self.offsets)]                          # where the sliders stand: 0, or set from code
     for i, s in enumerate(sliders):
         s.observe(self._from_ui(lambda ch, i=i: (self.set_component(i, ch['new']), self._refresh())), names='value')
@@ -239,7 +241,7 @@ def _on_mode(self:LatentExplorer, ch):
 def widget(self:LatentExplorer):
     "The ipywidgets interface (built once): start selector, mode, sliders, buttons and the decoded image."
     import ipywidgets as W
-    if self._ui is not None: return self._ui['root']
+    if self._ui and 'root' in self._ui: return self._ui['root']          # built once (a build that failed is begun again)
     ui = self._ui = {}
     image = 'test image' if self.labels == 'class' else "model's sample"   # the values stay; what they read as follows the data
     starts = [(image, 'test image'), (f"{self.labels} mean", 'class mean'), ('prior sample', 'prior sample')]

@@ -52,6 +52,7 @@ class InterpolationExplorer:
 
     def end_image(self, end:int)->torch.Tensor|None:
         "`(C, S, S)` the photograph at end 0 (A) or 1 (B), in [0, 1]; None where the ends are class means."
+        end = as_number(end)                                                            # a one-element tensor, as elsewhere
         if isinstance(end, bool) or not isinstance(end, numbers.Integral) or end not in (0, 1):      # 1.0 too: an index
             raise FlowerVAEError(f"end is 0 (A) or 1 (B), got {end!r}")
         if self.by == 'class': return None
@@ -81,10 +82,10 @@ def widget(self:InterpolationExplorer):
     import ipywidgets as W
     if self._ui is not None: return self._ui['root']
     n = max(len(self.codes['mu']) - 1, *self.means)                  # an image's index, or a class's number
-    ui = self._ui = dict(by=W.ToggleButtons(options=['image', 'class'], description='ends'),
-                         a=W.BoundedIntText(0, min=0, max=n, description='A'),
-                         b=W.BoundedIntText(1, min=0, max=n, description='B'),
-                         mode=W.ToggleButtons(options=['slerp', 'lerp'], description='path'),
+    ui = self._ui = dict(by=W.ToggleButtons(options=['image', 'class'], value=self.by, description='ends'),   # as set so far
+                         a=W.BoundedIntText(self.ends[0], min=0, max=n, description='A'),
+                         b=W.BoundedIntText(self.ends[1], min=0, max=n, description='B'),
+                         mode=W.ToggleButtons(options=['slerp', 'lerp'], value=self.mode, description='path'),
                          t=W.FloatSlider(0.5, min=0., max=1., step=0.05, description='t', continuous_update=False),
                          image=image_widget(self.px), end_a=image_widget(self.px // 2), end_b=image_widget(self.px // 2),
                          status=W.Label())

@@ -32,7 +32,7 @@ def encode_dataset(model:VAE, ds, # a data set of (image, label) pairs
     mus, logvars, labels, batch_size = [], [], [], check_count(batch_size, 'batch_size')
     if not len(ds): raise FlowerVAEError("no images to encode: the data set is empty")
     with private_rng(torch.device('cpu')):            # the caller's random stream untouched; a data set that flips its images
-        torch.manual_seed(0)                          # at random (a train split) flips them alike at every call: the same codes
+        torch.default_generator.manual_seed(0)        # at random (a train split) flips them alike at every call: the same codes
         for x, y in tqdm(DataLoader(ds, batch_size=batch_size), 'encoding', -(-len(ds) // batch_size), disable=not progress):
             x, y = check_images(model, to_float(x.to(p.device))).to(p.dtype), one_label_each(y, len(x))   # (B, C, S, S), (B,)
             mu, logvar = model.encode(x, y.to(p.device))                        # labels matter only to a conditional VAE

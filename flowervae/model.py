@@ -237,7 +237,7 @@ def check_latents(model, z, finite:bool=True)->torch.Tensor: # finite: refuse Na
     if isinstance(z, dict): raise FlowerVAEError("codes are a (B, Z) tensor: of encode_dataset's dict, pass codes['mu']")
     if isinstance(z, (tuple, list)) and any(torch.is_tensor(t) for t in z):           # codes one by one, or encode's output
         if not all(torch.is_tensor(t) and t.ndim == 1 for t in z):
-            raise FlowerVAEError("codes are one (B, Z) tensor: model.encode(x) gives (means, log-variances), so pass its [0]")
+            raise FlowerVAEError("codes are a (B, Z) tensor or a list of (Z,) codes (of model.encode(x)'s pair, the means: [0])")
         z = torch.stack(z)                                                           # (B, Z) from B codes (Z,)
     z = torch.as_tensor(z).float()
     if z.ndim != 2 or z.shape[1] != model.cfg.z_dim:

@@ -235,14 +235,17 @@ def _hints(parser, command:str, args:list, extra:list)->str:
     near = [difflib.get_close_matches(w.split('=')[0], known, 1, 0.75) for w in extra if w.startswith('--')]
     bare = [w for k, w in enumerate(extra) if not w.startswith('-') and not (k and extra[k - 1].startswith('--'))]
     given = any(len(o := w.split('=')[0]) > 2 and '--ckpt'.startswith(o) for w in args)       # --ckpt, --c, --ckpt=NAME
-    return ''.join(f" (did you mean {n[0]}?)" for n in near if n) + (_bare_hint(bare[0], known, given) if bare else '')
+    classes = any('--classes'.startswith(w.split('=')[0]) and len(w) > 3 for w in args)       # given: no hint towards it
+    hint = _bare_hint(bare[0], command, known, given, classes) if bare else ''
+    return ''.join(f" (did you mean {n[0]}?)" for n in near if n) + hint
 
-def _bare_hint(word:str, known:set, ckpt_given:bool)->str:
+def _bare_hint(word:str, command:str, known:set, ckpt_given:bool, classes_given:bool)->str:
     "What a word without an option before it was likely meant as: a file to write, a second value, a model, a model's classes."
-    if word.lower().endswith(('.png', '.jpg', '.jpeg', '.json')) and '--out' in known: return " (a file to write is --out PATH)"
+    writes_file = command in ('sample', 'reconstruct', 'eval')                          # train's and results' --out: folders
+    if word.lower().endswith(('.png', '.jpg', '.jpeg', '.json')) and writes_file: return " (a file to write is --out PATH)"
     if re.fullmatch(r'[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?', word.lower()): return " (an option takes one value)"   # --n 4 16
     if '--ckpt' in known: return '' if ckpt_given else " (a model is given as --ckpt NAME)"                   # sample vae64
-    return " (a conditional model's classes: --classes MODEL)" if '--classes' in known else ''              # pretrained cvae64
+    return " (a conditional model's classes: --classes MODEL)" if '--classes' in known and not classes_given else ''   # cvae64
 
 def make_parser(prog:str='flowervae')->argparse.ArgumentParser:
     "The `flowervae` argument parser; `prog` is how its usage lines and errors name the command."

@@ -119,7 +119,8 @@ class MixturePrior:
         n = check_draw_args(n, temperature, generator)
         K, own = len(self.weights), 1. if self.temperature is None else self.temperature
         if (temperature := temperature * own) > 10:                      # its own on top: 5 × 5 saturated every pixel
-            raise FlowerVAEError(f"temperature × this mixture's own {own:g} must be at most 10: ask for at most {10 / own:.3g}")
+            raise FlowerVAEError(f"temperature × this mixture's own {own:g} must be at most 10: ask for at most "
+                                 f"{math.floor(1000 / own) / 100:g}")
         if components is None: k = torch.multinomial(self.weights, n, replacement=True, generator=generator)        # (n,)
         else:
             k = torch.as_tensor(components)                                       # a tensor, an array or a list
