@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_cli.ipynb #c12c0004
 from __future__ import annotations
-import json, math, os, signal, sys
+import json, math, os, signal, sys, warnings
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -229,7 +229,9 @@ def main(argv:list|None=None, prog:str='flowervae')->int:
     try:
         if a.get('ckpt') is not None and not str(a['ckpt']).strip():
             raise FlowerVAEError(f"--ckpt names a checkpoint, a saved model's folder or a bundled model, got {a['ckpt']!r}")
-        COMMANDS[command](a); finished = True
+        with warnings.catch_warnings():                   # a warning on one line, as errors are, not Python's two
+            warnings.showwarning = lambda msg, *_, **__: print(f"{prog}: warning: {msg}", file=sys.stderr)
+            COMMANDS[command](a); finished = True
     except FlowerVAEError as e:
         print(f"{prog}: error: {_one_line(e, parser, command, a)}", file=sys.stderr)
         return 2
