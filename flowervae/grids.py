@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
+from torch.utils.data import Dataset
 
 from .core import FlowerVAEError, check_count, write_atomically
 from .cache import unit_images
@@ -21,6 +22,8 @@ __all__ = ['image_batch', 'image_grid', 'show_images', 'save_images', 'recon_row
 def image_batch(x)->torch.Tensor:
     "`x` as one `(B, C, H, W)` tensor, detached: a tensor, an array, or a list of images of one shape (8-bit, [0, 1] or mixed)."
     if isinstance(x, (torch.Tensor, np.ndarray)): return torch.as_tensor(x).detach()
+    if isinstance(x, Dataset) or isinstance(x, (list, tuple)) and any(isinstance(i, (tuple, list)) for i in x[:8]):
+        raise FlowerVAEError("this takes images, not a data set's (image, label) pairs: [ds[i][0] for i in range(n)]")
     ims = [torch.as_tensor(i).detach() for i in x]                                  # (C, H, W) each
     if len({tuple(i.shape) for i in ims}) > 1:
         raise FlowerVAEError(f"the images of a list must have one shape, got {sorted({tuple(i.shape) for i in ims})}")

@@ -13,7 +13,8 @@ import torch
 
 from .cache import to_float
 from .checkpoint import CKPT_FORMAT, build_model, load_checkpoint, model_kind, prepare_run_dir, run_lock, save_checkpoint
-from .core import FlowerVAEError, device_name, few_names, keep_freed_memory, pick_device, pick_threads, reason, write_atomically
+from .core import (FlowerVAEError, check_flag, device_name, few_names, keep_freed_memory, pick_device, pick_threads,
+                            reason, write_atomically)
 from .data import class_name, class_names, flowers_root, folder_digest
 from .grids import recon_rows, save_images
 from .distributed import join_processes, setup_distributed
@@ -234,9 +235,7 @@ def make_learner(cfg:TrainConfig, device:torch.device, d, resume:bool=False, pro
     model.log_sigma.requires_grad_(cfg.recon == 'gaussian_learned')     # by gradient only here ('gaussian_optimal' tracks it)
     run = [ChooseAmp(False, ck and ck.get('amp')), Recorder(), SeedEachEpoch(gen, cfg.seed), StopOnNaN(out), Checkpoints(out, ck),
            Pictures(out)] + [Header()] * progress
-    if cfg.budget: run.append(CpuBudget(cfg.budget))
-    if cfg.schedule == 'cosine': run.append(CosineLR())
-    if progress: run.append(ProgressBar())
+    run += [CpuBudget(cfg.budget)] * bool(cfg.budget) + [CosineLR()] * (cfg.schedule == 'cosine') + [ProgressBar()] * progress
     learn = Learner(model, train_dl, val_dl, cfg, cbs=run + list(cbs))
     join_processes(learn, d)
     if cfg.compile: learn.net = torch.compile(learn.net)              # the training forward; validation and pictures run eagerly
@@ -247,6 +246,8 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
         progress:bool=True, # show progress bars
         cbs:list=()): # more callbacks, e.g. `vaegan.Adversary`
     "Train a VAE as `cfg` says; returns `(model, history)` and leaves checkpoints, PNGs and the history in `cfg.out`."
+    if not isinstance(cfg, TrainConfig): raise FlowerVAEError(f"fit takes a TrainConfig, got {type(cfg).__name__}")
+    for k, v in (('resume', resume), ('overwrite', overwrite), ('progress', progress)): check_flag(v, k)   # 'False' is true
     if cfg.compile and (why := next((cb.eager_only for cb in cbs if getattr(cb, 'eager_only', None)), None)):
         raise FlowerVAEError(f"--compile cannot train {why}, which a compiled graph refuses: train without it (--no-compile; "
                              "a resumed run keeps the --compile it started with)")
