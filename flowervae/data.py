@@ -74,8 +74,7 @@ def flower_transforms(size:int=64, # side of the square output
     return T.Compose(tfms + [T.ToTensor()])
 
 # %% ../nbs/01_data.ipynb #03312859
-SPLITS = {'train': ('train',), 'val': ('val',), 'test': ('test',),
-          'train+val': ('train', 'val'), 'all': ('train', 'val', 'test')}
+SPLITS = {'train': ('train',), 'val': ('val',), 'test': ('test',), 'train+val': ('train', 'val'), 'all': ('train', 'val', 'test')}
 
 def check_split(split:str)->tuple:
     "The official splits that make up `split`, or a `FlowerVAEError` listing the valid names."
@@ -99,15 +98,13 @@ class Flowers102(ConcatDataset):
         except RuntimeError as e:   # torchvision's md5 check of imagelabels.mat and setid.mat failed
             raise FlowerVAEError(f"Flowers102 under {self.root} failed torchvision's integrity check ({e}): "
                                  f"{_HOW_TO_GET}") from None
-        # torchvision keeps labels and paths in these attributes; reading them avoids decoding images to learn labels
-        self.labels = [int(l) for d in self.datasets for l in d._labels]
+        self.labels = [int(l) for d in self.datasets for l in d._labels]          # torchvision's: no image decoded for a label
         self.files = [Path(f) for d in self.datasets for f in d._image_files]
 
     def __repr__(self): return f"Flowers102(split={self.split!r}, size={self.size}, n={len(self)}, root={str(self.root)!r})"
 
     def __getitem__(self, i):
-        # torchvision converts grayscale, CMYK and RGBA files to RGB, and `Resize` enlarges small images; what cannot be decoded
-        # at all (a truncated or corrupt JPEG, a missing file) is named here instead of surfacing as a bare PIL error.
+        # torchvision makes every file RGB; one it cannot decode (truncated, corrupt, missing) is named here, not PIL's error
         try: return super().__getitem__(i)
         except IMAGE_ERRORS as e:
             raise FlowerVAEError(f"cannot read image {self.files[i]} ({reason(e)}); replace the file or download again") from None
@@ -219,6 +216,9 @@ def _class_dirs(root:Path)->tuple:
     if subs and any(_is_image(f) for f in root.iterdir()):
         raise FlowerVAEError(f"{root} holds images beside sub-folders of images: give the loose ones a sub-folder (a class) of "
                              "their own, or point --root at one folder of images")
+    if len(subs) > 1 and {n.lower() for n, _ in subs} <= {'train', 'training', 'val', 'valid', 'validation', 'test', 'testing'}:
+        raise FlowerVAEError(f"{root} is split already ({', '.join(n for n, _ in subs)}), not into classes: flowervae holds out "
+                             "a tenth itself (--split); give the training folder as --root")    # else the splits pass for classes
     return subs or ((_printable(root.name), images(root)),)
 
 def folder_index(root)->tuple:
