@@ -158,7 +158,7 @@ class Learner:
         self.model, self.net, self.train_dl, self.val_dl, self.cfg = model, model, train_dl, val_dl, cfg
         self.device = next(model.parameters()).device
         self.opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=cfg.lr, fused=self.device.type!='mps')
-        self.cbs = sorted(cbs, key=lambda cb: cb.order)
+        self.cbs = sorted(cbs or (), key=lambda cb: getattr(cb, 'order', 0))
         self.epoch, self.step, self.history, self.stop, self.cpu_before = 0, 0, [], False, 0.
         self.rank, self.world, self.all_sum = 0, 1, lambda t: t      # one process; see 04c_distributed
         self.amp = bf16_ok(self.device) if cfg.amp is None else cfg.amp   # `04d_precision` measures instead of assuming
