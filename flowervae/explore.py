@@ -22,7 +22,7 @@ from .model import VAE
 from .priors import draw_codes
 
 # %% auto #0
-__all__ = ['to_png', 'image_widget', 'label_names', 'LatentExplorer', 'image_index']
+__all__ = ['to_png', 'image_widget', 'label_names', 'FollowsCode', 'LatentExplorer', 'image_index']
 
 # %% ../nbs/06_explore.ipynb #441a81b3
 def to_png(img:torch.Tensor, # (C, H, W) image in [0, 1]
@@ -53,7 +53,25 @@ def label_names(model, ds)->list|None:
                              f"({few_names(known) if known else 'numbers only'}): its labels would name other classes")
     return list(own) if own is not None else known
 
-class LatentExplorer:
+class FollowsCode:
+    "A widget kept in step with the object it shows, both ways: `_show` after a call from code, `_from_ui` around its observers."
+    _ui, _busy = None, False                                         # the widget once shown; True while one side sets the other
+
+    def _show(self):
+        "After a call from code, a shown widget follows: its controls set quietly (`_set_controls`), then redrawn (`_redraw`)."
+        if not (self._ui and 'root' in self._ui) or self._busy: return   # not shown (or its build failed), or the widget calling
+        self._from_ui(self._set_controls)(); self._redraw()
+
+    def _from_ui(self, f):
+        "`f` as an observer of the widget: nothing while the object sets the widget's controls, and no `_show` while it runs."
+        def observer(*args):
+            if self._busy: return
+            self._busy = True
+            try: f(*args)
+            finally: self._busy = False
+        return observer
+
+class LatentExplorer(FollowsCode):
     "Move a latent code along the top PCA directions (or the highest-KL dimensions) and decode it; `display` it for sliders."
     def __init__(self, model:VAE, ds, # a trained VAE and a data set of (image, label) pairs to start from
                  codes:dict|None=None, # `encode_dataset(model, ds)`, if already computed
@@ -71,15 +89,10 @@ class LatentExplorer:
         self.classes = sorted(self.means)
         self.conditional = bool(getattr(model.cfg, 'n_classes', 0))
         self.decode_class = self.classes[0] if self.conditional else None   # a conditional VAE decodes under a chosen class
-        self._ui, self._busy = None, False                               # the widget, once shown; see `_show`
         self.set_mode(mode)
         self.start_from_image(0)
 
     def __repr__(self): return f"LatentExplorer({self.mode}, {len(self.offsets)} sliders, start {self.start!r})"
-
-    def _show(self):
-        "After a call from code, a shown widget follows (`_sync_widget`, below); not while the widget itself is calling."
-        if self._ui and 'root' in self._ui and not self._busy: self._sync_widget()      # built whole: a failed build is not
 
 # %% ../nbs/06_explore.ipynb #465c6b4e
 def image_index(i, n:int)->int:
@@ -188,24 +201,13 @@ def _refresh(self:LatentExplorer):
     self._ui['status'].value = f"start: {self.start} · mode: {self.mode}" + as_class
 
 @patch
-def _sync_widget(self:LatentExplorer):
-    "The shown widget brought to the explorer's state after a call from code: mode, class, sliders and pictures."
-    self._busy = True                                              # its observers stay quiet while their values are set
-    try:
-        self._ui['mode'].value = self.mode
-        if 'as_cls' in self._ui: self._ui['as_cls'].value = self.decode_class
-        self._build_sliders(); self._refresh()
-    finally: self._busy = False
+def _set_controls(self:LatentExplorer):
+    "The widget's mode and class as the explorer has them (`FollowsCode._show`)."
+    self._ui['mode'].value = self.mode
+    if 'as_cls' in self._ui: self._ui['as_cls'].value = self.decode_class
 
 @patch
-def _from_ui(self:LatentExplorer, f):
-    "`f` as an observer of the widget: it does nothing while `_sync_widget` sets the widget, and no sync runs under it."
-    def observer(*args):
-        if self._busy: return
-        self._busy = True
-        try: f(*args)
-        finally: self._busy = False
-    return observer
+def _redraw(self:LatentExplorer): self._build_sliders(); self._refresh()     # sliders where the explorer has them
 
 @patch
 def _build_sliders(self:LatentExplorer):
@@ -261,7 +263,7 @@ def widget(self:LatentExplorer):
     ui['slider_box'] = W.HBox()
     for k in ('start', 'cls', 'idx', 'seed'): ui[k].observe(self._from_ui(self._on_start), names='value')
     ui['mode'].observe(self._from_ui(self._on_mode), names='value')
-    buttons['reset'].on_click(lambda _: self.reset())                 # a call as from code: `_sync_widget` redraws
+    buttons['reset'].on_click(lambda _: self.reset())                 # a call as from code: `_show` redraws
     def new_sample(_): ui['start'].value, ui['seed'].value = 'prior sample', ui['seed'].value + 1
     buttons['new sample'].on_click(new_sample)
     buttons['save PNG'].on_click(self._save_click)
@@ -270,7 +272,7 @@ def widget(self:LatentExplorer):
                        W.HBox(list(buttons.values()))])
     images = [W.VBox([W.Label('decoded'), ui['image']]), W.VBox([W.Label('started from'), ui['source']])]
     ui['root'] = W.VBox([W.HBox([*images, ui['slider_box']]), controls, ui['status']])
-    self.start_from_class(ui['cls'].value, 0)                          # drawn by `_sync_widget`
+    self.start_from_class(ui['cls'].value, 0)                          # drawn by `_show`
     return ui['root']
 
 @patch

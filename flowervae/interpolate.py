@@ -11,7 +11,7 @@ from fastcore.basics import patch
 
 from .cache import to_float
 from .core import FlowerVAEError, as_number, check_count
-from .explore import image_index, image_widget, label_names, to_png
+from .explore import FollowsCode, image_index, image_widget, label_names, to_png
 from .latent import class_id, class_means, codes_of, decode_images, path_function
 from .model import VAE
 
@@ -19,14 +19,14 @@ from .model import VAE
 __all__ = ['InterpolationExplorer']
 
 # %% ../nbs/06a_interpolate.ipynb #29fe7584
-class InterpolationExplorer:
+class InterpolationExplorer(FollowsCode):
     "Decode the path between two codes (images or class means) at a slider position t."
     def __init__(self, model:VAE, ds, # a trained VAE and a data set of (image, label) pairs whose codes are the ends
                  codes:dict|None=None, # `encode_dataset(model, ds)`, if already computed
                  px:int=256): # side of the displayed image
         if len(ds) < 2: raise FlowerVAEError(f"an interpolation needs at least 2 images to run between, got {len(ds)}")
         label_names(model, ds)                                                    # a conditional model: the images' classes
-        self.model, self.ds, self.px, self._ui, self._busy = model, ds, check_count(px, 'px', least=16), None, False
+        self.model, self.ds, self.px = model, ds, check_count(px, 'px', least=16)
         self.codes = codes_of(model, ds, codes)
         self.means = class_means(self.codes)
         self.set_mode('slerp'); self.set_ends(0, 1)
@@ -58,10 +58,6 @@ class InterpolationExplorer:
         if self.by == 'class': return None
         return to_float(torch.as_tensor(self.ds[image_index(self.ends[end], len(self.ds))][0]))         # NumPy images too
 
-    def _show(self):
-        "After a call from code, a shown widget follows: its ends, path and picture (`_sync_widget`, below)."
-        if self._ui is not None and not self._busy: self._sync_widget()
-
     def render(self, t:float)->torch.Tensor:
         "`(C, S, S)` image at fraction `t` of the way from A to B; a conditional model draws it as the class of the nearer end."
         t = as_number(t)
@@ -89,29 +85,23 @@ def widget(self:InterpolationExplorer):
                          t=W.FloatSlider(0.5, min=0., max=1., step=0.05, description='t', continuous_update=False),
                          image=image_widget(self.px), end_a=image_widget(self.px // 2), end_b=image_widget(self.px // 2),
                          status=W.Label())
-    def refresh(*_):                                                  # a control moved: the explorer takes its values
-        if self._busy: return                                         # (not while `_sync_widget` sets them)
-        self._busy = True
+    def take(*_):                                                     # a control moved: the explorer takes its values
         try: self.set_mode(ui['mode'].value); self.set_ends(ui['a'].value, ui['b'].value, ui['by'].value)
         except FlowerVAEError as e: ui['status'].value = str(e); return
-        finally: self._busy = False
-        self._draw()
-    for k in ('by', 'a', 'b', 'mode', 't'): ui[k].observe(refresh, names='value')
+        self._redraw()
+    for k in ('by', 'a', 'b', 'mode', 't'): ui[k].observe(self._from_ui(take), names='value')
     pictures = [W.VBox([W.Label(s), ui[k]]) for s, k in (('A', 'end_a'), ('at t', 'image'), ('B', 'end_b'))]
     ui['root'] = W.VBox([W.HBox(pictures), W.VBox([ui['by'], ui['a'], ui['b'], ui['mode'], ui['t']]), ui['status']])
-    refresh()
+    self._from_ui(take)()
     return ui['root']
 
 @patch
-def _sync_widget(self:InterpolationExplorer):
-    "The shown widget set to the explorer's ends and path after a call from code, then drawn; its observers quiet meanwhile."
-    self._busy = True
-    try: self._ui['by'].value, self._ui['a'].value, self._ui['b'].value, self._ui['mode'].value = self.by, *self.ends, self.mode
-    finally: self._busy = False
-    self._draw()
+def _set_controls(self:InterpolationExplorer):
+    "The widget's ends and path as the explorer has them (`FollowsCode._show`)."
+    self._ui['by'].value, self._ui['a'].value, self._ui['b'].value, self._ui['mode'].value = self.by, *self.ends, self.mode
 
 @patch
-def _draw(self:InterpolationExplorer):
+def _redraw(self:InterpolationExplorer):
     "The picture at the slider's t and the two ends; an error in the status line (a widget's exception shows nowhere)."
     ui = self._ui
     try: ui['image'].value, ui['status'].value = to_png(self.render(ui['t'].value), self.px), ''
