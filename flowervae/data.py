@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #4a69528a
 from __future__ import annotations
-import difflib, hashlib, http.client, os, ssl, unicodedata, urllib.error
+import difflib, hashlib, http.client, os, ssl, unicodedata, urllib.error, warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,8 +22,8 @@ if TYPE_CHECKING: import torchvision    # annotations only: torchvision takes se
 __all__ = ['IMAGE_ERRORS', 'DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'NETWORK_ERRORS', 'IMAGE_SUFFIXES', 'UNREADABLE_PHOTOS',
            'FOLDER_SPLITS', 'TENTH', 'flowers_root', 'check_flowers_root', 'flower_transforms', 'check_split',
            'Flowers102', 'flower_names', 'class_names', 'nfc', 'same_classes', 'class_number', 'class_name',
-           'download_flowers', 'strip_centre', 'check_folder', 'folder_index', 'folder_classes', 'folder_files',
-           'folder_digest', 'folder_split', 'FolderImages', 'default_workers', 'make_loader', 'examples_per_class']
+           'download_flowers', 'strip_centre', 'check_folder', 'folder_index', 'folder_classes', 'folder_digest',
+           'folder_split', 'FolderImages', 'default_workers', 'make_loader', 'examples_per_class']
 
 # %% ../nbs/01_data.ipynb #bd8d1e9d
 DATA_ENV = 'FLOWERVAE_DATA'
@@ -211,8 +211,10 @@ def _class_dirs(root:Path)->tuple:
             raise FlowerVAEError(f"flowervae cannot read {odd[0].suffix} photos ({odd[0]}, {len(odd)} in {d}): convert them to "
                                  "JPEG or PNG, or move them out of the folder")              # else whole classes would vanish
         return readable
-    subs = tuple((_printable(d.name), ims) for d in sorted(root.iterdir())
-                 if d.is_dir() and not _links_within(d, root) and (ims := images(d)))
+    found = [(d, images(d)) for d in sorted(root.iterdir()) if d.is_dir() and not _links_within(d, root)]
+    subs = tuple((_printable(d.name), ims) for d, ims in found if ims)
+    if subs and (bare := [_printable(d.name) for d, ims in found if not ims and d.name[0] not in '._']):   # not .git, __MACOSX
+        warnings.warn(f"{root}: no images in {', '.join(b + '/' for b in bare)}, so no class of {'it' if len(bare) == 1 else 'them'}")
     if subs and any(_is_image(f) for f in root.iterdir()):
         raise FlowerVAEError(f"{root} holds images beside sub-folders of images: give the loose ones a sub-folder (a class) of "
                              "their own, or point --root at one folder of images")
@@ -233,14 +235,10 @@ def folder_classes(root)->tuple:
     "The class names of an image folder: its sub-folders that hold images; a flat folder is one class, named after it."
     return tuple(name for name, _ in _class_dirs(check_folder(root).resolve()))
 
-def folder_files(root)->tuple:
-    "`(files, labels)` of the images in an image folder, class by class, each class's files sorted."
-    return folder_index(root)[:2]
-
 def folder_digest(root)->str:
     "A short hash of the names of an image folder's images, in order: its test tenth follows them, so any change to them shows."
     root = check_folder(root).resolve()
-    names = '\n'.join(str(f.relative_to(root)) for f in folder_files(root)[0])
+    names = '\n'.join(str(f.relative_to(root)) for f in folder_index(root)[0])
     return hashlib.sha1(names.encode('utf-8', 'surrogateescape')).hexdigest()[:16]
 
 def folder_split(n:int, split:str, test_frac:float=0.1)->list:
