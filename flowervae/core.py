@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #c0a1e004
 from __future__ import annotations
-import contextlib, ctypes, ctypes.util, dataclasses, functools, numbers, os, platform, secrets, time, typing
+import contextlib, ctypes, ctypes.util, dataclasses, difflib, functools, numbers, os, platform, secrets, time, typing
 from pathlib import Path
 
 import numpy as np
@@ -13,9 +13,9 @@ import torch
 # %% auto #0
 __all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', 'few_names', 'check_size', 'check_count',
            'check_flag', 'check_seed', 'per_size', 'check_decoded', 'check_temperature', 'as_number', 'check_types',
-           'rgb', 'pick_device', 'evaluating', 'in_eval', 'private_rng', 'cpuinfo', 'cpu_bf16_units', 'device_name',
-           'check_writable', 'make_folder', 'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'usable_cpus',
-           'pick_threads', 'keep_freed_memory']
+           'checked_again', 'check_callbacks', 'rgb', 'pick_device', 'evaluating', 'in_eval', 'private_rng', 'cpuinfo',
+           'cpu_bf16_units', 'device_name', 'check_writable', 'make_folder', 'write_atomically', 'bf16_ok', 'autocast',
+           'idle_cores', 'usable_cpus', 'pick_threads', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -100,6 +100,23 @@ def check_types(cfg): # a dataclass instance whose fields are annotated with pla
             raise FlowerVAEError(f"{type(cfg).__name__}.{f.name} must be {want}, got {value!r} ({type(value).__name__})")
         if isinstance(value, numbers.Number) and type(value) not in (bool, int, float):   # np.int64(1): JSON refuses it
             object.__setattr__(cfg, f.name, int(value) if isinstance(value, numbers.Integral) else float(value))
+
+def checked_again(cfg, cls:type, taker:str):
+    "A copy of the dataclass `cfg`, of type `cls`, checked again by `taker`: a field set after construction (lr = -1) too."
+    if not isinstance(cfg, cls): raise FlowerVAEError(f"{taker} takes a {cls.__name__}, got {type(cfg).__name__}")
+    return dataclasses.replace(cfg)                                   # __post_init__ runs its checks on the copy
+
+def check_callbacks(cbs, events:tuple)->list:
+    "`cbs` as a list (one callback alone too); a class given for a callback, or a method named like no event, in one line."
+    cbs = [] if cbs is None else list(cbs) if hasattr(type(cbs), '__iter__') else [cbs]
+    for cb in cbs:
+        name = cb.__name__ if isinstance(cb, type) else type(cb).__name__
+        if isinstance(cb, type): raise FlowerVAEError(f"cbs holds the class {name}, not a callback: give {name}()")
+        if odd := [m for m in dir(cb) if m.startswith(('before_', 'after_')) and m not in events]:   # would never run
+            near = difflib.get_close_matches(odd[0], events, 1)
+            hint = f" (did you mean {near[0]}?)" if near else ''
+            raise FlowerVAEError(f"{name}.{odd[0]} is no event, so it would never run{hint}: the events are {', '.join(events)}")
+    return cbs
 
 # %% ../nbs/00_core.ipynb #c0a1e01a
 def rgb(im): # a PIL image of any mode

@@ -214,7 +214,7 @@ def _class_dirs(root:Path)->tuple:
     found = [(d, images(d)) for d in sorted(root.iterdir()) if d.is_dir() and not _links_within(d, root)]
     subs = tuple((_printable(d.name), ims) for d, ims in found if ims)
     if subs and (bare := [_printable(d.name) for d, ims in found if not ims and d.name[0] not in '._']):   # not .git, __MACOSX
-        warnings.warn(f"{root}: no images in {', '.join(b + '/' for b in bare)}, so no class of {'it' if len(bare) == 1 else 'them'}")
+        warnings.warn(f"{root}: no images in {', '.join(b + '/' for b in bare)}, so no class of {'them' if bare[1:] else 'it'}")
     if subs and any(_is_image(f) for f in root.iterdir()):
         raise FlowerVAEError(f"{root} holds images beside sub-folders of images: give the loose ones a sub-folder (a class) of "
                              "their own, or point --root at one folder of images")

@@ -13,14 +13,14 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 
 from .augment import prepare_batch, train_batch
-from .core import FlowerVAEError, autocast, bf16_ok, check_count, check_size, check_types, in_eval, reason
+from .core import FlowerVAEError, autocast, bf16_ok, check_callbacks, check_count, check_size, check_types, in_eval, reason
 from .data import check_folder, check_split, flowers_root, folder_classes
 from .loss import RECON_KINDS, kl_weight, likelihood_log_sigma, vae_loss
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['DATA_KINDS', 'SCHEDULES', 'RECIPES', 'IN_EPOCH', 'LOG_EVERY', 'run_path', 'TrainConfig', 'preset', 'loss_terms',
-           'validate', 'CancelEpoch', 'Callback', 'Learner', 'log_step', 'Recorder', 'ProgressBar',
+__all__ = ['DATA_KINDS', 'SCHEDULES', 'RECIPES', 'IN_EPOCH', 'EVENTS', 'LOG_EVERY', 'run_path', 'TrainConfig', 'preset',
+           'loss_terms', 'validate', 'CancelEpoch', 'Callback', 'Learner', 'log_step', 'Recorder', 'ProgressBar',
            'busiest_cpu_seconds', 'run_fraction', 'CosineLR']
 
 # %% ../nbs/04_train.ipynb #519dae3b
@@ -95,8 +95,7 @@ class TrainConfig:
         names = folder_classes(self.root) if self.conditional and self.data == 'folder' else ()   # kept: they travel with it
         if self.conditional and self.data == 'folder' and len(names) < 2:                      # nothing to condition on
             raise FlowerVAEError(f"a conditional model needs 2 classes or more: {self.root} holds {len(names)} (one per folder)")
-        kinds = dict(flowers102=102, synthetic=10).get(self.data) or len(names)   # categories; synthetic kinds; folders
-        n_classes = kinds if self.conditional else 0
+        n_classes = (dict(flowers102=102, synthetic=10).get(self.data) or len(names)) if self.conditional else 0
         cond = dict(class_adv=self.class_adv, class_film=self.class_film, class_judge=self.class_judge, class_names=names)
         return VAEConfig(img_size=self.size, z_dim=self.z_dim, width=self.width, arch=self.arch, n_classes=n_classes,
                          **cond if n_classes else {})
@@ -146,6 +145,7 @@ class CancelEpoch(Exception):
     "Raised by a callback to end the current epoch early; validation and `after_epoch` still run."
 
 IN_EPOCH = ('before_epoch', 'before_batch', 'after_loss', 'after_step', 'after_batch')   # the events CancelEpoch may end
+EVENTS = ('before_fit', *IN_EPOCH, 'after_epoch', 'after_fit')                            # every event, in the order they come
 
 class Callback:
     "A hook into `Learner`: define any of the events as methods taking the learner. Lower `order` runs first."
@@ -158,7 +158,7 @@ class Learner:
         self.model, self.net, self.train_dl, self.val_dl, self.cfg = model, model, train_dl, val_dl, cfg
         self.device = next(model.parameters()).device
         self.opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=cfg.lr, fused=self.device.type!='mps')
-        self.cbs = sorted(cbs or (), key=lambda cb: getattr(cb, 'order', 0))
+        self.cbs = sorted(check_callbacks(cbs, EVENTS), key=lambda cb: getattr(cb, 'order', 0))
         self.epoch, self.step, self.history, self.stop, self.cpu_before = 0, 0, [], False, 0.
         self.rank, self.world, self.all_sum = 0, 1, lambda t: t      # one process; see 04c_distributed
         self.amp = bf16_ok(self.device) if cfg.amp is None else cfg.amp   # `04d_precision` measures instead of assuming

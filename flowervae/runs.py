@@ -14,11 +14,11 @@ import torch
 from .cache import to_float
 from .checkpoint import CKPT_FORMAT, build_model, load_checkpoint, model_kind, prepare_run_dir, run_lock, save_checkpoint
 from .core import (FlowerVAEError, check_flag, device_name, few_names, keep_freed_memory, pick_device, pick_threads,
-                            reason, write_atomically)
+                            reason, write_atomically, checked_again, check_callbacks)
 from .data import class_name, class_names, flowers_root, folder_digest
 from .grids import recon_rows, save_images
 from .distributed import join_processes, setup_distributed
-from .learner import CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, busiest_cpu_seconds
+from .learner import EVENTS, CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, busiest_cpu_seconds
 from .loaders import make_loaders
 from .precision import ChooseAmp
 from .model import VAE, VAEConfig, count_params
@@ -246,7 +246,7 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
         progress:bool=True, # show progress bars
         cbs:list=()): # more callbacks, e.g. `vaegan.Adversary`
     "Train a VAE as `cfg` says; returns `(model, history)` and leaves checkpoints, PNGs and the history in `cfg.out`."
-    if not isinstance(cfg, TrainConfig): raise FlowerVAEError(f"fit takes a TrainConfig, got {type(cfg).__name__}")
+    cfg, cbs = checked_again(cfg, TrainConfig, 'fit'), check_callbacks(cbs, EVENTS)   # a field changed since it was made too
     for k, v in (('resume', resume), ('overwrite', overwrite), ('progress', progress)): check_flag(v, k)   # 'False' is true
     if cfg.compile and (why := next((cb.eager_only for cb in cbs if getattr(cb, 'eager_only', None)), None)):
         raise FlowerVAEError(f"--compile cannot train {why}, which a compiled graph refuses: train without it (--no-compile; "

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
-from .core import FlowerVAEError, autocast, check_types
+from .core import FlowerVAEError, autocast, check_types, checked_again
 from .learner import Callback, log_step, run_fraction
 from .blocks import norm
 from .model import batchnorm_eval
@@ -95,7 +95,8 @@ class Adversary(Callback):
     name, order = 'gan', 5                  # `name`: its key in checkpoints; before `Checkpoints`, which loads its state
     eager_only = "the adversary (--gan): its adaptive weight takes a second gradient through the graph"   # no --compile (`fit`)
     def __init__(self, cfg:GANConfig|None=None):
-        self.cfg, self.active, self.joined, self.disc = cfg or GANConfig(), False, False, None   # joined: ever active
+        self.cfg = checked_again(cfg or GANConfig(), GANConfig, 'Adversary')        # a dict, or a field set since: one line
+        self.active, self.joined, self.disc = False, False, None                     # joined: ever active
 
     def setup(self, device:torch.device, lr:float, amp:bool=True)->'Adversary':
         "Build the discriminator on `device` and its optimiser."
