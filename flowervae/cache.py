@@ -264,7 +264,7 @@ def image_batches(ds, batch_size:int=256):
 
 def to_float(x:torch.Tensor)->torch.Tensor:
     "8-bit images (uint8, or wider integers) to float32 in [0, 1] in one pass, keeping the memory layout; a bool mask to 0 and 1."
-    if x.is_floating_point() or x.is_complex(): return x                     # floats pass through (and complex, to be refused)
+    if (x := torch.as_tensor(x)).is_floating_point() or x.is_complex(): return x   # arrays too; floats as given
     return x.to(torch.float32).mul_(1 / 255 if x.dtype != torch.bool else 1)   # 2x faster on CPU than a promoting x.mul(1/255)
 
 def unit_images(x:torch.Tensor)->torch.Tensor:
