@@ -20,6 +20,10 @@ __all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', '
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
     "A mistake in the user's input, reported by the command line as one line, without a traceback."
+    def __init__(self, *args):
+        if args and str(args[0]).startswith('Caught FlowerVAEError in DataLoader worker'):   # torch's copy of a worker's error
+            args = (str(args[0]).rstrip().splitlines()[-1].split('FlowerVAEError: ', 1)[-1], *args[1:])   # holds its traceback
+        super().__init__(*args)
 
 def reason(e:BaseException, n:int=160)->str:
     "What went wrong in `e`, in one line for a `FlowerVAEError`: its type and the first line of its message (which may be empty)."
