@@ -72,6 +72,7 @@ def load_checkpoint(path:str|Path, map_location='cpu',
     try: ck = torch.load(path if data is None else io.BytesIO(data), map_location=map_location, weights_only=True)
     except Exception as e:                                            # truncated; or an image, a log, another program's pickle
         why = 'torch.load cannot read it' if isinstance(e, (pickle.UnpicklingError, KeyError)) else reason(e, 80)   # a key: noise
+        if 'Unsupported global' in str(e): why = 'it holds Python objects, such as a model saved whole by torch.save'
         raise FlowerVAEError(f"{path} is not a loadable flowervae checkpoint ({why}): {advice}") from None
     if not isinstance(ck, dict) or ck.get('format') not in (CKPT_FORMAT, *OLD_FORMATS):
         if isinstance(ck, dict) and str(ck.get('format')).startswith('flowervae-checkpoint-'):   # a later version's
@@ -128,8 +129,7 @@ def _pack(key:str, v:torch.Tensor, half:bool=True)->tuple:
     "A prior's tensor as stored: float16 if `half` (not a scalar), and a Cholesky factor `(..., Z, Z)` as its lower triangle."
     v = v.to(torch.float16 if half and v.dim() else torch.float32)                       # a temperature keeps its digits
     if key != 'scale_tril': return key, v
-    i, j = torch.tril_indices(v.shape[-1], v.shape[-1])
-    return 'scale_tril_lower', v[..., i, j]
+    i, j = torch.tril_indices(v.shape[-1], v.shape[-1]); return 'scale_tril_lower', v[..., i, j]
 
 def flat_priors(priors:dict, half:bool=True)->dict:
     "The flat `{'name.key': tensor}` of a `priors.safetensors` from `{name: prior}` (N(0, I), None, has nothing to keep)."

@@ -11,11 +11,11 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', 'few_names', 'check_size', 'check_count',
-           'check_flag', 'check_seed', 'per_size', 'check_decoded', 'check_temperature', 'as_number', 'check_types',
-           'checked_again', 'check_callbacks', 'rgb', 'pick_device', 'evaluating', 'in_eval', 'private_rng', 'cpuinfo',
-           'cpu_bf16_units', 'device_name', 'check_writable', 'make_folder', 'write_atomically', 'bf16_ok', 'autocast',
-           'idle_cores', 'usable_cpus', 'pick_threads', 'keep_freed_memory']
+__all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', 'described', 'few_names', 'check_size',
+           'check_count', 'check_flag', 'check_seed', 'per_size', 'check_decoded', 'check_temperature', 'as_number',
+           'check_types', 'checked_again', 'check_callbacks', 'rgb', 'pick_device', 'evaluating', 'in_eval',
+           'private_rng', 'cpuinfo', 'cpu_bf16_units', 'device_name', 'check_writable', 'make_folder',
+           'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'usable_cpus', 'pick_threads', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -30,6 +30,12 @@ def reason(e:BaseException, n:int=160)->str:
     lines = str(e).strip().splitlines()
     if not lines: return type(e).__name__
     return f"{type(e).__name__}: {lines[0][:n]}" + ('…' * (len(lines[0]) > n))       # a cut is marked, not mistaken for the end
+
+def described(v, n:int=60)->str:
+    "`v` for a one-line message: a model (a torch module) by its kind, anything else as Python writes it on one line, cut at `n`."
+    if isinstance(v, torch.nn.Module): return f"a {type(v).__name__}, a model loaded already"     # not its many-line printout
+    text = repr(v).replace('\n', ' ')
+    return text if len(text) <= n else text[:n] + '…'
 
 def few_names(names, k:int=3)->str:
     "The first `k` of `names`, and ', ...' where there are more: a list short enough for a one-line message."
@@ -227,7 +233,8 @@ def make_folder(path:str|Path, option:str='--out')->Path: # option: how the comm
 # %% ../nbs/00_core.ipynb #c0a1e0w7
 def write_atomically(path:str|Path, write)->Path: # write: called with a temporary file's path, writes the whole file there
     "Write the file `path` through `write(tmp)` and a rename: whole or not at all; a failure to write names `path` in one line."
-    path = Path(path); tmp = path.with_name(f".{path.name}.tmp{os.getpid()}-{secrets.token_hex(4)}")   # no two writers share it
+    if not (path := Path(path)).name or path.is_dir(): raise FlowerVAEError(f"{path} is a folder: name a file in it to write")
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}-{secrets.token_hex(4)}")                       # no two writers share it
     try: write(tmp); os.replace(tmp, path)
     except BaseException as e:
         tmp.unlink(missing_ok=True)

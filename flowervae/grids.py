@@ -68,11 +68,12 @@ def show_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes (as `i
     if ax is None: _, ax = plt.subplots(figsize=(figsize, figsize * g.shape[1] / g.shape[2]))
     img = g.permute(1, 2, 0).numpy()                                               # (H', W', C)
     ax.imshow(img[..., 0] if img.shape[2] == 1 else img, cmap='gray', vmin=0, vmax=1)   # greyscale as grey, not false colour
-    ax.set_yticks(_centres(n_rows, x.shape[-2], pad) if rows else [], rows or [], fontsize=fontsize)
-    ax.set_xticks(_centres(n_cols, x.shape[-1], pad) if cols else [], cols or [], fontsize=fontsize)
+    text = dict(fontsize=fontsize, parse_math=False)                               # a '$' in a path or name is not TeX
+    ax.set_yticks(_centres(n_rows, x.shape[-2], pad) if rows else [], rows or [], **text)
+    ax.set_xticks(_centres(n_cols, x.shape[-1], pad) if cols else [], cols or [], **text)
     ax.xaxis.tick_top(); ax.tick_params(length=0)
     for s in ax.spines.values(): s.set_visible(False)
-    if title: ax.set_title(title, fontsize=fontsize + 2)
+    if title: ax.set_title(title, fontsize=fontsize + 2, parse_math=False)
     return ax
 
 # %% ../nbs/01c_grids.ipynb #11330b2c

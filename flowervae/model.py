@@ -13,7 +13,7 @@ from torch import nn
 from fastcore.basics import patch
 
 from .blocks import BalancedConvTranspose2d, ResBlock, ResizeConv, down, norm, up
-from .core import FlowerVAEError, as_number, check_size, check_types, in_eval
+from .core import FlowerVAEError, as_number, check_size, check_types, described, in_eval
 from .cache import unit_images
 from .priors import check_draw_args, draw_codes
 
@@ -149,8 +149,7 @@ class VAE(nn.Module):
 
     def posterior(self, h):
         "Split the encoder's `(B, 2·z_dim)` output into μ and a clamped log σ²."
-        mu, logvar = h.chunk(2, dim=1)
-        return mu, logvar.clamp(-30., 20.)
+        mu, logvar = h.chunk(2, dim=1); return mu, logvar.clamp(-30., 20.)
 
     def encode(self, x, y=None):
         "`(B, C, S, S)` images in [0, 1] -> μ, log σ², each `(B, z_dim)`."
@@ -207,7 +206,7 @@ def check_draw(model, n:int, temperature:float=1.0, y=None, prior=None, generato
 
 def check_labels(model, n:int, y)->torch.Tensor:
     "`y` as the `(n,)` classes of the conditional `model`: one for all, or `n` of them (none for an empty batch); else one line."
-    names = lambda: FlowerVAEError(f"y is class numbers, got {y!r:.80}: data.class_number turns a name into one")
+    names = lambda: FlowerVAEError(f"y is class numbers, got {described(y, 80)}: data.class_number turns a name into one")
     if isinstance(y, str): raise names()
     try: k, y = model.cfg.n_classes, torch.as_tensor(y)
     except (TypeError, ValueError, RuntimeError, OverflowError): raise names() from None      # names, objects, 2**70
@@ -217,8 +216,9 @@ def check_labels(model, n:int, y)->torch.Tensor:
     if not n and y.shape != (0,): raise FlowerVAEError(f"y gives {len(y)} classes for an empty batch: one each, or one for all")
     whole = not (y.is_floating_point() or y.is_complex() or y.dtype == torch.bool)      # True would pass for class 1
     if not whole or y.shape != (n,) or n and not 0 <= y.min() <= y.max() < k:
-        got = f"classes {y.min()}..{y.max()}" if whole and y.shape == (n,) else y.tolist() if len(y) < 9 else tuple(y.shape)
-        raise FlowerVAEError(f"y is an integer class in 0..{k - 1}, or {n} of them, got {got}")
+        got = f"classes {y.min()}..{y.max()}" if whole and y.shape == (n,) else y.tolist() if y.numel() < 9 else tuple(y.shape)
+        hint = ': one-hot rows? y.argmax(1) gives their classes' if y.ndim == 2 and y.shape[0] == n else ''
+        raise FlowerVAEError(f"y is an integer class in 0..{k - 1}, or {n} of them, got {got}{hint}")
     return y.long()
 
 def check_images(model, x)->torch.Tensor:

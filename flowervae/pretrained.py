@@ -13,7 +13,7 @@ import torch
 
 from .checkpoint import (checkpoint_model, draws_codes, flat_priors, model_from_record, model_kind, priors_from_flat,
                                   train_config)
-from .core import FlowerVAEError, check_writable, pick_device, reason, write_atomically
+from .core import FlowerVAEError, check_writable, described, pick_device, reason, write_atomically
 from .learner import TrainConfig
 from .model import VAE, count_params
 
@@ -62,6 +62,7 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
                     half:bool=False, # store float weights as float16
                     priors:dict|None=None)->Path: # `{name: prior}` fitted to its training codes (05c_priors), kept beside it
     "Write `model` as `folder/config.json` and `folder/model.safetensors` (the Hugging Face layout); returns the folder."
+    if isinstance(folder, VAE): raise FlowerVAEError("save_pretrained takes the model first, then the folder: (model, folder)")
     folder = Path(folder).expanduser() if isinstance(folder, (str, Path)) and str(folder) else folder   # '~/x' as a shell has it
     if isinstance(folder, Path) and folder.resolve().is_relative_to(weights_dir().resolve()):
         raise FlowerVAEError(f"{folder} is inside flowervae's bundled models: save into a folder of your own")
@@ -72,7 +73,7 @@ def _write_model(model:VAE, folder, half:bool, priors:dict|None)->Path:
     from safetensors.torch import save_file
     config, tensors, flat = _saved_form(model, half, priors)            # what fails here touches nothing
     if not isinstance(folder, (str, os.PathLike)) or not str(folder):
-        raise FlowerVAEError(f"save_pretrained needs a folder's name, got {folder!r:.80}")
+        raise FlowerVAEError(f"save_pretrained needs a folder's name, got {described(folder)}")
     if Path(folder).is_file(): raise FlowerVAEError(f"{folder} is a file: save_pretrained writes a folder")
     folder = Path(folder); _refuse_foreign(folder)
     try: folder.mkdir(parents=True, exist_ok=True)
@@ -100,7 +101,8 @@ def _saved_form(model:VAE, half:bool, priors:dict|None)->tuple:
                              + ("pass the model inside it" if inner else "load it first (load_model)"))
     tc, priors = getattr(model, 'train_cfg', None), getattr(model, 'priors', None) if priors is None else priors   # its own
     if not isinstance(priors, (dict, type(None))): raise FlowerVAEError(f"priors is {{name: prior}}, got {type(priors).__name__}")
-    if not isinstance(tc, (TrainConfig, type(None))): raise FlowerVAEError(f"model.train_cfg is a TrainConfig, got {tc!r:.60}")
+    if not isinstance(tc, (TrainConfig, type(None))):
+        raise FlowerVAEError(f"model.train_cfg is a TrainConfig, got {described(tc)}")
     flat = flat_priors(priors, half) if priors else None                # wrong priors: refused here
     if flat and not draws_codes({k: p for k, p in priors.items() if p is not None}, model.cfg.z_dim):   # another model's
         raise FlowerVAEError(f"these priors draw codes of another size than this model's {model.cfg.z_dim}, or NaN: fit its "
@@ -127,7 +129,7 @@ def _refuse_foreign(folder:Path):
 def _pretrained_folder(where)->Path:
     "A local folder, a bundled model's name, or a hub repository `owner/name` downloaded by `huggingface_hub` where installed."
     if not isinstance(where, (str, os.PathLike)) or not str(where):
-        raise FlowerVAEError(f"from_pretrained takes a folder, a bundled model's name or owner/name, got {where!r:.80}")
+        raise FlowerVAEError(f"from_pretrained takes a folder, a bundled model's name or owner/name, got {described(where)}")
     path = Path(where).expanduser()
     if path.is_dir(): return path
     if path.is_file(): raise FlowerVAEError(f"{where} is a file, not a saved model's folder: a checkpoint loads with load_model")
@@ -199,12 +201,15 @@ def load_model(path:str|Path, # a checkpoint written by `fit`, a folder written 
                device:str|torch.device|None=None)->VAE:
     "The model saved at `path`, in eval mode, on `device`, with its `train_cfg`."
     if not isinstance(path, (str, Path)) or path == '':
-        raise FlowerVAEError(f"load_model takes a path or a name, got {path!r:.40}")
+        raise FlowerVAEError(f"load_model takes a path or a name, got {described(path)}")
     path = Path(path).expanduser() if str(path).startswith('~') else path              # '~/runs/x/best.pt', as a shell has it
     if Path(path).is_symlink() and not Path(path).exists():                            # not the bundled model of that name
         raise FlowerVAEError(f"{path} is a link that leads to no file (to {os.readlink(path)}: missing, or a loop of links)")
     if Path(path).is_dir() or (not Path(path).exists() and bundled_folder(path)):   # a file of a bundled name wins
         return from_pretrained(path, device)
+    saved = Path(path).parent/'model.safetensors'                                       # beside it: a saved model's folder
+    if saved.is_file() and Path(path).name in (saved.name, 'priors.safetensors', 'config.json'):
+        raise FlowerVAEError(f"{path} is one file of a saved model's folder: give the folder, {saved.parent}")
     if not Path(path).exists():
         raise FlowerVAEError(f"checkpoint {path} does not exist (bundled models: {', '.join(bundled_names()) or 'none'})")
     return checkpoint_model(path, device)
