@@ -136,6 +136,10 @@ def feature_net(root:str|Path|None=None, size:int=64, cache_dir:str|Path|None=No
 def features(net:nn.Module, images, batch_size:int=256)->torch.Tensor:
     "`(N, F)` unit-length features of `images` under `net`: a `(N, 3, S, S)` tensor, one image, a list of them, or a data set."
     if not len(images): raise FlowerVAEError("no images to compute features of")
+    first = images[0][0] if isinstance(images[0], (tuple, list)) else images[0]                # an image, or a pair's
+    if not isinstance(first, (torch.Tensor, np.ndarray)):                                       # a PIL image, say
+        raise FlowerVAEError(f"images are tensors or arrays, not {type(first).__name__}: torchvision's pil_to_tensor turns a "
+                             "PIL image into one")
     batch_size = check_count(batch_size, 'batch_size')
     if isinstance(images, (list, tuple)) and all(isinstance(x, (torch.Tensor, np.ndarray)) for x in images):
         images = image_batch(images)                                                       # (N, C, S, S), mixed dtypes too
@@ -156,10 +160,11 @@ def _side(images)->int:
 def nearest_neighbours(images, train_images, # images as `features` takes them; the training images (a data set or tensor)
                        net:nn.Module, k:int=3)->tuple:
     "`(indices, similarities)`, each `(N, k)`: the `k` training images nearest to each image in `net`'s feature space (cosine)."
-    if len(images) and len(train_images) and _side(images) != _side(train_images):          # the smaller enlarged: blurred
+    found, known = features(net, images), features(net, train_images)                          # (N, F), (M, F): checked
+    if _side(images) != _side(train_images):                                                   # the smaller enlarged: blurred
         raise FlowerVAEError(f"images of {_side(images)} px against training images of {_side(train_images)} px: give both "
                              "at one size")
-    sim = features(net, images) @ features(net, train_images).T                                # (N, M)
+    sim = found @ known.T                                                                       # (N, M)
     if check_count(k, 'k') > sim.shape[1]: raise FlowerVAEError(f"k={k} neighbours among {sim.shape[1]} training images")
     similarities, indices = sim.topk(k, dim=1)                                                  # (N, k) each
     return indices, similarities
