@@ -73,7 +73,7 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
     held = None if dataset is not None else held_out(tc, data, root, split, getattr(model, 'folder_digest', None))   # or unknown
     split = 'synthetic-heldout' if data == 'synthetic' else split
     if dataset is not None: data, split = _described(dataset)         # what was scored, not what the model trained on
-    return dict(checkpoint=str(ckpt), data=data, split=split, n_images=n,
+    return dict(checkpoint=None if ckpt is None else str(ckpt), data=data, split=split, n_images=n,
                 size=tc.size, psnr=tot['psnr'] / n, ssim=tot['ssim'] / n, nelbo_nats=tot['nelbo'] / n,
                 nelbo_bits_per_dim=tot['bpd'] / n, recon=tc.recon, held_out=held)
 
