@@ -120,7 +120,7 @@ def plot_history(history:list, path=None):
 
 # %% ../nbs/04b_runs.ipynb #af385c41
 RUN_DATA = ('data', 'root', 'split', 'val_frac', 'n_synthetic', 'seed')   # what a resumed run must keep (size: with the model's)
-RUN_TRAINING = ('batch_size', 'beta', 'kl_warmup', 'free_bits', 'grad_clip', 'shift', 'schedule', 'class_adv', 'class_judge')
+RUN_TRAINING = tuple('lr batch_size beta kl_warmup free_bits grad_clip shift schedule class_adv class_judge'.split())
 RUN_LOSS = ('recon',)                       # and its likelihood: the validation −ELBOs that choose best.pt must be of one kind
 RESUMED = dict(model_cfg=dict, train_cfg=dict, model=dict, opt=dict, epoch=int, step=int, history=list, best_val=(int, float))
 
