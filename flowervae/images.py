@@ -69,7 +69,8 @@ def check_same_images(model:VAE, root)->Path:
     if (tc := trained_on(model)).data == 'synthetic': raise FlowerVAEError("--root: this model learned from synthetic flowers, "
                                                                          "which are drawn, not read from a folder")
     if tc.data == 'folder' and (d := getattr(model, 'folder_digest', None)) and folder_digest(root) != d:
-        raise FlowerVAEError(f"{root} does not hold the images the model learned from (their names differ): give that folder")
+        raise FlowerVAEError(f"{root} does not hold the images the model learned from (their names differ: added, removed or "
+                             "renamed since?): give that folder as it was")
     return Path(root)
 
 def check_folder_unchanged(tc:TrainConfig, root:Path, folder:str|None):

@@ -224,7 +224,7 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `priors.PRIORS`
     todo = [n for n in names if (n not in stored or dataset is not None) and PRIORS[n] is not None]   # images given: fit to them
     tune = scores is not None and 'mixture' in names and \
            ('mixture' in todo or getattr(stored.get('mixture'), 'temperature', None) is None)   # a new mixture, or an untuned one
-    if root is not None: check_same_images(model, root)                  # the images it learned from, in another place
+    if (at := root or (trained_on(model).root if todo or tune else None)) and Path(at).is_dir(): check_same_images(model, at)
     try: images = dataset if dataset is not None or not (todo or tune) else training_images(trained_on(model), progress, root)
     except FlowerVAEError as e:                     # a folder's images may be gone, or on another machine
         tc, given = trained_on(model), root
