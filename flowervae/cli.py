@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_cli.ipynb #c12c0004
 from __future__ import annotations
-import json, math, os, signal, sys, warnings
+import json, math, os, signal, sys, time, warnings
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -213,18 +213,19 @@ def _one_line(e:Exception, parser, command:str, a:dict)->str:
 
 def _interrupted(signum, frame): raise KeyboardInterrupt        # SIGTERM cleans up as Ctrl-C does
 
-def _interrupt_note(command:str, out:str, prog:str='flowervae')->str:
+def _interrupt_note(command:str, out:str, prog:str='flowervae', fresh_since:float=0.)->str: # an --overwrite run's start time
     "What an interrupted command leaves: for `train`, the last finished epoch, if one was saved; under torchrun, said by rank 0."
     if os.environ.get('RANK', '0') != '0': return ''               # the other ranks were stopped because one of them was
     if command == 'results': return f"{prog}: interrupted; the same command resumes the table where it stopped"
     if command != 'train': return f"{prog}: interrupted"
     if not (latest := Path(out)/'latest.pt').exists(): return f"{prog}: interrupted before an epoch was saved"
+    if latest.stat().st_mtime < fresh_since: return f"{prog}: interrupted before the new run saved an epoch: the old run is kept"
     return f"{prog}: interrupted; the last finished epoch is in {latest} (continue with --resume)"
 
 def main(argv:list|None=None, prog:str='flowervae')->int:
     "Entry point of the `flowervae` command (`prog` names it in usage lines and errors)."
     a = vars((parser := make_parser(prog)).parse_args(argv))
-    command, out = a.pop('command'), a.get('out') or TrainConfig.out
+    command, out, started = a.pop('command'), a.get('out') or TrainConfig.out, time.time()
     on_term, finished = signal.signal(signal.SIGTERM, _interrupted), False
     try:
         if a.get('ckpt') is not None and not str(a['ckpt']).strip():
@@ -235,8 +236,10 @@ def main(argv:list|None=None, prog:str='flowervae')->int:
     except FlowerVAEError as e:
         print(f"{prog}: error: {_one_line(e, parser, command, a)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:                                     # `| head` closed the output: stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()); return 141   # and no second error at exit
     except KeyboardInterrupt:
-        if note := _interrupt_note(command, out, prog): print(note, file=sys.stderr)
+        if note := _interrupt_note(command, out, prog, started if a.get('overwrite') else 0.): print(note, file=sys.stderr)
         return 130
     finally:
         signal.signal(signal.SIGTERM, on_term)

@@ -173,7 +173,7 @@ class Checkpoints(Callback):
         if spent or learn.cfg.budget and cpu >= learn.cfg.budget:       # nothing left to train: said, not trained for a step
             cpu = math.ceil(cpu * 10) / 10                               # rounded up, so that "more than" holds
             what, more = (f"done {ck['epoch']} of its epochs", f"--epochs more than {ck['epoch']}") if spent else \
-                         (f"spent {cpu:g} of its {learn.cfg.budget:g} CPU seconds", f"--budget more than {cpu:g}")
+                         (f"spent {cpu:g} of its {learn.cfg.budget:g} CPU seconds", f"--budget over {cpu:g} (0: no limit)")
             raise FlowerVAEError(f"the run in {self.out} has {what} already: to go on, give {more}")
         if (w := ck.get('world', learn.world)) != learn.world:           # another batch per step, and other steps per epoch
             how, each = ('flowervae train alone, not under torchrun', 'one batch') if w == 1 else \
