@@ -13,8 +13,8 @@ import torch
 # %% auto #0
 __all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', 'described', 'few_names', 'check_size',
            'check_count', 'check_flag', 'check_seed', 'per_size', 'check_decoded', 'check_temperature', 'as_number',
-           'check_types', 'checked_again', 'check_callbacks', 'rgb', 'pick_device', 'evaluating', 'in_eval',
-           'private_rng', 'cpuinfo', 'cpu_bf16_units', 'device_name', 'check_writable', 'make_folder',
+           'check_types', 'checked_again', 'check_image_kind', 'check_callbacks', 'rgb', 'pick_device', 'evaluating',
+           'in_eval', 'private_rng', 'cpuinfo', 'cpu_bf16_units', 'device_name', 'check_writable', 'make_folder',
            'write_atomically', 'bf16_ok', 'autocast', 'idle_cores', 'usable_cpus', 'pick_threads', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
@@ -115,6 +115,12 @@ def checked_again(cfg, cls:type, taker:str):
     "A copy of the dataclass `cfg`, of type `cls`, checked again by `taker`: a field set after construction (lr = -1) too."
     if not isinstance(cfg, cls): raise FlowerVAEError(f"{taker} takes a {cls.__name__}, got {type(cfg).__name__}")
     return dataclasses.replace(cfg)                                   # __post_init__ runs its checks on the copy
+
+def check_image_kind(x):
+    "Refuse an image that is not a tensor or an array (a PIL image, say: no loader can batch it), in one line with the fix."
+    if not isinstance(x, (torch.Tensor, np.ndarray)):
+        raise FlowerVAEError(f"images are tensors or arrays, got a {type(x).__name__}: give the data set a transform "
+                             "(torchvision's pil_to_tensor makes one image a tensor)")
 
 def check_callbacks(cbs, events:tuple)->list:
     "`cbs` as a list (one callback alone too); a class given for a callback, or a method named like no event, in one line."

@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 
 from .cache import BatchLoader, CachedFlowers, cache_folder, content_hash, image_batches, to_float, unit_images
 from .checkpoint import save_checkpoint
-from .core import FlowerVAEError, check_count, evaluating, reason
+from .core import FlowerVAEError, check_count, check_image_kind, evaluating, reason
 from .grids import image_batch
 
 # %% auto #0
@@ -136,10 +136,7 @@ def feature_net(root:str|Path|None=None, size:int=64, cache_dir:str|Path|None=No
 def features(net:nn.Module, images, batch_size:int=256)->torch.Tensor:
     "`(N, F)` unit-length features of `images` under `net`: a `(N, 3, S, S)` tensor, one image, a list of them, or a data set."
     if not len(images): raise FlowerVAEError("no images to compute features of")
-    first = images[0][0] if isinstance(images[0], (tuple, list)) else images[0]                # an image, or a pair's
-    if not isinstance(first, (torch.Tensor, np.ndarray)):                                       # a PIL image, say
-        raise FlowerVAEError(f"images are tensors or arrays, not {type(first).__name__}: torchvision's pil_to_tensor turns a "
-                             "PIL image into one")
+    check_image_kind(images[0][0] if isinstance(images[0], (tuple, list)) else images[0])      # an image, or a pair's
     batch_size = check_count(batch_size, 'batch_size')
     if isinstance(images, (list, tuple)) and all(isinstance(x, (torch.Tensor, np.ndarray)) for x in images):
         images = image_batch(images)                                                       # (N, C, S, S), mixed dtypes too

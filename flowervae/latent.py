@@ -12,7 +12,7 @@ from torch.utils.data import DataLoader, Subset
 from tqdm.auto import tqdm
 
 from .cache import to_float, unit_images
-from .core import FlowerVAEError, check_count, check_decoded, check_seed, in_eval, private_rng
+from .core import FlowerVAEError, check_count, check_decoded, check_image_kind, check_seed, in_eval, private_rng
 from .loss import kl_per_dim
 from .model import VAE, check_images, check_labels, check_latents, decode_batches
 
@@ -52,8 +52,7 @@ def check_pairs(ds):
                              "images, model.encode(x) gives their codes")
     if len(ds) and isinstance(label := ds[0][1], str):                          # (a number of any integer kind passes)
         raise FlowerVAEError(f"labels are class numbers, got {label!r}: data.class_number turns a name into one")
-    if len(ds) and not isinstance(ds[0][0], (torch.Tensor, np.ndarray)):       # a PIL image, say: the loader cannot batch it
-        raise FlowerVAEError(f"images are tensors or arrays, got a {type(ds[0][0]).__name__}: give the data set a transform")
+    if len(ds): check_image_kind(ds[0][0])                                     # a PIL image, say: the loader cannot batch it
     return ds
 
 def codes_of(model:VAE, ds, codes:dict|None=None)->dict:
