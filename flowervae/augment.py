@@ -7,8 +7,7 @@ from __future__ import annotations
 import numbers
 import torch
 
-from .cache import to_float
-from .core import FlowerVAEError
+from .core import FlowerVAEError, to_float
 
 # %% auto #0
 __all__ = ['random_flip', 'flip_to_float', 'prepare_batch', 'check_shift', 'random_shift', 'shift_flip_to_float', 'train_batch']

@@ -4,14 +4,15 @@
 
 # %% ../nbs/11_bench.ipynb #a00ab37b
 from __future__ import annotations
-import itertools, json, math, subprocess, sys, time
+import itertools, json, subprocess, sys, time
 from pathlib import Path
 
 import torch
 
 from .augment import train_batch
 from .cache import BatchLoader, CachedFlowers
-from .core import FlowerVAEError, autocast, check_size, cpuinfo, device_name, keep_freed_memory, pick_device, write_atomically
+from .core import FlowerVAEError, check_size, write_atomically
+from .machine import autocast, bf16_peak, cpu_peak, device_name, keep_freed_memory, pick_device
 from .data import Flowers102, check_flowers_root, default_workers
 from .learner import TrainConfig
 from .precision import choose_amp
@@ -19,9 +20,8 @@ from .loss import vae_loss
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['BF16_PEAK', 'USUAL', 'MEMORY', 'FAST', 'BENCH_PANELS', 'usual_loader', 'fast_loader', 'prepare', 'images_per_second',
-           'time_loading', 'make_step', 'time_training', 'train_flops_per_image', 'peak_for_name', 'bf16_peak',
-           'cpu_clock_ghz', 'cpu_flops_per_cycle', 'gemm_flops', 'cpu_peak', 'usual_figures', 'in_fresh_process',
+__all__ = ['USUAL', 'MEMORY', 'FAST', 'BENCH_PANELS', 'usual_loader', 'fast_loader', 'prepare', 'images_per_second',
+           'time_loading', 'make_step', 'time_training', 'train_flops_per_image', 'usual_figures', 'in_fresh_process',
            'memory_batches', 'memory_figures', 'peak_rss_gb', 'reset_peak_rss', 'fast_figures', 'compute_figures',
            'bench', 'format_row', 'plot_bench']
 
@@ -88,10 +88,6 @@ def time_training(loader, step, device, fast:bool, n_batches:int, min_seconds:fl
     return images_per_second(loader, lambda x: step(prepare(x, device, fast)), device, n_batches, min_seconds, warmup=2)
 
 # %% ../nbs/11_bench.ipynb #2fa89ba8
-# dense FLOP/s from the data sheets (half the "with sparsity" figure); a variant before its family's SXM figure
-BF16_PEAK = {'H100 PCIe': 756e12, 'H100 NVL': 835e12, 'H100': 989e12, 'H200': 989e12, 'A100': 312e12, 'L40S': 362e12,
-             'L40': 181e12, 'L4': 121e12, 'A10G': 70e12}
-
 def train_flops_per_image(model_cfg:VAEConfig, device, batch:int=8)->float:
     "FLOPs of one forward and backward pass, per image."
     from torch.utils.flop_counter import FlopCounterMode
@@ -100,45 +96,6 @@ def train_flops_per_image(model_cfg:VAEConfig, device, batch:int=8)->float:
     with FlopCounterMode(display=False) as fc:
         logits, mu, logvar = model(x); vae_loss(x, logits, mu, logvar)['loss'].backward()
     return fc.get_total_flops() / batch
-
-def peak_for_name(name:str)->float|None:
-    "The dense bf16 peak of the GPU that CUDA calls `name`, from `BF16_PEAK`: the first key the name contains."
-    return next((v for k, v in BF16_PEAK.items() if k in name), None)
-
-def bf16_peak(device)->float|None:
-    "The dense bf16 peak of `device` in FLOP/s, if known."
-    return peak_for_name(torch.cuda.get_device_name(device)) if device.type == 'cuda' else None
-
-def cpu_clock_ghz()->float|None:
-    "The CPU's highest clock in GHz from cpufreq, else the fastest core's clock now (/proc/cpuinfo); None where neither says."
-    f = Path('/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq')
-    if f.exists(): return int(f.read_text()) / 1e6
-    mhz = cpuinfo('cpu MHz')
-    return max(map(float, mhz)) / 1e3 if mhz else None
-
-def cpu_flops_per_cycle(bf16:bool)->tuple:
-    "`(FLOPs per cycle per core, how)` from the CPU's flags: lanes × 2 FMA units × 2, doubled for AVX-512 BF16; AMX's 1,024."
-    flags = set(' '.join(cpuinfo('flags')).split())
-    if bf16 and 'amx_bf16' in flags: return 1024, 'AMX tiles'
-    lanes = 16 if 'avx512f' in flags else 8 if 'avx2' in flags else 4
-    per = lanes * 2 * 2 * (2 if bf16 and 'avx512_bf16' in flags else 1)
-    return per, f"{lanes} float32 lanes × 2 FMA units × 2" + (' × 2 (AVX-512 BF16)' if per > lanes * 4 else '')
-
-def gemm_flops(bf16:bool, n:int=2048, repeats:int=5)->float:
-    "FLOP/s of the best of `repeats` n×n matrix products on this CPU's threads, in bf16 or float32."
-    a, b = (torch.randn(n, n, dtype=torch.bfloat16 if bf16 else torch.float32) for _ in range(2))
-    best, _ = math.inf, a @ b                                                     # a first product warms up, untimed
-    for _ in range(repeats):
-        t0 = time.perf_counter(); a @ b; best = min(best, time.perf_counter() - t0)
-    return 2 * n**3 / best
-
-def cpu_peak(bf16:bool)->tuple:
-    "`(FLOP/s, how it was found)`: derived from cores, clock and flags where the clock is known, else measured by `gemm_flops`."
-    cores, ghz, dtype = torch.get_num_threads(), cpu_clock_ghz(), 'bf16' if bf16 else 'float32'
-    if ghz:
-        per, how = cpu_flops_per_cycle(bf16)
-        return cores * ghz * 1e9 * per, f"{dtype} peak derived: {cores} cores × {ghz:.2f} GHz × {per} FLOP/cycle ({how})"
-    return gemm_flops(bf16), f"{dtype} ceiling measured: best 2048² matrix product on {cores} threads (no clock reported)"
 
 # %% ../nbs/11_bench.ipynb #07a073d6
 def usual_figures(root, split:str, size:int, batch_size:int, width:int, device:str, load_batches:int, load_seconds:float,

@@ -15,14 +15,14 @@ import torch
 from PIL import Image, ImageOps
 from tqdm.auto import tqdm
 
-from .core import FlowerVAEError, check_count, check_flag, check_size, reason, rgb, usable_cpus, write_atomically
+from .core import FlowerVAEError, check_count, check_flag, check_size, reason, rgb, unit_images, write_atomically
+from .machine import usable_cpus
 from .data import IMAGE_ERRORS, FolderImages, Flowers102, make_loader, strip_centre
 
 # %% auto #0
 __all__ = ['CACHE_ENV', 'STALE_ELSEWHERE', 'load_square', 'cache_folder', 'fingerprint', 'content_hash', 'builder_tag',
            'lock_temporary', 'sweep_temporaries', 'check_free_space', 'reserve_blocks', 'build_cache', 'open_cache',
-           'CachedImages', 'cache_stem', 'CachedFlowers', 'CachedFolder', 'BatchLoader', 'image_batches', 'to_float',
-           'unit_images', 'ArrayImages']
+           'CachedImages', 'cache_stem', 'CachedFlowers', 'CachedFolder', 'BatchLoader', 'image_batches', 'ArrayImages']
 
 # %% ../nbs/01b_cache.ipynb #27fe42df
 def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
@@ -261,23 +261,6 @@ class BatchLoader:
 def image_batches(ds, batch_size:int=256):
     "The image batches of a data set, in order: cut from its arrays where it has them (uint8), else decoded by `make_loader`."
     for x, _ in (BatchLoader if hasattr(ds, 'images') else make_loader)(ds, batch_size): yield x
-
-def to_float(x:torch.Tensor)->torch.Tensor:
-    "8-bit images (uint8, or wider integers) to float32 in [0, 1] in one pass, keeping the memory layout; a bool mask to 0 and 1."
-    if (x := torch.as_tensor(x)).is_floating_point() or x.is_complex(): return x   # arrays too; floats as given
-    return x.to(torch.float32).mul_(1 / 255 if x.dtype != torch.bool else 1)   # 2x faster on CPU than a promoting x.mul(1/255)
-
-def unit_images(x:torch.Tensor)->torch.Tensor:
-    "`x` as float images in [0, 1] (`to_float`'s integers and masks scaled); others (0-255, -1 to 1, NaN) refused in one line."
-    x = torch.as_tensor(x); levels = not (x.is_floating_point() or x.dtype == torch.bool)
-    x = to_float(x).float()
-    if not len(x) or -0.01 <= (r := x.aminmax()).min and r.max <= 1.01: return x   # one pass over the pixels (NaN: no)
-    if levels: raise FlowerVAEError(f"integer images are 8-bit levels, 0 to 255, got {r.min * 255:.0f} to {r.max * 255:.0f}")
-    if x.isnan().any(): raise FlowerVAEError("the images hold NaN: a model that diverged, or damaged data")
-    lo, hi = float(r.min), float(r.max)                               # what they look like, for the one hint that fits
-    raise FlowerVAEError("images are floats in [0, 1], " + ("divide 8-bit pixels by 255" if hi > 2 and lo > -hi / 4 else
-        "not -1 to 1: (x + 1) / 2 maps them" if -1.5 <= lo < -0.5 and hi <= 1.5 else f"got {lo:.3g} to {hi:.3g}: " +
-        ("clamp them to [0, 1]" if lo >= -0.5 and hi <= 2 else "logits? sigmoid gives images")))
 
 # %% ../nbs/01b_cache.ipynb #98de011c
 class ArrayImages(torch.utils.data.Dataset):

@@ -12,19 +12,21 @@ import torch
 
 from .bench import bench, plot_bench
 from .cache import CachedFlowers, cache_folder
-from .core import FlowerVAEError, check_size, check_writable, make_folder, per_size, usable_cpus, write_atomically
+from .core import FlowerVAEError, check_size, check_writable, make_folder, per_size, write_atomically
+from .machine import usable_cpus
 from .data import TENTH, check_flowers_root, check_split, class_name, class_names, class_number, download_flowers, flowers_root
 from .grids import recon_rows, save_images
 from .distributed import Dist, leave_distributed
-from .learner import RECIPES, TrainConfig, run_path
+from .learner import RECIPES, TrainConfig
 from .model import check_draw
 from .metrics import evaluate, evaluate_all, fit_prior, generative_scores
 from .options import as_option, make_parser, option_strings, refuse_unused
 from .pretrained import cards, load_model, table
 from .report import results_markdown
 from .results import run_seeds
-from .checkpoint import check_not_run_file, train_config, trained_on
+from .checkpoint import train_config, trained_on
 from .images import held_out, model_heldout, seen_in_training, spread, spread_batch
+from .run_folder import check_not_run_file, run_path
 from .runs import fit, resumable
 from .vaegan import Adversary, GANConfig
 

@@ -12,7 +12,8 @@ import torch
 from torch.utils.data import ConcatDataset, DataLoader, Dataset
 from PIL import Image, ImageOps
 
-from .core import FlowerVAEError, check_count, check_flag, check_size, reason, rgb, usable_cpus
+from .core import FlowerVAEError, check_count, check_flag, check_size, reason, rgb
+from .machine import usable_cpus
 
 IMAGE_ERRORS = (OSError, SyntaxError, ValueError, Image.DecompressionBombError)   # what PIL raises for a file it cannot decode
 

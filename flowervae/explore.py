@@ -12,14 +12,14 @@ import torch
 from fastcore.basics import patch
 from PIL import Image
 
-from .cache import to_float, unit_images
-from .checkpoint import check_not_run_file
-from .core import FlowerVAEError, as_number, check_count, check_seed, check_writable, few_names, write_atomically
+from .core import (FlowerVAEError, as_number, check_count, check_seed, check_writable, few_names, to_float, unit_images,
+                            write_atomically)
 from .data import class_name, class_names, same_classes
 from .latent import (class_id, class_means, codes_of, decode_images, fit_pca, one_code, pca_directions,
                               top_kl_directions)
 from .model import VAE
 from .priors import draw_codes
+from .run_folder import check_not_run_file
 
 # %% auto #0
 __all__ = ['to_png', 'image_widget', 'label_names', 'FollowsCode', 'LatentExplorer', 'image_index']

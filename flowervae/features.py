@@ -12,9 +12,9 @@ import torch, torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from .cache import BatchLoader, CachedFlowers, cache_folder, content_hash, image_batches, to_float, unit_images
+from .cache import BatchLoader, CachedFlowers, cache_folder, content_hash, image_batches
 from .checkpoint import save_checkpoint
-from .core import FlowerVAEError, check_count, check_image_kind, evaluating, reason
+from .core import FlowerVAEError, check_count, check_image_kind, evaluating, reason, to_float, unit_images
 from .grids import image_batch
 
 # %% auto #0

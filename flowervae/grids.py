@@ -12,8 +12,8 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset
 
-from .core import FlowerVAEError, check_count, write_atomically
-from .cache import unit_images
+from .core import FlowerVAEError, check_count, unit_images, write_atomically
+
 
 # %% auto #0
 __all__ = ['image_batch', 'image_grid', 'show_images', 'save_images', 'recon_rows']

@@ -11,9 +11,9 @@ import numpy as np
 import torch
 from torch.utils.data import Subset
 
-from .cache import CACHE_ENV, ArrayImages, CachedFlowers, CachedFolder, to_float
+from .cache import CACHE_ENV, ArrayImages, CachedFlowers, CachedFolder
 from .checkpoint import trained_on
-from .core import FlowerVAEError, check_count, check_seed, few_names, in_eval, per_size
+from .core import FlowerVAEError, check_count, check_seed, few_names, in_eval, per_size, to_float
 from .data import TENTH, FolderImages, Flowers102, check_split, flowers_root, folder_digest, same_classes
 from .synthetic import SyntheticFlowers
 from .learner import DATA_KINDS, TrainConfig

@@ -9,8 +9,7 @@ import numbers
 import torch
 from fastcore.basics import patch
 
-from .cache import to_float
-from .core import FlowerVAEError, as_number, check_count
+from .core import FlowerVAEError, as_number, check_count, to_float
 from .explore import FollowsCode, image_index, image_widget, label_names, to_png
 from .latent import class_id, class_means, codes_of, decode_images, path_function
 from .model import VAE

@@ -11,8 +11,8 @@ import torch
 from torch.utils.data import DataLoader, Subset
 from tqdm.auto import tqdm
 
-from .cache import to_float, unit_images
-from .core import FlowerVAEError, check_count, check_decoded, check_image_kind, check_seed, in_eval, private_rng
+from .core import (FlowerVAEError, check_count, check_decoded, check_image_kind, check_seed, in_eval, private_rng, to_float,
+                            unit_images)
 from .loss import kl_per_dim
 from .model import VAE, check_images, check_labels, check_latents, decode_batches
 

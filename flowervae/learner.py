@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_train.ipynb #1d4643e2
 from __future__ import annotations
-import math, os, time, warnings
+import math, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,22 +13,20 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 
 from .augment import prepare_batch, train_batch
-from .core import FlowerVAEError, autocast, bf16_ok, check_callbacks, check_count, check_size, check_types, in_eval, reason
+from .core import FlowerVAEError, check_callbacks, check_count, check_size, check_types, in_eval, reason
+from .machine import autocast, bf16_ok
 from .data import check_folder, check_split, flowers_root, folder_classes
 from .loss import RECON_KINDS, kl_weight, likelihood_log_sigma, vae_loss
 from .model import VAE, VAEConfig
+from .run_folder import run_path
 
 # %% auto #0
-__all__ = ['DATA_KINDS', 'SCHEDULES', 'RECIPES', 'IN_EPOCH', 'EVENTS', 'LOG_EVERY', 'run_path', 'TrainConfig', 'preset',
-           'loss_terms', 'validate', 'CancelEpoch', 'Callback', 'Learner', 'log_step', 'Recorder', 'ProgressBar',
+__all__ = ['DATA_KINDS', 'SCHEDULES', 'RECIPES', 'IN_EPOCH', 'EVENTS', 'LOG_EVERY', 'TrainConfig', 'preset', 'loss_terms',
+           'validate', 'CancelEpoch', 'Callback', 'Learner', 'log_step', 'Recorder', 'ProgressBar',
            'busiest_cpu_seconds', 'run_fraction', 'CosineLR']
 
 # %% ../nbs/04_train.ipynb #519dae3b
 DATA_KINDS, SCHEDULES = ('flowers102', 'synthetic', 'folder'), ('constant', 'cosine')   # what --data and --schedule take
-
-def run_path(out:str)->str:
-    "A run folder's path as flowervae names it everywhere: `~` expanded, and '~/r/x/../y' as '/home/.../r/y' (no stray x)."
-    return os.path.normpath(os.path.expanduser(out))
 
 @dataclass
 class TrainConfig:

@@ -14,8 +14,8 @@ from fastcore.basics import patch
 from torch.utils.data import Subset
 from tqdm.auto import tqdm
 
-from .cache import CachedFlowers, CachedFolder, image_batches, to_float, unit_images
-from .core import FlowerVAEError, check_count, check_temperature, evaluating, private_rng, reason
+from .cache import CachedFlowers, CachedFolder, image_batches
+from .core import FlowerVAEError, check_count, check_temperature, evaluating, private_rng, reason, to_float, unit_images
 from .data import Flowers102, FolderImages, flowers_root, make_loader
 from .synthetic import SyntheticFlowers
 from .features import FeatureNet, feature_net

@@ -13,8 +13,7 @@ from torch import nn
 from fastcore.basics import patch
 
 from .blocks import BalancedConvTranspose2d, ResBlock, ResizeConv, down, norm, up
-from .core import FlowerVAEError, as_number, check_size, check_types, described, in_eval
-from .cache import unit_images
+from .core import FlowerVAEError, as_number, check_size, check_types, described, in_eval, unit_images
 from .priors import check_draw_args, draw_codes
 
 # %% auto #0

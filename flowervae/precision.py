@@ -12,7 +12,8 @@ import torch
 
 from .augment import train_batch
 from .cache import cache_folder
-from .core import FlowerVAEError, bf16_ok, device_name, private_rng, write_atomically
+from .core import FlowerVAEError, private_rng, write_atomically
+from .machine import bf16_ok, device_name
 from .learner import Callback, TrainConfig, loss_terms
 from .model import VAE
 

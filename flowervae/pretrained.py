@@ -13,7 +13,8 @@ import torch
 
 from .checkpoint import (checkpoint_model, draws_codes, flat_priors, model_from_record, model_kind, priors_from_flat,
                                   train_config)
-from .core import FlowerVAEError, check_writable, described, pick_device, reason, write_atomically
+from .core import FlowerVAEError, check_writable, described, reason, write_atomically
+from .machine import pick_device
 from .learner import TrainConfig
 from .model import VAE, count_params
 

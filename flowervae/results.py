@@ -11,7 +11,8 @@ from pathlib import Path
 import torch
 
 from .cache import CachedFlowers, cache_folder
-from .core import FlowerVAEError, check_writable, device_name, make_folder, reason, write_atomically
+from .core import FlowerVAEError, check_writable, make_folder, reason, write_atomically
+from .machine import device_name
 from .cvae import class_accuracy, class_effect
 from .data import check_flowers_root
 from .grids import recon_rows, save_images

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import torch
 
-from .cache import to_float
-from .checkpoint import CKPT_FORMAT, build_model, load_checkpoint, model_kind, prepare_run_dir, run_lock, save_checkpoint
-from .core import (FlowerVAEError, check_flag, device_name, few_names, keep_freed_memory, pick_device, pick_threads,
-                            reason, write_atomically, checked_again, check_callbacks)
+from .checkpoint import CKPT_FORMAT, build_model, load_checkpoint, model_kind, save_checkpoint
+from .run_folder import prepare_run_dir, run_lock
+from .core import FlowerVAEError, check_callbacks, check_flag, checked_again, few_names, reason, to_float, write_atomically
+from .machine import device_name, keep_freed_memory, pick_device, pick_threads
 from .data import class_name, class_names, flowers_root, folder_digest
 from .grids import recon_rows, save_images
 from .distributed import join_processes, setup_distributed
@@ -256,7 +256,7 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
         images = cfg.root if cfg.data == 'folder' else None               # a run may not write into the folder it learns from
         stale = prepare_run_dir(out, resume, overwrite, images) if d.rank == 0 else []
         if device.type == 'cpu':
-            keep_freed_memory()                                        # 256 px steps 1.5× faster; see 00_core
+            keep_freed_memory()                                        # 256 px steps 1.5× faster; see 00a_machine
             torch.set_num_threads(pick_threads(cfg.threads))            # the idle cores: a busy core stalls every step
         learn = make_learner(cfg, device, d, resume, progress, cbs)
         for f in stale: f.unlink(missing_ok=True)                      # the old run goes only now: a refused one is kept

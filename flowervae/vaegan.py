@@ -12,7 +12,8 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
-from .core import FlowerVAEError, autocast, check_types, checked_again
+from .core import FlowerVAEError, check_types, checked_again
+from .machine import autocast
 from .learner import Callback, log_step, run_fraction
 from .blocks import norm
 from .model import batchnorm_eval
