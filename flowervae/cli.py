@@ -11,6 +11,7 @@ from pathlib import Path
 import torch
 
 from .bench import bench, plot_bench
+from .inputs import check_draw
 from .cache import CachedFlowers, cache_folder
 from .core import FlowerVAEError, check_size, check_writable, make_folder, per_size, write_atomically
 from .machine import usable_cpus
@@ -18,7 +19,6 @@ from .data import TENTH, check_flowers_root, check_split, class_name, class_name
 from .grids import recon_rows, save_images
 from .distributed import Dist, leave_distributed
 from .learner import RECIPES, TrainConfig
-from .model import check_draw
 from .metrics import evaluate, evaluate_all, fit_prior, generative_scores
 from .options import as_option, make_parser, option_strings, refuse_unused
 from .pretrained import cards, load_model, table

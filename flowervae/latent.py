@@ -13,8 +13,9 @@ from tqdm.auto import tqdm
 
 from .core import (FlowerVAEError, check_count, check_decoded, check_image_kind, check_seed, in_eval, private_rng, to_float,
                             unit_images)
+from .inputs import check_images, check_labels, check_latents
 from .loss import kl_per_dim
-from .model import VAE, check_images, check_labels, check_latents, decode_batches
+from .model import VAE, decode_batches
 
 # %% auto #0
 __all__ = ['encode_dataset', 'one_label_each', 'check_pairs', 'codes_of', 'codes_part', 'finite_means', 'kl_by_dim',

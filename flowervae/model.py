@@ -13,13 +13,13 @@ from torch import nn
 from fastcore.basics import patch
 
 from .blocks import BalancedConvTranspose2d, ResBlock, ResizeConv, down, norm, up
-from .core import FlowerVAEError, as_number, check_size, check_types, described, in_eval, unit_images
-from .priors import check_draw_args, draw_codes
+from .core import FlowerVAEError, as_number, check_size, check_types, in_eval
+from .inputs import check_draw, check_images, check_latents
+from .priors import draw_codes
 
 # %% auto #0
-__all__ = ['ARCHS', 'LIMITS', 'UNSIGNED', 'LARGEST_CODE', 'VAEConfig', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer',
-           'PlainEncoder', 'PlainDecoder', 'VAE', 'check_draw', 'check_labels', 'check_images', 'check_latents',
-           'decode_batches', 'batchnorm_eval', 'count_params']
+__all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder', 'PlainDecoder',
+           'VAE', 'decode_batches', 'batchnorm_eval', 'count_params']
 
 # %% ../nbs/02_model.ipynb #ee901201
 ARCHS = ('resnet', 'plain', 'light', 'balanced', 'hybrid')
@@ -189,64 +189,6 @@ class VAE(nn.Module):
         return (last[1] if isinstance(last, ResizeConv) else last).weight
 
 # %% ../nbs/02_model.ipynb #662e2431
-UNSIGNED = tuple(getattr(torch, f"uint{b}") for b in (16, 32, 64) if hasattr(torch, f"uint{b}"))   # torch 2.3 and later
-
-def check_draw(model, n:int, temperature:float=1.0, y=None, prior=None, generator=None)->tuple:
-    "`sample`'s arguments checked, as `(y, prior)`: a class for all may be one number, a prior may be a name in `model.priors`."
-    check_draw_args(n, temperature, generator)                        # count, temperature and generator, as a prior checks them
-    if prior == 'standard': prior = None                                        # N(0, I), by its CLI name
-    if isinstance(prior, str) and prior not in (have := getattr(model, 'priors', {})):
-        raise FlowerVAEError(f"no fitted prior {prior!r} in this model (it has {', '.join(have) or 'none'}): fit one "
-                             "(priors.fit_named_prior), or sample from N(0, I)")
-    prior = have[prior] if isinstance(prior, str) else prior
-    if prior is not None and not callable(getattr(prior, 'draw', None)):
-        raise FlowerVAEError(f"prior is a name in model.priors or a fitted prior (priors.PRIORS), got {type(prior).__name__}")
-    return (None if y is None else check_labels(model, n, y)), prior
-
-def check_labels(model, n:int, y)->torch.Tensor:
-    "`y` as the `(n,)` classes of the conditional `model`: one for all, or `n` of them (none for an empty batch); else one line."
-    names = lambda: FlowerVAEError(f"y is class numbers, got {described(y, 80)}: data.class_number turns a name into one")
-    if isinstance(y, str): raise names()
-    try: k, y = model.cfg.n_classes, torch.as_tensor(y)
-    except (TypeError, ValueError, RuntimeError, OverflowError): raise names() from None      # names, objects, 2**70
-    if y.dtype in UNSIGNED or not y.numel(): y = y.long()                   # no min() for these (past 2**63: < 0); [] is floats
-    y = y.expand(n) if y.ndim == 0 else y
-    if not k: raise FlowerVAEError("this model is not conditional: leave out y")
-    if not n and y.shape != (0,): raise FlowerVAEError(f"y gives {len(y)} classes for an empty batch: one each, or one for all")
-    whole = not (y.is_floating_point() or y.is_complex() or y.dtype == torch.bool)      # True would pass for class 1
-    if not whole or y.shape != (n,) or n and not 0 <= y.min() <= y.max() < k:
-        got = f"classes {y.min()}..{y.max()}" if whole and y.shape == (n,) else y.tolist() if y.numel() < 9 else tuple(y.shape)
-        hint = ': one-hot rows? y.argmax(1) gives their classes' if y.ndim == 2 and y.shape[0] == n else ''
-        raise FlowerVAEError(f"y is an integer class in 0..{k - 1}, or {n} of them, got {got}{hint}")
-    return y.long()
-
-def check_images(model, x)->torch.Tensor:
-    "`x` if `model` can read it, a `(B, C, S, S)` float batch in [0, 1]; else a one-line error saying what it reads."
-    want = (model.cfg.in_ch, model.cfg.img_size, model.cfg.img_size)
-    if not torch.is_tensor(x) or x.ndim != 4 or tuple(x.shape[1:]) != want:
-        got = f"{type(x).__name__} {tuple(getattr(x, 'shape', ()))}"                # a numpy array: says so
-        raise FlowerVAEError(f"this model reads (B, {', '.join(map(str, want))}) tensors, got {got}")
-    if not x.is_floating_point(): raise FlowerVAEError(f"images are floats in [0, 1], got {x.dtype}: divide 8-bit pixels by 255")
-    return unit_images(x).to(x.dtype)                                   # 0-255, -1 to 1, logits and NaN: each its own line
-
-LARGEST_CODE = 1e6   # a prior's draws lie within about ±5; codes near 1e25 overflow a decoder's float32 arithmetic into NaN
-
-def check_latents(model, z, finite:bool=True)->torch.Tensor: # finite: refuse NaN, inf and codes beyond ±LARGEST_CODE too
-    "`z` as `(B, Z)` float codes that `model` decodes (a tensor, array or list), finite; else a one-line `FlowerVAEError`."
-    if isinstance(z, dict): raise FlowerVAEError("codes are a (B, Z) tensor: of encode_dataset's dict, pass codes['mu']")
-    if isinstance(z, (tuple, list)) and any(torch.is_tensor(t) for t in z):           # codes one by one, or encode's output
-        if not all(torch.is_tensor(t) and t.ndim == 1 for t in z):
-            raise FlowerVAEError("codes are a (B, Z) tensor or a list of (Z,) codes (of model.encode(x)'s pair, the means: [0])")
-        z = torch.stack(z)                                                           # (B, Z) from B codes (Z,)
-    z = torch.as_tensor(z).float()
-    if z.ndim != 2 or z.shape[1] != model.cfg.z_dim:
-        raise FlowerVAEError(f"this model decodes (B, {model.cfg.z_dim}) codes, got shape {tuple(z.shape)}")
-    if finite and not (z.abs() <= LARGEST_CODE).all():                          # NaN and inf fail it too
-        if not torch.isfinite(z).all(): raise FlowerVAEError("the codes hold NaN or inf, which would decode to blank images")
-        raise FlowerVAEError(f"codes reach {float(z.abs().max()):.3g}: a model decodes codes within ±{LARGEST_CODE:g} "
-                             "(a prior's draws lie within about ±5)")
-    return z
-
 @patch
 @in_eval
 def sample(self:VAE, n:int, # number of images
