@@ -213,7 +213,7 @@ def _one_line(e:Exception, parser, command:str, a:dict)->str:
     msg = text.replace('\n', '\\n') if few else text.splitlines()[-1].split('FlowerVAEError: ', 1)[-1]
     return as_option(msg, option_strings(parser, command), given)
 
-def _interrupted(signum, frame): raise KeyboardInterrupt        # SIGTERM cleans up as Ctrl-C does
+def _interrupted(signum, frame): raise KeyboardInterrupt(signum)   # SIGTERM cleans up as Ctrl-C does; its number kept
 
 def _interrupt_note(command:str, out:str, prog:str='flowervae', fresh_since:float=0.)->str: # an --overwrite run's start time
     "What an interrupted command leaves: for `train`, the last finished epoch, if one was saved; under torchrun, said by rank 0."
@@ -240,9 +240,9 @@ def main(argv:list|None=None, prog:str='flowervae')->int:
         return 2
     except BrokenPipeError:                                     # `| head` closed the output: stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()); return 141   # and no second error at exit
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         if note := _interrupt_note(command, out, prog, started if a.get('overwrite') else 0.): print(note, file=sys.stderr)
-        return 130
+        return 128 + (e.args[0] if e.args and isinstance(e.args[0], int) else signal.SIGINT)   # 130 for Ctrl-C, 143 for SIGTERM
     finally:
         signal.signal(signal.SIGTERM, on_term)
         leave_distributed(finished)                                 # under torchrun: all ranks done before any tears down
