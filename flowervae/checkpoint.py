@@ -19,10 +19,10 @@ from .learner import TrainConfig
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'signals_deferred', 'save_checkpoint', 'load_checkpoint',
-           'checkpoint_digest', 'draws_codes', 'priors_file', 'save_priors', 'load_priors', 'flat_priors',
-           'priors_from_flat', 'build_model', 'model_kind', 'train_config', 'model_from_record', 'checkpoint_model',
-           'trained_on']
+__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'signals_deferred', 'save_checkpoint', 'check_checkpoint_file',
+           'load_checkpoint', 'checkpoint_digest', 'draws_codes', 'priors_file', 'save_priors', 'load_priors',
+           'flat_priors', 'priors_from_flat', 'build_model', 'model_kind', 'train_config', 'model_from_record',
+           'checkpoint_model', 'trained_on']
 
 # %% ../nbs/04a_checkpoint.ipynb #cb6d6629
 CKPT_FORMAT = 'flowervae-checkpoint-v2'
@@ -62,13 +62,19 @@ def save_checkpoint(obj:dict, path:str|Path)->Path:
     return path
 
 # %% ../nbs/04a_checkpoint.ipynb #7cd9ccdb
+def check_checkpoint_file(path:Path):
+    "Refuse, in one line, a checkpoint path that is missing or is no regular file (a pipe would hang `torch.load`)."
+    if path.exists() and not path.is_file() and not path.is_dir():                    # a FIFO, a socket, a device
+        raise FlowerVAEError(f"checkpoint {path} is not a regular file (a pipe, socket or device): name a checkpoint file")
+    if not path.is_file(): raise FlowerVAEError(f"checkpoint {path} does not exist")
+
 def load_checkpoint(path:str|Path, map_location='cpu',
                     data:bytes|None=None, # the file's bytes, if the caller has read them already
                     advice:str="give a run's best.pt, a save_pretrained folder or a bundled model's name", # said if unreadable
                    )->dict:
     "A flowervae checkpoint loaded with `weights_only=True`, or a `FlowerVAEError` saying what is wrong with the file."
     path = Path(path)
-    if data is None and not path.is_file(): raise FlowerVAEError(f"checkpoint {path} does not exist")
+    if data is None: check_checkpoint_file(path)
     try: ck = torch.load(path if data is None else io.BytesIO(data), map_location=map_location, weights_only=True)
     except Exception as e:                                            # truncated; or an image, a log, another program's pickle
         why = 'torch.load cannot read it' if isinstance(e, (pickle.UnpicklingError, KeyError)) else reason(e, 80)   # a key: noise
@@ -201,7 +207,7 @@ def checkpoint_model(path:str|Path, # a checkpoint written by `fit`
                      device:str|torch.device|None=None)->VAE:
     "The model the checkpoint at `path` holds, in eval mode, on `device`, with its `train_cfg` and any priors kept beside it."
     if Path(path).is_dir(): raise FlowerVAEError(f"{path} is a folder, not a checkpoint: a saved model's loads with load_model")
-    if not Path(path).is_file(): raise FlowerVAEError(f"checkpoint {path} does not exist")
+    check_checkpoint_file(Path(path))
     data = Path(path).read_bytes()                         # read once: the weights, and the digest their priors are stamped with
     ck = load_checkpoint(path, data=data)
     model = model_from_record(ck, path)
