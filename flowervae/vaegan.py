@@ -125,6 +125,10 @@ class Adversary(Callback):
         if (w := sd.get('cfg', {}).get('disc_width', self.cfg.disc_width)) != self.cfg.disc_width:   # else a raw size mismatch
             raise FlowerVAEError(f"the run's discriminator has disc_width {w}, not {self.cfg.disc_width}: leave --disc-width out "
                                  "to resume it, or train afresh into another --out")
+        saved = sd.get('cfg', {})                                         # older runs counted gan_start in epochs: not compared
+        if d := [f"{k} {v!r} (it had {saved[k]!r})" for k, v in asdict(self.cfg).items()
+                 if k in saved and saved[k] != v and not (k == 'gan_start' and saved[k] >= 1)]:
+            warnings.warn(f"resuming with adversary settings other than the run's: {', '.join(d)}; give its own to keep them")
         lrs = [g['lr'] for g in self.opt.param_groups]                    # this run's --lr, which a resumed run may change
         self.disc.load_state_dict(sd['disc']); self.opt.load_state_dict(sd['opt'])
         for g, lr in zip(self.opt.param_groups, lrs): g['lr'] = lr
