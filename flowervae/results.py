@@ -12,23 +12,20 @@ import torch
 
 from .cache import CachedFlowers, cache_folder
 from .core import FlowerVAEError, check_writable, make_folder, reason, write_atomically
-from .machine import device_name
-from .cvae import class_accuracy, class_effect
 from .data import check_flowers_root
 from .grids import recon_rows, save_images
 from .images import held_out, spread_batch
 from .learner import RECIPES, TrainConfig
-from .features import feature_net
 from .metrics import GenerativeScores, evaluate_all, fds_in, fit_priors, generative_scores, second_net_scores
 from .checkpoint import load_checkpoint, save_priors
-from .pretrained import card, load, load_model, publish
+from .pretrained import load_model
 from .report import results_markdown
 from .runs import fit
 from .vaegan import Adversary, GANConfig
 
 # %% auto #0
-__all__ = ['ROWS', 'SHARED', 'MACHINE', 'RECIPE', 'BUNDLED', 'row_config', 'row_figure', 'row_settings', 'read_result', 'run_row',
-           'run_table', 'run_seeds', 'second_opinion', 'make_bundled', 'rescore_bundled']
+__all__ = ['ROWS', 'SHARED', 'MACHINE', 'RECIPE', 'row_config', 'row_figure', 'row_settings', 'read_result', 'run_row',
+           'run_table', 'run_seeds', 'second_opinion']
 
 # %% ../nbs/10_results.ipynb #9ec73d7c
 _SEED = {k: v for k, v in RECIPES['seed'].items() if k not in ('size', 'epochs')}   # the seed's recipe, at the table's size
@@ -234,67 +231,3 @@ def second_opinion(results:list, # finished rows (their `result.json`s)
             save_priors(model.checkpoint, model.priors, model.checkpoint_digest)
         r.update(fds_in(scores, model, priors, n_samples, progress, test_ds))
     return results
-
-# %% ../nbs/10_results.ipynb #b0d10002
-BUNDLED = {   # name: (the table row it is, what it is)
-    'vae64':    ('default', "VAE: the default recipe (σ-VAE, cosine schedule, the hybrid network, random shifts)"),
-    'cvae64':   ('cvae_no_shift', "conditional VAE: the default recipe before random shifts, on the light network, told each "
-                                  "flower's class at every decoder stage, its samples judged by a classifier (102 classes)"),
-    'vaegan64': ('vaegan_light_no_shift', "VAE-GAN: the default recipe before random shifts, on the light network "
-                                          "(resize-convolutions), a patch discriminator on for the last three quarters"),
-}
-
-def _card_scores(r:dict)->dict:
-    "The test scores of a row's result for a model card, with the prior it samples best from."
-    fds = {'standard': r.get('fid'), 'gaussian': r.get('fid_fitted'), 'mixture': r.get('fid_mixture')}
-    best = min((k for k, v in fds.items() if v is not None), key=fds.get, default=None)
-    keys = ('psnr', 'ssim', 'nelbo_bits_per_dim', 'fid', 'fid_fitted', 'fid_mixture', 'active_units', 'extractor', 'n_samples',
-            'fid_2', 'fid_fitted_2', 'fid_mixture_2', 'extractor_2', 'mixture_temperature')
-    return {**{k: r[k] for k in keys if k in r}, 'best_prior': best, 'fd_best': fds.get(best)}
-
-def _check_bundled(name:str):
-    if name not in BUNDLED: raise FlowerVAEError(f"unknown bundled model {name!r}: choose from {', '.join(BUNDLED)}")
-
-def _bundled_scores(root:str, cache_dir:str|None, progress:bool, scores:GenerativeScores|None=None)->tuple:
-    "`(test images, scores, second net's scores)` at the bundled models' size: cards carry both nets' FDs."
-    test_ds = CachedFlowers(root, 'test', SHARED['size'], cache_dir)
-    scores = scores or generative_scores(root, SHARED['size'], cache_dir=cache_dir, progress=progress)
-    return test_ds, scores, second_net_scores(root, SHARED['size'], cache_dir, progress)
-
-def _publish_bundled(name:str, model, r:dict, # the model, and its test scores as `run_row` keeps them
-                     root:str, test_ds, priors:dict, cache_dir:str|None, progress:bool, folder:str|Path|None, **facts)->Path:
-    "Publish `model` as the bundled `name` with its card: the scores `r`, and a conditional model's class scores (07_cvae)."
-    x, y = spread_batch(test_ds, 256)                                                   # (256, 3, S, S), (256,)
-    extra = {}
-    if model.cfg.n_classes:                               # does it obey its class? From N(0, I) and from its mixture
-        net = feature_net(root, SHARED['size'], cache_dir, progress=progress)
-        extra = dict(class_effect=class_effect(model), class_accuracy=class_accuracy(model, net.classify),
-                     class_accuracy_mixture=class_accuracy(model, net.classify, prior=priors['mixture']))
-    return publish(model, name, BUNDLED[name][1], {**_card_scores(r), **extra}, x, y, priors=priors, folder=folder, **facts)
-
-def make_bundled(name:str, root:str, budget:float, out:str|Path='runs/bundled', scores:GenerativeScores|None=None,
-                 cache_dir:str|None=None, progress:bool=True, folder:str|Path|None=None)->Path:
-    "Train (or resume) the bundled model `name` as its row for `budget` CPU seconds, score it on the test split, publish it."
-    _check_bundled(name)
-    test_ds, scores, scores2 = _bundled_scores(root, cache_dir, progress, scores)
-    r = run_row(BUNDLED[name][0], root, budget, out, scores, test_ds, progress=progress, scores2=scores2)
-    model = load_model(r['checkpoint'], 'cpu')
-    priors = fit_priors(model, progress=False, scores=scores)  # those `run_row` fitted and kept beside the checkpoint
-    return _publish_bundled(name, model, r, root, test_ds, priors, cache_dir, progress, folder,
-                            cpu_minutes=round(r['cpu_seconds'] / 60, 1), epochs=r['epochs'], scored_epoch=r.get('scored_epoch'),
-                            machine=device_name(torch.device('cpu')),
-                            command=f"results.make_bundled({name!r}, ROOT, budget={budget:g})")
-
-def rescore_bundled(name:str, root:str, n_samples:int=5000, cache_dir:str|None=None, progress:bool=True,
-                    folder:str|Path|None=None)->Path:
-    "Score the bundled model `name` again as `make_bundled` does, without training; a mixture without a temperature gets one."
-    _check_bundled(name)
-    before, model = card(name), load(name, 'cpu')
-    test_ds, scores, scores2 = _bundled_scores(root, cache_dir, progress)
-    train = CachedFlowers(root, model.train_cfg.split, SHARED['size'], cache_dir)      # its training images: never the test's
-    priors = fit_priors(model, dataset=train, progress=False, scores=scores)
-    r = {**evaluate_all(name, scores, test_ds, n_samples, progress=progress, priors=priors, model=model),
-         **fds_in(scores2, model, priors, n_samples, progress, test_ds)}
-    facts = {k: before[k] for k in ('cpu_minutes', 'epochs', 'scored_epoch', 'machine', 'command') if k in before}
-    return _publish_bundled(name, model, r, root, test_ds, priors, cache_dir, progress, folder, **facts,
-                            rescored=f"results.rescore_bundled({name!r}, ROOT) on {device_name(torch.device('cpu'))}")
