@@ -14,9 +14,9 @@ from .machine import device_name
 from .cvae import class_accuracy, class_effect
 from .images import spread_batch
 from .features import feature_net
-from .metrics import GenerativeScores, evaluate_all, fds_in, fit_priors, generative_scores, second_net_scores
+from .metrics import GenerativeScores, evaluate_all, fit_priors, generative_scores
 from .pretrained import card, load, load_model, publish
-from .results import SHARED, run_row
+from .results import SHARED, fds_in, run_row, second_net_scores
 
 # %% auto #0
 __all__ = ['BUNDLED', 'make_bundled', 'rescore_bundled']

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import torch
 
-from .core import FlowerVAEError, reason
+from .core import FlowerVAEError, check_model, reason
 from .machine import pick_device
 from .cvae import CVAE
 from .priors import PRIORS, prior_from_state
@@ -221,7 +221,7 @@ def checkpoint_model(path:str|Path, # a checkpoint written by `fit`
 
 def trained_on(model)->TrainConfig:
     "The training settings `model` carries (`train_cfg`: its data, size, likelihood), or a `FlowerVAEError` saying it has none."
-    if (tc := getattr(model, 'train_cfg', None)) is None:
+    if (tc := getattr(check_model(model), 'train_cfg', None)) is None:
         what = getattr(model, 'checkpoint', None) or 'the model'
         raise FlowerVAEError(f"{what} carries no record of its training (train_cfg), so its images are unknown: "
                              "set model.train_cfg to the TrainConfig it trained with, and save it again")

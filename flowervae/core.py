@@ -14,7 +14,7 @@ import torch
 __all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', 'described', 'few_names', 'check_size',
            'check_count', 'check_flag', 'check_seed', 'per_size', 'check_decoded', 'check_temperature', 'as_number',
            'check_types', 'checked_again', 'check_image_kind', 'check_callbacks', 'rgb', 'to_float', 'unit_images',
-           'evaluating', 'in_eval', 'private_rng', 'check_writable', 'make_folder', 'write_atomically']
+           'check_model', 'evaluating', 'in_eval', 'private_rng', 'check_writable', 'make_folder', 'write_atomically']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -56,7 +56,7 @@ def check_size(size:int # side of the square image
 def check_count(v, name:str, least:int=1)->int:
     "`v` as an int if it is a whole number of at least `least` (a bool is not one); else a `FlowerVAEError` naming `name`."
     if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < least:
-        raise FlowerVAEError(f"{name} must be a whole number of at least {least}, got {v!r}")
+        raise FlowerVAEError(f"{name} must be a whole number of at least {least}, got {described(v)}")
     return int(v)
 
 def check_flag(v, name:str)->bool:
@@ -170,12 +170,16 @@ def unit_images(x:torch.Tensor)->torch.Tensor:
         ("clamp them to [0, 1]" if lo >= -0.5 and hi <= 2 else "logits? sigmoid gives images")))
 
 # %% ../nbs/00_core.ipynb #c0a1e031
+def check_model(model)->torch.nn.Module:
+    "`model` if it is a loaded model (a torch module); a bundled name, a path or a tensor given instead, in one line."
+    if not isinstance(model, torch.nn.Module):                       # not an AttributeError from deep inside
+        raise FlowerVAEError(f"this takes a loaded model, not {described(model)}: load one with pretrained.load_model(...) first")
+    return model
+
 @contextlib.contextmanager
 def evaluating(model:torch.nn.Module):
     "Run the block with `model` in eval mode and without gradients, then put each of its modules back in its own mode."
-    if not isinstance(model, torch.nn.Module):                       # a bundled name or a path: one line, not an AttributeError
-        raise FlowerVAEError(f"this takes a loaded model, not {model!r}: load one with pretrained.load_model(...) first")
-    modes = [(m, m.training) for m in model.modules()]                  # one by one: a frozen batch norm stays frozen
+    modes = [(m, m.training) for m in check_model(model).modules()]      # one by one: a frozen batch norm stays frozen
     model.eval()
     try:
         with torch.no_grad(): yield model

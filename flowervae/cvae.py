@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
-from .core import FlowerVAEError, as_number, check_count, check_decoded, check_seed, in_eval
+from .core import FlowerVAEError, as_number, check_count, check_decoded, check_model, check_seed, in_eval
 from .inputs import check_draw, check_labels, check_latents
 from .data import class_names, class_number
 from .blocks import ResBlock
@@ -136,7 +136,8 @@ def class_samples(model:CVAE, classes:list, # the classes to draw, one row each
 
 def check_conditional(model):
     "Refuse a model without classes, in one line: only a conditional one draws or is scored by class."
-    if not getattr(model.cfg, 'n_classes', 0): raise FlowerVAEError("only a conditional model (cvae64, say) has classes to draw")
+    if not getattr(check_model(model).cfg, 'n_classes', 0):
+        raise FlowerVAEError("only a conditional model (cvae64, say) has classes to draw")
 
 def class_labels(model:CVAE, classes:list)->list:
     "The class numbers that `classes` (numbers or names) name, for a conditional model; one line for anything else."

@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 
 from .cache import BatchLoader, CachedFlowers, cache_folder, content_hash, image_batches
 from .checkpoint import save_checkpoint
-from .core import FlowerVAEError, check_count, check_image_kind, evaluating, reason, to_float, unit_images
+from .core import FlowerVAEError, check_count, check_image_kind, described, evaluating, reason, to_float, unit_images
 from .grids import image_batch
 
 # %% auto #0
@@ -135,6 +135,8 @@ def feature_net(root:str|Path|None=None, size:int=64, cache_dir:str|Path|None=No
 # %% ../nbs/09a_features.ipynb #9e1a0002
 def features(net:nn.Module, images, batch_size:int=256)->torch.Tensor:
     "`(N, F)` unit-length features of `images` under `net`: a `(N, 3, S, S)` tensor, one image, a list of them, or a data set."
+    if not hasattr(net, 'num_features'):                                  # a VAE, say: its forward returns a triple
+        raise FlowerVAEError(f"net is a feature network (features.feature_net), got {described(net)}")
     if not len(images): raise FlowerVAEError("no images to compute features of")
     check_image_kind(images[0][0] if isinstance(images[0], (tuple, list)) else images[0])      # an image, or a pair's
     batch_size = check_count(batch_size, 'batch_size')

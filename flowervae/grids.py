@@ -4,7 +4,7 @@
 
 # %% ../nbs/01c_grids.ipynb #5878a53f
 from __future__ import annotations
-import math, numbers
+import math, numbers, os
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset
 
-from .core import FlowerVAEError, check_count, unit_images, write_atomically
+from .core import FlowerVAEError, check_count, check_image_kind, unit_images, write_atomically
 
 
 # %% auto #0
@@ -24,6 +24,8 @@ def image_batch(x)->torch.Tensor:
     if isinstance(x, (torch.Tensor, np.ndarray)): return torch.as_tensor(x).detach()
     if isinstance(x, Dataset) or isinstance(x, (list, tuple)) and any(isinstance(i, (tuple, list)) for i in x[:8]):
         raise FlowerVAEError("this takes images, not a data set's (image, label) pairs: [ds[i][0] for i in range(n)]")
+    if not hasattr(x, '__iter__'): check_image_kind(x)                        # one PIL image, say: named, with the fix
+    for i in x[:1] if isinstance(x, (list, tuple)) else (): check_image_kind(i)        # a list of PIL images: the same
     ims = [torch.as_tensor(i).detach() for i in x]                                  # (C, H, W) each
     if len({tuple(i.shape) for i in ims}) > 1:
         raise FlowerVAEError(f"the images of a list must have one shape, got {sorted({tuple(i.shape) for i in ims})}")
@@ -83,9 +85,10 @@ def save_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes (as `i
                 cols:list|None=None)->Path:
     "Save the images `x` to the PNG `path` as `show_images` draws them, labels and title included, each image near its own size."
     import matplotlib.pyplot as plt
+    if not isinstance(path, (str, os.PathLike)) or not str(path): raise FlowerVAEError(f"path names a .png file, got {path!r}")
     if Path(path).suffix.lower() not in ('', '.png'):
         raise FlowerVAEError(f"save_images writes a PNG: name a .png file, got {path}")
-    x = image_batch(x)                                                        # (B, C, H, W), from a list too
+    x, nrow = image_batch(x), check_count(nrow, 'nrow')                       # (B, C, H, W), from a list too
     width = min(nrow, len(x)) * (x.shape[-1] + 2) / 100                       # the grid's width in inches at 100 dpi
     ax = show_images(x, nrow, title, figsize=max(width, 3.) + (1.2 if rows else 0.2), rows=rows, cols=cols)
     fig = ax.figure                                                           # the axes, not the figure, spans `width` inches:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .core import FlowerVAEError, described, unit_images
+from .core import FlowerVAEError, check_image_kind, described, unit_images
 from .priors import check_draw_args
 
 # %% auto #0
-__all__ = ['UNSIGNED', 'LARGEST_CODE', 'check_draw', 'check_labels', 'check_images', 'check_latents']
+__all__ = ['UNSIGNED', 'LARGEST_CODE', 'check_draw', 'check_labels', 'check_images', 'check_latents', 'one_label_each',
+           'check_pairs']
 
 # %% ../nbs/02b_inputs.ipynb #in000006
 UNSIGNED = tuple(getattr(torch, f"uint{b}") for b in (16, 32, 64) if hasattr(torch, f"uint{b}"))   # torch 2.3 and later
@@ -20,6 +21,8 @@ def check_draw(model, n:int, temperature:float=1.0, y=None, prior=None, generato
     "`sample`'s arguments checked, as `(y, prior)`: a class for all may be one number, a prior may be a name in `model.priors`."
     check_draw_args(n, temperature, generator)                        # count, temperature and generator, as a prior checks them
     if prior == 'standard': prior = None                                        # N(0, I), by its CLI name
+    if isinstance(prior, type): raise FlowerVAEError(f"prior is a fitted prior, got the class {prior.__name__}: fit one "
+                                                     "(priors.fit_named_prior), or give a name in model.priors")
     if isinstance(prior, str) and prior not in (have := getattr(model, 'priors', {})):
         raise FlowerVAEError(f"no fitted prior {prior!r} in this model (it has {', '.join(have) or 'none'}): fit one "
                              "(priors.fit_named_prior), or sample from N(0, I)")
@@ -72,3 +75,23 @@ def check_latents(model, z, finite:bool=True)->torch.Tensor: # finite: refuse Na
         raise FlowerVAEError(f"codes reach {float(z.abs().max()):.3g}: a model decodes codes within ±{LARGEST_CODE:g} "
                              "(a prior's draws lie within about ±5)")
     return z
+
+# %% ../nbs/02b_inputs.ipynb #in00000a
+def one_label_each(y, n:int)->torch.Tensor:
+    "`y` as `(n,)` integer class numbers, one per image; else one line (one-hot rows would pass for other labels later)."
+    if (y := torch.as_tensor(y)).shape == (n,) and not (y.is_floating_point() or y.dtype == torch.bool): return y
+    raise FlowerVAEError(f"labels are one class number per image: ({n},) integers, got shape {tuple(y.shape)} of "
+                         f"{str(y.dtype).removeprefix('torch.')} (one-hot rows: take .argmax(1))")
+
+def check_pairs(ds):
+    "`ds` if it is a data set of (image, label) pairs, as its first item says; else one line that points a batch to `encode`."
+    if isinstance(ds, torch.utils.data.DataLoader):                  # batched already: each item would be a whole batch
+        raise FlowerVAEError("this takes a data set of (image, label) pairs, not a DataLoader: give its .dataset (it is "
+                             "batched inside)")
+    if isinstance(ds, (torch.Tensor, np.ndarray)) or len(ds) and not (isinstance(ds[0], (tuple, list)) and len(ds[0]) == 2):
+        raise FlowerVAEError(f"this takes a data set of (image, label) pairs, got a {type(ds).__name__}: for a batch of "
+                             "images, model.encode(x) gives their codes")
+    if len(ds) and isinstance(label := ds[0][1], str):                          # (a number of any integer kind passes)
+        raise FlowerVAEError(f"labels are class numbers, got {label!r}: data.class_number turns a name into one")
+    if len(ds): check_image_kind(ds[0][0])                                     # a PIL image, say: the loader cannot batch it
+    return ds

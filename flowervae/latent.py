@@ -11,18 +11,17 @@ import torch
 from torch.utils.data import DataLoader, Subset
 from tqdm.auto import tqdm
 
-from .core import (FlowerVAEError, check_count, check_decoded, check_image_kind, check_seed, in_eval, private_rng, to_float,
-                            unit_images)
-from .inputs import check_images, check_labels, check_latents
+from .core import (FlowerVAEError, check_count, check_decoded, check_model, check_seed, described, in_eval, private_rng,
+                            to_float, unit_images)
+from .inputs import check_images, check_labels, check_latents, check_pairs, one_label_each
 from .loss import kl_per_dim
 from .model import VAE, decode_batches
 
 # %% auto #0
-__all__ = ['encode_dataset', 'one_label_each', 'check_pairs', 'codes_of', 'codes_part', 'finite_means', 'kl_by_dim',
-           'active_units', 'plot_kl_by_dim', 'fit_pca', 'plot_explained_variance', 'tsne_2d', 'plot_tsne',
-           'image_scatter', 'knn_class_accuracy', 'path_args', 'lerp', 'slerp', 'decode_images', 'path_function',
-           'interpolate', 'one_code', 'class_id', 'class_means', 'class_arithmetic', 'traversal', 'pca_directions',
-           'top_kl_directions']
+__all__ = ['encode_dataset', 'codes_of', 'codes_part', 'finite_means', 'kl_by_dim', 'active_units', 'plot_kl_by_dim', 'fit_pca',
+           'plot_explained_variance', 'tsne_2d', 'plot_tsne', 'image_scatter', 'knn_class_accuracy', 'path_args',
+           'lerp', 'slerp', 'decode_images', 'path_function', 'interpolate', 'one_code', 'class_id', 'class_means',
+           'class_arithmetic', 'traversal', 'pca_directions', 'top_kl_directions']
 
 # %% ../nbs/05_latent.ipynb #a0870c29
 @in_eval
@@ -39,22 +38,6 @@ def encode_dataset(model:VAE, ds, # a data set of (image, label) pairs
             mu, logvar = model.encode(x, y.to(p.device))                        # labels matter only to a conditional VAE
             mus.append(mu.float().cpu()); logvars.append(logvar.float().cpu()); labels.append(y)
     return dict(mu=torch.cat(mus), logvar=torch.cat(logvars), labels=torch.cat(labels))
-
-def one_label_each(y, n:int)->torch.Tensor:
-    "`y` as `(n,)` integer class numbers, one per image; else one line (one-hot rows would pass for other labels later)."
-    if (y := torch.as_tensor(y)).shape == (n,) and not (y.is_floating_point() or y.dtype == torch.bool): return y
-    raise FlowerVAEError(f"labels are one class number per image: ({n},) integers, got shape {tuple(y.shape)} of "
-                         f"{str(y.dtype).removeprefix('torch.')} (one-hot rows: take .argmax(1))")
-
-def check_pairs(ds):
-    "`ds` if it is a data set of (image, label) pairs, as its first item says; else one line that points a batch to `encode`."
-    if isinstance(ds, (torch.Tensor, np.ndarray)) or len(ds) and not (isinstance(ds[0], (tuple, list)) and len(ds[0]) == 2):
-        raise FlowerVAEError(f"this takes a data set of (image, label) pairs, got a {type(ds).__name__}: for a batch of "
-                             "images, model.encode(x) gives their codes")
-    if len(ds) and isinstance(label := ds[0][1], str):                          # (a number of any integer kind passes)
-        raise FlowerVAEError(f"labels are class numbers, got {label!r}: data.class_number turns a name into one")
-    if len(ds): check_image_kind(ds[0][0])                                     # a PIL image, say: the loader cannot batch it
-    return ds
 
 def codes_of(model:VAE, ds, codes:dict|None=None)->dict:
     "`ds` encoded by `model` if `codes` is None, else `codes`, checked to be `encode_dataset(model, ds)`'s kind (one per image)."
@@ -232,7 +215,7 @@ def path_function(mode:str):
 
 def interpolate(model:VAE, z0:torch.Tensor, z1:torch.Tensor, n:int=8, mode:str='slerp')->torch.Tensor:
     "`(n, C, S, S)` decodes along the path from `z0` to `z1`, `mode` 'lerp' or 'slerp'."
-    path = path_function(mode)
+    path, model = path_function(mode), check_model(model)
     n, z0, z1 = check_count(n, 'n'), one_code(model, z0, 'z0'), one_code(model, z1, 'z1')
     check_decoded(n, model.cfg.img_size, 'interpolate')
     return decode_images(model, path(z0, z1, torch.linspace(0, 1, n)))
@@ -291,6 +274,7 @@ def traversal(model:VAE, z:torch.Tensor, # (Z,) the starting code
 # %% ../nbs/05_latent.ipynb #a38ef4f8
 def pca_directions(pca, k:int=6)->tuple:
     "The top `k` principal directions `(k, Z)` and the standard deviations `(k,)` of the codes along them."
+    if not hasattr(pca, 'components_'): raise FlowerVAEError(f"pca is what fit_pca(codes) returns, got {described(pca)}")
     k = check_count(k, 'k'); dirs, sds = pca.components_[:k], np.sqrt(pca.explained_variance_[:k])
     return torch.tensor(dirs, dtype=torch.float32), torch.tensor(sds, dtype=torch.float32)
 

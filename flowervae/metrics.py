@@ -15,11 +15,13 @@ from torch.utils.data import Subset
 from tqdm.auto import tqdm
 
 from .cache import CachedFlowers, CachedFolder, image_batches
-from .core import FlowerVAEError, check_count, check_temperature, evaluating, private_rng, reason, to_float, unit_images
+from .inputs import check_pairs
+from .core import (FlowerVAEError, check_count, check_seed, check_temperature, described, evaluating, private_rng, reason,
+                            to_float, unit_images)
 from .data import Flowers102, FolderImages, flowers_root, make_loader
 from .synthetic import SyntheticFlowers
 from .features import FeatureNet, feature_net
-from .latent import active_units, check_pairs, encode_dataset
+from .latent import active_units, encode_dataset
 from .priors import PRIORS, fit_named_prior
 from .learner import loss_terms
 from .model import VAE
@@ -30,7 +32,7 @@ from .images import check_same_images, held_out, model_heldout, spread, training
 # %% auto #0
 __all__ = ['real_batches', 'TEMPERATURES', 'evaluate', 'GenerativeScores', 'inception_extractor', 'sample_batches',
            'recon_batches', 'generative_scores', 'tune_temperature', 'fit_priors', 'fit_prior', 'check_fitted',
-           'evaluate_all', 'second_net_scores', 'fds_in']
+           'evaluate_all']
 
 # %% ../nbs/09_metrics.ipynb #06c4ad2b
 def _described(ds)->tuple:
@@ -171,7 +173,7 @@ real_batches = image_batches   # the real images' batches for `GenerativeScores`
 
 def sample_batches(model, n:int, batch_size:int=250, seed:int=0, prior=None, temperature:float=1.0):
     "`n` samples of `model` in batches, from one seeded generator (random classes for a CVAE); `prior`: see `VAE.sample`."
-    g, batch_size, n = torch.Generator().manual_seed(seed), check_count(batch_size, 'batch_size'), check_count(n, 'n')
+    g, batch_size, n = torch.Generator().manual_seed(check_seed(seed)), check_count(batch_size, 'batch_size'), check_count(n, 'n')
     for i in range(0, n, batch_size): yield model.sample(min(batch_size, n - i), temperature, g, prior=prior).cpu()
 
 def recon_batches(model, ds, batch_size:int=256):
@@ -200,6 +202,9 @@ def tune_temperature(model, prior, # a `MixturePrior` of `model`: its `temperatu
                      temperatures=TEMPERATURES, n:int=2000, progress:bool=True)->dict:
     "`{T: FD}` of `n` samples from `prior` drawn at each temperature T; the prior keeps the T of the smallest."
     if not hasattr(prior, 'weights'): raise FlowerVAEError("tune_temperature tunes a mixture prior (priors.MixturePrior)")
+    if not isinstance(reference, GenerativeScores):
+        raise FlowerVAEError(f"reference is a GenerativeScores of the training images, got {described(reference)}")
+    n = check_count(n, 'n')
     if isinstance(temperatures, (str, bytes)) or not hasattr(temperatures, '__iter__'):
         raise FlowerVAEError(f"temperatures is a list of numbers, got {temperatures!r}")
     if not (temperatures := [check_temperature(t) for t in temperatures]): raise FlowerVAEError("no temperatures to try")
@@ -279,22 +284,4 @@ def evaluate_all(ckpt:str|Path, scores:GenerativeScores|None=None, # from `gener
     for name, key in (('gaussian', 'fitted'), ('mixture', 'mixture')):
         s = scores.score(sample_batches(model, n_samples, seed=0, prior=priors[name]), progress=progress)
         r.update({f"fid_{key}": s['fid'], f"kid_{key}": s['kid'], f"kid_{key}_std": s['kid_std']})
-    return r
-
-# %% ../nbs/09_metrics.ipynb #9e2d0002
-def second_net_scores(root:str, size:int, cache_dir:str|None=None, progress:bool=True)->GenerativeScores:
-    "The second opinion: scores against the test split in a flowers classifier of another seed and width than the first's."
-    net2 = feature_net(root, size, cache_dir, progress=progress, width=16, seed=1)
-    return generative_scores(root, size, cache_dir=cache_dir, progress=progress, net=net2)
-
-def fds_in(scores:GenerativeScores, model, priors:dict, # the fitted 'gaussian' and 'mixture' priors of `model`
-           n_samples:int=5000, progress:bool=True,
-           test_ds=None)->dict: # with these images, also the FD of their reconstructions
-    "The Fréchet distances of `model`'s samples from N(0, I) and from `priors` in the features of `scores`, keyed `..._2`."
-    priors = {'standard': None, **check_fitted(priors)}
-    fd = lambda p: scores.score(sample_batches(model, n_samples, seed=0, prior=p), progress=progress)['fid']
-    keys = (('standard', 'fid'), ('gaussian', 'fid_fitted'), ('mixture', 'fid_mixture'))
-    r = {**{f"{key}_2": fd(priors[name]) for name, key in keys}, 'extractor_2': scores.label}
-    if test_ds is not None and len(test_ds) >= scores.kid_subset:
-        r['fid_recon_2'] = scores.score(recon_batches(model, test_ds), progress=progress)['fid']
     return r

@@ -4,11 +4,11 @@
 
 # %% ../nbs/05c_priors.ipynb #pr000004
 from __future__ import annotations
-import math
+import math, numbers
 
 import torch
 
-from .core import FlowerVAEError, check_count, check_seed, check_temperature
+from .core import FlowerVAEError, as_number, check_count, check_seed, check_temperature, described
 
 # %% auto #0
 __all__ = ['PRIORS', 'check_codes', 'draw_codes', 'finite_floats', 'check_draw_args', 'FittedPrior', 'MixturePrior',
@@ -31,6 +31,9 @@ def check_codes(codes:dict)->tuple: # from `encode_dataset`: tensors, or NumPy a
 def draw_codes(n:int, z_dim:int, generator:torch.Generator|None=None, temperature:float=1.0,
                prior=None)->torch.Tensor: # a fitted prior (`FittedPrior`, `MixturePrior`), or None: N(0, temperature² I)
     "`(n, z_dim)` codes on the CPU, so the same anywhere: from `prior` where one is given, else from N(0, temperature² I)."
+    if isinstance(prior, (str, type)):                                   # a name ('mixture'), or the class itself
+        raise FlowerVAEError(f"prior is a fitted prior, got {described(prior)}: a name works with model.sample(prior=...), "
+                             "or fit one (priors.fit_named_prior)")
     if prior is not None:
         if (d := (z := prior.draw(n, generator, temperature)).shape[-1]) != z_dim:    # fitted to another model's codes
             raise FlowerVAEError(f"the prior draws codes of {d} numbers, this model decodes {z_dim}: fit one to its codes")
@@ -102,7 +105,9 @@ class MixturePrior:
         from sklearn.mixture import GaussianMixture
         mu, logvar = check_codes(codes); std = (0.5 * logvar).exp()                                    # (N, Z), (N, Z)
         k, draws = check_count(k, 'k'), check_count(draws, 'draws')
-        if not 0 <= reg < math.inf: raise FlowerVAEError(f"reg is a small number, 0 or more (added to variances), got {reg!r}")
+        reg = as_number(reg)                                              # 0: the covariances of near-equal codes are singular
+        if isinstance(reg, bool) or not isinstance(reg, numbers.Real) or not 0 < reg < math.inf:
+            raise FlowerVAEError(f"reg is a small number above 0 (added to the variances), got {reg!r}")
         if len(mu) < 2 * k:
             raise FlowerVAEError(f"a {k}-component mixture needs at least {2 * k} encoded images, got {len(mu)}: sample from "
                                  "the gaussian prior (--prior gaussian) or from N(0, I) (--prior standard)")
@@ -124,6 +129,7 @@ class MixturePrior:
         if components is None: k = torch.multinomial(self.weights, n, replacement=True, generator=generator)        # (n,)
         else:
             k = torch.as_tensor(components)                                       # a tensor, an array or a list
+            k = k if k.is_floating_point() or k.dtype == torch.bool else k.long()   # uint8 would index as a mask
             if k.shape != (n,) or k.is_floating_point() or k.dtype == torch.bool or k.min() < 0 or k.max() >= K:
                 got = k.tolist() if k.numel() < 9 else tuple(k.shape)
                 raise FlowerVAEError(f"components must be {n} indices from 0 to {K - 1}, got {got}")
@@ -141,7 +147,8 @@ PRIORS = {'standard': None, 'gaussian': FittedPrior, 'mixture': MixturePrior}   
 
 def fit_named_prior(name:str, codes:dict):
     "The prior `name` of `PRIORS` fitted to `codes` (of *training* images); None for the standard normal."
-    if name not in PRIORS: raise FlowerVAEError(f"unknown prior {name!r}: choose one of {', '.join(PRIORS)}")
+    if not isinstance(name, str) or name not in PRIORS:                   # a list of names is fit_priors' (09_metrics)
+        raise FlowerVAEError(f"unknown prior {described(name)}: choose one of {', '.join(PRIORS)}")
     return PRIORS[name] and PRIORS[name].from_codes(codes)
 
 def prior_from_state(name:str, state:dict):

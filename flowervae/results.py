@@ -16,7 +16,9 @@ from .data import check_flowers_root
 from .grids import recon_rows, save_images
 from .images import held_out, spread_batch
 from .learner import RECIPES, TrainConfig
-from .metrics import GenerativeScores, evaluate_all, fds_in, fit_priors, generative_scores, second_net_scores
+from .features import feature_net
+from .metrics import (GenerativeScores, check_fitted, evaluate_all, fit_priors, generative_scores, recon_batches,
+                               sample_batches)
 from .checkpoint import load_checkpoint, save_priors
 from .pretrained import load_model
 from .report import results_markdown
@@ -25,7 +27,7 @@ from .vaegan import Adversary, GANConfig
 
 # %% auto #0
 __all__ = ['ROWS', 'SHARED', 'MACHINE', 'RECIPE', 'row_config', 'row_figure', 'row_settings', 'read_result', 'run_row',
-           'run_table', 'run_seeds', 'second_opinion']
+           'run_table', 'run_seeds', 'second_net_scores', 'fds_in', 'second_opinion']
 
 # %% ../nbs/10_results.ipynb #9ec73d7c
 _SEED = {k: v for k, v in RECIPES['seed'].items() if k not in ('size', 'epochs')}   # the seed's recipe, at the table's size
@@ -218,6 +220,24 @@ def _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overri
     _write_json(results, out/'results.json')
     write_atomically(out/'results.md', lambda tmp: Path(tmp).write_text(results_markdown(results)))
     return results
+
+# %% ../nbs/10_results.ipynb #b0d20003
+def second_net_scores(root:str, size:int, cache_dir:str|None=None, progress:bool=True)->GenerativeScores:
+    "The second opinion: scores against the test split in a flowers classifier of another seed and width than the first's."
+    net2 = feature_net(root, size, cache_dir, progress=progress, width=16, seed=1)
+    return generative_scores(root, size, cache_dir=cache_dir, progress=progress, net=net2)
+
+def fds_in(scores:GenerativeScores, model, priors:dict, # the fitted 'gaussian' and 'mixture' priors of `model`
+           n_samples:int=5000, progress:bool=True,
+           test_ds=None)->dict: # with these images, also the FD of their reconstructions
+    "The Fréchet distances of `model`'s samples from N(0, I) and from `priors` in the features of `scores`, keyed `..._2`."
+    priors = {'standard': None, **check_fitted(priors)}
+    fd = lambda p: scores.score(sample_batches(model, n_samples, seed=0, prior=p), progress=progress)['fid']
+    keys = (('standard', 'fid'), ('gaussian', 'fid_fitted'), ('mixture', 'fid_mixture'))
+    r = {**{f"{key}_2": fd(priors[name]) for name, key in keys}, 'extractor_2': scores.label}
+    if test_ds is not None and len(test_ds) >= scores.kid_subset:
+        r['fid_recon_2'] = scores.score(recon_batches(model, test_ds), progress=progress)['fid']
+    return r
 
 # %% ../nbs/10_results.ipynb #b0d20002
 def second_opinion(results:list, # finished rows (their `result.json`s)
