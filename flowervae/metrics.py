@@ -16,8 +16,8 @@ from tqdm.auto import tqdm
 
 from .cache import CachedFlowers, CachedFolder, image_batches
 from .inputs import check_pairs
-from .core import (FlowerVAEError, check_count, check_seed, check_temperature, described, evaluating, private_rng, reason,
-                            to_float, unit_images)
+from .core import (FlowerVAEError, check_count, check_model, check_seed, check_temperature, described, evaluating, private_rng,
+                            reason, to_float, unit_images)
 from .data import Flowers102, FolderImages, flowers_root, make_loader
 from .synthetic import SyntheticFlowers
 from .features import FeatureNet, feature_net
@@ -54,7 +54,8 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
             )->dict:
     "Reconstruction PSNR and SSIM, and the negative ELBO in nats and bits/dim, of a checkpoint on a split."
     from torchmetrics.functional.image import peak_signal_noise_ratio as psnr, structural_similarity_index_measure as ssim
-    model, batch_size = model if model is not None else load_model(ckpt, device), check_count(batch_size, 'batch_size')
+    model = check_model(model) if model is not None else load_model(ckpt, device)      # a name given as the model: one line
+    batch_size = check_count(batch_size, 'batch_size')
     if next(model.parameters()).dtype != torch.float32: model = copy.deepcopy(model).float()   # scored as float32 would be
     dev, tc = next(model.parameters()).device, trained_on(model)
     data = data or tc.data
