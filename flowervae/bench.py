@@ -112,6 +112,9 @@ def in_fresh_process(name:str, # a function by its dotted name, such as 'flowerv
     module, fn = name.rsplit('.', 1)
     code = f"import json, sys; from {module} import {fn} as f; print(json.dumps(f(*json.loads(sys.argv[1]))))"
     p = subprocess.run([sys.executable, '-c', code, json.dumps(args)], capture_output=True, text=True)
+    if p.returncode < 0:                                                  # killed: by the kernel for memory, most often
+        raise FlowerVAEError(f"{name} was killed in its own process by signal {-p.returncode}"
+                             + " (out of memory? try a smaller size or --batch-size)" * (p.returncode == -9))
     if p.returncode: raise FlowerVAEError(f"{name} failed in its own process:\n{p.stderr[-3000:]}")
     return json.loads(p.stdout.splitlines()[-1])
 

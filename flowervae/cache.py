@@ -196,7 +196,7 @@ class CachedImages(torch.utils.data.Dataset):
         self.path = dest.with_suffix('.npy')
         self.images, meta, problem = open_cache(dest, fp, self.labels, size)
         if problem:
-            if problem != 'missing' and progress: print(f"cache {self.path} is {problem}: building it again")
+            if problem != 'missing' and progress: print(f"cache {self.path} is {problem}: building it again", file=sys.stderr)
             meta = dict(fingerprint=fp, root=str(src.root), split=split)
             try: build_cache(src.files, src.labels, size, dest, meta, progress=progress, upright=isinstance(src, FolderImages))
             except OSError as e: raise FlowerVAEError(f"cache {self.path} is {problem} and cannot be written ({e.strerror}): "

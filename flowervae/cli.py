@@ -13,7 +13,7 @@ import torch
 from .bench import bench, plot_bench
 from .inputs import check_draw
 from .cache import CachedFlowers, cache_folder
-from .core import FlowerVAEError, check_size, check_writable, make_folder, per_size, write_atomically
+from .core import FlowerVAEError, check_size, check_writable, make_folder, per_size, reason, write_atomically
 from .machine import usable_cpus
 from .data import TENTH, check_flowers_root, check_split, class_name, class_names, class_number, download_flowers, flowers_root
 from .grids import recon_rows, save_images
@@ -161,7 +161,8 @@ def cmd_eval(a:dict):
     else: r = evaluate(a['ckpt'], a['data'], a['root'], a['split'], a['batch_size'], a['device'], a['limit'],
                        progress=not a['quiet'])
     txt = json.dumps({k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in r.items()}, indent=1)
-    print(txt)
+    if a['out'] is not None: write_atomically(a['out'], lambda tmp: Path(tmp).write_text(txt + '\n'))   # first: a closed pipe
+    print(txt)                                                                   # (`| head`) must not lose the file
     if r.get('held_out') is False: print("note: the model learned from images of this split: these scores are not held-out",
                                          file=sys.stderr)
     if r.get('held_out', False) is None:                                         # another folder, or other data than its own
@@ -169,7 +170,6 @@ def cmd_eval(a:dict):
     if r.get('ref_held_out') is False:
         print(f"note: the model learned from the --ref-split {r['ref_split']} images that its samples are compared with",
               file=sys.stderr)
-    if a['out'] is not None: write_atomically(a['out'], lambda tmp: Path(tmp).write_text(txt + '\n'))
 
 # %% ../nbs/12_cli.ipynb #c12c000e
 def cmd_bench(a:dict):
@@ -197,7 +197,7 @@ def cmd_results(a:dict):
 # %% ../nbs/12_cli.ipynb #05349dd5
 def cmd_pretrained(a:dict):
     "`flowervae pretrained`: the bundled models, as a table or as JSON; or a conditional model's classes."
-    if a['classes'] is None: return print(json.dumps(cards(), indent=1) if a['json'] else table(), end='')
+    if a['classes'] is None: return print(json.dumps(cards(), indent=1) + '\n' if a['json'] else table(), end='')
     if not (m := load_model(a['classes'])).cfg.n_classes:
         raise FlowerVAEError(f"{a['classes']} is not a conditional model: it has no classes to draw (cvae64 has)")
     names = class_names(m) or [''] * m.cfg.n_classes                                       # a folder's, Flowers102's, or none
@@ -240,6 +240,9 @@ def main(argv:list|None=None, prog:str='flowervae')->int:
         return 2
     except BrokenPipeError:                                     # `| head` closed the output: stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()); return 141   # and no second error at exit
+    except OSError as e:                                        # the output on a full disk (`> /dev/full`), say: one line
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"{prog}: error: {e.strerror or reason(e)}{f' ({e.filename})' if e.filename else ''}", file=sys.stderr); return 1
     except KeyboardInterrupt as e:
         if note := _interrupt_note(command, out, prog, started if a.get('overwrite') else 0.): print(note, file=sys.stderr)
         return 128 + (e.args[0] if e.args and isinstance(e.args[0], int) else signal.SIGINT)   # 130 for Ctrl-C, 143 for SIGTERM

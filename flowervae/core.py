@@ -206,7 +206,8 @@ def check_writable(path:str|Path): # a file's name; one ending in '/' names a fo
     if not str(path): raise FlowerVAEError("an empty file name: name the file to write")
     try: existed, is_dir, is_file = (p := Path(path)).exists(), p.is_dir(), p.is_file()
     except OSError as e: raise FlowerVAEError(f"cannot write {path} ({e.strerror})") from None   # a name too long, say
-    if str(path).endswith(('/', os.sep)) or is_dir: raise FlowerVAEError(f"{path} is a folder: name the file to write")
+    if is_dir: raise FlowerVAEError(f"{path} is a folder: name the file to write")
+    if str(path).endswith(('/', os.sep)): raise FlowerVAEError(f"{path} ends in '/', so it names a folder: name a file to write")
     path = Path(path); folder = path.parent if str(path.parent) else Path('.')
     if not folder.is_dir(): raise FlowerVAEError(f"cannot write {path}: {folder} is not a folder")
     if existed and not is_file: raise FlowerVAEError(f"{path} is not a regular file: name a file to write")   # a FIFO: a hang

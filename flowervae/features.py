@@ -4,7 +4,7 @@
 
 # %% ../nbs/09a_features.ipynb #fe000004
 from __future__ import annotations
-import hashlib
+import hashlib, sys
 from pathlib import Path
 
 import numpy as np
@@ -112,7 +112,8 @@ def _train_and_keep(tr, te, path:Path, epochs:int, size:int, width:int, seed:int
     "Train the extractor `feature_net` asks for, keeping each epoch beside `path`, then save it at `path`."
     partial = path.with_name(f"{path.stem}.partial.pt")
     if progress: print(f"training the flowers feature net for FD, once ({epochs} epochs on {len(tr)} images, minutes on a CPU); "
-                       f"{'resuming it; ' if partial.exists() else ''}an interrupted training resumes from {partial}")
+                       f"{'resuming it; ' if partial.exists() else ''}an interrupted training resumes from {partial}",
+                       file=sys.stderr)                                       # a note, never in a command's JSON on stdout
     net, acc = train_feature_net(tr, te, 102, epochs=epochs, size=size, progress=progress, width=width, seed=seed, state=partial)
     save_checkpoint(dict(model=net.state_dict(), width=width, accuracy=acc, epochs=epochs, seed=seed), path)
     partial.unlink(missing_ok=True)

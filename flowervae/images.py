@@ -34,7 +34,9 @@ def training_images(tc:TrainConfig, progress:bool=True, # progress: a bar while 
                     root:str|Path|None=None): # where its images are now, if not where it trained (or $FLOWERVAE_DATA)
     "The images a model trained with `tc` learned from: its cached Flowers102 split or image folder, or its synthetic flowers."
     cache = local_cache(tc)
-    if tc.data == 'flowers102': return CachedFlowers(root or flowers_root() or tc.root, tc.split, tc.size, cache, progress)
+    env = flowers_root()                                                  # $FLOWERVAE_DATA; where it is gone, the model's own
+    env = env if env is not None and env.is_dir() else None
+    if tc.data == 'flowers102': return CachedFlowers(root or env or tc.root, tc.split, tc.size, cache, progress)
     if tc.data == 'folder': return CachedFolder(root or tc.root, tc.split, tc.size, cache, progress)
     return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed)
 
@@ -48,7 +50,7 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
     # the root: as given, else $FLOWERVAE_DATA, else the one the model trained on
     if (data or tc.data) == 'flowers102': return Flowers102(root or flowers_root() or tc.root, split, size=tc.size, train=False)
     if (data or tc.data) == 'folder':
-        ds = FolderImages(root or tc.root, split, tc.size)
+        ds = FolderImages(root or (tc.root if tc.data == 'folder' else None), split, tc.size)   # a Flowers102 root is no folder
         if not len(ds): raise FlowerVAEError(f"the {split} split of {ds.root} holds no images" + TENTH * (split == 'test'))
         check_folder_unchanged(tc, ds.root, folder)
         if classes and not same_classes(ds.classes, classes):          # else a label would name another class

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_metrics.ipynb #3c313742
 from __future__ import annotations
-import copy, warnings
+import copy, sys, warnings
 from pathlib import Path
 
 import numpy as np
@@ -190,7 +190,7 @@ def generative_scores(root:str|Path|None=None, size:int=64, ref_split:str='test'
     ext, label = (net, net.label) if net is not None else inception_extractor(inception_weights)
     if ext is None and inception_weights: raise FlowerVAEError(f"cannot score with {inception_weights}: {label}")   # asked for
     if ext is None:
-        if progress: print(f"{label}; using flowervae's home-trained extractor")
+        if progress: print(f"{label}; using flowervae's home-trained extractor", file=sys.stderr)
         ext = feature_net(root, size, cache_dir, progress=progress); label = ext.label
     weights = inception_weights if isinstance(ext, int) else None
     return GenerativeScores(ext, label, real_batches(ref), kid_subset, weights, progress)

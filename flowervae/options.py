@@ -232,12 +232,21 @@ class _Parser(argparse.ArgumentParser):
 def _hints(parser, command:str, args:list, extra:list)->str:
     "What the words `extra` were likely meant as: a near option of `command`, or what the first bare word was (`_bare_hint`)."
     known = set(option_strings(parser, command).values())
-    near = [difflib.get_close_matches(w.split('=')[0], known, 1, 0.75) for w in extra if w.startswith('--')]
     bare = [w for k, w in enumerate(extra) if not w.startswith('-') and not (k and extra[k - 1].startswith('--'))]
     given = any(len(o := w.split('=')[0]) > 2 and '--ckpt'.startswith(o) for w in args)       # --ckpt, --c, --ckpt=NAME
     classes = any('--classes'.startswith(w.split('=')[0]) and len(w) > 3 for w in args)       # given: no hint towards it
     hint = _bare_hint(bare[0], command, known, given, classes) if bare else ''
-    return ''.join(f" (did you mean {n[0]}?)" for n in near if n) + hint
+    return ''.join(_near_hint(w, command, args, known) for w in extra if w.startswith('--')) + hint
+
+def _near_hint(word:str, command:str, args:list, known:set)->str:
+    "A near option's name for a misspelt `word`; for a right one in the wrong place (`flowervae --json pretrained`): where to."
+    option = word.split('=')[0]
+    near = difflib.get_close_matches(option, known, 1, 0.75)
+    if not near: return ''
+    if near[0] != option: return f" (did you mean {near[0]}?)"
+    if command in args and args.index(word) < args.index(command):           # `flowervae --json pretrained`
+        return f" ({option} goes after the command: {command} {option})"
+    return f" ({option} goes before the command)"                            # the top parser's own: `flowervae --version`
 
 def _bare_hint(word:str, command:str, known:set, ckpt_given:bool, classes_given:bool)->str:
     "What a word without an option before it was likely meant as: a file to write, a second value, a model, a model's classes."

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04e_pretrained.ipynb #e4e50004
 from __future__ import annotations
-import json, math, os
+import json, math, os, warnings
 from dataclasses import asdict, replace
 from importlib.resources import files
 from pathlib import Path
@@ -177,10 +177,10 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
                              f"{meta['train_cfg'][k]!r}: restore it")
     model.folder_digest = meta.get('folder') if isinstance(meta.get('folder'), str) else None   # its image folder's names
     model.priors = {}                                                  # none saved: an empty table, as a checkpoint's
-    if (folder/'priors.safetensors').is_file():
-        try: model.priors = priors_from_flat(load_file(str(folder/'priors.safetensors')))
-        except Exception as e:
-            raise FlowerVAEError(f"{folder}/priors.safetensors cannot be read ({reason(e, 80)}): delete it") from None
+    if (folder/'priors.safetensors').is_file():                      # damaged: the model still loads (N(0, I) needs none),
+        try: model.priors = priors_from_flat(load_file(str(folder/'priors.safetensors')))   # as a run's do beside best.pt
+        except Exception as e: warnings.warn(f"{folder}/priors.safetensors cannot be read ({reason(e, 80)}): loaded without "
+                                             "its priors, which are fitted again when asked for; delete the file")
         if not draws_codes(model.priors, model.cfg.z_dim):
             raise FlowerVAEError(f"{folder}/priors.safetensors holds priors of another model (codes of another size): delete it")
     return model.to(pick_device(device)).eval()
