@@ -224,10 +224,20 @@ def _pretrained_parser(sub):
 class _Parser(argparse.ArgumentParser):
     "The top parser: words it does not know are named with what they were likely meant as, in the sub-command's terms."
     def parse_args(self, args=None, namespace=None):
-        args = list(sys.argv[1:] if args is None else args)
+        self.given = args = list(sys.argv[1:] if args is None else args)
         ns, extra = self.parse_known_args(args, namespace)
         if extra: self.error(f"unrecognized arguments: {' '.join(extra)}{_hints(self, ns.command, args, extra)}")
         return ns
+
+    def error(self, message:str):
+        "argparse's error, and for an option before the command (`flowervae --ckpt vae64 sample`) where options go."
+        given = getattr(self, 'given', [])
+        first = next((a for a in given if not a.startswith('-')), None)             # the word taken for the command
+        if 'invalid choice' in message and first and given[0].startswith('--'):
+            commands = next(a.choices for a in self._actions if isinstance(a, argparse._SubParsersAction))
+            command = next((a for a in given if a in commands), 'COMMAND')
+            message += f" ({given[0]} and its value go after the command: {self.prog} {command} {given[0]} {first})"
+        super().error(message)
 
 def _hints(parser, command:str, args:list, extra:list)->str:
     "What the words `extra` were likely meant as: a near option of `command`, or what the first bare word was (`_bare_hint`)."
