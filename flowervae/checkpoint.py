@@ -64,7 +64,8 @@ def save_checkpoint(obj:dict, path:str|Path)->Path:
 # %% ../nbs/04a_checkpoint.ipynb #7cd9ccdb
 def check_checkpoint_file(path:Path):
     "Refuse, in one line, a checkpoint path that is missing or is no regular file (a pipe would hang `torch.load`)."
-    if path.exists() and not path.is_file() and not path.is_dir():                    # a FIFO, a socket, a device
+    if path.is_dir(): raise FlowerVAEError(f"{path} is a folder, not a checkpoint: a saved model's loads with load_model")
+    if path.exists() and not path.is_file():                                          # a FIFO, a socket, a device
         raise FlowerVAEError(f"checkpoint {path} is not a regular file (a pipe, socket or device): name a checkpoint file")
     if not path.is_file(): raise FlowerVAEError(f"checkpoint {path} does not exist")
 
@@ -206,7 +207,6 @@ def model_from_record(ck:dict, path)->VAE:
 def checkpoint_model(path:str|Path, # a checkpoint written by `fit`
                      device:str|torch.device|None=None)->VAE:
     "The model the checkpoint at `path` holds, in eval mode, on `device`, with its `train_cfg` and any priors kept beside it."
-    if Path(path).is_dir(): raise FlowerVAEError(f"{path} is a folder, not a checkpoint: a saved model's loads with load_model")
     check_checkpoint_file(Path(path))
     data = Path(path).read_bytes()                         # read once: the weights, and the digest their priors are stamped with
     ck = load_checkpoint(path, data=data)

@@ -235,13 +235,15 @@ def main(argv:list|None=None, prog:str='flowervae')->int:
         with warnings.catch_warnings():                   # a warning on one line, as errors are, not Python's two
             warnings.showwarning = lambda msg, *_, **__: print(f"{prog}: warning: {msg}", file=sys.stderr)
             COMMANDS[command](a); finished = True
+        sys.stdout.flush()                                      # here, not at exit: a full disk or a closed pipe is caught below
     except FlowerVAEError as e:
         print(f"{prog}: error: {_one_line(e, parser, command, a)}", file=sys.stderr)
         return 2
     except BrokenPipeError:                                     # `| head` closed the output: stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()); return 141   # and no second error at exit
     except OSError as e:                                        # the output on a full disk (`> /dev/full`), say: one line
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        try: sys.stdout.flush()                                 # what the command printed, kept where the output still works;
+        except OSError: os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # else dropped, not tried again at exit
         print(f"{prog}: error: {e.strerror or reason(e)}{f' ({e.filename})' if e.filename else ''}", file=sys.stderr); return 1
     except KeyboardInterrupt as e:
         if note := _interrupt_note(command, out, prog, started if a.get('overwrite') else 0.): print(note, file=sys.stderr)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01c_grids.ipynb #5878a53f
 from __future__ import annotations
-import math, numbers, os
+import math, os
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +25,9 @@ def image_batch(x)->torch.Tensor:
     if isinstance(x, Dataset) or isinstance(x, (list, tuple)) and any(isinstance(i, (tuple, list)) for i in x[:8]):
         raise FlowerVAEError("this takes images, not a data set's (image, label) pairs: [ds[i][0] for i in range(n)]")
     if not hasattr(x, '__iter__'): check_image_kind(x)                        # one PIL image, say: named, with the fix
-    for i in x[:1] if isinstance(x, (list, tuple)) else (): check_image_kind(i)        # a list of PIL images: the same
-    ims = [torch.as_tensor(i).detach() for i in x]                                  # (C, H, W) each
+    ims = []
+    for i in x:                                                                    # (C, H, W) each; a PIL image among them:
+        check_image_kind(i); ims.append(torch.as_tensor(i).detach())              # named, with the fix
     if len({tuple(i.shape) for i in ims}) > 1:
         raise FlowerVAEError(f"the images of a list must have one shape, got {sorted({tuple(i.shape) for i in ims})}")
     if len({i.dtype for i in ims}) > 1: ims = [unit_images(i[None])[0] for i in ims]   # a photograph's bytes beside a sample
@@ -37,8 +38,7 @@ def image_grid(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or integers in 0
     "A `(C, H', W')` grid of the images `x`, `nrow` to a row, `pad` white pixels around each (0-255 floats refused)."
     x = image_batch(x)                                                                     # an array or list of images
     if not len(x): raise FlowerVAEError("no images to lay out in a grid")
-    if isinstance(nrow, bool) or not isinstance(nrow, numbers.Integral) or nrow < 1:
-        raise FlowerVAEError(f"nrow is the images per row, at least 1, got {nrow}")
+    nrow = check_count(nrow, 'nrow')                                                   # images per row
     pad = check_count(pad, 'pad', least=0)
     if x.ndim != 4 or x.shape[1] not in (1, 3, 4):
         raise FlowerVAEError(f"images are (B, C, H, W) with C 1, 3 or 4, got {tuple(x.shape)}")

@@ -215,13 +215,14 @@ def path_function(mode:str):
 
 def interpolate(model:VAE, z0:torch.Tensor, z1:torch.Tensor, n:int=8, mode:str='slerp')->torch.Tensor:
     "`(n, C, S, S)` decodes along the path from `z0` to `z1`, `mode` 'lerp' or 'slerp'."
-    path, model = path_function(mode), check_model(model)
+    path = path_function(mode)
     n, z0, z1 = check_count(n, 'n'), one_code(model, z0, 'z0'), one_code(model, z1, 'z1')
     check_decoded(n, model.cfg.img_size, 'interpolate')
     return decode_images(model, path(z0, z1, torch.linspace(0, 1, n)))
 
 def one_code(model:VAE, z, name:str='z')->torch.Tensor:
     "`z` as one `(Z,)` float code of `model`'s size (a tensor, array or list), or a `FlowerVAEError` naming `name`."
+    check_model(model)                                             # arguments swapped (z0, z1, model), or a name: one line
     try: z = torch.as_tensor(z, dtype=torch.float32)
     except (TypeError, ValueError, RuntimeError):                  # model.encode(x) itself, say: a (means, log-variances) pair
         raise FlowerVAEError(f"{name} is one code: numbers in a tensor, array or list (model.encode(x)[0][i])") from None
@@ -244,7 +245,7 @@ def class_means(codes:dict)->dict:
 
 def class_arithmetic(model:VAE, means:dict, a:int, b:int, ts=(0., .25, .5, .75, 1., 1.25, 1.5))->torch.Tensor:
     "`(T, C, S, S)` decodes of `means[a] + t (means[b] - means[a])` for each `t` in `ts`."
-    a, b = class_id(a), class_id(b)
+    a, b, model = class_id(a), class_id(b), check_model(model)
     if 'mu' in means: raise FlowerVAEError("means are class_means(codes), one code per class, not the codes themselves")
     if (c := a if a not in means else b) not in means: raise FlowerVAEError(f"class {c} is not among the encoded classes")
     ts = torch.tensor(ts, dtype=torch.float32).reshape(-1)                              # one t, or several
@@ -258,6 +259,7 @@ def traversal(model:VAE, z:torch.Tensor, # (Z,) the starting code
               steps=(-3, -2, -1, 0, 1, 2, 3), # positions in units of sigma
              )->torch.Tensor:
     "`(R * len(steps), C, S, S)` decodes of `z + s σ_r d_r`: one row per direction, one column per step."
+    check_model(model)                                                             # a name, or the arguments swapped: one line
     s = torch.as_tensor(steps, dtype=torch.float32).reshape(-1)                    # one step, or one direction, are fine too
     if not (len(s) and torch.isfinite(s).all() and s.abs().max() <= 100):          # dimension numbers passed for steps, say
         raise FlowerVAEError(f"steps are positions in σ, at most 100 either way, got {s.tolist() if len(s) < 9 else s.shape}")

@@ -232,11 +232,10 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message:str):
         "argparse's error, and for an option before the command (`flowervae --ckpt vae64 sample`) where options go."
         given = getattr(self, 'given', [])
-        first = next((a for a in given if not a.startswith('-')), None)             # the word taken for the command
-        if 'invalid choice' in message and first and given[0].startswith('--'):
-            commands = next(a.choices for a in self._actions if isinstance(a, argparse._SubParsersAction))
-            command = next((a for a in given if a in commands), 'COMMAND')
-            message += f" ({given[0]} and its value go after the command: {self.prog} {command} {given[0]} {first})"
+        commands = next(a.choices for a in self._actions if isinstance(a, argparse._SubParsersAction))
+        command = next((a for a in given if a in commands), None)                   # a real command after `--ckpt vae64`
+        if 'invalid choice' in message and command and len(given) > 2 and given[0].startswith('--') and '=' not in given[0]:
+            message += f" ({given[0]} and its value go after the command: {self.prog} {command} {given[0]} {given[1]})"
         super().error(message)
 
 def _hints(parser, command:str, args:list, extra:list)->str:
