@@ -15,7 +15,7 @@ from .inputs import check_draw
 from .cache import CachedFlowers, cache_folder
 from .core import FlowerVAEError, check_size, check_writable, make_folder, per_size, reason, write_atomically
 from .machine import usable_cpus
-from .data import TENTH, check_flowers_root, check_split, class_name, class_names, class_number, download_flowers, flowers_root
+from .data import TENTH, check_flowers_root, check_split, class_name, class_names, class_number, download_flowers
 from .grids import recon_rows, save_images
 from .distributed import Dist, leave_distributed
 from .learner import RECIPES, TrainConfig
@@ -25,7 +25,7 @@ from .pretrained import cards, load_model, table
 from .report import results_markdown
 from .results import run_seeds
 from .checkpoint import train_config, trained_on
-from .images import held_out, model_heldout, seen_in_training, spread, spread_batch
+from .images import flowers_root_for, held_out, model_heldout, seen_in_training, spread, spread_batch
 from .run_folder import check_not_run_file, run_path
 from .runs import fit, resumable
 from .vaegan import Adversary, GANConfig
@@ -139,7 +139,7 @@ def _eval_with_samples(a:dict)->dict:
         raise FlowerVAEError("--fid and --kid compare with real Flowers102 images: give --data flowers102 --root DIR")
     if a['n_samples'] < 1000: raise FlowerVAEError(f"--n-samples must be at least 1000 (KID subsets), got {a['n_samples']}")
     check_split(a['ref_split'])                                     # a typo: named before a split's cache is built, not after
-    root = check_flowers_root(a['root'] or flowers_root() or tc.root,
+    root = check_flowers_root(flowers_root_for(tc, a['root']),
                               hint='--fid and --kid compare with real Flowers102 images: give --root DIR or set $FLOWERVAE_DATA')
     ds = CachedFlowers(root, a['split'], tc.size, a['cache_dir'], progress=not a['quiet'])   # a bad split: before minutes of work
     if a['limit']: ds = spread(ds, a['limit'])

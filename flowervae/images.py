@@ -21,22 +21,25 @@ from .model import VAE, decode_batches
 from .pretrained import DEFAULT_MODEL, load_model
 
 # %% auto #0
-__all__ = ['MOST_SAMPLED', 'local_cache', 'training_images', 'heldout_dataset', 'check_same_images', 'check_folder_unchanged',
-           'model_heldout', 'seen_in_training', 'held_out', 'most_sampled', 'sampled_images', 'spread', 'spread_batch',
-           'explore_images', 'explore_setup']
+__all__ = ['MOST_SAMPLED', 'local_cache', 'flowers_root_for', 'training_images', 'heldout_dataset', 'check_same_images',
+           'check_folder_unchanged', 'model_heldout', 'seen_in_training', 'held_out', 'most_sampled', 'sampled_images',
+           'spread', 'spread_batch', 'explore_images', 'explore_setup']
 
 # %% ../nbs/04f_images.ipynb #a1e95ff6
 def local_cache(tc:TrainConfig)->str|None:
     "The cache folder for a model's images here: `$FLOWERVAE_CACHE` if set, else the run's own if this machine has it."
     return None if os.environ.get(CACHE_ENV) or not (tc.cache_dir and Path(tc.cache_dir).is_dir()) else tc.cache_dir
 
+def flowers_root_for(tc:TrainConfig, root=None):
+    "Where a model's Flowers102 images are here: `root` if given; else $FLOWERVAE_DATA where that folder exists; else its own."
+    env = flowers_root()
+    return root or (env if env is not None and env.is_dir() else None) or tc.root
+
 def training_images(tc:TrainConfig, progress:bool=True, # progress: a bar while a cache is first built
                     root:str|Path|None=None): # where its images are now, if not where it trained (or $FLOWERVAE_DATA)
     "The images a model trained with `tc` learned from: its cached Flowers102 split or image folder, or its synthetic flowers."
     cache = local_cache(tc)
-    env = flowers_root()                                                  # $FLOWERVAE_DATA; where it is gone, the model's own
-    env = env if env is not None and env.is_dir() else None
-    if tc.data == 'flowers102': return CachedFlowers(root or env or tc.root, tc.split, tc.size, cache, progress)
+    if tc.data == 'flowers102': return CachedFlowers(flowers_root_for(tc, root), tc.split, tc.size, cache, progress)
     if tc.data == 'folder': return CachedFolder(root or tc.root, tc.split, tc.size, cache, progress)
     return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed)
 
@@ -48,7 +51,7 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
     if tc.conditional and (data or tc.data) != tc.data:           # other data's labels would name other classes, without a word
         raise FlowerVAEError(f"this conditional model knows the classes of its {tc.data} images: give --data {tc.data}")
     # the root: as given, else $FLOWERVAE_DATA, else the one the model trained on
-    if (data or tc.data) == 'flowers102': return Flowers102(root or flowers_root() or tc.root, split, size=tc.size, train=False)
+    if (data or tc.data) == 'flowers102': return Flowers102(flowers_root_for(tc, root), split, size=tc.size, train=False)
     if (data or tc.data) == 'folder':
         ds = FolderImages(root or (tc.root if tc.data == 'folder' else None), split, tc.size)   # a Flowers102 root is no folder
         if not len(ds): raise FlowerVAEError(f"the {split} split of {ds.root} holds no images" + TENTH * (split == 'test'))
@@ -141,7 +144,7 @@ def spread_batch(ds, n:int)->tuple:
 def explore_images(model:VAE, n:int=1000, seed:int=0):
     "`n` test images of `model`'s data, spread over the split, where the data is here; else `n` of its own samples."
     check_count(n, 'n'); tc = trained_on(model)
-    try: ds = CachedFlowers(flowers_root() or tc.root, 'test', tc.size, local_cache(tc)) if tc.data == 'flowers102' else \
+    try: ds = CachedFlowers(flowers_root_for(tc), 'test', tc.size, local_cache(tc)) if tc.data == 'flowers102' else \
         model_heldout(model, n_synthetic=min(n, most_sampled(tc.size)))   # synthetic flowers, or a folder's test tenth
     except FlowerVAEError as e:                                                  # no data here (a shared model): its samples,
         ds = sampled_images(model, min(n, most_sampled(tc.size)), seed); ds.why = str(e)   # and why, for the line that says so

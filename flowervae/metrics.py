@@ -18,7 +18,7 @@ from .cache import CachedFlowers, CachedFolder, image_batches
 from .inputs import check_pairs
 from .core import (FlowerVAEError, check_count, check_model, check_seed, check_temperature, described, evaluating, private_rng,
                             reason, to_float, unit_images)
-from .data import Flowers102, FolderImages, flowers_root, make_loader
+from .data import Flowers102, FolderImages, make_loader
 from .synthetic import SyntheticFlowers
 from .features import FeatureNet, feature_net
 from .latent import active_units, encode_dataset
@@ -27,7 +27,7 @@ from .learner import loss_terms
 from .model import VAE
 from .checkpoint import save_priors, trained_on
 from .pretrained import load_model
-from .images import check_same_images, held_out, model_heldout, spread, training_images
+from .images import check_same_images, flowers_root_for, held_out, model_heldout, spread, training_images
 
 # %% auto #0
 __all__ = ['real_batches', 'TEMPERATURES', 'evaluate', 'GenerativeScores', 'inception_extractor', 'sample_batches',
@@ -234,7 +234,7 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `priors.PRIORS`
     try: images = dataset if dataset is not None or not (todo or tune) else training_images(trained_on(model), progress, root)
     except FlowerVAEError as e:                     # a folder's images may be gone, or on another machine
         tc, given = trained_on(model), root
-        root = root or (flowers_root() or tc.root if tc.data == 'flowers102' else tc.root)
+        root = flowers_root_for(tc, root) if tc.data == 'flowers102' else root or tc.root
         what = f"the {(todo or ['mixture'])[0]} prior is fitted to the model's training images"
         if given or root and Path(root).is_dir():                   # given, or here but unreadable: `e` says what is wrong
             raise FlowerVAEError(f"{what}, which cannot be read now ({e}); or sample from N(0, I) (--prior standard)") from None
