@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #c0a1e004
 from __future__ import annotations
-import contextlib, dataclasses, difflib, functools, numbers, os, secrets, typing
+import contextlib, dataclasses, difflib, functools, numbers, os, secrets, typing, warnings
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +13,9 @@ import torch
 # %% auto #0
 __all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', 'described', 'few_names', 'check_size',
            'check_count', 'check_flag', 'check_seed', 'per_size', 'check_decoded', 'check_temperature', 'as_number',
-           'check_types', 'checked_again', 'check_image_kind', 'check_callbacks', 'rgb', 'to_float', 'unit_images',
-           'check_model', 'evaluating', 'in_eval', 'private_rng', 'check_writable', 'make_folder', 'write_atomically']
+           'check_types', 'note_changed', 'checked_again', 'check_image_kind', 'check_callbacks', 'rgb', 'to_float',
+           'unit_images', 'check_model', 'evaluating', 'in_eval', 'private_rng', 'check_writable', 'make_folder',
+           'write_atomically']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -109,6 +110,11 @@ def check_types(cfg): # a dataclass instance whose fields are annotated with pla
             raise FlowerVAEError(f"{type(cfg).__name__}.{f.name} must be {want}, got {value!r} ({type(value).__name__})")
         if isinstance(value, numbers.Number) and type(value) not in (bool, int, float):   # np.int64(1): JSON refuses it
             object.__setattr__(cfg, f.name, int(value) if isinstance(value, numbers.Integral) else float(value))
+
+def note_changed(was:dict, now:dict, what:str):
+    "Warn where a resumed `what` trains on with settings other than its own: each key of `now` that `was` holds otherwise."
+    if d := [f"{k} {v!r} (it had {was[k]!r})" for k, v in now.items() if k in was and was[k] != v]:
+        warnings.warn(f"resuming {what} with settings other than its own: {', '.join(d)}; give its own to keep them")
 
 def checked_again(cfg, cls:type, taker:str):
     "A copy of the dataclass `cfg`, of type `cls`, checked again by `taker`: a field set after construction (lr = -1) too."

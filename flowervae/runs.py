@@ -4,7 +4,7 @@
 
 # %% ../nbs/04b_runs.ipynb #d4b20004
 from __future__ import annotations
-import csv, json, math, os, warnings
+import csv, json, math, os
 from contextlib import nullcontext
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
@@ -13,7 +13,8 @@ import torch
 
 from .checkpoint import CKPT_FORMAT, build_model, load_checkpoint, model_kind, save_checkpoint
 from .run_folder import prepare_run_dir, run_lock
-from .core import FlowerVAEError, check_callbacks, check_flag, checked_again, few_names, reason, to_float, write_atomically
+from .core import (FlowerVAEError, check_callbacks, check_flag, checked_again, few_names, note_changed, reason, to_float,
+                            write_atomically)
 from .machine import device_name, keep_freed_memory, pick_device, pick_threads
 from .data import class_name, class_names, flowers_root, folder_digest
 from .grids import recon_rows, save_images
@@ -26,8 +27,8 @@ from .model import VAE, VAEConfig, count_params
 # %% auto #0
 __all__ = ['RUN_DATA', 'RUN_TRAINING', 'RUN_LOSS', 'RESUMED', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history',
            'run_images', 'run_folder', 'checkpoint_of', 'save_settings', 'plot_history', 'check_resumable', 'resumable',
-           'check_compatible', 'Checkpoints', 'save_pictures', 'Pictures', 'note_changed', 'make_learner', 'fit',
-           'describe_run', 'untrained_classes', 'Header']
+           'check_compatible', 'Checkpoints', 'save_pictures', 'Pictures', 'make_learner', 'fit', 'describe_run',
+           'untrained_classes', 'Header']
 
 # %% ../nbs/04b_runs.ipynb #9b3cadbe
 class SeedEachEpoch(Callback):
@@ -219,16 +220,12 @@ class Pictures(Callback):
             plot_history(learn.history, self.out/'loss.png')
 
 # %% ../nbs/04b_runs.ipynb #e04dddd7
-def note_changed(was:dict, cfg:TrainConfig):
-    "Warn where a resumed run trains on with other settings (`RUN_TRAINING`) than its own: a `TrainConfig(...)` holds defaults."
-    if d := [f"{k} {getattr(cfg, k)!r} (it had {was[k]!r})" for k in RUN_TRAINING if k in was and was[k] != getattr(cfg, k)]:
-        warnings.warn(f"resuming {cfg.out} with settings other than its own: {', '.join(d)}; give its own to keep them")
-
 def make_learner(cfg:TrainConfig, device:torch.device, d, resume:bool=False, progress:bool=True, cbs:list=())->Learner:
     "The `Learner` of the run `cfg` describes: its data, a fresh model, the run's callbacks and `cbs`, joined to other processes."
     out, gen = Path(cfg.out), torch.Generator()
     ck = resumable(out/'latest.pt') if resume else None                        # its state
-    if ck: check_compatible(ck, cfg); note_changed(ck['train_cfg'], cfg)       # before the data is read or a header printed
+    if ck:                                                                     # before the data is read or a header printed
+        check_compatible(ck, cfg); note_changed(ck['train_cfg'], {k: getattr(cfg, k) for k in RUN_TRAINING}, cfg.out)
     train_dl, val_dl = make_loaders(cfg, gen, d.rank, d.world, progress)
     torch.manual_seed(cfg.seed)
     model = build_model(cfg.model_cfg).to(device, memory_format=torch.channels_last)

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
-from .core import FlowerVAEError, check_types, checked_again
+from .core import FlowerVAEError, check_types, checked_again, note_changed
 from .machine import autocast
 from .learner import Callback, log_step, run_fraction
 from .blocks import norm
@@ -122,13 +122,12 @@ class Adversary(Callback):
 
     def state_dict(self)->dict: return dict(cfg=asdict(self.cfg), disc=self.disc.state_dict(), opt=self.opt.state_dict())
     def load_state_dict(self, sd:dict):
-        if (w := sd.get('cfg', {}).get('disc_width', self.cfg.disc_width)) != self.cfg.disc_width:   # else a raw size mismatch
+        saved = sd.get('cfg', {})
+        if (w := saved.get('disc_width', self.cfg.disc_width)) != self.cfg.disc_width:   # else a raw size mismatch
             raise FlowerVAEError(f"the run's discriminator has disc_width {w}, not {self.cfg.disc_width}: leave --disc-width out "
                                  "to resume it, or train afresh into another --out")
-        saved = sd.get('cfg', {})                                         # older runs counted gan_start in epochs: not compared
-        if d := [f"{k} {v!r} (it had {saved[k]!r})" for k, v in asdict(self.cfg).items()
-                 if k in saved and saved[k] != v and not (k == 'gan_start' and saved[k] >= 1)]:
-            warnings.warn(f"resuming with adversary settings other than the run's: {', '.join(d)}; give its own to keep them")
+        old = saved.get('gan_start', 0) >= 1                              # older runs counted gan_start in epochs: not compared
+        note_changed(saved, {k: v for k, v in asdict(self.cfg).items() if not (k == 'gan_start' and old)}, 'the adversary')
         lrs = [g['lr'] for g in self.opt.param_groups]                    # this run's --lr, which a resumed run may change
         self.disc.load_state_dict(sd['disc']); self.opt.load_state_dict(sd['opt'])
         for g, lr in zip(self.opt.param_groups, lrs): g['lr'] = lr
