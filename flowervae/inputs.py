@@ -21,8 +21,6 @@ def check_draw(model, n:int, temperature:float=1.0, y=None, prior=None, generato
     "`sample`'s arguments checked, as `(y, prior)`: a class for all may be one number, a prior may be a name in `model.priors`."
     check_draw_args(n, temperature, generator)                        # count, temperature and generator, as a prior checks them
     if prior == 'standard': prior = None                                        # N(0, I), by its CLI name
-    if isinstance(prior, type): raise FlowerVAEError(f"prior is a fitted prior, got the class {prior.__name__}: fit one "
-                                                     "(priors.fit_named_prior), or give a name in model.priors")
     if isinstance(prior, str) and prior not in (have := getattr(model, 'priors', {})):
         raise FlowerVAEError(f"no fitted prior {prior!r} in this model (it has {', '.join(have) or 'none'}): fit one "
                              "(priors.fit_named_prior), or sample from N(0, I)")

@@ -32,8 +32,8 @@ def draw_codes(n:int, z_dim:int, generator:torch.Generator|None=None, temperatur
                prior=None)->torch.Tensor: # a fitted prior (`FittedPrior`, `MixturePrior`), or None: N(0, temperature² I)
     "`(n, z_dim)` codes on the CPU, so the same anywhere: from `prior` where one is given, else from N(0, temperature² I)."
     if isinstance(prior, (str, type)):                                   # a name ('mixture'), or the class itself
-        raise FlowerVAEError(f"prior is a fitted prior, got {described(prior)}: a name works with model.sample(prior=...), "
-                             "or fit one (priors.fit_named_prior)")
+        raise FlowerVAEError(f"prior is a fitted prior, got {described(prior)}: fit one (priors.fit_named_prior), or give "
+                             "model.sample the name of one in model.priors ('mixture')")
     if prior is not None:
         if (d := (z := prior.draw(n, generator, temperature)).shape[-1]) != z_dim:    # fitted to another model's codes
             raise FlowerVAEError(f"the prior draws codes of {d} numbers, this model decodes {z_dim}: fit one to its codes")
