@@ -50,7 +50,6 @@ def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, spli
     if data not in (None, *DATA_KINDS): raise FlowerVAEError(f"unknown data {data!r}: use {', '.join(DATA_KINDS)}")
     if tc.conditional and (data or tc.data) != tc.data:           # other data's labels would name other classes, without a word
         raise FlowerVAEError(f"this conditional model knows the classes of its {tc.data} images: give --data {tc.data}")
-    # the root: as given, else $FLOWERVAE_DATA, else the one the model trained on
     if (data or tc.data) == 'flowers102': return Flowers102(flowers_root_for(tc, root), split, size=tc.size, train=False)
     if (data or tc.data) == 'folder':
         ds = FolderImages(root or (tc.root if tc.data == 'folder' else None), split, tc.size)   # a Flowers102 root is no folder
