@@ -14,16 +14,16 @@ from torch.utils.data import Subset
 from .cache import CACHE_ENV, ArrayImages, CachedFlowers, CachedFolder
 from .checkpoint import trained_on
 from .core import FlowerVAEError, check_count, check_seed, few_names, in_eval, per_size, to_float
-from .data import TENTH, FolderImages, Flowers102, check_split, flowers_root, folder_digest, same_classes
+from .data import FLOWERS_FILES, TENTH, FolderImages, Flowers102, check_split, flowers_root, folder_digest, same_classes
 from .synthetic import SyntheticFlowers
 from .learner import DATA_KINDS, TrainConfig
 from .model import VAE, decode_batches
 from .pretrained import DEFAULT_MODEL, load_model
 
 # %% auto #0
-__all__ = ['MOST_SAMPLED', 'local_cache', 'flowers_root_for', 'training_images', 'heldout_dataset', 'check_same_images',
-           'check_folder_unchanged', 'model_heldout', 'seen_in_training', 'held_out', 'most_sampled', 'sampled_images',
-           'spread', 'spread_batch', 'explore_images', 'explore_setup']
+__all__ = ['MOST_SAMPLED', 'local_cache', 'flowers_root_for', 'training_images', 'why_unreadable', 'heldout_dataset',
+           'check_same_images', 'check_folder_unchanged', 'model_heldout', 'seen_in_training', 'held_out',
+           'most_sampled', 'sampled_images', 'spread', 'spread_batch', 'explore_images', 'explore_setup']
 
 # %% ../nbs/04f_images.ipynb #a1e95ff6
 def local_cache(tc:TrainConfig)->str|None:
@@ -42,6 +42,20 @@ def training_images(tc:TrainConfig, progress:bool=True, # progress: a bar while 
     if tc.data == 'flowers102': return CachedFlowers(flowers_root_for(tc, root), tc.split, tc.size, cache, progress)
     if tc.data == 'folder': return CachedFolder(root or tc.root, tc.split, tc.size, cache, progress)
     return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed)
+
+def why_unreadable(tc:TrainConfig, root=None, error:Exception|None=None)->str: # the error `training_images(tc, root=root)` raised
+    "Why a model's training images cannot be read here, and what to do: a sentence's end, after one that names them."
+    if tc.data == 'folder' and not ((at := root or tc.root) and Path(at).is_dir()):
+        return f", and {at} is gone: put them back there or give --root DIR (root= in Python)"
+    if tc.data == 'flowers102':
+        at, env = flowers_root_for(tc, root), flowers_root()
+        lack = next((f for f in FLOWERS_FILES if not (Path(at)/'flowers-102'/f).exists()), None) if at else None
+        why = ('no Flowers102 folder is given' if at is None else f"{at} does not exist" if not Path(at).is_dir()
+               else f"{at} lacks flowers-102/{lack}" if lack else None)
+        if why and env is not None and not env.is_dir() and not root:              # say why $FLOWERVAE_DATA was passed over
+            why = f"$FLOWERVAE_DATA names {env}, which does not exist" + ('' if at is None else f", and {why}")
+        if why: return f", and {why}: give --root DIR, the folder that holds flowers-102 (root= in Python)"
+    return f", which cannot be read now ({error})"
 
 def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None,
                     classes:tuple=(), # a conditional model's class names (`VAEConfig.class_names`): a folder must hold those
