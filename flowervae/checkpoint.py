@@ -104,9 +104,11 @@ def priors_file(ckpt:str|Path)->Path:
 def save_priors(ckpt:str|Path, # the checkpoint whose training codes `priors` were fitted to
                 priors:dict, # `{name: prior}`, as `metrics.fit_priors` gives them
                 digest:str)->Path|None: # `checkpoint_digest` of the bytes the model was loaded from
-    "Keep `priors` beside `ckpt` in float32, stamped with `digest`; the file, or None where it cannot be written."
+    "Keep `priors` beside `ckpt` in float32, stamped with `digest`, with those kept there before; the file, or None if unwritable."
     from safetensors import SafetensorError
     from safetensors.torch import save_file
+    if drawn := [p.draw(1, torch.Generator().manual_seed(0)) for p in priors.values() if p is not None]:   # (1, Z)
+        priors = {**load_priors(ckpt, digest, drawn[0].shape[1]), **priors}   # another process's, fitted meanwhile: kept too
     flat, path = flat_priors(priors, half=False), priors_file(ckpt)
     if not flat: return None
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
