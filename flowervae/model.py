@@ -13,7 +13,7 @@ from torch import nn
 from fastcore.basics import patch
 
 from .blocks import BalancedConvTranspose2d, ResBlock, ResizeConv, down, norm, up
-from .core import FlowerVAEError, as_number, check_size, check_types, in_eval
+from .core import FlowerVAEError, as_number, check_decoded, check_size, check_types, in_eval
 from .inputs import check_draw, check_images, check_latents
 from .priors import draw_codes
 
@@ -199,6 +199,7 @@ def sample(self:VAE, n:int, # number of images
     "`(n, C, S, S)` images in [0, 1] decoded from z ~ N(0, temperature² I), or from `prior` (or its name in `self.priors`)."
     n, temperature = as_number(n), as_number(temperature)                          # one-number tensors pass
     y, prior = check_draw(self, n, temperature, y, prior, generator)
+    check_decoded(n, self.cfg.img_size, 'model.sample (metrics.sample_batches yields more, a batch at a time)')   # all held at once
     z = draw_codes(n, self.cfg.z_dim, generator, temperature, prior)   # (n, z_dim): N(0, T²I) or a fitted prior's (05c_priors)
     return decode_batches(self, z, y)
 
