@@ -18,7 +18,8 @@ from .core import FlowerVAEError, check_count, check_image_kind, described, eval
 from .grids import image_batch
 
 # %% auto #0
-__all__ = ['FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'features', 'nearest_neighbours']
+__all__ = ['FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'features', 'check_feature_net', 'net_features',
+           'nearest_neighbours']
 
 # %% ../nbs/09a_features.ipynb #b4feba66
 class FeatureNet(nn.Module):
@@ -136,8 +137,7 @@ def feature_net(root:str|Path|None=None, size:int=64, cache_dir:str|Path|None=No
 # %% ../nbs/09a_features.ipynb #9e1a0002
 def features(net:nn.Module, images, batch_size:int=256)->torch.Tensor:
     "`(N, F)` unit-length features of `images` under `net`: a `(N, 3, S, S)` tensor, one image, a list of them, or a data set."
-    if not hasattr(net, 'num_features'):                                  # a VAE, say: its forward returns a triple
-        raise FlowerVAEError(f"net is a feature network (features.feature_net), got {described(net)}")
+    check_feature_net(net)
     if not len(images): raise FlowerVAEError("no images to compute features of")
     check_image_kind(images[0][0] if isinstance(images[0], (tuple, list)) else images[0])      # an image, or a pair's
     batch_size = check_count(batch_size, 'batch_size')
@@ -150,7 +150,18 @@ def features(net:nn.Module, images, batch_size:int=256)->torch.Tensor:
             raise FlowerVAEError(f"the feature net reads RGB images, (N, 3, S, S): got shape {tuple(images.shape)}")
         batches = images.split(batch_size)
     else: batches = image_batches(images, batch_size)
-    with evaluating(net): return F.normalize(torch.cat([net(unit_images(x)) for x in batches]), dim=1)
+    with evaluating(net): return F.normalize(torch.cat([net_features(net, unit_images(x)) for x in batches]), dim=1)
+
+def check_feature_net(net)->nn.Module:
+    "`net` if it computes features, as a `FeatureNet` does (it says how many: `num_features`); else one line."
+    if not hasattr(net, 'num_features'):                                  # a VAE, say: its forward returns a triple
+        raise FlowerVAEError(f"net is a feature network (features.feature_net), got {described(net)}")
+    return net
+
+def net_features(net:nn.Module, x:torch.Tensor)->torch.Tensor: # (B, 3, S, S) images in [0, 1]
+    "`(B, F)` float32 features on the CPU, from a net on any device and in any precision (a GPU's, a half-precision one)."
+    p = next(net.parameters(), None)
+    return net(x if p is None else x.to(p.device, p.dtype)).float().cpu()
 
 def _side(images)->int:
     "The side of the images `features` takes: a batch, one image, a list of them, or a data set of (image, label) pairs."

@@ -20,7 +20,7 @@ from .core import (FlowerVAEError, check_count, check_model, check_seed, check_t
                             reason, to_float, unit_images)
 from .data import Flowers102, FolderImages, make_loader
 from .synthetic import SyntheticFlowers
-from .features import FeatureNet, feature_net
+from .features import FeatureNet, check_feature_net, feature_net, net_features
 from .latent import active_units, encode_dataset
 from .priors import PRIORS, fit_named_prior
 from .learner import loss_terms
@@ -94,9 +94,7 @@ class GenerativeScores:
         extra = dict(feature_extractor_weights_path=weights) if weights else {}
         kid_subset = check_count(kid_subset, 'kid_subset', least=2)                   # one image per subset: KID is NaN
         self.label, self.kid_subset, self.extractor, self.weights = label, kid_subset, extractor, weights
-        self.net = extractor if isinstance(extractor, nn.Module) else None          # run once per batch, for both metrics
-        if self.net is not None and not hasattr(self.net, 'num_features'):
-            raise FlowerVAEError(f"a feature network needs a num_features attribute: {type(self.net).__name__} has none")
+        self.net = check_feature_net(extractor) if isinstance(extractor, nn.Module) else None   # run once per batch, for both
         ext = _Given(self.net.num_features) if self.net is not None else extractor
         kw = dict(feature=ext, normalize=True, reset_real_features=False, **extra)
         try: self.fid = FrechetInceptionDistance(**kw)
@@ -122,7 +120,7 @@ class GenerativeScores:
             if x.shape[-1] != self.size:                                              # resized, they would score as blurred
                 raise FlowerVAEError(f"these scores compare with {self.size} px images, got {x.shape[-1]} px ones: build them "
                                      f"at the model's size (generative_scores(root, size={x.shape[-1]}))")
-            f = self.net(x) if self.net is not None else x                              # (B, D) features, or the images
+            f = net_features(self.net, x) if self.net is not None else x                # (B, D) features, or the images
             self.fid.update(f, real=real); self.kid.update(f, real=real); n += len(x)
         return n
 
