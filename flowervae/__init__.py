@@ -6,5 +6,5 @@ def __getattr__(name:str):
     if name.startswith('__'): raise AttributeError(f"module {__name__!r} has no attribute {name!r}")   # not a module: __all__
     try: return importlib.import_module(f"{__name__}.{name}")
     except ModuleNotFoundError as e:
-        if e.name != f"{__name__}.{name}": raise                          # a module of ours that lacks a dependency: said as it is
+        if e.name != f"{__name__}.{name}": raise                          # a module of ours that lacks a dependency: as it is
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None

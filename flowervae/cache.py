@@ -15,7 +15,7 @@ import torch
 from PIL import Image, ImageOps
 from tqdm.auto import tqdm
 
-from .core import FlowerVAEError, check_count, check_flag, check_size, reason, rgb, unit_images, write_atomically
+from .core import FlowerVAEError, check_count, check_flag, check_size, not_regular, reason, rgb, unit_images, write_atomically
 from .machine import usable_cpus
 from .data import IMAGE_ERRORS, FolderImages, Flowers102, make_loader, strip_centre
 
@@ -49,7 +49,7 @@ def _stat_image(f)->os.stat_result:
     "`os.stat` of an image file, or a `FlowerVAEError` naming it when it is missing or not a regular file (a FIFO would hang)."
     try: st = os.stat(f)
     except OSError as e: raise FlowerVAEError(f"cannot read image {f} ({e.strerror}); replace or delete the file") from None
-    if not Path(f).is_file(): raise FlowerVAEError(f"image {f} is not a regular file; replace it with the JPEG")
+    if not Path(f).is_file(): raise not_regular(f"image {f}", 'replace it with the JPEG')
     return st
 
 def fingerprint(files:list, split:str, size:int)->str:

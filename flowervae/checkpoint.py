@@ -11,7 +11,7 @@ from pathlib import Path
 
 import torch
 
-from .core import FlowerVAEError, check_model, reason
+from .core import FlowerVAEError, check_model, not_regular, reason
 from .machine import pick_device
 from .cvae import CVAE
 from .priors import PRIORS, prior_from_state
@@ -66,7 +66,7 @@ def check_checkpoint_file(path:Path):
     "Refuse, in one line, a checkpoint path that is missing or is no regular file (a pipe would hang `torch.load`)."
     if path.is_dir(): raise FlowerVAEError(f"{path} is a folder, not a checkpoint: a saved model's loads with load_model")
     if path.exists() and not path.is_file():                                          # a FIFO, a socket, a device
-        raise FlowerVAEError(f"checkpoint {path} is not a regular file (a pipe, socket or device): name a checkpoint file")
+        raise not_regular(f"checkpoint {path}", 'name a checkpoint file')
     if not path.is_file(): raise FlowerVAEError(f"checkpoint {path} does not exist")
 
 def load_checkpoint(path:str|Path, map_location='cpu',
@@ -104,7 +104,7 @@ def priors_file(ckpt:str|Path)->Path:
 def save_priors(ckpt:str|Path, # the checkpoint whose training codes `priors` were fitted to
                 priors:dict, # `{name: prior}`, as `metrics.fit_priors` gives them
                 digest:str)->Path|None: # `checkpoint_digest` of the bytes the model was loaded from
-    "Keep `priors` beside `ckpt` in float32, stamped with `digest`, with those kept there before; the file, or None if unwritable."
+    "Keep `priors` beside `ckpt` in float32, stamped with `digest`, with those already there; the file, or None if unwritable."
     from safetensors import SafetensorError
     from safetensors.torch import save_file
     if drawn := [p.draw(1, torch.Generator().manual_seed(0)) for p in priors.values() if p is not None]:   # (1, Z)

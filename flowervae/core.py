@@ -14,8 +14,8 @@ import torch
 __all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', 'described', 'few_names', 'check_size',
            'check_count', 'check_flag', 'check_seed', 'per_size', 'check_decoded', 'check_temperature', 'as_number',
            'check_types', 'note_changed', 'checked_again', 'check_image_kind', 'check_callbacks', 'rgb', 'to_float',
-           'unit_images', 'check_model', 'evaluating', 'in_eval', 'private_rng', 'check_writable', 'make_folder',
-           'write_atomically']
+           'unit_images', 'check_model', 'evaluating', 'in_eval', 'private_rng', 'not_regular', 'check_writable',
+           'make_folder', 'write_atomically']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -206,6 +206,10 @@ def private_rng(device:torch.device):
     return torch.random.fork_rng(devices=list(range(n)), device_type=device.type)
 
 # %% ../nbs/00_core.ipynb #c0a1e014
+def not_regular(path, fix:str)->FlowerVAEError: # what to name instead
+    "The error for a path that exists but is no regular file: reading or writing a FIFO would hang, a device or socket fails."
+    return FlowerVAEError(f"{path} is not a regular file (a pipe, socket or device): {fix}")
+
 def check_writable(path:str|Path): # a file's name; one ending in '/' names a folder
     "Raise `FlowerVAEError` unless a file can be written at `path` (its folder exists and takes files); leaves no file behind."
     if not isinstance(path, (str, os.PathLike)): raise FlowerVAEError(f"a file name is text or a path, got {path!r}")
@@ -216,7 +220,7 @@ def check_writable(path:str|Path): # a file's name; one ending in '/' names a fo
     if str(path).endswith(('/', os.sep)): raise FlowerVAEError(f"{path} ends in '/', so it names a folder: name a file to write")
     path = Path(path); folder = path.parent if str(path.parent) else Path('.')
     if not folder.is_dir(): raise FlowerVAEError(f"cannot write {path}: {folder} is not a folder")
-    if existed and not is_file: raise FlowerVAEError(f"{path} is not a regular file: name a file to write")   # a FIFO: a hang
+    if existed and not is_file: raise not_regular(path, 'name a file to write')
     try: path.open('a').close()
     except OSError as e: raise FlowerVAEError(f"cannot write {path} ({e.strerror})") from None
     if not existed: path.unlink()                     # a check, not a write: a command that fails later leaves nothing

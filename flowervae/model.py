@@ -199,7 +199,7 @@ def sample(self:VAE, n:int, # number of images
     "`(n, C, S, S)` images in [0, 1] decoded from z ~ N(0, temperature² I), or from `prior` (or its name in `self.priors`)."
     n, temperature = as_number(n), as_number(temperature)                          # one-number tensors pass
     y, prior = check_draw(self, n, temperature, y, prior, generator)
-    check_decoded(n, self.cfg.img_size, 'model.sample (metrics.sample_batches yields more, a batch at a time)')   # all held at once
+    check_decoded(n, self.cfg.img_size, 'model.sample (metrics.sample_batches yields more, a batch at a time)')   # held at once
     z = draw_codes(n, self.cfg.z_dim, generator, temperature, prior)   # (n, z_dim): N(0, T²I) or a fitted prior's (05c_priors)
     return decode_batches(self, z, y)
 

@@ -13,7 +13,7 @@ import torch
 
 from .checkpoint import (checkpoint_model, draws_codes, flat_priors, model_from_record, model_kind, priors_from_flat,
                                   train_config)
-from .core import FlowerVAEError, check_writable, described, reason, write_atomically
+from .core import FlowerVAEError, check_writable, described, not_regular, reason, write_atomically
 from .machine import pick_device
 from .learner import TrainConfig
 from .model import VAE, count_params
@@ -154,7 +154,7 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
     from safetensors.torch import load_file
     folder = _pretrained_folder(where)
     for f in ('config.json', 'model.safetensors', 'priors.safetensors'):             # a FIFO would hang the read for good
-        if (folder/f).exists() and not (folder/f).is_file(): raise FlowerVAEError(f"{folder/f} is not a regular file")
+        if (folder/f).exists() and not (folder/f).is_file(): raise not_regular(folder/f, 'name a saved model')
     try: meta = json.loads((folder/'config.json').read_text())
     except (OSError, ValueError) as e:
         hint = _folder_hint(folder, where)
