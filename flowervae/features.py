@@ -4,7 +4,8 @@
 
 # %% ../nbs/09a_features.ipynb #fe000004
 from __future__ import annotations
-import hashlib, sys
+import hashlib, pickle, sys
+from contextlib import suppress
 from pathlib import Path
 
 import numpy as np
@@ -14,12 +15,13 @@ from tqdm.auto import tqdm
 
 from .cache import BatchLoader, CachedFlowers, cache_folder, content_hash, image_batches
 from .checkpoint import save_checkpoint
-from .core import FlowerVAEError, check_count, check_image_kind, described, evaluating, reason, to_float, unit_images
+from .core import (FlowerVAEError, check_count, check_image_kind, described, evaluating, reason, to_float, unit_images,
+                            write_atomically)
 from .grids import image_batch
 
 # %% auto #0
 __all__ = ['FeatureNet', 'accuracy', 'train_feature_net', 'feature_net', 'features', 'check_feature_net', 'net_features',
-           'nearest_neighbours']
+           'nearest_neighbours', 'weights_digest', 'cached_features']
 
 # %% ../nbs/09a_features.ipynb #b4feba66
 class FeatureNet(nn.Module):
@@ -179,3 +181,26 @@ def nearest_neighbours(images, train_images, # images as `features` takes them; 
     if check_count(k, 'k') > sim.shape[1]: raise FlowerVAEError(f"k={k} neighbours among {sim.shape[1]} training images")
     similarities, indices = sim.topk(k, dim=1)                                                  # (N, k) each
     return indices, similarities
+
+# %% ../nbs/09a_features.ipynb #fe000021
+def weights_digest(net:nn.Module)->str:
+    "A short hash of a network's weights and buffers, by name: what a file of its features is kept under."
+    h = hashlib.sha1()
+    for k, v in net.state_dict().items():
+        h.update(k.encode()); h.update(v.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy())   # its bytes
+    return h.hexdigest()[:16]
+
+def cached_features(net:nn.Module, images, # a cached data set (`CachedFlowers`): its `content` hash names the file
+                    cache_dir:str|Path|None=None, progress:bool=True)->torch.Tensor:
+    "`(N, F)` float32 features of `images` under `net`, as `GenerativeScores` computes them; kept in the cache folder for next time."
+    key = hashlib.sha1(f"{weights_digest(check_feature_net(net))}|{images.content}".encode()).hexdigest()[:16]
+    path = cache_folder(cache_dir)/f"features_{key}.pt"
+    with suppress(OSError, RuntimeError, EOFError, ValueError, pickle.UnpicklingError):
+        f = torch.load(path, weights_only=True)
+        if isinstance(f, torch.Tensor) and f.shape == (len(images), net.num_features) and f.dtype == torch.float32: return f
+    with evaluating(net):                                                 # (B, F) a batch, as GenerativeScores computes them
+        f = torch.cat([net_features(net, unit_images(x)) for x in tqdm(image_batches(images), desc='real features',
+                                                                      total=-(-len(images) // 256), disable=not progress, leave=False)])
+    with suppress(OSError, FlowerVAEError):                                 # a cache that cannot be written: only time is lost
+        path.parent.mkdir(parents=True, exist_ok=True); write_atomically(path, lambda t: torch.save(f, t))
+    return f

@@ -5,6 +5,7 @@
 # %% ../nbs/09_metrics.ipynb #3c313742
 from __future__ import annotations
 import copy, sys, warnings
+from typing import NamedTuple
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ from .core import (FlowerVAEError, check_count, check_model, check_seed, check_t
                             reason, to_float, unit_images)
 from .data import Flowers102, FolderImages, make_loader
 from .synthetic import SyntheticFlowers
-from .features import FeatureNet, check_feature_net, feature_net, net_features
+from .features import FeatureNet, cached_features, check_feature_net, feature_net, net_features
 from .latent import active_units, encode_dataset
 from .priors import PRIORS, fit_named_prior
 from .learner import loss_terms
@@ -30,9 +31,9 @@ from .pretrained import load_model
 from .images import check_same_images, held_out, model_heldout, spread, training_images, why_unreadable
 
 # %% auto #0
-__all__ = ['real_batches', 'TEMPERATURES', 'evaluate', 'GenerativeScores', 'inception_extractor', 'sample_batches',
-           'recon_batches', 'generative_scores', 'tune_temperature', 'fit_priors', 'fit_prior', 'check_fitted',
-           'evaluate_all']
+__all__ = ['real_batches', 'TEMPERATURES', 'evaluate', 'GenerativeScores', 'RealFeatures', 'inception_extractor',
+           'sample_batches', 'recon_batches', 'generative_scores', 'tune_temperature', 'fit_priors', 'fit_prior',
+           'check_fitted', 'evaluate_all']
 
 # %% ../nbs/09_metrics.ipynb #06c4ad2b
 def _described(ds)->tuple:
@@ -85,7 +86,8 @@ class GenerativeScores:
     "Fréchet distance and KID of generated images against one real image set, through one feature extractor."
     def __init__(self, extractor:nn.Module|int, # a feature network, or 2048 for torchmetrics' Inception-v3
                  label:str, # what `extractor` is, printed beside every score
-                 real, # image batches `(B, 3, S, S)`, uint8 or float in [0, 1]: a loader's, an iterable, one tensor, a data set
+                 real, # image batches `(B, 3, S, S)`, uint8 or float in [0, 1] (a loader's, an iterable, one tensor, a data set),
+                       # or `RealFeatures` computed before
                  kid_subset:int=1000, # images per KID subset
                  weights:str|None=None, # local Inception weights file (torch-fidelity's), for `extractor=2048`
                  progress:bool=True):
@@ -112,6 +114,7 @@ class GenerativeScores:
             return self._add(batches, real, desc, progress)
 
     def _add(self, batches, real:bool, desc:str, progress:bool)->int:
+        if isinstance(batches, RealFeatures): return self._add_features(batches, real)
         n = 0
         for x in tqdm(_image_batches(batches), desc=desc, disable=not progress, leave=False):
             x = unit_images(x)                                                          # (B, 3, S, S) floats in [0, 1]
@@ -124,12 +127,25 @@ class GenerativeScores:
             self.fid.update(f, real=real); self.kid.update(f, real=real); n += len(x)
         return n
 
+    def _add_features(self, known:RealFeatures, real:bool)->int:
+        "What `_add` would add for the real images whose features `known` holds, computed before in this feature net."
+        if not real or self.net is None or known.features.shape[1:] != (self.net.num_features,):
+            raise FlowerVAEError("RealFeatures stand for the real images of a feature net's scores, computed in that net")
+        self.size = known.size                                                   # the real images' side, as `_add` keeps it
+        for f in known.features.split(1000): self.fid.update(f, real=True); self.kid.update(f, real=True)
+        return len(known.features)
+
 def _image_batches(batches):
     "The image batches in `batches`: a loader's `(images, labels)` give their images; one tensor or a data set, 250 at a time."
     if isinstance(batches, np.ndarray): batches = torch.from_numpy(batches)            # (N, 3, S, S) in an array too
     if isinstance(batches, torch.Tensor): return batches.split(250) if batches.ndim == 4 else [batches]
     if isinstance(batches, torch.utils.data.Dataset): return image_batches(batches, 250)
     return (b[0] if isinstance(b, (tuple, list)) and len(b) in (1, 2) and getattr(b[0], 'ndim', 0) == 4 else b for b in batches)
+
+class RealFeatures(NamedTuple):
+    "The `(N, F)` features of real images of side `size`, computed before (`features.cached_features`), in place of the images."
+    features: torch.Tensor
+    size: int
 
 class _Given(nn.Module):
     "The extractor torchmetrics is handed when the features are computed outside it: they pass through."
@@ -191,7 +207,8 @@ def generative_scores(root:str|Path|None=None, size:int=64, ref_split:str='test'
         if progress: print(f"{label}; using flowervae's home-trained extractor", file=sys.stderr)
         ext = feature_net(root, size, cache_dir, progress=progress); label = ext.label
     weights = inception_weights if isinstance(ext, int) else None
-    return GenerativeScores(ext, label, real_batches(ref), kid_subset, weights, progress)
+    real = RealFeatures(cached_features(ext, ref, cache_dir, progress), size) if isinstance(ext, nn.Module) else real_batches(ref)
+    return GenerativeScores(ext, label, real, kid_subset, weights, progress)
 
 # %% ../nbs/09_metrics.ipynb #87e8648a
 TEMPERATURES = (0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6)   # what `tune_temperature` tries
