@@ -68,7 +68,7 @@ def bits_per_dim(nll:torch.Tensor|float, # negative log-likelihood (or ELBO) per
                  n_dims:int, # dimensions per image, C·H·W
                  kind:str='bernoulli' # the reconstruction term it came from
                 )->torch.Tensor|float:
-    "Nats per image -> bits per dimension; Gaussian densities on [0, 1] are taken per grey level of 1/256 (+8 bits); NaN for 'mse'."
+    "Nats per image -> bits per dimension; a Gaussian's density on [0, 1] per grey level of 1/256 (+8 bits); NaN for 'mse'."
     if check_kind(kind) == 'mse': return nll * math.nan
     return nll / (n_dims * math.log(2)) + (8.0 if kind.startswith('gaussian') else 0.0)
 
