@@ -199,7 +199,7 @@ def cached_features(net:nn.Module, images, # a cached data set (`CachedFlowers`)
         f = torch.load(path, weights_only=True)
         if isinstance(f, torch.Tensor) and f.shape == (len(images), net.num_features) and f.dtype == torch.float32: return f
     bar = dict(desc='real features', total=-(-len(images) // 256), disable=not progress, leave=False)   # 256 a batch
-    with evaluating(net): f = torch.cat([net_features(net, unit_images(x)) for x in tqdm(image_batches(images), **bar)])   # (N, F)
+    with evaluating(net): f = torch.cat([net_features(net, unit_images(x)) for x in tqdm(image_batches(images), **bar)])  # (N, F)
     with suppress(OSError, FlowerVAEError):                                 # a cache that cannot be written: only time is lost
         path.parent.mkdir(parents=True, exist_ok=True); write_atomically(path, lambda t: torch.save(f, t))
     return f
