@@ -101,7 +101,7 @@ def _has_type(value, typ)->bool:
     return isinstance(value, _ACCEPTS.get(typ, typ))
 
 def check_types(cfg): # a dataclass instance whose fields are annotated with plain types or unions of them
-    "Raise `FlowerVAEError` naming the first field of `cfg` not of its annotated type; NumPy's numbers become Python's."
+    "Raise `FlowerVAEError` naming the first field of `cfg` not of its annotated type; NumPy's numbers and paths become Python's."
     hints = typing.get_type_hints(type(cfg))
     for f in dataclasses.fields(cfg):
         value, types = getattr(cfg, f.name), typing.get_args(hints[f.name]) or (hints[f.name],)   # 'int|None': (int, NoneType)
@@ -110,6 +110,8 @@ def check_types(cfg): # a dataclass instance whose fields are annotated with pla
             raise FlowerVAEError(f"{type(cfg).__name__}.{f.name} must be {want}, got {value!r} ({type(value).__name__})")
         if isinstance(value, numbers.Number) and type(value) not in (bool, int, float):   # np.int64(1): JSON refuses it
             object.__setattr__(cfg, f.name, int(value) if isinstance(value, numbers.Integral) else float(value))
+        if isinstance(value, (str, os.PathLike)) and type(value) is not str:   # a Path, np.str_: a checkpoint could not load them
+            object.__setattr__(cfg, f.name, os.fspath(value) if isinstance(value, os.PathLike) else str(value))
 
 def note_changed(was:dict, now:dict, what:str):
     "Warn where a resumed `what` trains on with settings other than its own: each key of `now` that `was` holds otherwise."
