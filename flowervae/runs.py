@@ -50,7 +50,8 @@ class StopOnNaN(Callback):
         if not math.isfinite(learn.val['nelbo']): self.stop(learn)
     def stop(self, learn):
         last = self.out/'latest.pt'
-        last = f"the last good checkpoint is {last}" if last.exists() else "no checkpoint was written yet"
+        last = "this run saved nothing yet, and the run it replaces is kept" if getattr(learn, 'old_run', None) else \
+               f"the last good checkpoint is {last}" if last.exists() else "no checkpoint was written yet"
         gan = ', or a smaller --gan' if any(getattr(cb, 'name', '') == 'gan' for cb in learn.cbs) else ''   # the adversary's too
         raise FlowerVAEError(f"loss became NaN or infinite in epoch {learn.epoch + 1} by step {learn.step}; nothing was saved "
                              f"from this epoch, {last}. Lower --lr or --grad-clip, or use --kl-warmup{gan}")
@@ -193,7 +194,8 @@ class Checkpoints(Callback):
 
     def after_epoch(self, learn):
         if learn.rank > 0: return
-        ck = checkpoint_of(learn, min(self.best, learn.val['nelbo']))
+        for f in getattr(learn, 'old_run', ()): f.unlink(missing_ok=True)   # the run --overwrite replaces: gone only now
+        ck, learn.old_run = checkpoint_of(learn, min(self.best, learn.val['nelbo'])), []
         if learn.val['nelbo'] < self.best: self.best = learn.val['nelbo']; save_checkpoint(ck, self.out/'best.pt')
         save_checkpoint(ck, self.out/'latest.pt')    # second: stopped between the two, latest.pt never names a newer best
         save_history(learn.history, self.out); save_settings(learn, self.out)
@@ -256,7 +258,7 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
             keep_freed_memory()                                        # 256 px steps 1.5× faster; see 00a_machine
             torch.set_num_threads(pick_threads(cfg.threads))            # the idle cores: a busy core stalls every step
         learn = make_learner(cfg, device, d, resume, progress, cbs)
-        for f in stale: f.unlink(missing_ok=True)                      # the old run goes only now: a refused one is kept
+        learn.old_run = stale                                          # deleted when the new run saves its first epoch
         model = learn.fit(); model.train_cfg = cfg                     # as a loaded one carries it: its data, size, likelihood,
         model.folder_digest = getattr(learn, 'folder', None)           # and, for an image folder, the names of its images
         return model, learn.history
