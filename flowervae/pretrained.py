@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 
 from .checkpoint import (checkpoint_model, draws_codes, flat_priors, model_from_record, model_kind, priors_from_flat,
-                                  train_config)
+                                  signals_deferred, train_config)
 from .core import FlowerVAEError, check_writable, described, not_regular, reason, write_atomically
 from .machine import pick_device
 from .learner import TrainConfig
@@ -80,13 +80,18 @@ def _write_model(model:VAE, folder, half:bool, priors:dict|None)->Path:
     try: folder.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise FlowerVAEError(f"cannot make the folder {folder} ({e.strerror})") from None
     check_writable(folder/'model.safetensors')                           # a read-only folder: one line, nothing deleted
-    for old in ('config.json', 'card.json'): (folder/old).unlink(missing_ok=True)   # first: a save cut short leaves no model
-    save_file(tensors, str(folder/'model.safetensors'))
-    if flat: save_file(flat, str(folder/'priors.safetensors'))
-    else: (folder/'priors.safetensors').unlink(missing_ok=True)       # another model's, saved here before
-    for f in ('model.safetensors', 'priors.safetensors'):                  # safetensors writes 0600; only the files written here
-        if (folder/f).is_file(): os.chmod(folder/f, folder.stat().st_mode & 0o666)
-    write_atomically(folder/'config.json', lambda tmp: Path(tmp).write_text(config))
+    files = {'model.safetensors': tensors, **({'priors.safetensors': flat} if flat else {}), 'config.json': config}
+    tmp = {f: folder/f".{f}.tmp{os.getpid()}" for f in files}             # written whole first: the model saved before survives
+    try:
+        for f, v in files.items():
+            if isinstance(v, str): tmp[f].write_text(v)
+            else: save_file(v, str(tmp[f])); os.chmod(tmp[f], folder.stat().st_mode & 0o666)   # safetensors writes 0600
+        with signals_deferred():                                        # then all at once: Ctrl-C waits for the renames
+            for old in ('card.json', 'priors.safetensors'): (folder/old).unlink(missing_ok=True)   # another model's
+            for f in files: os.replace(tmp[f], folder/f)                  # config.json last: it makes the folder a model
+    except OSError as e: raise FlowerVAEError(f"could not save into {folder} ({e.strerror or reason(e, 80)})") from None
+    finally:
+        for t in tmp.values(): t.unlink(missing_ok=True)
     return folder
 
 def _plain(v):
