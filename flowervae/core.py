@@ -216,6 +216,7 @@ def check_writable(path:str|Path): # a file's name; one ending in '/' names a fo
     "Raise `FlowerVAEError` unless a file can be written at `path` (its folder exists and takes files); leaves no file behind."
     if not isinstance(path, (str, os.PathLike)): raise FlowerVAEError(f"a file name is text or a path, got {path!r}")
     if not str(path): raise FlowerVAEError("an empty file name: name the file to write")
+    path = Path(os.path.realpath(path)) if os.path.islink(path) else path  # a link: the file it leads to is written, and kept
     try: existed, is_dir, is_file = (p := Path(path)).exists(), p.is_dir(), p.is_file()
     except OSError as e: raise FlowerVAEError(f"cannot write {path} ({e.strerror})") from None   # a name too long, say
     if is_dir: raise FlowerVAEError(f"{path} is a folder: name the file to write")
@@ -238,10 +239,14 @@ def make_folder(path:str|Path, option:str='--out')->Path: # option: how the comm
 def write_atomically(path:str|Path, write)->Path: # write: called with a temporary file's path, writes the whole file there
     "Write the file `path` through `write(tmp)` and a rename: whole or not at all; a failure to write names `path` in one line."
     if not (path := Path(path)).name or path.is_dir(): raise FlowerVAEError(f"{path} is a folder: name a file in it to write")
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}-{secrets.token_hex(4)}")                       # no two writers share it
-    try: write(tmp); os.replace(tmp, path)
+    given, path = path, Path(os.path.realpath(path)) if path.is_symlink() else path   # a link stays, the file it leads to changes
+    tmp = path.with_name(f".{path.name[:200]}.tmp{os.getpid()}-{secrets.token_hex(4)}")   # no two writers share it; any name fits
+    try:
+        write(tmp)
+        if path.is_file(): os.chmod(tmp, path.stat().st_mode & 0o7777)    # the file's own permissions, not the temporary's
+        os.replace(tmp, path)
     except BaseException as e:
         tmp.unlink(missing_ok=True)
-        if isinstance(e, OSError): raise FlowerVAEError(f"could not write {path} ({e.strerror or reason(e, 80)})") from None
+        if isinstance(e, OSError): raise FlowerVAEError(f"could not write {given} ({e.strerror or reason(e, 80)})") from None
         raise
-    return path
+    return given
