@@ -99,6 +99,14 @@ def _plain(v):
     if hasattr(v, 'item'): return v.item()
     raise TypeError(f"{type(v).__name__} {v!r:.40}")
 
+def _built(cfg)->dict:
+    "What a network's configuration fixes of its training: the `TrainConfig` fields a saved model's two halves must agree on."
+    return dict(arch=cfg.arch, size=cfg.img_size, z_dim=cfg.z_dim, conditional=bool(cfg.n_classes))
+
+def _disagree(cfg, train:dict|None)->str|None:
+    "The first field on which the network `cfg` and the training settings `train` (a dict) disagree, if any."
+    return next((k for k, v in _built(cfg).items() if (train or {}).get(k, v) != v), None)
+
 def _saved_form(model:VAE, half:bool, priors:dict|None)->tuple:
     "`(config.json's text, the weights, the flat priors or None)` that `_write_model` writes, checked before a file is touched."
     if not isinstance(model, VAE):
@@ -109,6 +117,9 @@ def _saved_form(model:VAE, half:bool, priors:dict|None)->tuple:
     if not isinstance(priors, (dict, type(None))): raise FlowerVAEError(f"priors is {{name: prior}}, got {type(priors).__name__}")
     if not isinstance(tc, (TrainConfig, type(None))):
         raise FlowerVAEError(f"model.train_cfg is a TrainConfig, got {described(tc)}")
+    if k := _disagree(model.cfg, tc and asdict(tc)):                          # a folder its loader would refuse
+        raise FlowerVAEError(f"model.train_cfg says it trained with {k} {getattr(tc, k)!r}, but the network has {k} "
+                             f"{_built(model.cfg)[k]!r}: give it the TrainConfig it trained with (or None)")
     flat = flat_priors(priors, half) if priors else None                # wrong priors: refused here
     if flat and not draws_codes({k: p for k, p in priors.items() if p is not None}, model.cfg.z_dim):   # another model's
         raise FlowerVAEError(f"these priors draw codes of another size than this model's {model.cfg.z_dim}, or NaN: fit its "
@@ -176,9 +187,8 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
     except RuntimeError:
         raise FlowerVAEError(f"{folder}/model.safetensors holds another model's weights than config.json describes") from None
     if meta.get('train_cfg'): model.train_cfg = train_config(meta['train_cfg'], folder/'config.json')
-    built = dict(arch=model.cfg.arch, size=model.cfg.img_size, z_dim=model.cfg.z_dim, conditional=bool(model.cfg.n_classes))
-    if k := next((k for k, v in built.items() if (meta.get('train_cfg') or {}).get(k, v) != v), None):   # a half edited by hand
-        raise FlowerVAEError(f"{folder}/config.json builds a network of {k} {built[k]!r} that trained with {k} "
+    if k := _disagree(model.cfg, meta.get('train_cfg')):                # a half edited by hand
+        raise FlowerVAEError(f"{folder}/config.json builds a network of {k} {_built(model.cfg)[k]!r} that trained with {k} "
                              f"{meta['train_cfg'][k]!r}: restore it")
     model.folder_digest = meta.get('folder') if isinstance(meta.get('folder'), str) else None   # its image folder's names
     model.priors = {}                                                  # none saved: an empty table, as a checkpoint's
