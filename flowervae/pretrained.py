@@ -230,7 +230,10 @@ def load_model(path:str|Path, # a checkpoint written by `fit`, a folder written 
         raise FlowerVAEError(f"{path} is one file of a saved model's folder: give the folder, {saved.parent}")
     if not Path(path).exists():
         raise FlowerVAEError(f"checkpoint {path} does not exist (bundled models: {', '.join(bundled_names()) or 'none'})")
-    return checkpoint_model(path, device)
+    try: return checkpoint_model(path, device)
+    except FlowerVAEError as e:                                                         # `> vae64` made an empty file, say
+        if not (bundled_folder(path) and Path(path).name == str(path)): raise
+        raise FlowerVAEError(f"{e}; this file hides the bundled model {path}: move it, or run from another folder") from None
 
 # %% ../nbs/04e_pretrained.ipynb #e4e50008
 def _num(v, d:int)->str: return '—' if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{d}f}"
