@@ -91,5 +91,8 @@ def check_pairs(ds):
                              "images, model.encode(x) gives their codes")
     if len(ds) and isinstance(label := ds[0][1], str):                          # (a number of any integer kind passes)
         raise FlowerVAEError(f"labels are class numbers, got {label!r}: data.class_number turns a name into one")
+    if len(ds) and label is None:                                               # unlabelled images: no loader batches None
+        raise FlowerVAEError("labels are class numbers, got None: give unlabelled images a label of 0 each (a plain VAE ignores "
+                             "it)")
     if len(ds): check_image_kind(ds[0][0])                                     # a PIL image, say: the loader cannot batch it
     return ds
