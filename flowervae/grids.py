@@ -4,7 +4,7 @@
 
 # %% ../nbs/01c_grids.ipynb #5878a53f
 from __future__ import annotations
-import math, os
+import math, numbers, os
 from pathlib import Path
 
 import numpy as np
@@ -54,9 +54,19 @@ def _centres(n:int, side:int, pad:int)->list:
     "Pixel centres of `n` grid cells of `side` pixels, `pad` pixels apart."
     return [pad + k * (side + pad) + side / 2 for k in range(n)]
 
+def _figure_size(figsize, aspect:float)->tuple:
+    "`(width, height)` in inches: `figsize` if a pair of them, else the width, with the height that keeps `aspect` (height/width)."
+    size = tuple(figsize) if isinstance(figsize, (tuple, list)) else (figsize, figsize * aspect if _real(figsize) else figsize)
+    if len(size) != 2 or not all(_real(v) and 0 < v < 1000 for v in size):
+        raise FlowerVAEError(f"figsize is a width in inches or (width, height), each above 0 and below 1000, got {figsize!r}")
+    return size
+
+def _real(v)->bool: return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+
 def show_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes (as `image_grid` takes them)
                 nrow:int=8, # images per grid row
-                title:str|None=None, ax=None, figsize:float=8.,
+                title:str|None=None, ax=None, # matplotlib axes to draw on
+                figsize:float|tuple=8., # the figure's width in inches (its height follows the grid), or (width, height)
                 rows:list|None=None, # a label for each grid row, written on its left
                 cols:list|None=None, # a label for each grid column, written above it
                 fontsize:float=8.):
@@ -67,7 +77,9 @@ def show_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes (as `i
     n_rows, n_cols = math.ceil(len(x) / nrow), min(nrow, len(x))
     for what, labels, n in (('rows', rows, n_rows), ('cols', cols, n_cols)):
         if labels is not None and len(labels) != n: raise FlowerVAEError(f"{len(labels)} {what} labels for a grid of {n} {what}")
-    if ax is None: _, ax = plt.subplots(figsize=(figsize, figsize * g.shape[1] / g.shape[2]))
+    if ax is not None and not hasattr(ax, 'imshow'):
+        raise FlowerVAEError(f"ax is matplotlib axes (plt.subplots()[1]), got {ax!r:.60}")
+    if ax is None: _, ax = plt.subplots(figsize=_figure_size(figsize, g.shape[1] / g.shape[2]))
     img = g.permute(1, 2, 0).numpy()                                               # (H', W', C)
     ax.imshow(img[..., 0] if img.shape[2] == 1 else img, cmap='gray', vmin=0, vmax=1)   # greyscale as grey, not false colour
     text = dict(fontsize=fontsize, parse_math=False)                               # a '$' in a path or name is not TeX
