@@ -55,7 +55,7 @@ def _centres(n:int, side:int, pad:int)->list:
     return [pad + k * (side + pad) + side / 2 for k in range(n)]
 
 def _figure_size(figsize, aspect:float)->tuple:
-    "`(width, height)` in inches: `figsize` if a pair of them, else the width, with the height that keeps `aspect` (height/width)."
+    "`(width, height)` in inches: `figsize` if a pair of them, else the width, and the height that keeps `aspect` (h / w)."
     size = tuple(figsize) if isinstance(figsize, (tuple, list)) else (figsize, figsize * aspect if _real(figsize) else figsize)
     if len(size) != 2 or not all(_real(v) and 0 < v < 1000 for v in size):
         raise FlowerVAEError(f"figsize is a width in inches or (width, height), each above 0 and below 1000, got {figsize!r}")

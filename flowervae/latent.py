@@ -149,6 +149,7 @@ def image_scatter(points:np.ndarray, # (N, 2) positions
     images = unit_images(images)
     h, w = images.shape[-2:]
     if check_count(canvas, 'canvas') < max(h, w): raise FlowerVAEError(f"a canvas of {canvas} px cannot hold {w}×{h} thumbnails")
+    if canvas > 16384: raise FlowerVAEError(f"canvas is at most 16384 px a side (3 GB of floats), got {canvas}")
     p = points - points.min(0)
     p = (p / p.max(0).clip(1e-9) * (canvas - np.array([w, h]))).astype(int)   # (N, 2) bottom-left corners (y up)
     out = np.ones((canvas, canvas, 3), np.float32)

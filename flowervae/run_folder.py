@@ -21,7 +21,7 @@ def run_path(out:str)->str:
 
 # %% ../nbs/04h_run_folder.ipynb #e04dddd6
 RUN_FILES = ('latest.pt', 'best.pt', 'best.priors.safetensors', 'config.json', 'history.json', 'history.csv', 'loss.png',
-             'recon_[0-9]*.png', 'samples_[0-9]*.png')   # a run's pictures carry the epoch: samples_0040.png; samples_T0.5.png: yours
+             'recon_[0-9]*.png', 'samples_[0-9]*.png')   # a run's carry the epoch (samples_0040.png), not samples_T0.5.png
 
 def check_not_run_file(path:str|Path, what:str='the file'): # what: how the caller names it (an option, say)
     "Refuse to write over a file of a run, a saved model or a results row: it would no longer load or report. One line."
