@@ -5,6 +5,7 @@
 # %% ../nbs/01_data.ipynb #4a69528a
 from __future__ import annotations
 import difflib, hashlib, http.client, os, ssl, unicodedata, urllib.error, warnings
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -153,14 +154,20 @@ def class_name(label:int, names:list|None=None)->str:
 NETWORK_ERRORS = (urllib.error.URLError, ConnectionError, TimeoutError, ssl.SSLError, http.client.HTTPException)   # by type
 
 def download_flowers(root, split:str='train'):
-    "torchvision's download of Flowers102 into `root`, with a one-line error where there is no network."
+    "torchvision's download of Flowers102 into `root`, with a one-line error where there is no network; a failure leaves no folder."
+    where = flowers_root(root)
+    made = [p for p in (where/'flowers-102', where) if not p.exists()] if where else []   # inner first: rmdir takes empty ones
     try: return Flowers102(root, split, download=True)
-    except NETWORK_ERRORS as e:
-        raise FlowerVAEError(f"could not download Flowers102 into {root} ({getattr(e, 'reason', e)}): check the network, "
-                             "or copy the data set there and leave out --download") from None
-    except OSError as e:                                          # a full disk, a folder one may not write, a file in the way
-        raise FlowerVAEError(f"could not write Flowers102 into {root} ({reason(e)}): give a --root on a disk with room "
-                             "(about 700 MB) that you may write to") from None
+    except BaseException as e:
+        for p in made:                                            # the folders made for nothing, if nothing is in them
+            with suppress(OSError): p.rmdir()
+        if isinstance(e, NETWORK_ERRORS):
+            raise FlowerVAEError(f"could not download Flowers102 into {root} ({getattr(e, 'reason', e)}): check the network, "
+                                 "or copy the data set there and leave out --download") from None
+        if isinstance(e, OSError):                                # a full disk, a folder one may not write, a file in the way
+            raise FlowerVAEError(f"could not write Flowers102 into {root} ({reason(e)}): give a --root on a disk with room "
+                                 "(about 700 MB) that you may write to") from None
+        raise
 
 # %% ../nbs/01_data.ipynb #d1f00002
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.jpe', '.jfif', '.png', '.bmp', '.gif', '.webp', '.avif', '.tif', '.tiff')
