@@ -154,7 +154,7 @@ def class_name(label:int, names:list|None=None)->str:
 NETWORK_ERRORS = (urllib.error.URLError, ConnectionError, TimeoutError, ssl.SSLError, http.client.HTTPException)   # by type
 
 def download_flowers(root, split:str='train'):
-    "torchvision's download of Flowers102 into `root`, with a one-line error where there is no network; a failure leaves no folder."
+    "torchvision's download of Flowers102 into `root`; one line where there is no network, and no folder left by a failure."
     where = flowers_root(root)
     made = [p for p in (where/'flowers-102', where) if not p.exists()] if where else []   # inner first: rmdir takes empty ones
     try: return Flowers102(root, split, download=True)
