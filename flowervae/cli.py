@@ -11,11 +11,12 @@ from pathlib import Path
 import torch
 
 from .bench import bench, plot_bench
+from .classes import class_name, class_names, class_number
 from .inputs import check_draw
 from .cache import CachedFlowers, cache_folder
 from .core import FlowerVAEError, check_size, check_writable, make_folder, per_size, reason, write_atomically
 from .machine import usable_cpus
-from .data import TENTH, check_flowers_root, check_split, class_name, class_names, class_number, download_flowers
+from .data import TENTH, check_flowers_root, check_split, download_flowers
 from .grids import recon_rows, save_images
 from .distributed import Dist, leave_distributed
 from .learner import RECIPES, TrainConfig

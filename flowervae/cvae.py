@@ -11,8 +11,8 @@ from fastcore.basics import patch
 from torch import nn
 
 from .core import FlowerVAEError, as_number, check_count, check_decoded, check_model, check_seed, in_eval
+from .classes import class_names, class_number
 from .inputs import check_draw, check_labels, check_latents
-from .data import class_names, class_number
 from .blocks import ResBlock
 from .model import VAE, VAEConfig, batchnorm_eval, decode_batches
 from .priors import check_draw_args, draw_codes

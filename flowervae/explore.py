@@ -14,7 +14,7 @@ from PIL import Image
 
 from .core import (FlowerVAEError, as_number, check_count, check_seed, check_writable, few_names, to_float, unit_images,
                             write_atomically)
-from .data import class_name, class_names, same_classes
+from .classes import class_name, class_names, same_classes
 from .latent import (class_id, class_means, codes_of, decode_images, fit_pca, one_code, pca_directions,
                               top_kl_directions)
 from .model import VAE

@@ -12,9 +12,10 @@ import torch
 from torch.utils.data import Subset
 
 from .cache import CACHE_ENV, ArrayImages, CachedFlowers, CachedFolder
+from .classes import same_classes
 from .checkpoint import trained_on
 from .core import FlowerVAEError, check_count, check_seed, few_names, in_eval, per_size, to_float
-from .data import FLOWERS_FILES, TENTH, FolderImages, Flowers102, check_split, flowers_root, folder_digest, same_classes
+from .data import FLOWERS_FILES, TENTH, FolderImages, Flowers102, check_split, flowers_root, folder_digest
 from .synthetic import SyntheticFlowers
 from .learner import DATA_KINDS, TrainConfig
 from .model import VAE, decode_batches

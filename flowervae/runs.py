@@ -12,11 +12,12 @@ from pathlib import Path
 import torch
 
 from .checkpoint import CKPT_FORMAT, build_model, load_checkpoint, model_kind, save_checkpoint
+from .classes import class_name, class_names
 from .run_folder import prepare_run_dir, run_lock
 from .core import (FlowerVAEError, check_callbacks, check_flag, checked_again, few_names, note_changed, reason, to_float,
                             write_atomically)
 from .machine import device_name, keep_freed_memory, pick_device, pick_threads
-from .data import class_name, class_names, flowers_root, folder_digest
+from .data import flowers_root, folder_digest
 from .grids import recon_rows, save_images
 from .distributed import join_processes, setup_distributed
 from .learner import EVENTS, CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, busiest_cpu_seconds
