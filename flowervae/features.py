@@ -193,13 +193,13 @@ def weights_digest(net:nn.Module)->str:
 def cached_features(net:nn.Module, images, # a cached data set (`CachedFlowers`): its `content` hash names the file
                     cache_dir:str|Path|None=None, progress:bool=True)->torch.Tensor:
     "`(N, F)` float32 features of `images` under `net`, as `GenerativeScores` computes them; kept in the cache folder."
-    key = hashlib.sha1(f"{weights_digest(check_feature_net(net))}|{images.content}".encode()).hexdigest()[:16]
+    key = hashlib.sha1(f"v1|{weights_digest(check_feature_net(net))}|{images.content}".encode()).hexdigest()[:16]   # v1: how
     path = cache_folder(cache_dir)/f"features_{key}.pt"
     with suppress(OSError, RuntimeError, EOFError, ValueError, pickle.UnpicklingError):
         f = torch.load(path, weights_only=True)
         if isinstance(f, torch.Tensor) and f.shape == (len(images), net.num_features) and f.dtype == torch.float32: return f
     bar = dict(desc='real features', total=-(-len(images) // 256), disable=not progress, leave=False)   # 256 a batch
     with evaluating(net): f = torch.cat([net_features(net, unit_images(x)) for x in tqdm(image_batches(images), **bar)])  # (N, F)
-    with suppress(OSError, FlowerVAEError):                                 # a cache that cannot be written: only time is lost
+    with suppress(OSError, RuntimeError, FlowerVAEError):                   # a cache that cannot be written: only time is lost
         path.parent.mkdir(parents=True, exist_ok=True); write_atomically(path, lambda t: torch.save(f, t))
     return f

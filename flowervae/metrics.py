@@ -17,8 +17,8 @@ from tqdm.auto import tqdm
 
 from .cache import CachedFlowers, CachedFolder, image_batches
 from .inputs import check_pairs
-from .core import (FlowerVAEError, check_count, check_model, check_seed, check_temperature, described, evaluating, private_rng,
-                            reason, to_float, unit_images)
+from .core import (MOST_DECODED, FlowerVAEError, check_count, check_model, check_seed, check_temperature, described, evaluating,
+                            per_size, private_rng, reason, to_float, unit_images)
 from .data import Flowers102, FolderImages, make_loader
 from .synthetic import SyntheticFlowers
 from .features import FeatureNet, cached_features, check_feature_net, feature_net, net_features
@@ -189,6 +189,7 @@ real_batches = image_batches   # the real images' batches for `GenerativeScores`
 def sample_batches(model, n:int, batch_size:int=250, seed:int=0, prior=None, temperature:float=1.0):
     "`n` samples of `model` in batches, from one seeded generator (random classes for a CVAE); `prior`: see `VAE.sample`."
     g, batch_size, n = torch.Generator().manual_seed(check_seed(seed)), check_count(batch_size, 'batch_size'), check_count(n, 'n')
+    batch_size = min(batch_size, per_size(MOST_DECODED, model.cfg.img_size, least=16))   # what `sample` holds at once
     for i in range(0, n, batch_size): yield model.sample(min(batch_size, n - i), temperature, g, prior=prior).cpu()
 
 def recon_batches(model, ds, batch_size:int=256):
