@@ -20,13 +20,13 @@ from .data import TENTH, check_flowers_root, check_split, download_flowers
 from .grids import recon_rows, save_images
 from .distributed import Dist, leave_distributed
 from .learner import RECIPES, TrainConfig
-from .metrics import evaluate, evaluate_all, fit_prior, generative_scores
+from .metrics import evaluate, evaluate_all, fit_prior, fit_priors, generative_scores
 from .options import as_option, make_parser, option_strings, refuse_unused
 from .pretrained import cards, load_model, table
 from .report import results_markdown
 from .results import run_seeds
 from .checkpoint import train_config, trained_on
-from .images import flowers_root_for, held_out, model_heldout, seen_in_training, spread, spread_batch
+from .images import ImagesNotHere, flowers_root_for, held_out, model_heldout, seen_in_training, spread, spread_batch
 from .run_folder import check_not_run_file, run_path
 from .runs import fit, resumable
 from .vaegan import Adversary, GANConfig
@@ -103,7 +103,8 @@ def cmd_sample(a:dict):
     names = class_names(m)                                          # Flowers102's, a folder's, or None: numbers only
     y = None if a['label'] is None else class_number(a['label'], m.cfg.n_classes, names)   # else a CVAE draws them at random
     kept = a['prior'] in getattr(m, 'priors', {})                   # fitted before: its images are not read again
-    prior = fit_prior(m, name=a['prior'], root=None if kept else a['root'])   # None for the standard normal (05c_priors)
+    try: prior = fit_prior(m, name=a['prior'], root=None if kept else a['root'])   # None for the standard normal (05c_priors)
+    except ImagesNotHere as e: raise ImagesNotHere(f"{e}, or sample from N(0, I) (--prior standard)") from None
     g = torch.Generator().manual_seed(a['seed'])
     x = m.sample(a['n'], a['temperature'], g, y, prior=prior).cpu()              # (n, C, S, S), decoded in batches
     src = 'N(0, I)' if a['prior'] == 'standard' else f"the fitted {a['prior']} prior" + (
@@ -145,7 +146,10 @@ def _eval_with_samples(a:dict)->dict:
     ds = CachedFlowers(root, a['split'], tc.size, a['cache_dir'], progress=not a['quiet'])   # a bad split: before minutes of work
     if a['limit']: ds = spread(ds, a['limit'])
     scores = generative_scores(root, tc.size, a['ref_split'], a['inception_weights'], a['cache_dir'], progress=not a['quiet'])
-    r = evaluate_all(a['ckpt'], scores, ds, a['n_samples'], a['batch_size'], progress=not a['quiet'], model=model)
+    try: priors = fit_priors(model, batch_size=a['batch_size'], progress=not a['quiet'], scores=scores, root=a['root'])
+    except ImagesNotHere as e: raise ImagesNotHere(f"{e}, or leave out --fid and --kid") from None
+    r = evaluate_all(a['ckpt'], scores, ds, a['n_samples'], a['batch_size'], progress=not a['quiet'], priors=priors,
+                     model=model)
     seen = lambda split: held_out(tc, 'flowers102', root, split)                # by the model in training, or not
     return r | dict(held_out=seen(a['split']), ref_split=a['ref_split'], ref_held_out=seen(a['ref_split']))
 

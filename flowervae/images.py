@@ -22,9 +22,9 @@ from .model import VAE, decode_batches
 from .pretrained import DEFAULT_MODEL, load_model
 
 # %% auto #0
-__all__ = ['MOST_SAMPLED', 'local_cache', 'flowers_root_for', 'training_images', 'why_unreadable', 'heldout_dataset',
-           'check_same_images', 'check_folder_unchanged', 'model_heldout', 'seen_in_training', 'held_out',
-           'most_sampled', 'sampled_images', 'spread', 'spread_batch', 'explore_images', 'explore_setup']
+__all__ = ['MOST_SAMPLED', 'local_cache', 'flowers_root_for', 'training_images', 'ImagesNotHere', 'why_unreadable',
+           'heldout_dataset', 'check_same_images', 'check_folder_unchanged', 'model_heldout', 'seen_in_training',
+           'held_out', 'most_sampled', 'sampled_images', 'spread', 'spread_batch', 'explore_images', 'explore_setup']
 
 # %% ../nbs/04f_images.ipynb #a1e95ff6
 def local_cache(tc:TrainConfig)->str|None:
@@ -44,18 +44,25 @@ def training_images(tc:TrainConfig, progress:bool=True, # progress: a bar while 
     if tc.data == 'folder': return CachedFolder(root or tc.root, tc.split, tc.size, cache, progress)
     return SyntheticFlowers(n=tc.n_synthetic, size=tc.size, seed=tc.seed)
 
+class ImagesNotHere(FlowerVAEError):
+    "A model's training images are needed and cannot be read here; each command adds what it can do without them."
+
 def why_unreadable(tc:TrainConfig, root=None, error:Exception|None=None)->str: # the error `training_images(tc, root=root)` raised
     "Why a model's training images cannot be read here, and what to do: a sentence's end, after one that names them."
-    if tc.data == 'folder' and not ((at := root or tc.root) and Path(at).is_dir()):
-        return f", and {at} is gone: put them back there or give --root DIR (root= in Python)"
-    if tc.data == 'flowers102':
-        at, env = flowers_root_for(tc, root), flowers_root()
-        lack = next((f for f in FLOWERS_FILES if not (Path(at)/'flowers-102'/f).exists()), None) if at else None
-        why = ('no Flowers102 folder is given' if at is None else f"{at} does not exist" if not Path(at).is_dir()
-               else f"{at} lacks flowers-102/{lack}" if lack else None)
-        if why and env is not None and not env.is_dir() and not root:              # say why $FLOWERVAE_DATA was passed over
-            why = f"$FLOWERVAE_DATA names {env}, which does not exist" + ('' if at is None else f", and {why}")
-        if why: return f", and {why}: give --root DIR, the folder that holds flowers-102 (root= in Python)"
+    given = Path(root).expanduser() if root else None                      # '~/flowers' as a shell has it
+    at = given or (flowers_root_for(tc) if tc.data == 'flowers102' else tc.root if tc.data == 'folder' else None)
+    lack = next((f for f in FLOWERS_FILES if not (Path(at)/'flowers-102'/f).exists()), None) if at else None
+    if tc.data == 'flowers102' and (at is None or not Path(at).is_dir() or lack):
+        name = f"the root given, {at}," if given else at
+        why = 'no Flowers102 folder is given' if at is None else f"{name} does not exist" if not Path(at).is_dir() else \
+              f"{name} lacks flowers-102/{lack}"
+        env = flowers_root()                                                # say why $FLOWERVAE_DATA was passed over
+        if env is not None and not env.is_dir() and not given:
+            why = f"$FLOWERVAE_DATA names {env}, which does not exist, and {why}"
+        return f", and {why}: give --root DIR, the folder that holds flowers-102 (root= in Python)"
+    if tc.data == 'folder' and not (at and Path(at).is_dir()):
+        return (f", and the root given, {at}, does not exist: give the folder of its images" if given else
+                f", and {at} is gone: put them back there or give --root DIR (root= in Python)")
     return f", which cannot be read now ({error})"
 
 def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None,

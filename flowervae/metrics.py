@@ -28,7 +28,7 @@ from .learner import loss_terms
 from .model import VAE
 from .checkpoint import save_priors, trained_on
 from .pretrained import load_model
-from .images import check_same_images, held_out, model_heldout, spread, training_images, why_unreadable
+from .images import ImagesNotHere, check_same_images, held_out, model_heldout, spread, training_images, why_unreadable
 
 # %% auto #0
 __all__ = ['real_batches', 'TEMPERATURES', 'evaluate', 'GenerativeScores', 'RealFeatures', 'inception_extractor',
@@ -249,8 +249,8 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `priors.PRIORS`
     if (at := root or (trained_on(model).root if todo or tune else None)) and Path(at).is_dir(): check_same_images(model, at)
     try: images = dataset if dataset is not None or not (todo or tune) else training_images(trained_on(model), progress, root)
     except FlowerVAEError as e:                     # the images may be gone, or on another machine
-        raise FlowerVAEError(f"the {(todo or ['mixture'])[0]} prior is fitted to the model's training images"
-                             f"{why_unreadable(trained_on(model), root, e)}, or sample from N(0, I) (--prior standard)") from None
+        raise ImagesNotHere(f"the {(todo or ['mixture'])[0]} prior is fitted to the model's training images"
+                            f"{why_unreadable(trained_on(model), root, e)}") from None
     if (todo or tune) and len(images) < 2: raise FlowerVAEError(f"a prior is fitted to at least 2 images, got {len(images)}")
     codes = encode_dataset(model, images, batch_size, progress=progress) if todo else None
     fitted = {n: fit_named_prior(n, codes) for n in todo}
