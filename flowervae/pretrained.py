@@ -4,7 +4,7 @@
 
 # %% ../nbs/04e_pretrained.ipynb #e4e50004
 from __future__ import annotations
-import json, math, os, warnings
+import json, math, os, secrets, warnings
 from dataclasses import asdict, replace
 from importlib.resources import files
 from pathlib import Path
@@ -71,6 +71,7 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
 
 def _write_model(model:VAE, folder, half:bool, priors:dict|None)->Path:
     "`save_pretrained`'s writer, without its guard of the bundled models' folder (which `publish` writes)."
+    from safetensors import SafetensorError
     from safetensors.torch import save_file
     config, tensors, flat = _saved_form(model, half, priors)            # what fails here touches nothing
     if not isinstance(folder, (str, os.PathLike)) or not str(folder):
@@ -81,15 +82,17 @@ def _write_model(model:VAE, folder, half:bool, priors:dict|None)->Path:
     except OSError as e: raise FlowerVAEError(f"cannot make the folder {folder} ({e.strerror})") from None
     check_writable(folder/'model.safetensors')                           # a read-only folder: one line, nothing deleted
     files = {'model.safetensors': tensors, **({'priors.safetensors': flat} if flat else {}), 'config.json': config}
-    tmp = {f: folder/f".{f}.tmp{os.getpid()}" for f in files}             # written whole first: the model saved before survives
+    tmp = {f: folder/f".{f}.tmp{os.getpid()}-{secrets.token_hex(4)}" for f in files}   # whole first: the old model survives
     try:
         for f, v in files.items():
             if isinstance(v, str): tmp[f].write_text(v)
             else: save_file(v, str(tmp[f])); os.chmod(tmp[f], folder.stat().st_mode & 0o666)   # safetensors writes 0600
+            with open(tmp[f], 'rb') as fh: os.fsync(fh.fileno())        # on the disk before any rename
         with signals_deferred():                                        # then all at once: Ctrl-C waits for the renames
-            for old in ('card.json', 'priors.safetensors'): (folder/old).unlink(missing_ok=True)   # another model's
-            for f in files: os.replace(tmp[f], folder/f)                  # config.json last: it makes the folder a model
-    except OSError as e: raise FlowerVAEError(f"could not save into {folder} ({e.strerror or reason(e, 80)})") from None
+            for old in ('config.json', 'card.json', 'priors.safetensors'): (folder/old).unlink(missing_ok=True)   # killed
+            for f in files: os.replace(tmp[f], folder/f)                  # between: no model, never a mixed one; config last
+    except (OSError, SafetensorError) as e:
+        raise FlowerVAEError(f"could not save into {folder} ({getattr(e, 'strerror', None) or reason(e, 80)})") from None
     finally:
         for t in tmp.values(): t.unlink(missing_ok=True)
     return folder
