@@ -102,13 +102,14 @@ def priors_file(ckpt:str|Path)->Path:
     return Path(ckpt).resolve().with_suffix('.priors.safetensors')
 
 def save_priors(ckpt:str|Path, # the checkpoint whose training codes `priors` were fitted to
-                priors:dict, # `{name: prior}`, as `metrics.fit_priors` gives them
-                digest:str)->Path|None: # `checkpoint_digest` of the bytes the model was loaded from
+                priors:dict, # `{name: prior}` just fitted, as `metrics.fit_priors` gives them
+                digest:str, # `checkpoint_digest` of the bytes the model was loaded from
+                under:dict|None=None)->Path|None: # priors held before: those kept in the file since (another process's) win
     "Keep `priors` beside `ckpt` in float32, stamped with `digest`, with those already there; the file, or None if unwritable."
     from safetensors import SafetensorError
     from safetensors.torch import save_file
     if drawn := [p.draw(1, torch.Generator().manual_seed(0)) for p in priors.values() if p is not None]:   # (1, Z)
-        priors = {**load_priors(ckpt, digest, drawn[0].shape[1]), **priors}   # another process's, fitted meanwhile: kept too
+        priors = {**(under or {}), **load_priors(ckpt, digest, drawn[0].shape[1]), **priors}   # fitted meanwhile: kept too
     flat, path = flat_priors(priors, half=False), priors_file(ckpt)
     if not flat: return None
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")

@@ -259,7 +259,7 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `priors.PRIORS`
         tune_temperature(model, mix, scores.against(real_batches(images), progress=False), progress=progress)
     if fitted and dataset is None:                 # fitted to its own training codes: kept with the model, and beside its file
         model.priors = {**stored, **fitted}
-        if getattr(model, 'checkpoint', None): save_priors(model.checkpoint, model.priors, model.checkpoint_digest)
+        if getattr(model, 'checkpoint', None): save_priors(model.checkpoint, fitted, model.checkpoint_digest, under=stored)
     return {n: fitted.get(n, stored.get(n)) for n in names}
 
 def fit_prior(model, dataset=None, batch_size:int=128, progress:bool=True, name:str='gaussian', root=None):
