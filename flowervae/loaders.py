@@ -14,7 +14,7 @@ from .learner import TrainConfig
 from .synthetic import SyntheticFlowers
 
 # %% auto #0
-__all__ = ['split_indices', 'source_dataset', 'make_datasets', 'shard', 'make_loaders']
+__all__ = ['split_indices', 'source_dataset', 'make_datasets', 'shard', 'make_loaders', 'loader_images']
 
 # %% ../nbs/04g_loaders.ipynb #b969c992
 def split_indices(n:int, cfg:TrainConfig)->tuple:
@@ -64,3 +64,7 @@ def make_loaders(cfg:TrainConfig, gen:torch.Generator, # fixes the shuffle order
                 BatchLoader(ds, cfg.batch_size, indices=va))
     return (make_loader(Subset(ds, tr), cfg.batch_size, shuffle=True, num_workers=cfg.num_workers, generator=gen),
             make_loader(Subset(ds, va), cfg.batch_size, num_workers=cfg.num_workers))
+
+def loader_images(dl)->int:
+    "How many images a loader of `make_loaders` yields in an epoch: a `BatchLoader`'s, or a `DataLoader`'s of a `Subset`."
+    return len(dl.idx) if hasattr(dl, 'idx') else len(dl.dataset)

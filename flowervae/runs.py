@@ -4,7 +4,7 @@
 
 # %% ../nbs/04b_runs.ipynb #d4b20004
 from __future__ import annotations
-import csv, json, math, os
+import csv, json, math
 from contextlib import nullcontext
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
@@ -12,24 +12,23 @@ from pathlib import Path
 import torch
 
 from .checkpoint import CKPT_FORMAT, build_model, load_checkpoint, model_kind, save_checkpoint
-from .classes import class_name, class_names
 from .run_folder import prepare_run_dir, run_lock
-from .core import (FlowerVAEError, check_callbacks, check_flag, checked_again, few_names, note_changed, reason, to_float,
+from .core import (FlowerVAEError, check_callbacks, check_flag, checked_again, note_changed, reason, to_float,
                             write_atomically)
-from .machine import device_name, keep_freed_memory, pick_device, pick_threads
-from .data import flowers_root, folder_digest
+from .machine import keep_freed_memory, pick_device, pick_threads
+from .data import folder_digest
 from .grids import recon_rows, save_images
 from .distributed import join_processes, setup_distributed
 from .learner import EVENTS, CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, busiest_cpu_seconds
 from .loaders import make_loaders
+from .header import Header
 from .precision import ChooseAmp
-from .model import VAE, VAEConfig, count_params
+from .model import VAE, VAEConfig
 
 # %% auto #0
 __all__ = ['RUN_DATA', 'RUN_TRAINING', 'RUN_LOSS', 'RESUMED', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history',
            'run_images', 'run_folder', 'checkpoint_of', 'save_settings', 'plot_history', 'check_resumable', 'resumable',
-           'check_compatible', 'Checkpoints', 'save_pictures', 'Pictures', 'make_learner', 'fit', 'describe_run',
-           'untrained_classes', 'Header']
+           'check_compatible', 'Checkpoints', 'save_pictures', 'Pictures', 'make_learner', 'fit']
 
 # %% ../nbs/04b_runs.ipynb #9b3cadbe
 class SeedEachEpoch(Callback):
@@ -51,7 +50,7 @@ class StopOnNaN(Callback):
         if not math.isfinite(learn.val['nelbo']): self.stop(learn)
     def stop(self, learn):
         last = self.out/'latest.pt'
-        last = "this run saved nothing yet, and the run it replaces is kept" if getattr(learn, 'old_run', None) else \
+        last = "this run saved nothing yet, and the files it would replace are kept" if getattr(learn, 'old_run', None) else \
                f"the last good checkpoint is {last}" if last.exists() else "no checkpoint was written yet"
         gan = ', or a smaller --gan' if any(getattr(cb, 'name', '') == 'gan' for cb in learn.cbs) else ''   # the adversary's too
         raise FlowerVAEError(f"loss became NaN or infinite in epoch {learn.epoch + 1} by step {learn.step}; nothing was saved "
@@ -76,7 +75,6 @@ def save_history(history:list, out:Path):
     write_atomically(out/'history.csv', csv_file)
 
 def _stateful(learn)->list: return [cb for cb in learn.cbs if hasattr(cb, 'state_dict')]
-def _images(dl)->int: return len(dl.idx) if hasattr(dl, 'idx') else len(dl.dataset)     # `BatchLoader`, or a `DataLoader`
 
 def run_images(learn:Learner)->int:
     "The images of the data set `learn` splits into training and validation, before any sharding: a checkpoint keeps the number."
@@ -195,11 +193,13 @@ class Checkpoints(Callback):
 
     def after_epoch(self, learn):
         if learn.rank > 0: return
-        for f in getattr(learn, 'old_run', ()): f.unlink(missing_ok=True)   # the run --overwrite replaces: gone only now
-        ck, learn.old_run = checkpoint_of(learn, min(self.best, learn.val['nelbo'])), []
-        if learn.val['nelbo'] < self.best: self.best = learn.val['nelbo']; save_checkpoint(ck, self.out/'best.pt')
+        ck, better = checkpoint_of(learn, min(self.best, learn.val['nelbo'])), learn.val['nelbo'] < self.best
+        if better: self.best = learn.val['nelbo']; save_checkpoint(ck, self.out/'best.pt')
         save_checkpoint(ck, self.out/'latest.pt')    # second: stopped between the two, latest.pt never names a newer best
         save_history(learn.history, self.out); save_settings(learn, self.out)
+        new = {'latest.pt', 'history.json', 'history.csv', 'config.json', *['best.pt'] * better}   # written over just now
+        for f in getattr(learn, 'old_run', ()): f.name in new or f.unlink(missing_ok=True)   # the rest of the replaced run
+        learn.old_run = []
 
 # %% ../nbs/04b_runs.ipynb #87299e66
 def save_pictures(model:VAE, x:torch.Tensor, out:Path, tag:str, n_samples:int=32, seed:int=0, y=None):
@@ -263,38 +263,3 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
         model = learn.fit(); model.train_cfg = cfg                     # as a loaded one carries it: its data, size, likelihood,
         model.folder_digest = getattr(learn, 'folder', None)           # and, for an image folder, the names of its images
         return model, learn.history
-
-# %% ../nbs/04b_runs.ipynb #d4b2000e
-def describe_run(learn:Learner)->str:
-    "A few lines on the run `learn` will train: device, precision, data, model and run folder."
-    cfg, m = learn.cfg, learn.model
-    cores = f", {torch.get_num_threads()} of {os.cpu_count()} cores" if learn.device.type == 'cpu' else ''
-    dev = device_name(learn.device) + cores
-    data = cfg.data if cfg.data == 'synthetic' else f"{cfg.data} {cfg.split} in {flowers_root(cfg.root)}"
-    n_train, n_val = _images(learn.train_dl) * learn.world, _images(learn.val_dl)
-    precision = getattr(learn, 'precision', 'bf16' if learn.amp else 'float32')
-    model = f"{model_kind(m)} ({cfg.arch}, width {cfg.width}, z_dim {cfg.z_dim}), {count_params(m) / 1e6:.2f} M parameters"
-    until = f"{cfg.epochs} epoch{'s' * (cfg.epochs != 1)}" + (f" or {cfg.budget:g} CPU seconds" if cfg.budget else '')
-    unseen = untrained_classes(learn) if cfg.conditional and learn.world == 1 else []   # labels no step will train (a shard:
-    unseen = [class_name(c, class_names(m)) for c in unseen]                              # another rank may see them)
-    short = cfg.kl_warmup > cfg.epochs and cfg.beta > 0               # the run ends before the KL term reaches its full weight
-    warm = f"the KL weight warms up over {cfg.kl_warmup} epochs, more than the run's {cfg.epochs}" if short else ''
-    return '\n'.join([f"device:    {learn.device.type} ({dev})", f"precision: {precision}",
-                      f"data:      {data}, {cfg.size} px: {n_train:,} training and {n_val:,} validation images",
-                      f"model:     {model}", f"run:       {cfg.out}/ (checkpoints, pictures, history), {until}"]
-                     + [f"note:      {len(unseen)} class{'es' * (len(unseen) > 1)} without a training image, which the model "
-                        f"cannot learn: {few_names(unseen, 5)}"] * bool(unseen)
-                     + ([f"note:      {warm}: its last step weighs the KL term {cfg.beta * cfg.epochs / cfg.kl_warmup:.3g}, "
-                         f"not --beta {cfg.beta:g}"] if short else []))
-
-def untrained_classes(learn:Learner)->list:
-    "The class numbers of a conditional run that none of its training images has (all its images held out, or in the test tenth)."
-    dl = learn.train_dl
-    ds, idx = (dl.ds, dl.idx) if hasattr(dl, 'idx') else (dl.dataset.dataset, dl.dataset.indices)   # `BatchLoader`, `Subset`
-    return sorted(set(range(learn.model.cfg.n_classes)) - {int(ds.labels[int(i)]) for i in idx})
-
-class Header(Callback):
-    "Print `describe_run` once, before the first epoch (rank 0)."
-    order = -25
-    def before_fit(self, learn):
-        if learn.rank == 0: print(describe_run(learn), flush=True)
