@@ -216,17 +216,18 @@ def check_writable(path:str|Path): # a file's name; one ending in '/' names a fo
     "Raise `FlowerVAEError` unless a file can be written at `path` (its folder exists and takes files); leaves no file behind."
     if not isinstance(path, (str, os.PathLike)): raise FlowerVAEError(f"a file name is text or a path, got {path!r}")
     if not str(path): raise FlowerVAEError("an empty file name: name the file to write")
-    path = Path(os.path.realpath(path)) if os.path.islink(path) else path  # a link: the file it leads to is written, and kept
-    try: existed, is_dir, is_file = (p := Path(path)).exists(), p.is_dir(), p.is_file()
+    p = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)   # a link: the file it leads to is written, and kept
+    if p.is_symlink(): raise FlowerVAEError(f"{path} is a loop of links: name a file to write")
+    try: existed, is_dir, is_file = p.exists(), p.is_dir(), p.is_file()
     except OSError as e: raise FlowerVAEError(f"cannot write {path} ({e.strerror})") from None   # a name too long, say
     if is_dir: raise FlowerVAEError(f"{path} is a folder: name the file to write")
     if str(path).endswith(('/', os.sep)): raise FlowerVAEError(f"{path} ends in '/', so it names a folder: name a file to write")
-    path = Path(path); folder = path.parent if str(path.parent) else Path('.')
+    folder = p.parent if str(p.parent) else Path('.')
     if not folder.is_dir(): raise FlowerVAEError(f"cannot write {path}: {folder} is not a folder")
     if existed and not is_file: raise not_regular(path, 'name a file to write')
-    try: path.open('a').close()
+    try: p.open('a').close()
     except OSError as e: raise FlowerVAEError(f"cannot write {path} ({e.strerror})") from None
-    if not existed: path.unlink()                     # a check, not a write: a command that fails later leaves nothing
+    if not existed: p.unlink()                        # a check, not a write: a command that fails later leaves nothing
 
 def make_folder(path:str|Path, option:str='--out')->Path: # option: how the command names the folder
     "Make the folder `path` with its parents; a file in its place, or a folder that cannot be made, is one line naming `option`."
@@ -240,6 +241,7 @@ def write_atomically(path:str|Path, write)->Path: # write: called with a tempora
     "Write the file `path` through `write(tmp)` and a rename: whole or not at all; a failure to write names `path` in one line."
     if not (path := Path(path)).name or path.is_dir(): raise FlowerVAEError(f"{path} is a folder: name a file in it to write")
     given, path = path, Path(os.path.realpath(path)) if path.is_symlink() else path   # a link stays, the file it leads to changes
+    if path.is_symlink(): raise FlowerVAEError(f"{given} is a loop of links: name a file to write")
     tmp = path.with_name(f".{path.name[:200]}.tmp{os.getpid()}-{secrets.token_hex(4)}")   # no two writers share it; any name fits
     try:
         write(tmp)

@@ -116,7 +116,7 @@ NETWORK_ERRORS = (urllib.error.URLError, ConnectionError, TimeoutError, ssl.SSLE
 def download_flowers(root, split:str='train'):
     "torchvision's download of Flowers102 into `root`; one line where there is no network, and no folder left by a failure."
     where = flowers_root(root)
-    made = [p for p in (where/'flowers-102', where) if not p.exists()] if where else []   # inner first: rmdir takes empty ones
+    made = [p for p in (where/'flowers-102', where, *where.parents) if not p.exists()] if where else []   # deepest first
     try: return Flowers102(root, split, download=True)
     except BaseException as e:
         for p in made:                                            # the folders made for nothing, if nothing is in them
