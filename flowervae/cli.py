@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_cli.ipynb #c12c0004
 from __future__ import annotations
-import json, math, os, signal, sys, time, warnings
+import json, math, os, signal, sys, warnings
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -220,19 +220,27 @@ def _one_line(e:Exception, parser, command:str, a:dict)->str:
 
 def _interrupted(signum, frame): raise KeyboardInterrupt(signum)   # SIGTERM cleans up as Ctrl-C does; its number kept
 
-def _interrupt_note(command:str, out:str, prog:str='flowervae', fresh_since:float=0.)->str: # an --overwrite run's start time
+def _file_id(path)->tuple|None:
+    "Which file `path` is now (device, inode, size, time): a checkpoint written since, renamed into place, is another."
+    try: st = os.stat(path); return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+    except OSError: return None
+
+def _interrupt_note(command:str, out:str, prog:str='flowervae',
+                    replaced:tuple|None=None)->str: # `_file_id` of the latest.pt an --overwrite run replaces
     "What an interrupted command leaves: for `train`, the last finished epoch, if one was saved; under torchrun, said by rank 0."
     if os.environ.get('RANK', '0') != '0': return ''               # the other ranks were stopped because one of them was
     if command == 'results': return f"{prog}: interrupted; the same command resumes the table where it stopped"
     if command != 'train': return f"{prog}: interrupted"
     if not (latest := Path(out)/'latest.pt').exists(): return f"{prog}: interrupted before an epoch was saved"
-    if latest.stat().st_mtime < fresh_since: return f"{prog}: interrupted before the new run saved an epoch: the old run is kept"
+    if replaced and _file_id(latest) == replaced:
+        return f"{prog}: interrupted before the new run saved an epoch: the old run is kept"
     return f"{prog}: interrupted; the last finished epoch is in {latest} (continue with --resume)"
 
 def main(argv:list|None=None, prog:str='flowervae')->int:
     "Entry point of the `flowervae` command (`prog` names it in usage lines and errors)."
     a = vars((parser := make_parser(prog)).parse_args(argv))
-    command, out, started = a.pop('command'), a.get('out') or TrainConfig.out, time.time()
+    command, out = a.pop('command'), a.get('out') or TrainConfig.out
+    replaced = _file_id(Path(out)/'latest.pt') if a.get('overwrite') else None   # the run --overwrite would replace
     on_term, finished = signal.signal(signal.SIGTERM, _interrupted), False
     try:
         if a.get('ckpt') is not None and not str(a['ckpt']).strip():
@@ -251,7 +259,7 @@ def main(argv:list|None=None, prog:str='flowervae')->int:
         except OSError: os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # else dropped, not tried again at exit
         print(f"{prog}: error: {e.strerror or reason(e)}{f' ({e.filename})' if e.filename else ''}", file=sys.stderr); return 1
     except KeyboardInterrupt as e:
-        if note := _interrupt_note(command, out, prog, started if a.get('overwrite') else 0.): print(note, file=sys.stderr)
+        if note := _interrupt_note(command, out, prog, replaced): print(note, file=sys.stderr)
         return 128 + (e.args[0] if e.args and isinstance(e.args[0], int) else signal.SIGINT)   # 130 for Ctrl-C, 143 for SIGTERM
     finally:
         signal.signal(signal.SIGTERM, on_term)
