@@ -189,7 +189,12 @@ class Checkpoints(Callback):
             if cb.name not in ck: raise FlowerVAEError(f"the run trained without {cb.name}: resume it without --{cb.name}")
             cb.load_state_dict(ck[cb.name])
         learn.epoch, learn.step, learn.history = ck['epoch'], ck['step'], ck['history']
-        self.best, learn.cpu_before = ck['best_val'], ck.get('cpu_seconds', 0.)
+        self.best, learn.cpu_before = self.kept_best(), ck.get('cpu_seconds', 0.)   # best.pt as it is, not as latest.pt saw it
+
+    def kept_best(self)->float:
+        "The validation −ELBO of the run folder's `best.pt` now, which a resumed epoch must beat: inf if it is gone or unreadable."
+        try: return float(load_checkpoint(self.out/'best.pt')['best_val'])   # an older latest.pt put back must not replace it
+        except (FlowerVAEError, KeyError, TypeError, ValueError): return math.inf   # deleted: the next epoch writes one again
 
     def after_epoch(self, learn):
         if learn.rank > 0: return
