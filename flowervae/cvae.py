@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
-from .core import FlowerVAEError, as_number, check_count, check_decoded, check_model, check_seed, in_eval
+from .core import FlowerVAEError, as_number, check_count, check_decoded, check_model, check_seed, in_eval, reason
 from .classes import class_names, class_number
 from .inputs import check_draw, check_labels, check_latents
 from .blocks import ResBlock
@@ -131,6 +131,7 @@ def class_samples(model:CVAE, classes:list, # the classes to draw, one row each
     "`(len(classes)·n, C, S, S)` prior samples, `n` per class, class by class; the same `n` codes in every row."
     temperature, seed = as_number(temperature), check_seed(seed)            # a slider's tensor passes
     classes, n = class_labels(model, classes), check_draw_args(n, temperature)
+    check_decoded(n * len(classes), model.cfg.img_size, 'class_samples')                  # before the codes are drawn
     z = draw_codes(n, model.cfg.z_dim, torch.Generator().manual_seed(seed), temperature)                  # (n, Z)
     return decode_as(model, z, classes).view(n, len(classes), *_img_shape(model)).transpose(0, 1).flatten(0, 1)
 
@@ -198,7 +199,10 @@ def class_accuracy(model:CVAE, classify, # `(B, 3, S, S)` images in [0, 1] -> `(
 
 def _scores(classify, x:torch.Tensor)->torch.Tensor:
     "`classify(x)` as `(B, classes)` scores (a tensor or an array), one row per image of `x`; else one line."
-    s = torch.as_tensor(classify(x))
+    try: s = torch.as_tensor(classify(x))
+    except (TypeError, ValueError, RuntimeError) as e:                       # not callable, or a tuple of logits and more
+        raise FlowerVAEError(f"classify maps images to (B, classes) scores, a tensor: it failed ({reason(e, 80)})") from None
+    if s.ndim == 2 and not torch.isfinite(s.float()).all(): raise FlowerVAEError("classify gave NaN or inf scores")
     if s.ndim != 2 or len(s) != len(x):
         raise FlowerVAEError(f"classify gives (B, classes) scores, a row per image: got {tuple(s.shape)} for {len(x)} images")
     return s

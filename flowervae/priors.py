@@ -11,8 +11,8 @@ import torch
 from .core import FlowerVAEError, as_number, check_count, check_seed, check_temperature, described
 
 # %% auto #0
-__all__ = ['PRIORS', 'check_codes', 'draw_codes', 'finite_floats', 'check_draw_args', 'FittedPrior', 'MixturePrior',
-           'fit_named_prior', 'prior_from_state']
+__all__ = ['PRIORS', 'check_codes', 'draw_codes', 'finite_floats', 'check_draw_args', 'check_cholesky', 'FittedPrior',
+           'MixturePrior', 'fit_named_prior', 'prior_from_state']
 
 # %% ../nbs/05c_priors.ipynb #08bb8531
 def check_codes(codes:dict)->tuple: # from `encode_dataset`: tensors, or NumPy arrays
@@ -54,6 +54,12 @@ def check_draw_args(n:int, temperature, generator=None)->int:
         raise FlowerVAEError(f"generator is a torch.Generator (or None), got {type(generator).__name__}")
     return check_count(n, 'n')
 
+def check_cholesky(L:torch.Tensor): # (..., Z, Z)
+    "Refuse a scale that is no lower Cholesky factor (a covariance passed in its place draws wrong codes without a word)."
+    if not (torch.equal(L, L.tril()) and (L.diagonal(dim1=-2, dim2=-1) > 0).all()):
+        raise FlowerVAEError("a prior's scale is the lower Cholesky factor of its covariance (torch.linalg.cholesky(cov)): lower "
+                             "triangular, with a positive diagonal")
+
 class FittedPrior:
     "A full-covariance Gaussian moment-matched to the aggregate posterior of encoded images; pass it to `VAE.sample(prior=...)`."
     def __init__(self, mean:torch.Tensor, # (Z,) mean of the codes
@@ -62,15 +68,20 @@ class FittedPrior:
         if self.mean.ndim != 1 or self.scale_tril.shape != (len(self.mean),) * 2:
             raise FlowerVAEError(f"a fitted prior has a (Z,) mean and a (Z, Z) scale: got shapes {tuple(self.mean.shape)} "
                                  f"and {tuple(self.scale_tril.shape)}")
+        check_cholesky(self.scale_tril)
 
     @classmethod
     def from_codes(cls, codes:dict, # from `encode_dataset`
                    jitter:float=1e-5)->'FittedPrior':
         "Moment-match q(z): mean of μ, covariance Cov(μ) + mean diag σ² (+ `jitter`·I so the factorisation cannot fail)."
         mu, logvar = check_codes(codes); var = logvar.exp()                                  # (N, Z), (N, Z)
-        if not 0 <= jitter < math.inf: raise FlowerVAEError(f"jitter is a small number, 0 or more, got {jitter!r}")
+        if not (isinstance(jitter := as_number(jitter), numbers.Real) and 0 <= jitter < math.inf) or isinstance(jitter, bool):
+            raise FlowerVAEError(f"jitter is a small number, 0 or more, got {jitter!r}")
         cov = torch.cov(mu.T) + torch.diag(var.mean(0) + jitter)                            # (Z, Z)
-        return cls(mu.mean(0).float(), torch.linalg.cholesky(cov).float())
+        try: return cls(mu.mean(0).float(), torch.linalg.cholesky(cov).float())
+        except torch.linalg.LinAlgError:                                       # codes with no spread in some direction
+            raise FlowerVAEError("the codes' covariance cannot be factorised (no spread along some direction): give a jitter "
+                                 "above 0") from None
 
     def draw(self, n:int, generator:torch.Generator|None=None, temperature:float=1.0)->torch.Tensor:
         "`(n, Z)` codes: mean + temperature·L·ε with ε ~ N(0, I) drawn on the CPU."
@@ -93,6 +104,7 @@ class MixturePrior:
             raise FlowerVAEError(f"a mixture of K components has (K,) weights, (K, Z) means and (K, Z, Z) scales: got shapes "
                                  f"{tuple(weights.shape)}, {tuple(means.shape)} and {tuple(scale_tril.shape)}")
         if not ((weights >= 0).all() and weights.sum() > 0): raise FlowerVAEError("a mixture's weights are at least 0, not all 0")
+        check_cholesky(scale_tril)
         self.weights, self.means, self.scale_tril = weights, means, scale_tril
         t = None if temperature is None else check_temperature(temperature)             # a number (or a stored tensor of one)
         self.temperature = None if t is None else round(t, 6)                              # as chosen, not float32's digits
@@ -105,6 +117,7 @@ class MixturePrior:
         from sklearn.mixture import GaussianMixture
         mu, logvar = check_codes(codes); std = (0.5 * logvar).exp()                                    # (N, Z), (N, Z)
         k, draws = check_count(k, 'k'), check_count(draws, 'draws')
+        if draws > 1000: raise FlowerVAEError(f"draws is posterior draws per image, at most 1000 (EM holds all), got {draws}")
         reg = as_number(reg)                                              # 0: the covariances of near-equal codes are singular
         if isinstance(reg, bool) or not isinstance(reg, numbers.Real) or not 0 < reg < math.inf:
             raise FlowerVAEError(f"reg is a small number above 0 (added to the variances), got {reg!r}")

@@ -192,7 +192,7 @@ class Checkpoints(Callback):
         self.best, learn.cpu_before = self.kept_best(), ck.get('cpu_seconds', 0.)   # best.pt as it is, not as latest.pt saw it
 
     def kept_best(self)->float:
-        "The validation −ELBO of the run folder's `best.pt` now, which a resumed epoch must beat: inf if it is gone or unreadable."
+        "The validation −ELBO of the run folder's `best.pt` now, which a resumed epoch must beat: inf if gone or unreadable."
         try: return float(load_checkpoint(self.out/'best.pt')['best_val'])   # an older latest.pt put back must not replace it
         except (FlowerVAEError, KeyError, TypeError, ValueError): return math.inf   # deleted: the next epoch writes one again
 

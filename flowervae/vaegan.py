@@ -5,7 +5,7 @@
 # %% ../nbs/08_vaegan.ipynb #76fcd6f0
 from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
-import math, warnings
+import math, numbers, warnings
 
 import torch
 import torch.nn.functional as F
@@ -189,12 +189,14 @@ def stands_out(power:torch.Tensor, # (H, W) a power spectrum
 def checkerboard(images:torch.Tensor, # (N, C, H, W) images
                  reach:int=2)->float: # the neighbourhood: frequencies up to `reach` steps away in each direction
     "How far stride-2 upsampling's patterns stand out: the largest `stands_out` over `CHECKER_PERIODS` in the mean spectrum."
-    if isinstance(reach, bool) or not isinstance(reach, int) or reach < 1:
+    if isinstance(reach, bool) or not isinstance(reach, numbers.Integral) or reach < 1:
         raise FlowerVAEError(f"reach counts frequencies on each side, at least 1: got {reach!r}")
     shape = tuple(images.shape) if torch.is_tensor(images) else ()
-    if len(shape) != 4 or not shape[0] or any(s % 4 or s < 4 * reach + 4 for s in shape[-2:]):
+    if len(shape) != 4 or not shape[0] or not shape[1] or any(s % 4 or s < 4 * reach + 4 for s in shape[-2:]):
         raise FlowerVAEError(f"checkerboard needs a batch (N, C, H, W) with sides a multiple of 4 and at least "
                              f"{4 * reach + 4} px, got {shape or type(images).__name__}")
+    if not torch.isfinite(images.float()).all():                                   # a diverged model's: not a pattern
+        raise FlowerVAEError("the images hold NaN or inf (a diverged model's?): they have no spectrum to judge")
     x = images.float() - images.float().mean((-2, -1), keepdim=True)             # (N, C, H, W), each channel's mean removed
     power = torch.fft.fft2(x).abs().pow(2).mean((0, 1))                             # (H, W): the mean power spectrum
     H, W = power.shape
