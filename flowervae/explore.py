@@ -22,14 +22,19 @@ from .priors import draw_codes
 from .run_folder import check_not_run_file
 
 # %% auto #0
-__all__ = ['to_png', 'image_widget', 'label_names', 'FollowsCode', 'LatentExplorer', 'image_index']
+__all__ = ['check_px', 'to_png', 'image_widget', 'label_names', 'FollowsCode', 'LatentExplorer', 'image_index']
 
 # %% ../nbs/06_explore.ipynb #441a81b3
+def check_px(px, least:int=16)->int:
+    "`px` if it is a picture's side a screen can show, `least` to 4096 pixels; else one line (10**5 fills the memory)."
+    if check_count(px, 'px', least) > 4096: raise FlowerVAEError(f"px is a side in screen pixels, at most 4096, got {px}")
+    return int(px)
+
 def to_png(img:torch.Tensor, # (C, H, W) image in [0, 1]
            px:int=256 # side of the PNG
           )->bytes:
     "PNG bytes of `img` (8-bit levels or floats in [0, 1]), enlarged (nearest neighbour) to `px`×`px`."
-    img, px = torch.as_tensor(img).detach().cpu(), check_count(px, 'px')
+    img, px = torch.as_tensor(img).detach().cpu(), check_px(px, least=1)
     if img.ndim != 3 or img.shape[0] not in (1, 3, 4):
         raise FlowerVAEError(f"to_png draws one (C, H, W) image, C 1, 3 or 4, got shape {tuple(img.shape)}")   # (H, W, C)?
     img = unit_images(img[None])[0].clamp(0, 1)                                              # bytes scaled, 0-255 floats refused
@@ -79,7 +84,7 @@ class LatentExplorer(FollowsCode):
                  mode:str='pca', # 'pca' or 'kl'
                  px:int=256): # side of the displayed image
         if len(ds) < 2: raise FlowerVAEError(f"the explorer needs at least 2 images to scale its sliders, got {len(ds)}")
-        px, n_sliders = check_count(px, 'px', least=16), check_count(n_sliders, 'n_sliders')   # px: a picture, not a dot
+        px, n_sliders = check_px(px), check_count(n_sliders, 'n_sliders')   # px: a picture, not a dot
         self.labels = getattr(ds, 'labels_are', 'class')                # a model's own samples: mixture components
         self.names = label_names(model, ds) if self.labels == 'class' else None   # Flowers102's, a folder's, or None: numbers
         self.model, self.ds, self.px, self.n_sliders = model, ds, px, n_sliders     # every decode runs in eval mode

@@ -9,8 +9,8 @@ import numbers
 import torch
 from fastcore.basics import patch
 
-from .core import FlowerVAEError, as_number, check_count, to_float
-from .explore import FollowsCode, image_index, image_widget, label_names, to_png
+from .core import FlowerVAEError, as_number, to_float
+from .explore import FollowsCode, check_px, image_index, image_widget, label_names, to_png
 from .latent import class_id, class_means, codes_of, decode_images, path_function
 from .model import VAE
 
@@ -25,7 +25,7 @@ class InterpolationExplorer(FollowsCode):
                  px:int=256): # side of the displayed image
         if len(ds) < 2: raise FlowerVAEError(f"an interpolation needs at least 2 images to run between, got {len(ds)}")
         label_names(model, ds)                                                    # a conditional model: the images' classes
-        self.model, self.ds, self.px = model, ds, check_count(px, 'px', least=16)
+        self.model, self.ds, self.px = model, ds, check_px(px)
         self.codes = codes_of(model, ds, codes)
         self.means = class_means(self.codes)
         self.set_mode('slerp'); self.set_ends(0, 1)
