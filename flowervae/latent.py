@@ -118,6 +118,7 @@ def tsne_2d(codes:dict, n_pca:int=50, perplexity:float=30., seed:int=0)->np.ndar
         raise FlowerVAEError(f"perplexity is a number above 0 (about how many neighbours each point keeps), got {perplexity!r}")
     if len(mu) < 5: raise FlowerVAEError(f"t-SNE needs at least 5 points, got {len(mu)}")
     if mu.std(0).max() < 1e-6: raise FlowerVAEError("the codes are all the same point: t-SNE has nothing to spread out")
+    if mu.shape[1] < 2: raise FlowerVAEError("the codes have one number each: plot them as they are, no map is needed")
     x = fit_pca(codes, n_pca).transform(mu)
     return TSNE(perplexity=min(perplexity, (len(mu) - 1) / 3), init='pca', random_state=check_seed(seed) % 2**32).fit_transform(x)
 
