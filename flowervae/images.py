@@ -162,11 +162,12 @@ def spread_batch(ds, n:int)->tuple:
     pairs = [(to_float(torch.as_tensor(x)), int(y)) for x, y in spread(ds, n)]
     return torch.stack([x for x, _ in pairs]), torch.tensor([y for _, y in pairs])
 
-def explore_images(model:VAE, n:int=1000, seed:int=0):
+def explore_images(model:VAE, n:int=1000, seed:int=0,
+                   root:str|None=None): # where its images are here, if not where it trained (or $FLOWERVAE_DATA)
     "`n` test images of `model`'s data, spread over the split, where the data is here; else `n` of its own samples."
     check_count(n, 'n'); tc = trained_on(model)
-    try: ds = CachedFlowers(flowers_root_for(tc), 'test', tc.size, local_cache(tc)) if tc.data == 'flowers102' else \
-        model_heldout(model, n_synthetic=min(n, most_sampled(tc.size)))   # synthetic flowers, or a folder's test tenth
+    try: ds = CachedFlowers(flowers_root_for(tc, root), 'test', tc.size, local_cache(tc)) if tc.data == 'flowers102' else \
+        model_heldout(model, root=root, n_synthetic=min(n, most_sampled(tc.size)))   # synthetic flowers, or a folder's tenth
     except FlowerVAEError as e:                                                  # no data here (a shared model): its samples,
         ds = sampled_images(model, min(n, most_sampled(tc.size)), seed); ds.why = str(e)   # and why, for the line that says so
         return ds
@@ -174,6 +175,7 @@ def explore_images(model:VAE, n:int=1000, seed:int=0):
 
 def explore_setup(ckpt:str|Path|None=None, # a checkpoint, folder or bundled name; default $FLOWERVAE_CKPT, else the bundled VAE
                   n_images:int=1000, # images to explore from
+                  root:str|None=None, # where the model's images are here, if not where it trained (or $FLOWERVAE_DATA)
                  )->tuple:
     "`(model, images, what was loaded)` for exploring a latent space, with a line that says which model and which images."
     check_count(n_images, 'n_images'); env = not ckpt and os.environ.get('FLOWERVAE_CKPT')
@@ -182,7 +184,7 @@ def explore_setup(ckpt:str|Path|None=None, # a checkpoint, folder or bundled nam
     except FlowerVAEError as e:                                                           # where it came from, and a hint
         where = f" (a relative path is read from {os.getcwd()}: give an absolute one)" * (bool(env) and not os.path.isabs(env))
         raise FlowerVAEError(f"$FLOWERVAE_CKPT: {e}{where}" if env else str(e)) from None
-    ds = explore_images(model, n_images)
+    ds = explore_images(model, n_images, root=root)
     seen = seen_in_training(model.train_cfg, split='test', folder=getattr(model, 'folder_digest', None))   # `--split all`: yes
     kind = f"of its own samples (no test images: {ds.why})" if hasattr(ds, 'why') else \
         f"{'held-out' if seen is False else 'test'} images"
