@@ -120,7 +120,8 @@ class Adversary(Callback):
         learn.loss = learn.loss + self.generator_loss(learn.model, learn.x, learn.logits, learn.terms, learn.y)
     def after_step(self, learn): self.discriminator_step(learn.x, learn.logits, learn.terms)
 
-    def state_dict(self)->dict: return dict(cfg=asdict(self.cfg), disc=self.disc.state_dict(), opt=self.opt.state_dict())
+    def state_dict(self)->dict:
+        return dict(cfg=asdict(self.cfg), disc=self.disc.state_dict(), opt=self.opt.state_dict(), joined=self.joined)
     def load_state_dict(self, sd:dict):
         saved = sd.get('cfg', {})
         if (w := saved.get('disc_width', self.cfg.disc_width)) != self.cfg.disc_width:   # else a raw size mismatch
@@ -131,6 +132,7 @@ class Adversary(Callback):
         lrs = [g['lr'] for g in self.opt.param_groups]                    # this run's --lr, which a resumed run may change
         self.disc.load_state_dict(sd['disc']); self.opt.load_state_dict(sd['opt'])
         for g, lr in zip(self.opt.param_groups, lrs): g['lr'] = lr
+        self.joined = bool(sd.get('joined', True))                        # on before the resume: not "never joined" 
 
     def _zeros(self, terms:dict, *keys):
         for k in keys: terms[k] = torch.zeros((), device=terms['loss'].device)
