@@ -12,9 +12,10 @@ import torch
 from fastcore.basics import patch
 from PIL import Image
 
-from .core import (FlowerVAEError, as_number, check_count, check_seed, check_writable, few_names, to_float, unit_images,
+from .core import (FlowerVAEError, as_number, check_count, check_seed, check_writable, to_float, unit_images,
                             write_atomically)
-from .classes import class_name, class_names, same_classes
+from .classes import class_name, class_names
+from .inputs import check_class_names
 from .latent import (class_id, class_means, codes_of, decode_images, fit_pca, one_code, pca_directions,
                               top_kl_directions)
 from .model import VAE
@@ -52,11 +53,8 @@ def image_widget(px:int):
 # %% ../nbs/06_explore.ipynb #b0bf6648
 def label_names(model, ds)->list|None:
     "The names of `ds`'s labels: a folder's own classes where it has them, else `model`'s; a conditional model's must be those."
-    own, known = getattr(ds, 'classes', None), class_names(model)
-    if own is not None and getattr(model.cfg, 'n_classes', 0) and not same_classes(own, known or []):
-        raise FlowerVAEError(f"these images' classes ({few_names(own)}) are not the ones this conditional model learned "
-                             f"({few_names(known) if known else 'numbers only'}): its labels would name other classes")
-    return list(own) if own is not None else known
+    check_class_names(model, ds); own = getattr(ds, 'classes', None)
+    return list(own) if own is not None else class_names(model)
 
 class FollowsCode:
     "A widget kept in step with the object it shows, both ways: `_show` after a call from code, `_from_ui` around its observers."

@@ -7,12 +7,13 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .core import FlowerVAEError, check_image_kind, described, unit_images
+from .classes import class_names, same_classes
+from .core import FlowerVAEError, check_image_kind, described, few_names, unit_images
 from .priors import check_draw_args
 
 # %% auto #0
 __all__ = ['UNSIGNED', 'LARGEST_CODE', 'check_draw', 'check_labels', 'check_images', 'check_latents', 'one_label_each',
-           'check_pairs']
+           'check_pairs', 'check_class_names']
 
 # %% ../nbs/02b_inputs.ipynb #in000006
 UNSIGNED = tuple(getattr(torch, f"uint{b}") for b in (16, 32, 64) if hasattr(torch, f"uint{b}"))   # torch 2.3 and later
@@ -81,7 +82,7 @@ def one_label_each(y, n:int)->torch.Tensor:
     raise FlowerVAEError(f"labels are one class number per image: ({n},) integers, got shape {tuple(y.shape)} of "
                          f"{str(y.dtype).removeprefix('torch.')} (one-hot rows: take .argmax(1))")
 
-def check_pairs(ds):
+def check_pairs(ds, model=None): # model: a conditional one refuses images whose labels count other classes
     "`ds` if it is a data set of (image, label) pairs, as its first item says; else one line that points a batch to `encode`."
     if isinstance(ds, torch.utils.data.DataLoader):                  # batched already: each item would be a whole batch
         raise FlowerVAEError("this takes a data set of (image, label) pairs, not a DataLoader: give its .dataset (it is "
@@ -95,4 +96,13 @@ def check_pairs(ds):
         raise FlowerVAEError("labels are class numbers, got None: give unlabelled images a label of 0 each (a plain VAE ignores "
                              "it)")
     if len(ds): check_image_kind(ds[0][0])                                     # a PIL image, say: the loader cannot batch it
+    if model is not None: check_class_names(model, ds)
     return ds
+
+def check_class_names(model, ds):
+    "Refuse images whose labels count other classes than the conditional `model`'s (a folder of some of them, or of others)."
+    own, known = getattr(ds, 'classes', None), class_names(model)
+    if own is not None and getattr(getattr(model, 'cfg', None), 'n_classes', 0) and not same_classes(own, known or []):
+        raise FlowerVAEError(f"these images' classes ({few_names(own)}) are not this conditional model's "
+                             f"({few_names(known) if known else 'numbers only'}), each in its order: their labels would name "
+                             "other classes (give a folder with a sub-folder for each of its classes)")

@@ -28,7 +28,7 @@ __all__ = ['encode_dataset', 'codes_of', 'codes_part', 'finite_means', 'kl_by_di
 def encode_dataset(model:VAE, ds, # a data set of (image, label) pairs
                    batch_size:int=128, progress:bool=True)->dict:
     "Posterior means and log-variances `(N, Z)` and labels `(N,)` of every image in `ds`, as CPU tensors."
-    p, ds = next(model.parameters()), check_pairs(ds)
+    p, ds = next(model.parameters()), check_pairs(ds, model)   # a conditional model's classes: those of the images' labels
     mus, logvars, labels, batch_size = [], [], [], check_count(batch_size, 'batch_size')
     if not len(ds): raise FlowerVAEError("no images to encode: the data set is empty")
     with private_rng(torch.device('cpu')):            # the caller's random stream untouched; a data set that flips its images

@@ -60,7 +60,7 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
     if next(model.parameters()).dtype != torch.float32: model = copy.deepcopy(model).float()   # scored as float32 would be
     dev, tc = next(model.parameters()).device, trained_on(model)
     data = data or tc.data
-    ds = check_pairs(dataset) if dataset is not None else model_heldout(model, data, root, split)
+    ds = check_pairs(dataset, model) if dataset is not None else model_heldout(model, data, root, split)
     if limit is not None: ds = spread(ds, check_count(limit, 'limit'))      # Flowers102's test images come class by class
     if not len(ds): raise FlowerVAEError("no images to score: the data set is empty")
     tot = dict(psnr=0., ssim=0., nelbo=0., bpd=0.); n = 0
