@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #c0a1e004
 from __future__ import annotations
-import contextlib, dataclasses, difflib, functools, numbers, os, secrets, typing, warnings
+import collections.abc, contextlib, dataclasses, difflib, functools, numbers, os, secrets, typing, warnings
 from pathlib import Path
 
 import numpy as np
@@ -13,9 +13,9 @@ import torch
 # %% auto #0
 __all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', 'described', 'few_names', 'check_size',
            'check_count', 'check_flag', 'check_seed', 'per_size', 'check_decoded', 'check_temperature', 'as_number',
-           'check_types', 'note_changed', 'checked_again', 'check_image_kind', 'check_callbacks', 'rgb', 'to_float',
-           'unit_images', 'check_model', 'evaluating', 'in_eval', 'private_rng', 'not_regular', 'check_writable',
-           'make_folder', 'write_atomically']
+           'float_tensor', 'check_types', 'note_changed', 'checked_again', 'check_image_kind', 'check_callbacks', 'rgb',
+           'to_float', 'unit_images', 'check_model', 'evaluating', 'in_eval', 'private_rng', 'not_regular',
+           'check_writable', 'make_folder', 'write_atomically']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -92,6 +92,15 @@ def check_temperature(t)->float:
 def as_number(v):
     "A one-element tensor (a slider's value, say) as the Python number it holds; anything else as it is, for checks to judge."
     return v.item() if torch.is_tensor(v) and v.numel() == 1 else v
+
+def float_tensor(v, name:str)->torch.Tensor:
+    "`v` (a number, a list, a generator, an array or a tensor of numbers) as float32; anything else is one line naming `name`."
+    if isinstance(v, (collections.abc.Iterator)): v = list(v)                  # a generator of numbers, read once
+    try:
+        if isinstance(v, (str, bytes, dict, type(None))): raise TypeError
+        return torch.as_tensor(v, dtype=torch.float32)
+    except (TypeError, ValueError, RuntimeError):                               # text, None, objects, ragged lists
+        raise FlowerVAEError(f"{name} is numbers (a number, a list, an array or a tensor), got {described(v)}") from None
 
 # %% ../nbs/00_core.ipynb #c0a1e017
 _ACCEPTS = {int: numbers.Integral, float: numbers.Real, str: (str, os.PathLike), tuple: (tuple, list)}

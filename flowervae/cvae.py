@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_cvae.ipynb #107ece20
 from __future__ import annotations
-import math, numbers
+import collections.abc, math
 import torch
 import torch.nn.functional as F
 from fastcore.basics import patch
@@ -144,7 +144,8 @@ def class_labels(model:CVAE, classes:list)->list:
     "The class numbers that `classes` (numbers or names) name, for a conditional model; one line for anything else."
     check_conditional(model)
     classes = classes.tolist() if hasattr(classes, 'tolist') else classes            # a tensor or an array of labels
-    if isinstance(classes, (str, numbers.Integral, set, frozenset, dict)) or not len(classes):   # a set: rows in no order
+    classes = list(classes) if isinstance(classes, collections.abc.Iterator) else classes   # a generator: read once
+    if not isinstance(classes, (list, tuple)) or not len(classes):              # a set: rows in no order; a name, a number
         raise FlowerVAEError(f"give a list of classes, got {classes!r}")
     return [class_number(c, model.cfg.n_classes, class_names(model)) for c in classes]
 

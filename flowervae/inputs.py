@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from .classes import class_names, same_classes
-from .core import FlowerVAEError, check_image_kind, described, few_names, unit_images
+from .core import FlowerVAEError, check_image_kind, described, few_names, float_tensor, unit_images
 from .priors import check_draw_args
 
 # %% auto #0
@@ -66,7 +66,7 @@ def check_latents(model, z, finite:bool=True)->torch.Tensor: # finite: refuse Na
         if not all(torch.is_tensor(t) and t.ndim == 1 for t in z):
             raise FlowerVAEError("codes are a (B, Z) tensor or a list of (Z,) codes (of model.encode(x)'s pair, the means: [0])")
         z = torch.stack(z)                                                           # (B, Z) from B codes (Z,)
-    z = torch.as_tensor(z).float()
+    z = float_tensor(z, 'codes')
     if z.ndim != 2 or z.shape[1] != model.cfg.z_dim:
         raise FlowerVAEError(f"this model decodes (B, {model.cfg.z_dim}) codes, got shape {tuple(z.shape)}")
     if finite and not (z.abs() <= LARGEST_CODE).all():                          # NaN and inf fail it too

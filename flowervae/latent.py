@@ -11,8 +11,8 @@ import torch
 from torch.utils.data import DataLoader, Subset
 from tqdm.auto import tqdm
 
-from .core import (FlowerVAEError, check_count, check_decoded, check_model, check_seed, described, in_eval, private_rng,
-                            to_float, unit_images)
+from .core import (FlowerVAEError, as_number, check_count, check_decoded, check_model, check_seed, described, float_tensor,
+                            in_eval, private_rng, to_float, unit_images)
 from .inputs import check_images, check_labels, check_latents, check_pairs, one_label_each
 from .loss import kl_per_dim
 from .model import VAE, decode_batches
@@ -76,6 +76,8 @@ def kl_by_dim(codes:dict)->torch.Tensor:
 def active_units(codes:dict, threshold:float=0.01)->torch.Tensor:
     "`(Z,)` bool: dimensions whose posterior mean varies across the data more than `threshold` (Burda et al. 2016)."
     if len(mu := finite_means(codes)) < 2: raise FlowerVAEError(f"active units need the codes of 2 images or more, got {len(mu)}")
+    if isinstance(t := as_number(threshold), bool) or not isinstance(t, numbers.Real) or not 0 <= t < math.inf:   # NaN: all off
+        raise FlowerVAEError(f"threshold is a variance, a number of 0 or more, got {described(threshold)}")
     return mu.var(0) > threshold
 
 # %% ../nbs/05_latent.ipynb #00b5f3a5
@@ -248,9 +250,11 @@ def class_means(codes:dict)->dict:
 def class_arithmetic(model:VAE, means:dict, a:int, b:int, ts=(0., .25, .5, .75, 1., 1.25, 1.5))->torch.Tensor:
     "`(T, C, S, S)` decodes of `means[a] + t (means[b] - means[a])` for each `t` in `ts`."
     a, b, model = class_id(a), class_id(b), check_model(model)
-    if 'mu' in means: raise FlowerVAEError("means are class_means(codes), one code per class, not the codes themselves")
+    if not isinstance(means, dict) or 'mu' in means:
+        raise FlowerVAEError("means are class_means(codes): a dict of one code per class, not the codes themselves")
+    means = {class_id(k): v for k, v in means.items()}                                  # a class's number as a tensor, too
     if (c := a if a not in means else b) not in means: raise FlowerVAEError(f"class {c} is not among the encoded classes")
-    ts = torch.tensor(ts, dtype=torch.float32).reshape(-1)                              # one t, or several
+    ts = float_tensor(ts, 'ts').reshape(-1)                                               # one t, or several
     check_decoded(len(ts), model.cfg.img_size, 'class_arithmetic')
     return decode_images(model, lerp(means[a], means[b], ts))
 
@@ -262,11 +266,11 @@ def traversal(model:VAE, z:torch.Tensor, # (Z,) the starting code
              )->torch.Tensor:
     "`(R * len(steps), C, S, S)` decodes of `z + s σ_r d_r`: one row per direction, one column per step."
     check_model(model)                                                             # a name, or the arguments swapped: one line
-    s = torch.as_tensor(steps, dtype=torch.float32).reshape(-1)                    # one step, or one direction, are fine too
+    s = float_tensor(steps, 'steps').reshape(-1)                                   # one step, or one direction, are fine too
     if not (len(s) and torch.isfinite(s).all() and s.abs().max() <= 100):          # dimension numbers passed for steps, say
         raise FlowerVAEError(f"steps are positions in σ, at most 100 either way, got {s.tolist() if len(s) < 9 else s.shape}")
-    directions = torch.atleast_2d(torch.as_tensor(directions, dtype=torch.float32))               # a tensor, array or list
-    sigmas = torch.as_tensor(sigmas, dtype=torch.float32).reshape(-1)
+    directions = torch.atleast_2d(float_tensor(directions, 'directions'))                        # a tensor, array or list
+    sigmas = float_tensor(sigmas, 'sigmas').reshape(-1)
     if directions.ndim != 2 or directions.shape[1] != model.cfg.z_dim:
         raise FlowerVAEError(f"directions are (R, {model.cfg.z_dim}) for this model, got shape {tuple(directions.shape)}")
     if len(sigmas) not in (1, len(directions)):

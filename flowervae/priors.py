@@ -8,7 +8,7 @@ import math, numbers
 
 import torch
 
-from .core import FlowerVAEError, as_number, check_count, check_seed, check_temperature, described
+from .core import FlowerVAEError, as_number, check_count, check_seed, check_temperature, described, float_tensor
 
 # %% auto #0
 __all__ = ['PRIORS', 'check_codes', 'draw_codes', 'finite_floats', 'check_draw_args', 'check_cholesky', 'FittedPrior',
@@ -19,7 +19,7 @@ def check_codes(codes:dict)->tuple: # from `encode_dataset`: tensors, or NumPy a
     "`(μ, log σ²)` as `(N, Z)` float64 tensors, if they are finite and near N(0, I)'s scale (a diverged model's: NaN or 1e17)."
     if not isinstance(codes, dict) or not {'mu', 'logvar'} <= codes.keys():
         raise FlowerVAEError("a prior is fitted to codes as encode_dataset returns them: a dict with 'mu' and 'logvar'")
-    mu, logvar = (torch.as_tensor(codes[k], dtype=torch.float64) for k in ('mu', 'logvar'))
+    mu, logvar = (float_tensor(codes[k], f"codes['{k}']").double() for k in ('mu', 'logvar'))
     if mu.ndim != 2 or mu.shape != logvar.shape:
         raise FlowerVAEError(f"codes are (N, Z) μ and log σ² of one shape, got {tuple(mu.shape)} and {tuple(logvar.shape)}")
     if len(mu) < 2: raise FlowerVAEError(f"a prior is fitted to the codes of at least 2 images, got {len(mu)}")
@@ -166,6 +166,7 @@ def fit_named_prior(name:str, codes:dict):
 
 def prior_from_state(name:str, state:dict):
     "A prior of kind `name` rebuilt from its `state_dict()`."
-    if name not in PRIORS or PRIORS[name] is None: raise FlowerVAEError(f"no stored state for prior {name!r}")
+    if not isinstance(name, str) or PRIORS.get(name) is None: raise FlowerVAEError(f"no stored state for prior {name!r}")
+    if not isinstance(state, dict): raise FlowerVAEError(f"a {name} prior's state is its state_dict(), got {described(state)}")
     try: return PRIORS[name](**state)
     except TypeError: raise FlowerVAEError(f"this state is not a {name} prior's (its keys: {', '.join(state)})") from None
