@@ -11,9 +11,9 @@ import torch
 
 from .augment import train_batch
 from .cache import BatchLoader, CachedFlowers
-from .core import FlowerVAEError, check_size, write_atomically
+from .core import FlowerVAEError, check_size, reason, write_atomically
 from .machine import autocast, bf16_peak, cpu_peak, device_name, keep_freed_memory, pick_device
-from .data import Flowers102, check_flowers_root, default_workers
+from .data import IMAGE_ERRORS, Flowers102, check_flowers_root, default_workers
 from .learner import TrainConfig
 from .precision import choose_amp
 from .loss import vae_loss
@@ -123,7 +123,11 @@ def memory_batches(root, split:str, size:int, batch_size:int, seed:int=0):
     "Endless `(x, None)` batches of the plain in-memory loop: images decoded once into uint8, then sliced, floated, flipped."
     from torchvision import datasets, transforms as T
     ds = datasets.Flowers102(root, split=split, transform=T.Compose([T.Resize(size), T.CenterCrop(size), T.PILToTensor()]))
-    images = torch.stack([ds[i][0] for i in range(len(ds))])                  # (N, 3, S, S) uint8, decoded once
+    def decoded(i):                                                          # a damaged file named, as training names it
+        try: return ds[i][0]
+        except IMAGE_ERRORS as e:
+            raise FlowerVAEError(f"cannot read image {ds._image_files[i]} ({reason(e)}); replace or delete the file") from None
+    images = torch.stack([decoded(i) for i in range(len(ds))])                 # (N, 3, S, S) uint8, decoded once
     g = torch.Generator().manual_seed(seed)
     while True:
         for idx in torch.randperm(len(images), generator=g)[:len(images) // batch_size * batch_size].split(batch_size):
