@@ -116,6 +116,7 @@ def tsne_2d(codes:dict, n_pca:int=50, perplexity:float=30., seed:int=0)->np.ndar
     "`(N, 2)` t-SNE embedding of the posterior means, computed on their first `n_pca` principal components."
     from sklearn.manifold import TSNE
     mu, n_pca = finite_means(codes).numpy(), check_count(n_pca, 'n_pca', least=2)     # t-SNE starts from the first two
+    perplexity = as_number(perplexity)                                             # a slider's tensor too
     if isinstance(perplexity, bool) or not isinstance(perplexity, numbers.Real) or not 0 < perplexity < math.inf:
         raise FlowerVAEError(f"perplexity is a number above 0 (about how many neighbours each point keeps), got {perplexity!r}")
     if len(mu) < 5: raise FlowerVAEError(f"t-SNE needs at least 5 points, got {len(mu)}")
