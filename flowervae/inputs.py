@@ -106,3 +106,7 @@ def check_class_names(model, ds):
         raise FlowerVAEError(f"these images' classes ({few_names(own)}) are not this conditional model's "
                              f"({few_names(known) if known else 'numbers only'}), each in its order: their labels would name "
                              "other classes (give a folder with a sub-folder for each of its classes)")
+    labels, k = getattr(ds, 'labels', None), getattr(getattr(model, 'cfg', None), 'n_classes', 0)
+    if k and labels is not None and len(labels) and not 0 <= min(labels) <= max(labels) < k:     # another data set's labels
+        raise FlowerVAEError(f"these images' labels run from {min(labels)} to {max(labels)}, this conditional model knows "
+                             f"{k} classes (0 to {k - 1}): give images of the data it learned")
