@@ -229,6 +229,7 @@ class CachedFolder(CachedImages):
         src = FolderImages(root, split, size)
         stem = cache_stem(f"folder_{src.root.name[:40]}", src.root, split, size)   # a long name cut: its hash tells it apart
         super().__init__(src, stem, cache_dir, progress)
+        self.classes = src.classes                                          # its sub-folders' names, as `FolderImages` has them
 
 # %% ../nbs/01b_cache.ipynb #03f14f03
 class BatchLoader:

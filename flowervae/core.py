@@ -95,12 +95,11 @@ def as_number(v):
 
 def float_tensor(v, name:str)->torch.Tensor:
     "`v` (a number, a list, a generator, an array or a tensor of numbers) as float32; anything else is one line naming `name`."
-    if isinstance(v, (collections.abc.Iterator)): v = list(v)                  # a generator of numbers, read once
-    try:
-        if isinstance(v, (str, bytes, dict, type(None))): raise TypeError
-        return torch.as_tensor(v, dtype=torch.float32)
-    except (TypeError, ValueError, RuntimeError):                               # text, None, objects, ragged lists
-        raise FlowerVAEError(f"{name} is numbers (a number, a list, an array or a tensor), got {described(v)}") from None
+    if isinstance(v, collections.abc.Iterator): v = list(v)                    # a generator of numbers, read once
+    wrong = FlowerVAEError(f"{name} is numbers (a number, a list, an array or a tensor), got {described(v)}")
+    if isinstance(v, (str, bytes, dict, type(None))): raise wrong
+    try: return torch.as_tensor(v, dtype=torch.float32)
+    except (TypeError, ValueError, RuntimeError, OverflowError): raise wrong from None   # objects, ragged lists, 10**400
 
 # %% ../nbs/00_core.ipynb #c0a1e017
 _ACCEPTS = {int: numbers.Integral, float: numbers.Real, str: (str, os.PathLike), tuple: (tuple, list)}

@@ -145,7 +145,7 @@ def class_labels(model:CVAE, classes:list)->list:
     check_conditional(model)
     classes = classes.tolist() if hasattr(classes, 'tolist') else classes            # a tensor or an array of labels
     classes = list(classes) if isinstance(classes, collections.abc.Iterator) else classes   # a generator: read once
-    if not isinstance(classes, (list, tuple)) or not len(classes):              # a set: rows in no order; a name, a number
+    if isinstance(classes, (str, bytes)) or not isinstance(classes, collections.abc.Sequence) or not len(classes):   # a set:
         raise FlowerVAEError(f"give a list of classes, got {classes!r}")
     return [class_number(c, model.cfg.n_classes, class_names(model)) for c in classes]
 

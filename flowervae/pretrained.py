@@ -87,7 +87,7 @@ def _write_model(model:VAE, folder, half:bool, priors:dict|None)->Path:
         for f, v in files.items():
             if isinstance(v, str): tmp[f].write_text(v)
             else: save_file(v, str(tmp[f])); os.chmod(tmp[f], folder.stat().st_mode & 0o666)   # safetensors writes 0600
-            with open(tmp[f], 'rb') as fh: os.fsync(fh.fileno())        # on the disk before any rename
+            with open(tmp[f], 'r+b') as fh: os.fsync(fh.fileno())       # on the disk before any rename (Windows: writable)
         with signals_deferred():                                        # then all at once: Ctrl-C waits for the renames
             for old in ('config.json', 'card.json', 'priors.safetensors'): (folder/old).unlink(missing_ok=True)   # killed
             for f in files: os.replace(tmp[f], folder/f)                  # between: no model, never a mixed one; config last
