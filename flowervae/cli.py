@@ -14,7 +14,7 @@ from .bench import bench, plot_bench
 from .classes import class_name, class_names, class_number
 from .inputs import check_draw
 from .cache import CachedFlowers, cache_folder
-from .core import FlowerVAEError, check_size, check_writable, make_folder, per_size, reason, write_atomically
+from .core import FlowerVAEError, check_size, check_writable, file_id, make_folder, per_size, reason, write_atomically
 from .machine import usable_cpus
 from .data import TENTH, check_flowers_root, check_split, download_flowers
 from .grids import recon_rows, save_images
@@ -220,19 +220,14 @@ def _one_line(e:Exception, parser, command:str, a:dict)->str:
 
 def _interrupted(signum, frame): raise KeyboardInterrupt(signum)   # SIGTERM cleans up as Ctrl-C does; its number kept
 
-def _file_id(path)->tuple|None:
-    "Which file `path` is now (device, inode, size, time): a checkpoint written since, renamed into place, is another."
-    try: st = os.stat(path); return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
-    except OSError: return None
-
 def _interrupt_note(command:str, out:str, prog:str='flowervae',
-                    replaced:tuple|None=None)->str: # `_file_id` of the latest.pt an --overwrite run replaces
+                    replaced:tuple|None=None)->str: # `file_id` of the latest.pt an --overwrite run replaces
     "What an interrupted command leaves: for `train`, the last finished epoch, if one was saved; under torchrun, said by rank 0."
     if os.environ.get('RANK', '0') != '0': return ''               # the other ranks were stopped because one of them was
     if command == 'results': return f"{prog}: interrupted; the same command resumes the table where it stopped"
     if command != 'train': return f"{prog}: interrupted"
     if not (latest := Path(out)/'latest.pt').exists(): return f"{prog}: interrupted before an epoch was saved"
-    if replaced and _file_id(latest) == replaced:
+    if replaced and file_id(latest) == replaced:
         return f"{prog}: interrupted before the new run saved an epoch: the old run is kept"
     return f"{prog}: interrupted; the last finished epoch is in {latest} (continue with --resume)"
 
@@ -240,7 +235,7 @@ def main(argv:list|None=None, prog:str='flowervae')->int:
     "Entry point of the `flowervae` command (`prog` names it in usage lines and errors)."
     a = vars((parser := make_parser(prog)).parse_args(argv))
     command, out = a.pop('command'), a.get('out') or TrainConfig.out
-    replaced = _file_id(Path(out)/'latest.pt') if a.get('overwrite') else None   # the run --overwrite would replace
+    replaced = file_id(Path(out)/'latest.pt') if a.get('overwrite') else None   # the run --overwrite would replace
     on_term, finished = signal.signal(signal.SIGTERM, _interrupted), False
     try:
         if a.get('ckpt') is not None and not str(a['ckpt']).strip():

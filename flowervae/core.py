@@ -15,7 +15,7 @@ __all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', '
            'check_count', 'check_flag', 'check_seed', 'per_size', 'check_decoded', 'check_temperature', 'as_number',
            'float_tensor', 'check_types', 'note_changed', 'checked_again', 'check_image_kind', 'check_callbacks', 'rgb',
            'to_float', 'unit_images', 'check_model', 'evaluating', 'in_eval', 'private_rng', 'not_regular',
-           'check_writable', 'make_folder', 'write_atomically']
+           'check_writable', 'make_folder', 'file_id', 'write_atomically']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -245,6 +245,11 @@ def make_folder(path:str|Path, option:str='--out')->Path: # option: how the comm
     return path
 
 # %% ../nbs/00_core.ipynb #c0a1e0w7
+def file_id(path)->tuple|None:
+    "Which file `path` is now (device, inode, size, time), or None: a file written since and renamed into place is another."
+    try: st = os.stat(path); return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+    except OSError: return None
+
 def write_atomically(path:str|Path, write)->Path: # write: called with a temporary file's path, writes the whole file there
     "Write the file `path` through `write(tmp)` and a rename: whole or not at all; a failure to write names `path` in one line."
     if not (path := Path(path)).name or path.is_dir(): raise FlowerVAEError(f"{path} is a folder: name a file in it to write")

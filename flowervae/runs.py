@@ -13,7 +13,7 @@ import torch
 
 from .checkpoint import CKPT_FORMAT, build_model, load_checkpoint, model_kind, save_checkpoint
 from .run_folder import prepare_run_dir, run_lock
-from .core import (FlowerVAEError, check_callbacks, check_flag, checked_again, note_changed, reason, to_float,
+from .core import (FlowerVAEError, check_callbacks, check_flag, checked_again, file_id, note_changed, reason, to_float,
                             write_atomically)
 from .machine import keep_freed_memory, pick_device, pick_threads
 from .data import folder_digest
@@ -192,9 +192,10 @@ class Checkpoints(Callback):
         self.best, learn.cpu_before = self.kept_best(), ck.get('cpu_seconds', 0.)   # best.pt as it is, not as latest.pt saw it
 
     def kept_best(self)->float:
-        "The validation −ELBO of the run folder's `best.pt` now, which a resumed epoch must beat: inf if gone or unreadable."
-        try: return float(load_checkpoint(self.out/'best.pt')['best_val'])   # an older latest.pt put back must not replace it
-        except (FlowerVAEError, KeyError, TypeError, ValueError): return math.inf   # deleted: the next epoch writes one again
+        "The validation −ELBO of the run folder's `best.pt` now, which a resumed epoch must beat (inf if it was deleted)."
+        if not (best := self.out/'best.pt').exists(): return math.inf       # deleted: the next epoch writes one again
+        ck = load_checkpoint(best, advice='move it aside to resume the run (its next epoch writes a new best.pt)')
+        return float(ck.get('best_val', math.inf))                          # an older latest.pt put back must not replace it
 
     def after_epoch(self, learn):
         if learn.rank > 0: return
@@ -202,9 +203,9 @@ class Checkpoints(Callback):
         if better: self.best = learn.val['nelbo']; save_checkpoint(ck, self.out/'best.pt')
         save_checkpoint(ck, self.out/'latest.pt')    # second: stopped between the two, latest.pt never names a newer best
         save_history(learn.history, self.out); save_settings(learn, self.out)
-        new = {'latest.pt', 'history.json', 'history.csv', 'config.json', *['best.pt'] * better}   # written over just now
-        for f in getattr(learn, 'old_run', ()): f.name in new or f.unlink(missing_ok=True)   # the rest of the replaced run
-        learn.old_run = []
+        for f, was in getattr(learn, 'old_run', {}).items():            # the replaced run's files this epoch did not write over
+            if file_id(f) == was: f.unlink(missing_ok=True)
+        learn.old_run = {}
 
 # %% ../nbs/04b_runs.ipynb #87299e66
 def save_pictures(model:VAE, x:torch.Tensor, out:Path, tag:str, n_samples:int=32, seed:int=0, y=None):
@@ -264,7 +265,7 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
             keep_freed_memory()                                        # 256 px steps 1.5× faster; see 00a_machine
             torch.set_num_threads(pick_threads(cfg.threads))            # the idle cores: a busy core stalls every step
         learn = make_learner(cfg, device, d, resume, progress, cbs)
-        learn.old_run = stale                                          # deleted when the new run saves its first epoch
+        learn.old_run = {f: file_id(f) for f in stale}                 # deleted when the new run saves its first epoch
         model = learn.fit(); model.train_cfg = cfg                     # as a loaded one carries it: its data, size, likelihood,
         model.folder_digest = getattr(learn, 'folder', None)           # and, for an image folder, the names of its images
         return model, learn.history
