@@ -51,14 +51,15 @@ def why_unreadable(tc:TrainConfig, root=None, error:Exception|None=None)->str: #
     "Why a model's training images cannot be read here, and what to do: a sentence's end, after one that names them."
     given = Path(root).expanduser() if root else None                      # '~/flowers' as a shell has it
     at = given or (flowers_root_for(tc) if tc.data == 'flowers102' else tc.root if tc.data == 'folder' else None)
-    lack = next((f for f in FLOWERS_FILES if not (Path(at)/'flowers-102'/f).exists()), None) if at else None
-    if tc.data == 'flowers102' and (at is None or not Path(at).is_dir() or lack):
+    flowers = tc.data == 'flowers102'
+    lack = next((f for f in FLOWERS_FILES if not (Path(at)/'flowers-102'/f).exists()), None) if at and flowers else None
+    if flowers and (at is None or not Path(at).is_dir() or lack):
         name = f"the root given, {at}," if given else at
         why = 'no Flowers102 folder is given' if at is None else f"{name} does not exist" if not Path(at).is_dir() else \
               f"{name} lacks flowers-102/{lack}"
         env = flowers_root()                                                # say why $FLOWERVAE_DATA was passed over
         if env is not None and not env.is_dir() and not given:
-            why = f"$FLOWERVAE_DATA names {env}, which does not exist, and {why}"
+            why = f"$FLOWERVAE_DATA names {env}, which does not exist" + ('' if at is None else f", and {why}")
         return f", and {why}: give --root DIR, the folder that holds flowers-102 (root= in Python)"
     if tc.data == 'folder' and not (at and Path(at).is_dir()):
         return (f", and the root given, {at}, does not exist: give the folder of its images" if given else

@@ -132,7 +132,7 @@ class Adversary(Callback):
         lrs = [g['lr'] for g in self.opt.param_groups]                    # this run's --lr, which a resumed run may change
         self.disc.load_state_dict(sd['disc']); self.opt.load_state_dict(sd['opt'])
         for g, lr in zip(self.opt.param_groups, lrs): g['lr'] = lr
-        self.joined = bool(sd.get('joined', True))                        # on before the resume: not "never joined" 
+        self.joined = bool(sd.get('joined', True))                        # on before the resume: it joined
 
     def _zeros(self, terms:dict, *keys):
         for k in keys: terms[k] = torch.zeros((), device=terms['loss'].device)
