@@ -21,8 +21,8 @@ from .model import VAE, VAEConfig
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'signals_deferred', 'save_checkpoint', 'check_checkpoint_file',
            'load_checkpoint', 'checkpoint_digest', 'draws_codes', 'priors_file', 'save_priors', 'load_priors',
-           'flat_priors', 'priors_from_flat', 'build_model', 'model_kind', 'train_config', 'model_from_record',
-           'checkpoint_model', 'trained_on']
+           'kept_priors', 'flat_priors', 'priors_from_flat', 'build_model', 'model_kind', 'train_config',
+           'model_from_record', 'checkpoint_model', 'trained_on']
 
 # %% ../nbs/04a_checkpoint.ipynb #cb6d6629
 CKPT_FORMAT = 'flowervae-checkpoint-v2'
@@ -134,6 +134,12 @@ def load_priors(ckpt:str|Path, digest:str, # the checkpoint, and `checkpoint_dig
         return priors if draws_codes(priors, z_dim) else {}                # a damaged or foreign file fails here, not later
     except (OSError, SafetensorError, FlowerVAEError, KeyError, TypeError, ValueError, RuntimeError):
         return {}                                                       # unreadable: fitted again, nothing lost
+
+def kept_priors(model)->dict:
+    "`model.priors`, with those kept beside its checkpoint since it was loaded (fitted by another process) over them."
+    if ck := getattr(model, 'checkpoint', None):
+        model.priors = {**getattr(model, 'priors', {}), **load_priors(ck, model.checkpoint_digest, model.cfg.z_dim)}
+    return getattr(model, 'priors', {})
 
 def _pack(key:str, v:torch.Tensor, half:bool=True)->tuple:
     "A prior's tensor as stored: float16 if `half` (not a scalar), and a Cholesky factor `(..., Z, Z)` as its lower triangle."

@@ -26,7 +26,7 @@ from .latent import active_units, encode_dataset
 from .priors import PRIORS, fit_named_prior
 from .learner import loss_terms
 from .model import VAE
-from .checkpoint import save_priors, trained_on
+from .checkpoint import kept_priors, save_priors, trained_on
 from .pretrained import load_model
 from .images import ImagesNotHere, check_same_images, held_out, model_heldout, spread, training_images, why_unreadable
 
@@ -240,7 +240,7 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `priors.PRIORS`
                scores:GenerativeScores|None=None, # its features choose a temperature for a mixture without one
                root:str|Path|None=None)->dict: # where the model's training images are now, if they moved
     "`{name: prior}`: those stored with `model`, others fitted to its training codes and kept; all fitted afresh to a `dataset`."
-    stored, names = getattr(model, 'priors', {}), [names] if isinstance(names, str) else names   # one name, or several
+    stored, names = kept_priors(model), [names] if isinstance(names, str) else names   # one name, or several
     unknown = [n for n in names if n not in PRIORS]
     if unknown: raise FlowerVAEError(f"unknown prior {unknown[0]!r}: choose one of {', '.join(PRIORS)}")
     todo = [n for n in names if (n not in stored or dataset is not None) and PRIORS[n] is not None]   # images given: fit to them
