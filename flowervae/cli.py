@@ -70,6 +70,8 @@ def cmd_train(a:dict):
     refuse_unused(a, ('class_adv', 'class_film', 'class_judge'), '--conditional', cfg.conditional)
     refuse_unused(a, ('root', 'split'), '--data flowers102 (or folder)', cfg.data != 'synthetic')   # drawn, not read
     refuse_unused(a, ('n_synthetic',), '--data synthetic', cfg.data == 'synthetic')                  # read, not drawn
+    if a.get('num_workers') and cfg.cache:                          # a note, not a refusal: scripts that pass it still run
+        print("note: --num-workers is read only with --no-cache: a cache is read without worker processes", file=sys.stderr)
     if (cfg.threads or 0) > (cores := usable_cpus()):                   # two threads on a core: each step waits for the slower
         print(f"note: --threads {cfg.threads} on {cores} usable cores: a step can run tens of times slower", file=sys.stderr)
     refuse_unused({'download': 1} if flags['download'] else {}, ('download',), '--data flowers102', cfg.data == 'flowers102')
@@ -110,9 +112,9 @@ def cmd_sample(a:dict):
     src = 'N(0, I)' if a['prior'] == 'standard' else f"the fitted {a['prior']} prior" + (
           f" (at its chosen temperature {prior.temperature:g})" if getattr(prior, 'temperature', None) else '')
     how = f", T = {a['temperature'] + 0.}" if a['temperature'] != 1 else ''
-    how += f", class {class_name(y, names)}" if y is not None else ''
-    save_images(x, a['out'], 8, f"{a['n']} samples of {a['ckpt']}, codes from {src}{how}")
-    print(f"wrote {a['n']} samples of {a['ckpt']}, codes from {src}{how}, to {a['out']}")
+    how += f", class {class_name(y, names)}" if y is not None else ', each of a class drawn at random' * bool(m.cfg.n_classes)
+    what = f"{a['n']} sample{'s' * (a['n'] != 1)} of {a['ckpt']}, codes from {src}{how}"
+    save_images(x, a['out'], 8, what); print(f"wrote {what}, to {a['out']}")
 
 def cmd_reconstruct(a:dict):
     "`flowervae reconstruct`: held-out images spread over the split, above their reconstructions."
@@ -205,7 +207,9 @@ def cmd_pretrained(a:dict):
     if a['classes'] is None: return print(json.dumps(cards(), indent=1) + '\n' if a['json'] else table(), end='')
     if not (m := load_model(a['classes'])).cfg.n_classes:
         raise FlowerVAEError(f"{a['classes']} is not a conditional model: it has no classes to draw (cvae64 has)")
-    names = class_names(m) or [''] * m.cfg.n_classes                                       # a folder's, Flowers102's, or none
+    names = class_names(m)                                                          # a folder's, Flowers102's, or none
+    if names is None: raise FlowerVAEError(f"{a['classes']}'s {m.cfg.n_classes} classes have no names: give --label a number "
+                                           f"from 0 to {m.cfg.n_classes - 1}")
     print(json.dumps(names, indent=1) if a['json'] else '\n'.join(f"{k:>4}  {name}" for k, name in enumerate(names)))
 
 COMMANDS = dict(train=cmd_train, sample=cmd_sample, reconstruct=cmd_reconstruct, eval=cmd_eval, bench=cmd_bench,

@@ -50,7 +50,7 @@ def check_size(size:int # side of the square image
     if isinstance(size, numbers.Integral) and not isinstance(size, bool): size = int(size)   # a NumPy integer too
     if not isinstance(size, int) or size < MIN_SIZE or size > MAX_SIZE or size & (size - 1):
         raise FlowerVAEError(f"unsupported image size {size!r}: use a power of two from {MIN_SIZE} to {MAX_SIZE} "
-                             "(64, 128 or 256)")
+                             "(32, 64, 128, 256 or 512)")
     return size
 
 # %% ../nbs/00_core.ipynb #c0a1e041
@@ -231,7 +231,8 @@ def check_writable(path:str|Path): # a file's name; one ending in '/' names a fo
     if is_dir: raise FlowerVAEError(f"{path} is a folder: name the file to write")
     if str(path).endswith(('/', os.sep)): raise FlowerVAEError(f"{path} ends in '/', so it names a folder: name a file to write")
     folder = p.parent if str(p.parent) else Path('.')
-    if not folder.is_dir(): raise FlowerVAEError(f"cannot write {path}: {folder} is not a folder")
+    if not folder.is_dir():
+        raise FlowerVAEError(f"cannot write {path}: {folder} " + ('is not a folder' if folder.exists() else 'does not exist'))
     if existed and not is_file: raise not_regular(path, 'name a file to write')
     try: p.open('a').close()
     except OSError as e: raise FlowerVAEError(f"cannot write {path} ({e.strerror})") from None

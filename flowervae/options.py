@@ -136,7 +136,7 @@ def _sample_parser(sub):
                         "images (05c_priors; stored with a bundled model, and beside a checkpoint once fitted, else the training "
                         "images are encoded first); standard: z ~ N(0, I)")
     p.add_argument('--root', default=None, type=_path, help="where the model's training images are now, to fit a prior to them "
-                   "(default: where it trained, or $FLOWERVAE_DATA for Flowers102)")
+                   "(default: $FLOWERVAE_DATA for Flowers102 where that folder exists, else where it trained)")
 
 def _heldout_options(p):
     p.add_argument('--data', choices=DATA_KINDS, default=None,
@@ -162,9 +162,9 @@ def _eval_parser(sub):
     p.add_argument('--batch-size', type=int, default=64, help='images per batch (default 64)')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
     p.add_argument('--out', default=None, type=_path, help='also write the JSON to this .json file')
-    p.add_argument('--fid', action='store_true', help='also the Fréchet distance of prior samples to the reference split')
-    p.add_argument('--kid', action='store_true', help='also the KID of prior samples (implies the same features as --fid)')
-    p.add_argument('--n-samples', type=int, default=5000, help='prior samples for --fid/--kid (default 5000)')
+    p.add_argument('--fid', action='store_true', help='also the Fréchet distance and KID of prior samples to the reference split')
+    p.add_argument('--kid', action='store_true', help='the same as --fid: both scores come from one set of features')
+    p.add_argument('--n-samples', type=int, default=5000, help='prior samples for --fid/--kid, 1000 or more (default 5000)')
     p.add_argument('--ref-split', default='test', help='Flowers102 split of the real images for --fid/--kid (default test)')
     p.add_argument('--inception-weights', default=None, type=_path,
                    help="torch-fidelity's Inception-v3 weights file (default: Inception-v3 where torch-fidelity has its "

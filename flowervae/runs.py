@@ -68,7 +68,8 @@ class CpuBudget(Callback):
 # %% ../nbs/04b_runs.ipynb #a68a0fed
 def save_history(history:list, out:Path):
     "The per-epoch history as `history.json` and `history.csv` in `out`."
-    write_atomically(out/'history.json', lambda tmp: Path(tmp).write_text(json.dumps(history, indent=1)))
+    plain = [{k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in h.items()} for h in history]   # NaN:
+    write_atomically(out/'history.json', lambda tmp: Path(tmp).write_text(json.dumps(plain, indent=1)))   # null, as JSON has it
     def csv_file(tmp):
         with open(tmp, 'w', newline='') as f:
             w = csv.DictWriter(f, fieldnames=list({k: 0 for r in history for k in r})); w.writeheader(); w.writerows(history)
