@@ -22,9 +22,10 @@ if TYPE_CHECKING: import torchvision    # annotations only: torchvision takes se
 
 # %% auto #0
 __all__ = ['IMAGE_ERRORS', 'DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'NETWORK_ERRORS', 'IMAGE_SUFFIXES', 'UNREADABLE_PHOTOS',
-           'FOLDER_SPLITS', 'TENTH', 'flowers_root', 'check_flowers_root', 'flower_transforms', 'check_split',
-           'Flowers102', 'download_flowers', 'strip_centre', 'check_folder', 'folder_index', 'folder_classes',
-           'folder_digest', 'folder_split', 'FolderImages', 'default_workers', 'make_loader', 'examples_per_class']
+           'FOLDER_SPLITS', 'TENTH', 'flowers_root', 'missing_flowers_file', 'check_flowers_root', 'flower_transforms',
+           'check_split', 'Flowers102', 'download_flowers', 'strip_centre', 'check_folder', 'folder_index',
+           'folder_classes', 'folder_digest', 'folder_split', 'FolderImages', 'default_workers', 'make_loader',
+           'examples_per_class']
 
 # %% ../nbs/01_data.ipynb #bd8d1e9d
 DATA_ENV = 'FLOWERVAE_DATA'
@@ -40,6 +41,10 @@ def flowers_root(root:str|Path|None=None # folder holding `flowers-102/`; defaul
 _HOW_TO_GET = (f"give --root DIR (root= in Python) or set ${DATA_ENV} to a copy (`flowervae train --download --root DIR` fetches "
                "one), or use --data synthetic")
 
+def missing_flowers_file(root:str|Path)->str|None:
+    "The first of `FLOWERS_FILES` that `root/flowers-102/` lacks (torchvision needs them all), or None."
+    return next((f for f in FLOWERS_FILES if not (Path(root)/'flowers-102'/f).exists()), None)
+
 def check_flowers_root(root:str|Path|None=None, # folder holding `flowers-102/`
                        download:bool=False, # will torchvision download what is missing?
                        hint:str|None=None, # what to do about it, for commands other than `train` (default `_HOW_TO_GET`)
@@ -54,7 +59,7 @@ def check_flowers_root(root:str|Path|None=None, # folder holding `flowers-102/`
     if download: return path
     if path.exists() and not path.is_dir(): raise FlowerVAEError(f"Flowers102 root {path} is a file, not a folder: {how}")
     if not path.is_dir(): raise FlowerVAEError(f"Flowers102 root {path} does not exist: {how}")
-    if (f := next((f for f in FLOWERS_FILES if not (path/'flowers-102'/f).exists()), None)):
+    if f := missing_flowers_file(path):
         inner = next((p for p in (path, path.parent) if p.name == 'flowers-102'), None)   # flowers-102 itself, or its jpg/
         inner = None if (path/'flowers-102').exists() else inner          # a root that is named so: its download is short
         if inner: raise FlowerVAEError(f"{path} is inside Flowers102: give the folder that holds flowers-102, {inner.parent}")

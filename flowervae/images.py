@@ -15,7 +15,7 @@ from .cache import CACHE_ENV, ArrayImages, CachedFlowers, CachedFolder
 from .classes import same_classes
 from .checkpoint import trained_on
 from .core import FlowerVAEError, check_count, check_seed, few_names, in_eval, per_size, to_float
-from .data import FLOWERS_FILES, TENTH, FolderImages, Flowers102, check_split, flowers_root, folder_digest
+from .data import TENTH, FolderImages, Flowers102, check_split, flowers_root, folder_digest, missing_flowers_file
 from .synthetic import SyntheticFlowers
 from .learner import DATA_KINDS, TrainConfig
 from .model import VAE, decode_batches
@@ -52,7 +52,7 @@ def why_unreadable(tc:TrainConfig, root=None, error:Exception|None=None)->str: #
     given = Path(root).expanduser() if root else None                      # '~/flowers' as a shell has it
     at = given or (flowers_root_for(tc) if tc.data == 'flowers102' else tc.root if tc.data == 'folder' else None)
     flowers = tc.data == 'flowers102'
-    lack = next((f for f in FLOWERS_FILES if not (Path(at)/'flowers-102'/f).exists()), None) if at and flowers else None
+    lack = missing_flowers_file(at) if at and flowers else None
     if flowers and (at is None or not Path(at).is_dir() or lack):
         name = f"the root given, {at}," if given else at
         why = 'no Flowers102 folder is given' if at is None else f"{name} does not exist" if not Path(at).is_dir() else \
