@@ -226,14 +226,18 @@ class _Parser(argparse.ArgumentParser):
     def parse_args(self, args=None, namespace=None):
         self.given = args = list(sys.argv[1:] if args is None else args)
         ns, extra = self.parse_known_args(args, namespace)
-        if extra: self.error(f"unrecognized arguments: {' '.join(extra)}{_hints(self, ns.command, args, extra)}")
+        if extra:                                  # said with the sub-command's usage line, the one that lists its options
+            self.commands()[ns.command].error(f"unrecognized arguments: {' '.join(extra)}{_hints(self, ns.command, args, extra)}")
         return ns
+
+    def commands(self)->dict:
+        "The sub-commands' parsers, by name."
+        return next(a.choices for a in self._actions if isinstance(a, argparse._SubParsersAction))
 
     def error(self, message:str):
         "argparse's error, and for an option before the command (`flowervae --ckpt vae64 sample`) where options go."
         given = getattr(self, 'given', [])
-        commands = next(a.choices for a in self._actions if isinstance(a, argparse._SubParsersAction))
-        command = next((a for a in given if a in commands), None)                   # a real command after `--ckpt vae64`
+        command = next((a for a in given if a in self.commands()), None)                  # a real command after `--ckpt vae64`
         if 'invalid choice' in message and command and len(given) > 2 and given[0].startswith('--') and '=' not in given[0]:
             message += f" ({given[0]} and its value go after the command: {self.prog} {command} {given[0]} {given[1]})"
         super().error(message)

@@ -28,7 +28,7 @@ from .model import VAE, VAEConfig
 # %% auto #0
 __all__ = ['RUN_DATA', 'RUN_TRAINING', 'RUN_LOSS', 'RESUMED', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history',
            'run_images', 'run_folder', 'checkpoint_of', 'save_settings', 'plot_history', 'check_resumable', 'resumable',
-           'check_compatible', 'Checkpoints', 'save_pictures', 'Pictures', 'make_learner', 'fit']
+           'check_compatible', 'check_left', 'Checkpoints', 'save_pictures', 'Pictures', 'make_learner', 'fit']
 
 # %% ../nbs/04b_runs.ipynb #9b3cadbe
 class SeedEachEpoch(Callback):
@@ -150,6 +150,15 @@ def check_compatible(ck:dict, cfg:TrainConfig):
     if diff: raise FlowerVAEError("the checkpoint was made for a different model, data or likelihood (" + '; '.join(diff) +
                                   "): leave those options out to resume it as it was, or train afresh into another --out")
 
+def check_left(ck:dict, cfg:TrainConfig, out):
+    "Raise `FlowerVAEError` if the run in `out` that saved `ck` has no epoch or CPU second left under `cfg`: not one more step."
+    spent, cpu = cfg.epochs <= ck['epoch'], ck.get('cpu_seconds', 0.)
+    if not (spent or cfg.budget and cpu >= cfg.budget): return
+    cpu = math.ceil(cpu * 10) / 10                                       # rounded up, so that "more than" holds
+    what, more = (f"done {ck['epoch']} of its epochs", f"--epochs more than {ck['epoch']}") if spent else \
+                 (f"spent {cpu:g} of its {cfg.budget:g} CPU seconds", f"--budget over {cpu:g} (0: no limit)")
+    raise FlowerVAEError(f"the run in {out} has {what} already: to go on, give {more}")
+
 # %% ../nbs/04b_runs.ipynb #d4b2000a
 class Checkpoints(Callback):
     "Resume from the checkpoint `resume` if given; after each epoch write `latest.pt`, `best.pt` if validation improved, history."
@@ -171,12 +180,7 @@ class Checkpoints(Callback):
         if ck.get('folder', learn.folder) != learn.folder:              # renamed or replaced: the same count, other images
             raise FlowerVAEError(f"the images of {learn.cfg.root} changed since the run began (added, removed or renamed), and "
                                  "with them its validation and test images: resume it on the folder as it was")
-        spent, cpu = learn.cfg.epochs <= ck['epoch'], ck.get('cpu_seconds', 0.)
-        if spent or learn.cfg.budget and cpu >= learn.cfg.budget:       # nothing left to train: said, not trained for a step
-            cpu = math.ceil(cpu * 10) / 10                               # rounded up, so that "more than" holds
-            what, more = (f"done {ck['epoch']} of its epochs", f"--epochs more than {ck['epoch']}") if spent else \
-                         (f"spent {cpu:g} of its {learn.cfg.budget:g} CPU seconds", f"--budget over {cpu:g} (0: no limit)")
-            raise FlowerVAEError(f"the run in {self.out} has {what} already: to go on, give {more}")
+        check_left(ck, learn.cfg, self.out)                              # `make_learner` asked this too
         if (w := ck.get('world', learn.world)) != learn.world:           # another batch per step, and other steps per epoch
             how, each = ('flowervae train alone, not under torchrun', 'one batch') if w == 1 else \
                         (f"torchrun --nproc_per_node {w}", f"{w} batches")
@@ -235,7 +239,8 @@ def make_learner(cfg:TrainConfig, device:torch.device, d, resume:bool=False, pro
     out, gen = Path(cfg.out), torch.Generator()
     ck = resumable(out/'latest.pt') if resume else None                        # its state
     if ck:                                                                     # before the data is read or a header printed
-        check_compatible(ck, cfg); note_changed(ck['train_cfg'], {k: getattr(cfg, k) for k in RUN_TRAINING}, cfg.out)
+        check_compatible(ck, cfg); check_left(ck, cfg, cfg.out)
+        note_changed(ck['train_cfg'], {k: getattr(cfg, k) for k in RUN_TRAINING}, cfg.out)
     train_dl, val_dl = make_loaders(cfg, gen, d.rank, d.world, progress)
     torch.manual_seed(cfg.seed)
     model = build_model(cfg.model_cfg).to(device, memory_format=torch.channels_last)
