@@ -37,12 +37,13 @@ __all__ = ['real_batches', 'TEMPERATURES', 'evaluate', 'GenerativeScores', 'Real
 
 # %% ../nbs/09_metrics.ipynb #06c4ad2b
 def _described(ds)->tuple:
-    "`(data, split)` of a data set given to `evaluate` (or a `Subset` of one), as far as it says."
+    "`(data, split, root)` of a data set given to `evaluate` (or a `Subset` of one), as far as it says; `root` a str or None."
     base = ds
     while isinstance(base, Subset): base = base.dataset
     kinds = (((CachedFlowers, Flowers102), 'flowers102'), ((CachedFolder, FolderImages), 'folder'),
              ((SyntheticFlowers,), 'synthetic'))
-    return next((k for types, k in kinds if isinstance(base, types)), 'given'), getattr(base, 'split', 'given')
+    kind, root = next((k for types, k in kinds if isinstance(base, types)), 'given'), getattr(base, 'root', None)
+    return kind, getattr(base, 'split', 'given'), None if root is None else str(root)     # no folder for synthetic images
 
 @torch.no_grad()
 def evaluate(ckpt:str|Path, # checkpoint written by `fit`
@@ -53,7 +54,7 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
              dataset=None, # images to score instead (float, or uint8 such as `CachedFlowers`)
              model:VAE|None=None, # the model of `ckpt` if the caller has loaded it already
             )->dict:
-    "Reconstruction PSNR and SSIM, and the negative ELBO in nats and bits/dim, of a checkpoint on a split."
+    "PSNR, SSIM and −ELBO (nats per image; bits/dim, +8 for a Gaussian: `bits_per_dim`) of a checkpoint's reconstructions."
     from torchmetrics.functional.image import peak_signal_noise_ratio as psnr, structural_similarity_index_measure as ssim
     model = check_model(model) if model is not None else load_model(ckpt, device)      # a name given as the model: one line
     batch_size = check_count(batch_size, 'batch_size')
@@ -76,8 +77,8 @@ def evaluate(ckpt:str|Path, # checkpoint written by `fit`
             n += len(x)
     held = None if dataset is not None else held_out(tc, data, root, split, getattr(model, 'folder_digest', None))   # or unknown
     split = 'synthetic-heldout' if data == 'synthetic' else split
-    if dataset is not None: data, split = _described(dataset)         # what was scored, not what the model trained on
-    return dict(checkpoint=None if ckpt is None else str(ckpt), data=data, split=split, n_images=n,
+    if dataset is not None: data, split, _ = _described(dataset)      # what was scored, not what the model trained on
+    return dict(checkpoint=None if ckpt is None else str(ckpt), data=data, root=_described(ds)[2], split=split, n_images=n,
                 size=tc.size, psnr=tot['psnr'] / n, ssim=tot['ssim'] / n, nelbo_nats=tot['nelbo'] / n,
                 nelbo_bits_per_dim=tot['bpd'] / n, recon=tc.recon, held_out=held)
 
