@@ -22,7 +22,7 @@ from .model import VAE, VAEConfig
 __all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'signals_deferred', 'save_checkpoint', 'check_checkpoint_file',
            'load_checkpoint', 'checkpoint_digest', 'draws_codes', 'priors_file', 'save_priors', 'load_priors',
            'kept_priors', 'flat_priors', 'priors_from_flat', 'build_model', 'model_kind', 'train_config',
-           'model_from_record', 'checkpoint_model', 'trained_on']
+           'model_from_record', 'built_fields', 'disagreeing_field', 'check_weights', 'checkpoint_model', 'trained_on']
 
 # %% ../nbs/04a_checkpoint.ipynb #cb6d6629
 CKPT_FORMAT = 'flowervae-checkpoint-v2'
@@ -213,16 +213,36 @@ def model_from_record(ck:dict, path)->VAE:
     try: return MODEL_KINDS[kind](cfg)
     except FlowerVAEError as e: raise FlowerVAEError(f"{path} describes a model that cannot be built: {e}") from None
 
+def built_fields(cfg:VAEConfig)->dict:
+    "What a network's configuration fixes of its training: the `TrainConfig` fields a saved model's two halves must agree on."
+    return dict(arch=cfg.arch, size=cfg.img_size, z_dim=cfg.z_dim, conditional=bool(cfg.n_classes))
+
+def disagreeing_field(cfg:VAEConfig, train:dict|None)->str|None:
+    "The first field on which the network `cfg` and the training settings `train` (a dict) disagree, if any."
+    return next((k for k, v in built_fields(cfg).items() if (train or {}).get(k, v) != v), None)
+
+def check_weights(model:VAE, state, path):
+    "Refuse `state` for `model` where a floating-point weight is stored as integers or booleans, or holds NaN or infinity."
+    own = model.state_dict()
+    for k, v in state.items() if isinstance(state, dict) else ():     # other damage: `load_state_dict` names it
+        if not (k in own and own[k].is_floating_point() and isinstance(v, torch.Tensor)): continue
+        bad = f"is stored as {str(v.dtype)[6:]} numbers" if not v.is_floating_point() else \
+              'holds NaN or infinite values' if not v.isfinite().all() else None
+        if bad: raise FlowerVAEError(f"{path} is damaged: its weight {k} {bad} (restore it, or save the model again)")
+
 def checkpoint_model(path:str|Path, # a checkpoint written by `fit`
                      device:str|torch.device|None=None)->VAE:
     "The model the checkpoint at `path` holds, in eval mode, on `device`, with its `train_cfg` and any priors kept beside it."
     check_checkpoint_file(Path(path))
     data = Path(path).read_bytes()                         # read once: the weights, and the digest their priors are stamped with
     ck = load_checkpoint(path, data=data)
-    model = model_from_record(ck, path)
+    model = model_from_record(ck, path); check_weights(model, ck.get('model'), path)
     try: model.load_state_dict(ck['model']); model.train_cfg = train_config(ck['train_cfg'], path)
     except (KeyError, RuntimeError, TypeError, AttributeError) as e:     # keys missing, weights of another size
         raise FlowerVAEError(f"{path} is a damaged checkpoint ({reason(e, 80)})") from None
+    if k := disagreeing_field(model.cfg, ck['train_cfg']):              # one half edited by hand
+        raise FlowerVAEError(f"{path} is a damaged checkpoint: its network has {k} {built_fields(model.cfg)[k]!r}, its "
+                             f"training settings {k} {ck['train_cfg'][k]!r}")
     model.checkpoint, model.checkpoint_digest = Path(path), checkpoint_digest(data)
     model.folder_digest = ck.get('folder')                             # the image folder's names (older checkpoints: None)
     model.priors = load_priors(path, model.checkpoint_digest, model.cfg.z_dim)   # fitted to these weights before, if ever

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import torch
 
-from .checkpoint import (checkpoint_model, draws_codes, flat_priors, model_from_record, model_kind, priors_from_flat,
-                                  signals_deferred, train_config)
+from .checkpoint import (built_fields, check_weights, checkpoint_model, disagreeing_field, draws_codes, flat_priors,
+                                  model_from_record, model_kind, priors_from_flat, signals_deferred, train_config)
 from .core import FlowerVAEError, check_writable, described, not_regular, reason, write_atomically
 from .machine import pick_device
 from .learner import TrainConfig
 from .model import VAE, count_params
 
 # %% auto #0
-__all__ = ['DEFAULT_MODEL', 'PRETRAINED_FORMAT', 'weights_dir', 'bundled_names', 'bundled_folder', 'card', 'cards', 'load',
-           'save_pretrained', 'from_pretrained', 'load_model', 'table', 'half_is_lossless', 'publish']
+__all__ = ['DEFAULT_MODEL', 'PRETRAINED_FORMAT', 'RECORDED', 'weights_dir', 'bundled_names', 'bundled_folder', 'card', 'cards',
+           'load', 'save_pretrained', 'from_pretrained', 'load_model', 'table', 'half_is_lossless', 'publish']
 
 # %% ../nbs/04e_pretrained.ipynb #b0d1e002
 def weights_dir()->Path:
@@ -102,14 +102,6 @@ def _plain(v):
     if hasattr(v, 'item'): return v.item()
     raise TypeError(f"{type(v).__name__} {v!r:.40}")
 
-def _built(cfg)->dict:
-    "What a network's configuration fixes of its training: the `TrainConfig` fields a saved model's two halves must agree on."
-    return dict(arch=cfg.arch, size=cfg.img_size, z_dim=cfg.z_dim, conditional=bool(cfg.n_classes))
-
-def _disagree(cfg, train:dict|None)->str|None:
-    "The first field on which the network `cfg` and the training settings `train` (a dict) disagree, if any."
-    return next((k for k, v in _built(cfg).items() if (train or {}).get(k, v) != v), None)
-
 def _saved_form(model:VAE, half:bool, priors:dict|None)->tuple:
     "`(config.json's text, the weights, the flat priors or None)` that `_write_model` writes, checked before a file is touched."
     if not isinstance(model, VAE):
@@ -120,9 +112,9 @@ def _saved_form(model:VAE, half:bool, priors:dict|None)->tuple:
     if not isinstance(priors, (dict, type(None))): raise FlowerVAEError(f"priors is {{name: prior}}, got {type(priors).__name__}")
     if not isinstance(tc, (TrainConfig, type(None))):
         raise FlowerVAEError(f"model.train_cfg is a TrainConfig, got {described(tc)}")
-    if k := _disagree(model.cfg, tc and asdict(tc)):                          # a folder its loader would refuse
+    if k := disagreeing_field(model.cfg, tc and asdict(tc)):                          # a folder its loader would refuse
         raise FlowerVAEError(f"model.train_cfg says it trained with {k} {getattr(tc, k)!r}, but the network has {k} "
-                             f"{_built(model.cfg)[k]!r}: give it the TrainConfig it trained with (or None)")
+                             f"{built_fields(model.cfg)[k]!r}: give it the TrainConfig it trained with (or None)")
     flat = flat_priors(priors, half) if priors else None                # wrong priors: refused here
     if flat and not draws_codes({k: p for k, p in priors.items() if p is not None}, model.cfg.z_dim):   # another model's
         raise FlowerVAEError(f"these priors draw codes of another size than this model's {model.cfg.z_dim}, or NaN: fit its "
@@ -183,15 +175,18 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
         raise FlowerVAEError(f"{folder} was written by a newer flowervae ({meta['format']}): upgrade flowervae to load it")
     if not isinstance(meta, dict) or meta.get('format') != PRETRAINED_FORMAT:
         raise FlowerVAEError(f"{folder}/config.json is not a flowervae model's{_folder_hint(folder, where)}")
+    if lacks := _lacking(meta): raise FlowerVAEError(f"{folder}/config.json lacks {', '.join(lacks)}: it is damaged (restore it, "
+                                                     "or save the model again)")      # a default would build or score another
     model = model_from_record(meta, folder)
     try: state = load_file(str(folder/'model.safetensors'))
     except Exception as e: raise FlowerVAEError(f"{folder}/model.safetensors cannot be read ({type(e).__name__})") from None
+    check_weights(model, state, folder/'model.safetensors')
     try: model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
     except RuntimeError:
         raise FlowerVAEError(f"{folder}/model.safetensors holds another model's weights than config.json describes") from None
     if meta.get('train_cfg'): model.train_cfg = train_config(meta['train_cfg'], folder/'config.json')
-    if k := _disagree(model.cfg, meta.get('train_cfg')):                # a half edited by hand
-        raise FlowerVAEError(f"{folder}/config.json builds a network of {k} {_built(model.cfg)[k]!r} that trained with {k} "
+    if k := disagreeing_field(model.cfg, meta.get('train_cfg')):        # a half edited by hand
+        raise FlowerVAEError(f"{folder}/config.json builds a network of {k} {built_fields(model.cfg)[k]!r} that trained with {k} "
                              f"{meta['train_cfg'][k]!r}: restore it")
     model.folder_digest = meta.get('folder') if isinstance(meta.get('folder'), str) else None   # its image folder's names
     model.priors = {}                                                  # none saved: an empty table, as a checkpoint's
@@ -204,6 +199,14 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
             warnings.warn(f"{folder}/priors.safetensors cannot be used ({reason(e, 80)}): loaded without its priors, which "
                           "are fitted again when asked for; delete the file")
     return model.to(pick_device(device)).eval()
+
+RECORDED = dict(model_cfg=('img_size', 'z_dim', 'width', 'max_width', 'n_res', 'bottom', 'arch', 'n_classes'),  # its network
+                train_cfg=('data', 'split', 'size', 'recon'))                            # the images and loss it scores on
+
+def _lacking(meta:dict)->list:
+    "The fields of `RECORDED` that a saved model's config.json lacks (as `model_cfg.z_dim`); none where it saved no train_cfg."
+    return [f"{part}.{k}" for part, keys in RECORDED.items() if isinstance(meta.get(part), dict) for k in keys
+            if k not in meta[part]]
 
 def _folder_hint(folder:Path, where)->str:
     "What a folder that is not a saved model might be instead: a training run, or a folder hiding a bundled model of its name."
