@@ -84,6 +84,9 @@ def prepare_run_dir(out:Path, resume:bool, overwrite:bool,
     if root and any(o.is_relative_to(r) for o in ways(out) for r in ways(root)):   # its pictures would become training images
         raise FlowerVAEError(f"--out {out} is inside --root {root}: the run's pictures would join its images; put runs elsewhere")
     if resume and overwrite: raise FlowerVAEError("--resume continues a run, --overwrite starts it again: choose one")
+    if (out/'model.safetensors').exists():                            # its config.json would go, and the model with it
+        raise FlowerVAEError(f"{out} holds a saved model (model.safetensors: save_pretrained's, or one bundled with flowervae), "
+                             "not a run: train into another --out")
     kept = f": train into another --out (its best.pt stays usable: --ckpt {out/'best.pt'})" * (out/'best.pt').exists()
     if resume and not (out/'latest.pt').exists():                     # a run's best.pt alone: not to be deleted for a new run
         raise FlowerVAEError(f"cannot resume: {out} has no latest.pt{kept or ' (drop --resume)'}")
