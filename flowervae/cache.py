@@ -175,6 +175,7 @@ def open_cache(dest:Path, fp:str, labels:list, size:int)->tuple:
     "`(images, meta, None)`: the memory-mapped cache `dest` and its record if whole and current; else `(None, None, problem)`."
     npy, js = dest.with_suffix('.npy'), dest.with_suffix('.json')
     if not (npy.exists() and js.exists()): return None, None, 'missing'
+    if not (npy.is_file() and js.is_file()): return None, None, 'not a regular file'   # a FIFO would hang the read; replaced
     try: meta, images = json.loads(js.read_text()), np.load(npy, mmap_mode='r')
     except (OSError, ValueError, EOFError) as e: return None, None, f"unreadable ({type(e).__name__})"   # truncated, emptied
     if not isinstance(meta, dict): return None, None, f"unreadable (its record is {type(meta).__name__}, not a table)"
