@@ -14,7 +14,7 @@ import torch
 __all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', 'described', 'few_names', 'check_size',
            'check_count', 'check_flag', 'check_seed', 'per_size', 'check_decoded', 'check_temperature', 'as_number',
            'float_tensor', 'check_types', 'note_changed', 'checked_again', 'check_image_kind', 'check_callbacks', 'rgb',
-           'to_float', 'unit_images', 'check_model', 'evaluating', 'in_eval', 'private_rng', 'not_regular',
+           'to_float', 'unit_images', 'check_model', 'evaluating', 'in_eval', 'private_rng', 'printable', 'not_regular',
            'check_writable', 'make_folder', 'file_id', 'write_atomically']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
@@ -216,6 +216,10 @@ def private_rng(device:torch.device):
     return torch.random.fork_rng(devices=list(range(n)), device_type=device.type)
 
 # %% ../nbs/00_core.ipynb #c0a1e014
+def printable(text:str)->str:
+    "Text a title can show: a name's bytes that are not UTF-8 (a Latin-1 'café' in a path) written out, as 'caf\\xe9'."
+    return text.encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')
+
 def not_regular(path, fix:str)->FlowerVAEError: # what to name instead
     "The error for a path that exists but is no regular file: reading or writing a FIFO would hang, a device or socket fails."
     return FlowerVAEError(f"{path} is not a regular file (a pipe, socket or device): {fix}")

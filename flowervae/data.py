@@ -13,7 +13,7 @@ import torch
 from torch.utils.data import ConcatDataset, DataLoader, Dataset
 from PIL import Image, ImageOps
 
-from .core import FlowerVAEError, check_count, check_flag, check_size, reason, rgb
+from .core import FlowerVAEError, check_count, check_flag, check_size, printable, reason, rgb
 from .machine import usable_cpus
 
 IMAGE_ERRORS = (OSError, SyntaxError, ValueError, Image.DecompressionBombError)   # what PIL raises for a file it cannot decode
@@ -171,10 +171,6 @@ def _files_under(folder:Path, root:Path)->list:
         seen.add(real); out += [Path(top)/f for f in files if not _links_within(os.path.join(top, f), root)]
     return sorted(out)
 
-def _printable(name:str)->str:
-    "A folder's name as text a title can show: bytes that are not UTF-8 (a Latin-1 'café') are written out, as 'caf\\xe9'."
-    return name.encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')
-
 def _class_dirs(root:Path)->tuple:
     "`((name, images), ...)`: the sub-folders of `root` that hold images, with their images, sorted; a flat folder: `root`."
     def images(d):                                                                          # one walk of each folder
@@ -185,8 +181,8 @@ def _class_dirs(root:Path)->tuple:
                                  "JPEG or PNG, or move them out of the folder")              # else whole classes would vanish
         return readable
     found = [(d, images(d)) for d in sorted(root.iterdir()) if d.is_dir() and not _links_within(d, root)]
-    subs = tuple((_printable(d.name), ims) for d, ims in found if ims)
-    if subs and (bare := [_printable(d.name) for d, ims in found if not ims and d.name[0] not in '._']):   # not .git, __MACOSX
+    subs = tuple((printable(d.name), ims) for d, ims in found if ims)
+    if subs and (bare := [printable(d.name) for d, ims in found if not ims and d.name[0] not in '._']):   # not .git, __MACOSX
         warnings.warn(f"{root}: no images in {', '.join(b + '/' for b in bare)}, so no class of {'them' if bare[1:] else 'it'}")
     if subs and any(_is_image(f) for f in root.iterdir()):
         raise FlowerVAEError(f"{root} holds images beside sub-folders of images: give the loose ones a sub-folder (a class) of "
@@ -194,7 +190,7 @@ def _class_dirs(root:Path)->tuple:
     if len(subs) > 1 and {n.lower() for n, _ in subs} <= {'train', 'training', 'val', 'valid', 'validation', 'test', 'testing'}:
         raise FlowerVAEError(f"{root} is split already ({', '.join(n for n, _ in subs)}), not into classes: flowervae holds out "
                              "a tenth itself (--split); give the training folder as --root")    # else the splits pass for classes
-    return subs or ((_printable(root.name), images(root)),)
+    return subs or ((printable(root.name), images(root)),)
 
 def folder_index(root)->tuple:
     "`(files, labels, class names)` of an image folder, from one walk of it: class by class, each class's files sorted."

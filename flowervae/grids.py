@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset
 
-from .core import FlowerVAEError, check_count, check_image_kind, unit_images, write_atomically
+from .core import FlowerVAEError, check_count, check_image_kind, printable, unit_images, write_atomically
 
 
 # %% auto #0
@@ -83,11 +83,12 @@ def show_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes (as `i
     img = g.permute(1, 2, 0).numpy()                                               # (H', W', C)
     ax.imshow(img[..., 0] if img.shape[2] == 1 else img, cmap='gray', vmin=0, vmax=1)   # greyscale as grey, not false colour
     text = dict(fontsize=fontsize, parse_math=False)                               # a '$' in a path or name is not TeX
-    ax.set_yticks(_centres(n_rows, x.shape[-2], pad) if rows else [], rows or [], **text)
-    ax.set_xticks(_centres(n_cols, x.shape[-1], pad) if cols else [], cols or [], **text)
+    shown = lambda labels: [printable(str(s)) for s in labels or []]               # a path's bytes that are not UTF-8 too
+    ax.set_yticks(_centres(n_rows, x.shape[-2], pad) if rows else [], shown(rows), **text)
+    ax.set_xticks(_centres(n_cols, x.shape[-1], pad) if cols else [], shown(cols), **text)
     ax.xaxis.tick_top(); ax.tick_params(length=0)
     for s in ax.spines.values(): s.set_visible(False)
-    if title: ax.set_title(title, fontsize=fontsize + 2, parse_math=False)
+    if title: ax.set_title(printable(str(title)), fontsize=fontsize + 2, parse_math=False)
     return ax
 
 # %% ../nbs/01c_grids.ipynb #11330b2c
