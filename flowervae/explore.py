@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_explore.ipynb #57fff977
 from __future__ import annotations
-import io, itertools, numbers
+import io, itertools, numbers, os
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +36,7 @@ def to_png(img:torch.Tensor, # (C, H, W) image in [0, 1]
           )->bytes:
     "PNG bytes of `img` (8-bit levels or floats in [0, 1]), enlarged (nearest neighbour) to `px`×`px`."
     img, px = torch.as_tensor(img).detach().cpu(), check_px(px, least=1)
-    if img.ndim != 3 or img.shape[0] not in (1, 3, 4):
+    if img.ndim != 3 or img.shape[0] not in (1, 3, 4) or not img.numel():
         raise FlowerVAEError(f"to_png draws one (C, H, W) image, C 1, 3 or 4, got shape {tuple(img.shape)}")   # (H, W, C)?
     img = unit_images(img[None])[0].clamp(0, 1)                                              # bytes scaled, 0-255 floats refused
     a = (img.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)                      # (H, W, C)
@@ -182,7 +182,8 @@ def render(self:LatentExplorer, z:torch.Tensor|None=None)->torch.Tensor:
 
 @patch
 def save(self:LatentExplorer, path:str|Path)->Path:
-    "Write the current image as a PNG at `path`."
+    "Write the current image as a PNG at `path` ('~' is the home folder, as a shell reads it)."
+    path = Path(path).expanduser() if isinstance(path, (str, os.PathLike)) else path
     check_writable(path); check_not_run_file(path)                               # a run's loss.png stays the run's
     if Path(path).suffix.lower() != '.png': raise FlowerVAEError(f"save writes a PNG: name a .png file, got {str(path)!r}")
     png = to_png(self.render(), self.px)
