@@ -76,9 +76,10 @@ def _write_model(model:VAE, folder, half:bool, priors:dict|None)->Path:
     config, tensors, flat = _saved_form(model, half, priors)            # what fails here touches nothing
     if not isinstance(folder, (str, os.PathLike)) or not str(folder):
         raise FlowerVAEError(f"save_pretrained needs a folder's name, got {described(folder)}")
-    if Path(folder).is_file(): raise FlowerVAEError(f"{folder} is a file: save_pretrained writes a folder")
-    folder = Path(folder); _refuse_foreign(folder)
-    try: folder.mkdir(parents=True, exist_ok=True)
+    folder = Path(folder)
+    try:                                                                # a name too long for the disk: said, not a traceback
+        if folder.is_file(): raise FlowerVAEError(f"{folder} is a file: save_pretrained writes a folder")
+        _refuse_foreign(folder); folder.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise FlowerVAEError(f"cannot make the folder {folder} ({e.strerror})") from None
     check_writable(folder/'model.safetensors')                           # a read-only folder: one line, nothing deleted
     files = {'model.safetensors': tensors, **({'priors.safetensors': flat} if flat else {}), 'config.json': config}
