@@ -71,7 +71,11 @@ def finite_means(codes:dict)->torch.Tensor:
 
 def kl_by_dim(codes:dict)->torch.Tensor:
     "`(Z,)` KL per latent dimension in nats, averaged over the encoded images."
-    return kl_per_dim(codes_part(codes).float(), codes_part(codes, 'logvar').float()).mean(0)
+    mu, logvar = finite_means(codes), codes_part(codes, 'logvar').float()          # (N, Z) each
+    if not len(mu) or logvar.shape != mu.shape or not logvar.isfinite().all():     # no images: a mean of nothing is NaN
+        raise FlowerVAEError(f"kl_by_dim needs the codes of 1 image or more, mu and logvar of one shape and finite, got "
+                             f"{tuple(mu.shape)} and {tuple(logvar.shape)}")
+    return kl_per_dim(mu, logvar).mean(0)
 
 def active_units(codes:dict, threshold:float=0.01)->torch.Tensor:
     "`(Z,)` bool: dimensions whose posterior mean varies across the data more than `threshold` (Burda et al. 2016)."
