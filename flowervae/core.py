@@ -155,7 +155,7 @@ def rgb(im): # a PIL image of any mode
     if im.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'I;16N', 'F'):              # 0-65535 (a 16-bit PNG), or floats (a TIFF)
         import numpy as np
         from PIL import Image
-        a = np.nan_to_num(np.asarray(im, dtype=np.float64))
+        a = np.asarray(im, dtype=np.float64).copy(); a[~np.isfinite(a)] = 0   # NaN or inf in a float TIFF: black, not a scale
         clear = im.info.get('transparency')                                   # a 16-bit PNG's transparent grey, if it has one
         if im.mode == 'F': scale = 255 if a.max() <= 2 else 1                 # floats in [0, 1] (a little over), or 0-255
         elif im.mode == 'I' and a.max() <= 255: scale = 1                     # 32-bit integers holding 8-bit values (a TIFF)
