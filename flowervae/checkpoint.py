@@ -19,10 +19,11 @@ from .learner import TrainConfig
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'signals_deferred', 'save_checkpoint', 'check_checkpoint_file',
-           'load_checkpoint', 'checkpoint_digest', 'draws_codes', 'priors_file', 'save_priors', 'load_priors',
-           'kept_priors', 'flat_priors', 'priors_from_flat', 'build_model', 'model_kind', 'train_config',
-           'model_from_record', 'built_fields', 'disagreeing_field', 'check_weights', 'checkpoint_model', 'trained_on']
+__all__ = ['CKPT_FORMAT', 'OLD_FORMATS', 'MODEL_KINDS', 'RECORDED', 'signals_deferred', 'save_checkpoint',
+           'check_checkpoint_file', 'load_checkpoint', 'checkpoint_digest', 'draws_codes', 'priors_file', 'save_priors',
+           'load_priors', 'kept_priors', 'flat_priors', 'priors_from_flat', 'build_model', 'model_kind', 'train_config',
+           'model_from_record', 'lacking', 'built_fields', 'disagreeing_field', 'weight_damage', 'check_weights',
+           'checkpoint_model', 'trained_on']
 
 # %% ../nbs/04a_checkpoint.ipynb #cb6d6629
 CKPT_FORMAT = 'flowervae-checkpoint-v2'
@@ -213,6 +214,14 @@ def model_from_record(ck:dict, path)->VAE:
     try: return MODEL_KINDS[kind](cfg)
     except FlowerVAEError as e: raise FlowerVAEError(f"{path} describes a model that cannot be built: {e}") from None
 
+RECORDED = dict(model_cfg=('img_size', 'z_dim', 'width', 'max_width', 'n_res', 'bottom', 'arch', 'n_classes'),  # its network
+                train_cfg=('data', 'split', 'size', 'recon'))                            # the images and loss it scores on
+
+def lacking(record:dict)->list:
+    "The fields of `RECORDED` that a checkpoint or saved model's record lacks (as `model_cfg.z_dim`), where it has that part."
+    return [f"{part}.{k}" for part, keys in RECORDED.items() if isinstance(record.get(part), dict) for k in keys
+            if k not in record[part]]
+
 def built_fields(cfg:VAEConfig)->dict:
     "What a network's configuration fixes of its training: the `TrainConfig` fields a saved model's two halves must agree on."
     return dict(arch=cfg.arch, size=cfg.img_size, z_dim=cfg.z_dim, conditional=bool(cfg.n_classes))
@@ -221,14 +230,17 @@ def disagreeing_field(cfg:VAEConfig, train:dict|None)->str|None:
     "The first field on which the network `cfg` and the training settings `train` (a dict) disagree, if any."
     return next((k for k, v in built_fields(cfg).items() if (train or {}).get(k, v) != v), None)
 
-def check_weights(model:VAE, state, path):
-    "Refuse `state` for `model` where a floating-point weight is stored as integers or booleans, or holds NaN or infinity."
+def weight_damage(model:VAE, state)->str|None:
+    "What is wrong with the first weight of `state` that `model` keeps in floating point: stored as integers, or NaN; else None."
     own = model.state_dict()
     for k, v in state.items() if isinstance(state, dict) else ():     # other damage: `load_state_dict` names it
         if not (k in own and own[k].is_floating_point() and isinstance(v, torch.Tensor)): continue
-        bad = f"is stored as {str(v.dtype)[6:]} numbers" if not v.is_floating_point() else \
-              'holds NaN or infinite values' if not v.isfinite().all() else None
-        if bad: raise FlowerVAEError(f"{path} is damaged: its weight {k} {bad} (restore it, or save the model again)")
+        if not v.is_floating_point(): return f"its weight {k} is stored as {str(v.dtype)[6:]} numbers"
+        if not v.isfinite().all(): return f"its weight {k} holds NaN or infinite values"
+
+def check_weights(model:VAE, state, path, fix:str='restore it, or train again'):
+    "Refuse `state` for `model` where a floating-point weight is stored as integers or booleans, or holds NaN or infinity."
+    if bad := weight_damage(model, state): raise FlowerVAEError(f"{path} is damaged: {bad} ({fix})")
 
 def checkpoint_model(path:str|Path, # a checkpoint written by `fit`
                      device:str|torch.device|None=None)->VAE:
@@ -236,6 +248,7 @@ def checkpoint_model(path:str|Path, # a checkpoint written by `fit`
     check_checkpoint_file(Path(path))
     data = Path(path).read_bytes()                         # read once: the weights, and the digest their priors are stamped with
     ck = load_checkpoint(path, data=data)
+    if lacks := lacking(ck): raise FlowerVAEError(f"{path} is a damaged checkpoint: it lacks {', '.join(lacks)}")
     model = model_from_record(ck, path); check_weights(model, ck.get('model'), path)
     try: model.load_state_dict(ck['model']); model.train_cfg = train_config(ck['train_cfg'], path)
     except (KeyError, RuntimeError, TypeError, AttributeError) as e:     # keys missing, weights of another size

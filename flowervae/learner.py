@@ -77,7 +77,7 @@ class TrainConfig:
         if (self.threads or 0) > 4096: raise FlowerVAEError(f"threads is at most 4096, got {self.threads}")
         for k in ('lr', 'grad_clip'):                                               # NaN fails every comparison
             if not 0 < getattr(self, k) < math.inf: raise FlowerVAEError(f"{k} must be a positive number, got {getattr(self, k)}")
-        if self.lr > 1: raise FlowerVAEError(f"lr is Adam's step size, at most 1 (the default is 1e-3), got {self.lr}")
+        if self.lr > 3e38: raise FlowerVAEError(f"lr must be within float32's range, below 3e38, got {self.lr}")   # not in Adam
         for k in ('beta', 'free_bits', 'kl_warmup', 'budget', 'num_workers', 'seed'):   # num_workers: None or ≥ 0; NaN fails
             if not 0 <= (v := getattr(self, k) or 0) < 2**63: raise FlowerVAEError(f"{k} must be >= 0, below 2**63, got {v}")
         if not 0 < self.val_frac < 1: raise FlowerVAEError(f"val_frac must be in (0, 1), got {self.val_frac}")

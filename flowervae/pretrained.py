@@ -12,15 +12,16 @@ from pathlib import Path
 import torch
 
 from .checkpoint import (built_fields, check_weights, checkpoint_model, disagreeing_field, draws_codes, flat_priors,
-                                  model_from_record, model_kind, priors_from_flat, signals_deferred, train_config)
+                                  lacking, model_from_record, model_kind, priors_from_flat, signals_deferred, train_config,
+                                  weight_damage)
 from .core import FlowerVAEError, check_writable, described, not_regular, reason, write_atomically
 from .machine import pick_device
 from .learner import TrainConfig
 from .model import VAE, count_params
 
 # %% auto #0
-__all__ = ['DEFAULT_MODEL', 'PRETRAINED_FORMAT', 'RECORDED', 'weights_dir', 'bundled_names', 'bundled_folder', 'card', 'cards',
-           'load', 'save_pretrained', 'from_pretrained', 'load_model', 'table', 'half_is_lossless', 'publish']
+__all__ = ['DEFAULT_MODEL', 'PRETRAINED_FORMAT', 'weights_dir', 'bundled_names', 'bundled_folder', 'card', 'cards', 'load',
+           'save_pretrained', 'from_pretrained', 'load_model', 'table', 'half_is_lossless', 'publish']
 
 # %% ../nbs/04e_pretrained.ipynb #b0d1e002
 def weights_dir()->Path:
@@ -121,8 +122,10 @@ def _saved_form(model:VAE, half:bool, priors:dict|None)->tuple:
         raise FlowerVAEError(f"these priors draw codes of another size than this model's {model.cfg.z_dim}, or NaN: fit its "
                              "own (metrics.fit_priors)")
     cast, state = lambda t: t.half() if half and t.is_floating_point() else t, model.state_dict()
+    if bad := weight_damage(model, state):                              # a diverged run's: a folder nothing could load
+        raise FlowerVAEError(f"this model cannot be saved: {bad} (save a checkpoint from before training diverged)")
     tensors = {k: cast(v.detach().cpu().contiguous()) for k, v in state.items()}
-    if half and (over := [k for k, t in tensors.items() if t.is_floating_point() and t.isinf().sum() > state[k].isinf().sum()]):
+    if half and (over := [k for k, t in tensors.items() if t.is_floating_point() and t.isinf().any()]):
         raise FlowerVAEError(f"{over[0]} holds values beyond float16's range (65,504 either way): save with half=False")
     meta = dict(format=PRETRAINED_FORMAT, model_kind=model_kind(model), model_cfg=asdict(model.cfg), train_cfg=tc and asdict(tc),
                 folder=getattr(model, 'folder_digest', None))
@@ -176,12 +179,12 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
         raise FlowerVAEError(f"{folder} was written by a newer flowervae ({meta['format']}): upgrade flowervae to load it")
     if not isinstance(meta, dict) or meta.get('format') != PRETRAINED_FORMAT:
         raise FlowerVAEError(f"{folder}/config.json is not a flowervae model's{_folder_hint(folder, where)}")
-    if lacks := _lacking(meta): raise FlowerVAEError(f"{folder}/config.json lacks {', '.join(lacks)}: it is damaged (restore it, "
+    if lacks := lacking(meta): raise FlowerVAEError(f"{folder}/config.json lacks {', '.join(lacks)}: it is damaged (restore it, "
                                                      "or save the model again)")      # a default would build or score another
     model = model_from_record(meta, folder)
     try: state = load_file(str(folder/'model.safetensors'))
     except Exception as e: raise FlowerVAEError(f"{folder}/model.safetensors cannot be read ({type(e).__name__})") from None
-    check_weights(model, state, folder/'model.safetensors')
+    check_weights(model, state, folder/'model.safetensors', 'restore it, or save the model again')
     try: model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
     except RuntimeError:
         raise FlowerVAEError(f"{folder}/model.safetensors holds another model's weights than config.json describes") from None
@@ -200,14 +203,6 @@ def from_pretrained(where, # a folder written by `save_pretrained`, a bundled mo
             warnings.warn(f"{folder}/priors.safetensors cannot be used ({reason(e, 80)}): loaded without its priors, which "
                           "are fitted again when asked for; delete the file")
     return model.to(pick_device(device)).eval()
-
-RECORDED = dict(model_cfg=('img_size', 'z_dim', 'width', 'max_width', 'n_res', 'bottom', 'arch', 'n_classes'),  # its network
-                train_cfg=('data', 'split', 'size', 'recon'))                            # the images and loss it scores on
-
-def _lacking(meta:dict)->list:
-    "The fields of `RECORDED` that a saved model's config.json lacks (as `model_cfg.z_dim`); none where it saved no train_cfg."
-    return [f"{part}.{k}" for part, keys in RECORDED.items() if isinstance(meta.get(part), dict) for k in keys
-            if k not in meta[part]]
 
 def _folder_hint(folder:Path, where)->str:
     "What a folder that is not a saved model might be instead: a training run, or a folder hiding a bundled model of its name."

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import torch
 
-from .checkpoint import CKPT_FORMAT, build_model, load_checkpoint, model_kind, save_checkpoint
+from .checkpoint import CKPT_FORMAT, build_model, check_weights, load_checkpoint, model_kind, save_checkpoint
 from .run_folder import prepare_run_dir, run_lock
 from .core import (FlowerVAEError, check_callbacks, check_flag, checked_again, file_id, note_changed, reason, to_float,
                             write_atomically)
@@ -186,6 +186,7 @@ class Checkpoints(Callback):
                         (f"torchrun --nproc_per_node {w}", f"{w} batches")
             raise FlowerVAEError(f"the run in {self.out} trained as {w} process{'es' * (w > 1)} ({each} of "
                                  f"{learn.cfg.batch_size} a step), not {learn.world}: resume it with {how}")
+        check_weights(learn.model, ck['model'], self.out/'latest.pt', 'start the run again with --overwrite')   # not cast quietly
         try: learn.model.load_state_dict(ck['model']); learn.opt.load_state_dict(ck['opt'])
         except (RuntimeError, ValueError, KeyError, TypeError) as e:       # weights or optimiser state damaged by hand or disk
             raise FlowerVAEError(f"{self.out/'latest.pt'} is a damaged checkpoint ({reason(e, 80)})") from None
