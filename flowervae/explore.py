@@ -37,7 +37,7 @@ def to_png(img:torch.Tensor, # (C, H, W) image in [0, 1]
     "PNG bytes of `img` (8-bit levels or floats in [0, 1]), enlarged (nearest neighbour) to `px`×`px`."
     img, px = torch.as_tensor(img).detach().cpu(), check_px(px, least=1)
     if img.ndim != 3 or img.shape[0] not in (1, 3, 4) or not img.numel():
-        raise FlowerVAEError(f"to_png draws one (C, H, W) image, C 1, 3 or 4, got shape {tuple(img.shape)}")   # (H, W, C)?
+        raise FlowerVAEError(f"to_png draws one (C, H, W) image, C 1, 3 or 4, not empty, got shape {tuple(img.shape)}")
     img = unit_images(img[None])[0].clamp(0, 1)                                              # bytes scaled, 0-255 floats refused
     a = (img.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)                      # (H, W, C)
     a = a[..., 0] if a.shape[2] == 1 else a                                                 # greyscale: (H, W)

@@ -72,9 +72,10 @@ def finite_means(codes:dict)->torch.Tensor:
 def kl_by_dim(codes:dict)->torch.Tensor:
     "`(Z,)` KL per latent dimension in nats, averaged over the encoded images."
     mu, logvar = finite_means(codes), codes_part(codes, 'logvar').float()          # (N, Z) each
-    if not len(mu) or logvar.shape != mu.shape or not logvar.isfinite().all():     # no images: a mean of nothing is NaN
-        raise FlowerVAEError(f"kl_by_dim needs the codes of 1 image or more, mu and logvar of one shape and finite, got "
-                             f"{tuple(mu.shape)} and {tuple(logvar.shape)}")
+    if not len(mu): raise FlowerVAEError("kl_by_dim needs the codes of 1 image or more, got none")   # a mean of nothing: NaN
+    if logvar.shape != mu.shape:
+        raise FlowerVAEError(f"mu and logvar are of one shape (N, Z), got {tuple(mu.shape)} and {tuple(logvar.shape)}")
+    if not logvar.isfinite().all(): raise FlowerVAEError("the codes' logvar holds NaN or inf: did training diverge?")
     return kl_per_dim(mu, logvar).mean(0)
 
 def active_units(codes:dict, threshold:float=0.01)->torch.Tensor:
