@@ -15,8 +15,8 @@ from tqdm.auto import tqdm
 
 from .cache import BatchLoader, CachedFlowers, cache_folder, content_hash, image_batches
 from .checkpoint import save_checkpoint
-from .core import (FlowerVAEError, check_count, check_image_kind, described, evaluating, reason, to_float, unit_images,
-                            write_atomically)
+from .core import (FlowerVAEError, check_count, check_image_kind, described, evaluating, not_regular, reason, to_float,
+                            unit_images, write_atomically)
 from .grids import image_batch
 
 # %% auto #0
@@ -79,6 +79,7 @@ def _check_sets(train_ds, test_ds, n_classes:int, state):
 def _resume(path:Path|None, net:FeatureNet, opt, sched, shuffling:torch.Generator, setup:dict)->int:
     "Load the training state kept at `path`, if there is one; the number of epochs it had finished."
     if path is None or not path.exists(): return 0
+    if not path.is_file(): raise not_regular(path, 'delete it to start again')          # torch.load of a pipe would hang
     try: st = torch.load(path, weights_only=True)
     except Exception as e: raise FlowerVAEError(f"cannot resume from {path} ({reason(e)}): delete it to start again") from None
     if (other := [k for k in setup if (st.get('setup') or {}).get(k) != setup[k]]):
@@ -128,6 +129,7 @@ def feature_net(root:str|Path|None=None, size:int=64, cache_dir:str|Path|None=No
     other = '' if (width, seed) == (32, 0) else f"w{width}s{seed}"                        # the first net keeps its cached file
     key = hashlib.sha1(f"{tr.content}{te.content}{size}{epochs}{other}".encode()).hexdigest()[:12]
     path = cache_folder(cache_dir)/f"feature_net_{size}px_{key}.pt"
+    if path.exists() and not path.is_file(): raise not_regular(path, 'delete it, and the net is trained again')   # a pipe hangs
     if not path.exists(): _train_and_keep(tr, te, path, epochs, size, width, seed, progress)
     try: ck = torch.load(path, weights_only=True); net = FeatureNet(102, ck['width'], size); net.load_state_dict(ck['model'])
     except Exception as e:
@@ -196,7 +198,7 @@ def cached_features(net:nn.Module, images, # a cached data set (`CachedFlowers`)
     key = hashlib.sha1(f"v1|{weights_digest(check_feature_net(net))}|{images.content}".encode()).hexdigest()[:16]   # v1: how
     path = cache_folder(cache_dir)/f"features_{key}.pt"
     with suppress(OSError, RuntimeError, EOFError, ValueError, pickle.UnpicklingError):
-        f = torch.load(path, weights_only=True)
+        f = torch.load(path, weights_only=True) if path.is_file() else None   # a pipe there would hang: computed again
         if isinstance(f, torch.Tensor) and f.shape == (len(images), net.num_features) and f.dtype == torch.float32: return f
     bar = dict(desc='real features', total=-(-len(images) // 256), disable=not progress, leave=False)   # 256 a batch
     with evaluating(net): f = torch.cat([net_features(net, unit_images(x)) for x in tqdm(image_batches(images), **bar)])  # (N, F)
