@@ -99,6 +99,7 @@ def save_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes (as `i
     "Save the images `x` to the PNG `path` as `show_images` draws them, labels and title included, each image near its own size."
     import matplotlib.pyplot as plt
     if not isinstance(path, (str, os.PathLike)) or not str(path): raise FlowerVAEError(f"path names a .png file, got {path!r}")
+    path = Path(path).expanduser()                                              # '~' as a shell reads it
     if Path(path).suffix.lower() not in ('', '.png'):
         raise FlowerVAEError(f"save_images writes a PNG: name a .png file, got {path}")
     x, nrow = image_batch(x), check_count(nrow, 'nrow')                       # (B, C, H, W), from a list too
