@@ -169,9 +169,9 @@ def score(self:GenerativeScores, fake, # iterable of generated image batches in 
 
 @patch
 def against(self:GenerativeScores, real, # iterable of other real image batches
-            progress:bool=True)->GenerativeScores:
-    "The same extractor and KID subsets, scoring against the images `real` instead."
-    return GenerativeScores(self.extractor, self.label, real, self.kid_subset, self.weights, progress)
+            progress:bool=True, kid_subset:int|None=None)->GenerativeScores: # KID's subsets (default: this one's)
+    "The same extractor and KID subsets (or `kid_subset`), scoring against the images `real` instead."
+    return GenerativeScores(self.extractor, self.label, real, kid_subset or self.kid_subset, self.weights, progress)
 
 # %% ../nbs/09_metrics.ipynb #40723f68
 def inception_extractor(weights:str|Path|None=None)->tuple:
@@ -256,8 +256,8 @@ def fit_priors(model, names=('gaussian', 'mixture'), # priors of `priors.PRIORS`
     codes = encode_dataset(model, images, batch_size, progress=progress) if todo else None
     fitted = {n: fit_named_prior(n, codes) for n in todo}
     if tune:                                        # against the training images in `scores`' features: tuned, so kept
-        fitted['mixture'] = mix = fitted.get('mixture', stored.get('mixture'))
-        tune_temperature(model, mix, scores.against(real_batches(images), progress=False), progress=progress)
+        fitted['mixture'] = mix = fitted.get('mixture', stored.get('mixture')); k = min(scores.kid_subset, len(images))  # FD only
+        tune_temperature(model, mix, scores.against(real_batches(images), False, k), progress=progress)
     if fitted and dataset is None:                 # fitted to its own training codes: kept with the model, and beside its file
         model.priors = {**stored, **fitted}
         if getattr(model, 'checkpoint', None): save_priors(model.checkpoint, fitted, model.checkpoint_digest, under=stored)
