@@ -20,8 +20,8 @@ def check_codes(codes:dict)->tuple: # from `encode_dataset`: tensors, or NumPy a
     if not isinstance(codes, dict) or not {'mu', 'logvar'} <= codes.keys():
         raise FlowerVAEError("a prior is fitted to codes as encode_dataset returns them: a dict with 'mu' and 'logvar'")
     mu, logvar = (float_tensor(codes[k], f"codes['{k}']").double() for k in ('mu', 'logvar'))
-    if mu.ndim != 2 or mu.shape != logvar.shape:
-        raise FlowerVAEError(f"codes are (N, Z) μ and log σ² of one shape, got {tuple(mu.shape)} and {tuple(logvar.shape)}")
+    if mu.ndim != 2 or mu.shape != logvar.shape or not mu.shape[1]:          # (40, 0): no latent dimension to fit
+        raise FlowerVAEError(f"codes are (N, Z) μ and log σ², one shape, Z ≥ 1, got {tuple(mu.shape)} and {tuple(logvar.shape)}")
     if len(mu) < 2: raise FlowerVAEError(f"a prior is fitted to the codes of at least 2 images, got {len(mu)}")
     if not (torch.isfinite(mu).all() and torch.isfinite(logvar).all() and mu.abs().max() < 1e4 and logvar.max() < 20):
         raise FlowerVAEError("the codes of the training images are not finite or far outside N(0, I) (did training diverge?): "
