@@ -181,7 +181,8 @@ def _check_table(root, budget:float, out, rows, n_samples:int, overrides:dict)->
 
 def run_seeds(root:str, seeds:list, budget:float=900., out:str|Path='runs/results', **kw)->list:
     "`run_table` for each of `seeds`, in folders `out/seedS` when there are several; all their rows, in `out`'s table too."
-    seeds = list(dict.fromkeys(seeds))                                            # each seed once
+    if dup := [s for k, s in enumerate(seeds) if s in seeds[:k]]:                 # `--seed 0 0`: one seed, or two?
+        raise FlowerVAEError(f"seed {dup[0]} is given twice: give each seed once")
     one = [n for n in ROWS if (Path(out)/n).is_dir()]                            # rows' folders: `seed` and `seed_mse` too
     several = [p.name for p in sorted(Path(out).glob('seed*')) if p.is_dir() and p.name[4:].isdigit()]   # seeds' folders
     if len(seeds) > 1 and one:                                                    # its rows would be trained again, for hours
