@@ -39,8 +39,8 @@ class CVAE(VAE):
 
     def embed(self, y:torch.Tensor|None)->torch.Tensor:
         "`(B,)` class labels -> `(B, emb_dim)` embeddings, refusing missing or out-of-range labels."
-        if y is None: raise FlowerVAEError("a conditional VAE needs the class labels y: 05_latent's functions without a y are "
-                                           "for plain VAEs; latent.decode_images(model, z, y) decodes codes as classes")
+        if y is None: raise FlowerVAEError("a conditional VAE needs the class labels y: pass y=..., class numbers "
+                                           "(classes.class_number turns a name into one)")
         if len(y) and not (0 <= int(y.min()) and int(y.max()) < self.cfg.n_classes):
             raise FlowerVAEError(f"class labels must be in 0..{self.cfg.n_classes - 1}, got {int(y.min())}..{int(y.max())}")
         return self.label_emb(y)

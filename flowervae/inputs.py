@@ -32,7 +32,7 @@ def check_draw(model, n:int, temperature:float=1.0, y=None, prior=None, generato
 
 def check_labels(model, n:int, y)->torch.Tensor:
     "`y` as the `(n,)` classes of the conditional `model`: one for all, or `n` of them (none for an empty batch); else one line."
-    names = lambda: FlowerVAEError(f"y is class numbers, got {described(y, 80)}: data.class_number turns a name into one")
+    names = lambda: FlowerVAEError(f"y is class numbers, got {described(y, 80)}: classes.class_number turns a name into one")
     if isinstance(y, str): raise names()
     try: k, y = model.cfg.n_classes, torch.as_tensor(y)
     except (TypeError, ValueError, RuntimeError, OverflowError): raise names() from None      # names, objects, 2**70
@@ -91,7 +91,7 @@ def check_pairs(ds, model=None): # model: a conditional one refuses images whose
         raise FlowerVAEError(f"this takes a data set of (image, label) pairs, got a {type(ds).__name__}: for a batch of "
                              "images, model.encode(x) gives their codes")
     if len(ds) and isinstance(label := ds[0][1], str):                          # (a number of any integer kind passes)
-        raise FlowerVAEError(f"labels are class numbers, got {label!r}: data.class_number turns a name into one")
+        raise FlowerVAEError(f"labels are class numbers, got {label!r}: classes.class_number turns a name into one")
     if len(ds) and label is None:                                               # unlabelled images: no loader batches None
         raise FlowerVAEError("labels are class numbers, got None: give unlabelled images a label of 0 each (a plain VAE ignores "
                              "it)")
