@@ -136,12 +136,13 @@ def most_sampled(size:int)->int:
 
 @in_eval
 def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
-    "`n` images `model` draws from its stored mixture prior (else N(0, I)) as `(uint8 image, label)` pairs, the labels cycling."
+    "`n` images `model` draws from its stored mixture prior (else N(0, I)) as `(uint8 image, label)` pairs, as `sample` does."
     if check_count(n, 'n') > (most := most_sampled(model.cfg.img_size)):                     # all of them are held in memory
         raise FlowerVAEError(f"n must be at most {most} for {model.cfg.img_size} px samples, which are held in memory, got {n}")
     prior, g = getattr(model, 'priors', {}).get('mixture'), torch.Generator().manual_seed(check_seed(seed))
-    cond = bool(model.cfg.n_classes)            # label: the class of a conditional model, else the mixture component drawn from
-    y = torch.arange(n) % (model.cfg.n_classes or (len(prior.weights) if prior is not None else 1))      # (n,)
+    cond = bool(model.cfg.n_classes)            # label: the class of a conditional model (cycling), else the mixture component
+    if cond or prior is None: y = torch.arange(n) % (model.cfg.n_classes or 1)                        # (n,)
+    else: y = torch.multinomial(prior.weights.double(), n, replacement=True, generator=g)   # by weight: a 1-code one is rare
     def draw(c):                                                                    # (len(c), C, S, S) images of labels c
         if prior is None: z = torch.randn(len(c), model.cfg.z_dim, generator=g)                       # (len(c), Z)
         else: z = prior.draw(len(c), g, components=None if cond else c)
