@@ -134,7 +134,7 @@ def _sample_parser(sub):
     p.add_argument('--prior', choices=list(PRIORS), default='mixture',
                    help="mixture (default; the sharpest samples, 10_results), gaussian: fitted to the codes of the training "
                         "images (05c_priors; stored with a bundled model, and beside a checkpoint once fitted, else the training "
-                        "images are encoded first); standard: z ~ N(0, I)")
+                        "images are encoded first); standard: z ~ N(0, I) (a CVAE's follow --label more often: 07_cvae)")
     p.add_argument('--root', default=None, type=_path, help="where the model's training images are now, to fit a prior to them "
                    "(default: $FLOWERVAE_DATA for Flowers102 where that folder exists, else where it trained)")
 
