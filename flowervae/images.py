@@ -15,7 +15,8 @@ from .cache import CACHE_ENV, ArrayImages, CachedFlowers, CachedFolder
 from .classes import same_classes
 from .checkpoint import trained_on
 from .core import FlowerVAEError, check_count, check_seed, few_names, in_eval, per_size, to_float
-from .data import TENTH, FolderImages, Flowers102, check_split, flowers_root, folder_digest, missing_flowers_file
+from .data import (TENTH, FolderImages, Flowers102, check_flowers_root, check_split, flowers_root, folder_digest,
+                            missing_flowers_file)
 from .synthetic import SyntheticFlowers
 from .learner import DATA_KINDS, TrainConfig
 from .model import VAE, decode_batches
@@ -168,7 +169,9 @@ def explore_images(model:VAE, n:int=1000, seed:int=0,
                    root:str|None=None): # where its images are here, if not where it trained (or $FLOWERVAE_DATA)
     "`n` test images of `model`'s data, spread over the split, where the data is here; else `n` of its own samples."
     check_count(n, 'n'); tc = trained_on(model)
-    try: ds = CachedFlowers(flowers_root_for(tc, root), 'test', tc.size, local_cache(tc)) if tc.data == 'flowers102' else \
+    here = lambda: check_flowers_root(flowers_root_for(tc, root), hint="give root=DIR or set $FLOWERVAE_DATA to a copy "
+                                      "(`flowervae train --download --root DIR` fetches one)")     # said for Python, not a shell
+    try: ds = CachedFlowers(here(), 'test', tc.size, local_cache(tc)) if tc.data == 'flowers102' else \
         model_heldout(model, root=root, n_synthetic=min(n, most_sampled(tc.size)))   # synthetic flowers, or a folder's tenth
     except FlowerVAEError as e:                                                  # no data here (a shared model): its samples,
         ds = sampled_images(model, min(n, most_sampled(tc.size)), seed); ds.why = str(e)   # and why, for the line that says so
