@@ -228,6 +228,7 @@ def check_writable(path:str|Path): # a file's name; one ending in '/' names a fo
     "Raise `FlowerVAEError` unless a file can be written at `path` (its folder exists and takes files); leaves no file behind."
     if not isinstance(path, (str, os.PathLike)): raise FlowerVAEError(f"a file name is text or a path, got {path!r}")
     if not str(path): raise FlowerVAEError("an empty file name: name the file to write")
+    path = os.path.expanduser(path)                                   # '~' as a shell reads it, for every writer
     p = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)   # a link: the file it leads to is written, and kept
     if p.is_symlink(): raise FlowerVAEError(f"{path} is a loop of links: name a file to write")
     try: existed, is_dir, is_file = p.exists(), p.is_dir(), p.is_file()
@@ -257,7 +258,8 @@ def file_id(path)->tuple|None:
 
 def write_atomically(path:str|Path, write)->Path: # write: called with a temporary file's path, writes the whole file there
     "Write the file `path` through `write(tmp)` and a rename: whole or not at all; a failure to write names `path` in one line."
-    if not (path := Path(path)).name or path.is_dir(): raise FlowerVAEError(f"{path} is a folder: name a file in it to write")
+    path = Path(path).expanduser()                                        # '~' as a shell reads it, for every writer
+    if not path.name or path.is_dir(): raise FlowerVAEError(f"{path} is a folder: name a file in it to write")
     given, path = path, Path(os.path.realpath(path)) if path.is_symlink() else path   # a link stays, the file it leads to changes
     if path.is_symlink(): raise FlowerVAEError(f"{given} is a loop of links: name a file to write")
     tmp = path.with_name(f".{path.name[:200]}.tmp{os.getpid()}-{secrets.token_hex(4)}")   # no two writers share it; any name fits

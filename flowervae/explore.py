@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_explore.ipynb #57fff977
 from __future__ import annotations
-import io, itertools, numbers, os
+import io, itertools, numbers
 from pathlib import Path
 
 import numpy as np
@@ -183,7 +183,6 @@ def render(self:LatentExplorer, z:torch.Tensor|None=None)->torch.Tensor:
 @patch
 def save(self:LatentExplorer, path:str|Path)->Path:
     "Write the current image as a PNG at `path` ('~' is the home folder, as a shell reads it)."
-    path = Path(path).expanduser() if isinstance(path, (str, os.PathLike)) else path
     check_writable(path); check_not_run_file(path)                               # a run's loss.png stays the run's
     if Path(path).suffix.lower() != '.png': raise FlowerVAEError(f"save writes a PNG: name a .png file, got {str(path)!r}")
     png = to_png(self.render(), self.px)

@@ -99,7 +99,6 @@ def save_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes (as `i
     "Save the images `x` to the PNG `path` as `show_images` draws them, labels and title included, each image near its own size."
     import matplotlib.pyplot as plt
     if not isinstance(path, (str, os.PathLike)) or not str(path): raise FlowerVAEError(f"path names a .png file, got {path!r}")
-    path = Path(path).expanduser()                                              # '~' as a shell reads it
     if Path(path).suffix.lower() not in ('', '.png'):
         raise FlowerVAEError(f"save_images writes a PNG: name a .png file, got {path}")
     x, nrow = image_batch(x), check_count(nrow, 'nrow')                       # (B, C, H, W), from a list too
@@ -107,9 +106,8 @@ def save_images(x:torch.Tensor, # (B, C, H, W) images in [0, 1], or bytes (as `i
     ax = show_images(x, nrow, title, figsize=max(width, 3.) + (1.2 if rows else 0.2), rows=rows, cols=cols)
     fig = ax.figure                                                           # the axes, not the figure, spans `width` inches:
     fig.set_size_inches(fig.get_size_inches() * width / (ax.get_position().width * fig.get_size_inches()[0]))
-    try: write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=100, bbox_inches='tight', format='png'))   # even without '.png'
+    try: return write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=100, bbox_inches='tight', format='png'))   # no '.png' too
     finally: plt.close(fig)
-    return Path(path)
 
 # %% ../nbs/01c_grids.ipynb #3390df3f
 def _fill(x:torch.Tensor, n:int)->torch.Tensor:

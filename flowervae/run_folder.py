@@ -25,7 +25,7 @@ RUN_FILES = ('latest.pt', 'best.pt', 'best.priors.safetensors', 'config.json', '
 
 def check_not_run_file(path:str|Path, what:str='the file'): # what: how the caller names it (an option, say)
     "Refuse to write over a file of a run, a saved model or a results row: it would no longer load or report. One line."
-    p = Path(path)
+    p = Path(path).expanduser()
     if any((p.parent/k).exists() for k in ('latest.pt', 'best.pt', 'model.safetensors')) and \
        any(p.match(pattern) for pattern in (*RUN_FILES, 'card.json', 'result.json', 'figure.png')):
         raise FlowerVAEError(f"{what} {path} is a file of the run or model in {p.parent}: choose another name")

@@ -117,7 +117,6 @@ def plot_history(history:list, path=None):
     a2.set(xlabel='epoch', ylabel='nats per image', title='KL(q(z|x) ‖ p(z))'); a2.legend()
     for a in (a1, a2): a.xaxis.set_major_locator(MaxNLocator(integer=True))      # whole epochs, even for a 3-epoch run
     fig.tight_layout()
-    path = Path(path).expanduser() if isinstance(path, (str, Path)) else path            # '~' as a shell reads it
     if path is not None: write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=90, format='png')); plt.close(fig)
     return fig
 
