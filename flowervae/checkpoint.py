@@ -234,8 +234,8 @@ def weight_damage(model:VAE, state)->str|None:
     "What is wrong with the first weight of `state` that `model` keeps in floating point: stored as integers, or NaN; else None."
     own = model.state_dict()
     for k, v in state.items() if isinstance(state, dict) else ():     # other damage: `load_state_dict` names it
-        if not (k in own and own[k].is_floating_point() and isinstance(v, torch.Tensor)): continue
-        if not v.is_floating_point(): return f"its weight {k} is stored as {str(v.dtype)[6:]} numbers"
+        if not isinstance(v, torch.Tensor) or (k in own and not own[k].is_floating_point()): continue   # counters are integers
+        if k in own and not v.is_floating_point(): return f"its weight {k} is stored as {str(v.dtype)[6:]} numbers"
         if not v.isfinite().all(): return f"its weight {k} holds NaN or infinite values"
 
 def check_weights(model:VAE, state, path, fix:str='restore it, or train again'):
