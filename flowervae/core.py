@@ -222,7 +222,7 @@ def printable(text:str)->str:
 
 def not_regular(path, fix:str)->FlowerVAEError: # what to name instead
     "The error for a path that exists but is no regular file: reading or writing a FIFO would hang, a device or socket fails."
-    return FlowerVAEError(f"{path} is not a regular file (a pipe, socket or device): {fix}")
+    return FlowerVAEError(f"{path} is not a regular file (a folder, pipe, socket or device): {fix}")
 
 def check_writable(path:str|Path): # a file's name; one ending in '/' names a folder
     "Raise `FlowerVAEError` unless a file can be written at `path` (its folder exists and takes files); leaves no file behind."
