@@ -86,7 +86,7 @@ def _write_model(model:VAE, folder, half:bool, priors:dict|None)->Path:
     files = {'model.safetensors': tensors, **({'priors.safetensors': flat} if flat else {}), 'config.json': config}
     for f in ('config.json', 'card.json', 'priors.safetensors', *files):   # replaced or removed below: a folder there would
         if (folder/f).exists() and not (folder/f).is_file():           # fail half-way, after the old config.json went
-            raise FlowerVAEError(f"{folder/f} is not a file: save_pretrained writes one there (move it, or choose another folder)")
+            raise FlowerVAEError(f"{folder/f} is not a file: save_pretrained writes one there (move it, or save elsewhere)")
     tmp = {f: folder/f".{f}.tmp{os.getpid()}-{secrets.token_hex(4)}" for f in files}   # whole first: the old model survives
     try:
         for f, v in files.items():
