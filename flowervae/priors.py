@@ -11,15 +11,15 @@ import torch
 from .core import FlowerVAEError, as_number, check_count, check_seed, check_temperature, described, float_tensor
 
 # %% auto #0
-__all__ = ['PRIORS', 'check_codes', 'draw_codes', 'finite_floats', 'check_draw_args', 'check_cholesky', 'FittedPrior',
-           'MixturePrior', 'fit_named_prior', 'prior_from_state']
+__all__ = ['MOST_DRAWS', 'PRIORS', 'check_codes', 'draw_codes', 'finite_floats', 'check_draw_args', 'check_cholesky',
+           'FittedPrior', 'MixturePrior', 'fit_named_prior', 'prior_from_state']
 
 # %% ../nbs/05c_priors.ipynb #08bb8531
 def check_codes(codes:dict)->tuple: # from `encode_dataset`: tensors, or NumPy arrays
     "`(μ, log σ²)` as `(N, Z)` float64 tensors, if they are finite and near N(0, I)'s scale (a diverged model's: NaN or 1e17)."
     if not isinstance(codes, dict) or not {'mu', 'logvar'} <= codes.keys():
         raise FlowerVAEError("a prior is fitted to codes as encode_dataset returns them: a dict with 'mu' and 'logvar'")
-    mu, logvar = (float_tensor(codes[k], f"codes['{k}']").double() for k in ('mu', 'logvar'))
+    mu, logvar = (float_tensor(codes[k], f"codes['{k}']").detach().double() for k in ('mu', 'logvar'))   # encode's, with grad
     if mu.ndim != 2 or mu.shape != logvar.shape or not mu.shape[1]:          # (40, 0): no latent dimension to fit
         raise FlowerVAEError(f"codes are (N, Z) μ and log σ², one shape, Z ≥ 1, got {tuple(mu.shape)} and {tuple(logvar.shape)}")
     if len(mu) < 2: raise FlowerVAEError(f"a prior is fitted to the codes of at least 2 images, got {len(mu)}")
@@ -43,16 +43,19 @@ def draw_codes(n:int, z_dim:int, generator:torch.Generator|None=None, temperatur
 
 def finite_floats(what:str, *ts)->tuple:
     "Each of `ts` (a tensor, an array or a list) as a float32 tensor; one line naming `what` if any holds NaN or inf."
-    ts = tuple(torch.as_tensor(t, dtype=torch.float32) for t in ts)
+    ts = tuple(float_tensor(t, what).detach() for t in ts)                    # numbers only, cut from any autograd graph
     if not all(torch.isfinite(t).all() for t in ts): raise FlowerVAEError(f"{what} holds NaN or inf: fit it to finite codes")
     return ts
+
+MOST_DRAWS = 10**6   # codes drawn at once: a million codes of 256 numbers are 1 GB
 
 def check_draw_args(n:int, temperature, generator=None)->int:
     "Check `n` (a whole number, at least 1), `temperature` (`check_temperature`: 0 to 10) and `generator`; return `n`."
     check_temperature(temperature)
     if generator is not None and not isinstance(generator, torch.Generator):
         raise FlowerVAEError(f"generator is a torch.Generator (or None), got {type(generator).__name__}")
-    return check_count(n, 'n')
+    if (n := check_count(n, 'n')) > MOST_DRAWS: raise FlowerVAEError(f"n is at most {MOST_DRAWS:,} codes at a time, got {n:,}")
+    return n
 
 def check_cholesky(L:torch.Tensor): # (..., Z, Z)
     "Refuse a scale that is no lower Cholesky factor (a covariance passed in its place draws wrong codes without a word)."
@@ -65,8 +68,8 @@ class FittedPrior:
     def __init__(self, mean:torch.Tensor, # (Z,) mean of the codes
                  scale_tril:torch.Tensor): # (Z, Z) lower Cholesky factor of their covariance
         self.mean, self.scale_tril = finite_floats('a fitted prior', mean, scale_tril)      # tensors, arrays or lists
-        if self.mean.ndim != 1 or self.scale_tril.shape != (len(self.mean),) * 2:
-            raise FlowerVAEError(f"a fitted prior has a (Z,) mean and a (Z, Z) scale: got shapes {tuple(self.mean.shape)} "
+        if self.mean.ndim != 1 or not len(self.mean) or self.scale_tril.shape != (len(self.mean),) * 2:
+            raise FlowerVAEError(f"a fitted prior has a (Z,) mean and a (Z, Z) scale, Z ≥ 1: got shapes {tuple(self.mean.shape)} "
                                  f"and {tuple(self.scale_tril.shape)}")
         check_cholesky(self.scale_tril)
 
@@ -107,7 +110,7 @@ class MixturePrior:
         check_cholesky(scale_tril)
         self.weights, self.means, self.scale_tril = weights, means, scale_tril
         t = None if temperature is None else check_temperature(temperature)             # a number (or a stored tensor of one)
-        self.temperature = None if t is None else round(t, 6)                              # as chosen, not float32's digits
+        self.temperature = None if t is None else float(f"{t:.6g}")                        # as chosen, not float32's digits
 
     @classmethod
     def from_codes(cls, codes:dict, # from `encode_dataset`
@@ -141,7 +144,9 @@ class MixturePrior:
                                  f"{math.floor(1000 / own) / 100:g}")
         if components is None: k = torch.multinomial(self.weights, n, replacement=True, generator=generator)        # (n,)
         else:
-            k = torch.as_tensor(components)                                       # a tensor, an array or a list
+            try: k = torch.as_tensor(components)                                  # a tensor, an array or a list
+            except (TypeError, ValueError, RuntimeError):                         # text, objects
+                raise FlowerVAEError(f"components must be {n} indices from 0 to {K - 1}, got {described(components)}") from None
             k = k if k.is_floating_point() or k.dtype == torch.bool else k.long()   # uint8 would index as a mask
             if k.shape != (n,) or k.is_floating_point() or k.dtype == torch.bool or k.min() < 0 or k.max() >= K:
                 got = k.tolist() if k.numel() < 9 else tuple(k.shape)
