@@ -225,12 +225,13 @@ def path_function(mode:str):
     if mode not in ('lerp', 'slerp'): raise FlowerVAEError(f"unknown path {mode!r}: use 'slerp' or 'lerp'")
     return lerp if mode == 'lerp' else slerp
 
-def interpolate(model:VAE, z0:torch.Tensor, z1:torch.Tensor, n:int=8, mode:str='slerp')->torch.Tensor:
-    "`(n, C, S, S)` decodes along the path from `z0` to `z1`, `mode` 'lerp' or 'slerp'."
+def interpolate(model:VAE, z0:torch.Tensor, z1:torch.Tensor, n:int=8, mode:str='slerp',
+                y=None)->torch.Tensor: # a conditional VAE's class: one for the whole path, or one per image
+    "`(n, C, S, S)` decodes along the path from `z0` to `z1`, `mode` 'lerp' or 'slerp' (under the class `y`)."
     path = path_function(mode)
     n, z0, z1 = check_count(n, 'n'), one_code(model, z0, 'z0'), one_code(model, z1, 'z1')
     check_decoded(n, model.cfg.img_size, 'interpolate')
-    return decode_images(model, path(z0, z1, torch.linspace(0, 1, n)))
+    return decode_images(model, path(z0, z1, torch.linspace(0, 1, n)), y)
 
 def one_code(model:VAE, z, name:str='z')->torch.Tensor:
     "`z` as one `(Z,)` float code of `model`'s size (a tensor, array or list), or a `FlowerVAEError` naming `name`."
@@ -255,8 +256,9 @@ def class_means(codes:dict)->dict:
     mu = finite_means(codes); y = one_label_each(codes_part(codes, 'labels'), len(mu))   # (N, Z), (N,)
     return {int(c): mu[y == c].mean(0) for c in y.unique()}
 
-def class_arithmetic(model:VAE, means:dict, a:int, b:int, ts=(0., .25, .5, .75, 1., 1.25, 1.5))->torch.Tensor:
-    "`(T, C, S, S)` decodes of `means[a] + t (means[b] - means[a])` for each `t` in `ts`."
+def class_arithmetic(model:VAE, means:dict, a:int, b:int, ts=(0., .25, .5, .75, 1., 1.25, 1.5),
+                     y=None)->torch.Tensor: # a conditional VAE's class to decode under
+    "`(T, C, S, S)` decodes of `means[a] + t (means[b] - means[a])` for each `t` in `ts` (under the class `y`)."
     a, b, model = class_id(a), class_id(b), check_model(model)
     if not isinstance(means, dict) or 'mu' in means:
         raise FlowerVAEError("means are class_means(codes): a dict of one code per class, not the codes themselves")
@@ -264,15 +266,16 @@ def class_arithmetic(model:VAE, means:dict, a:int, b:int, ts=(0., .25, .5, .75, 
     if (c := a if a not in means else b) not in means: raise FlowerVAEError(f"class {c} is not among the encoded classes")
     ts = float_tensor(ts, 'ts').reshape(-1)                                               # one t, or several
     check_decoded(len(ts), model.cfg.img_size, 'class_arithmetic')
-    return decode_images(model, lerp(means[a], means[b], ts))
+    return decode_images(model, lerp(means[a], means[b], ts), y)
 
 # %% ../nbs/05_latent.ipynb #2f5995e4
 def traversal(model:VAE, z:torch.Tensor, # (Z,) the starting code
               directions:torch.Tensor, # (R, Z) unit directions
               sigmas:torch.Tensor, # (R,) spread of the codes along each direction
               steps=(-3, -2, -1, 0, 1, 2, 3), # positions in units of sigma
+              y=None, # a conditional VAE's class, one for every image
              )->torch.Tensor:
-    "`(R * len(steps), C, S, S)` decodes of `z + s σ_r d_r`: one row per direction, one column per step."
+    "`(R * len(steps), C, S, S)` decodes of `z + s σ_r d_r`: one row per direction, one column per step (under the class `y`)."
     check_model(model)                                                             # a name, or the arguments swapped: one line
     s = float_tensor(steps, 'steps').reshape(-1)                                   # one step, or one direction, are fine too
     if not (len(s) and torch.isfinite(s).all() and s.abs().max() <= 100):          # dimension numbers passed for steps, say
@@ -285,7 +288,7 @@ def traversal(model:VAE, z:torch.Tensor, # (Z,) the starting code
         raise FlowerVAEError(f"{len(directions)} directions take 1 or as many sigmas: {len(sigmas)}")
     z = one_code(model, z); check_decoded(len(s) * len(directions), model.cfg.img_size, 'traversal')
     zs = z + (s[None, :, None] * sigmas[:, None, None] * directions[:, None, :])   # (R, T, Z)
-    return decode_images(model, zs.flatten(0, 1))
+    return decode_images(model, zs.flatten(0, 1), y)
 
 # %% ../nbs/05_latent.ipynb #a38ef4f8
 def pca_directions(pca, k:int=6)->tuple:
