@@ -190,8 +190,7 @@ def path_args(z0, z1, t)->tuple:
     if z0.ndim != 1 or z0.shape != z1.shape:
         raise FlowerVAEError(f"a path runs between two codes of one length, (Z,) each: got {tuple(z0.shape)} and "
                              f"{tuple(z1.shape)}")
-    try: t = torch.as_tensor(t, dtype=torch.float32).reshape(-1)                                      # (T,)
-    except (TypeError, ValueError): raise FlowerVAEError(f"t is a fraction or a list of them, got {t!r}") from None
+    t = float_tensor(t, 't').reshape(-1)                                          # (T,) fractions of the path
     if not (t.abs() <= 1e6).all(): raise FlowerVAEError(f"t is a fraction of the path, within ±1e6, got {t.tolist()}")
     return z0, z1, t
 
@@ -225,8 +224,7 @@ def path_function(mode:str):
     if mode not in ('lerp', 'slerp'): raise FlowerVAEError(f"unknown path {mode!r}: use 'slerp' or 'lerp'")
     return lerp if mode == 'lerp' else slerp
 
-def interpolate(model:VAE, z0:torch.Tensor, z1:torch.Tensor, n:int=8, mode:str='slerp',
-                y=None)->torch.Tensor: # a conditional VAE's class: one for the whole path, or one per image
+def interpolate(model:VAE, z0:torch.Tensor, z1:torch.Tensor, n:int=8, mode:str='slerp', y=None)->torch.Tensor: # y: a CVAE's
     "`(n, C, S, S)` decodes along the path from `z0` to `z1`, `mode` 'lerp' or 'slerp' (under the class `y`)."
     path = path_function(mode)
     n, z0, z1 = check_count(n, 'n'), one_code(model, z0, 'z0'), one_code(model, z1, 'z1')
@@ -256,8 +254,7 @@ def class_means(codes:dict)->dict:
     mu = finite_means(codes); y = one_label_each(codes_part(codes, 'labels'), len(mu))   # (N, Z), (N,)
     return {int(c): mu[y == c].mean(0) for c in y.unique()}
 
-def class_arithmetic(model:VAE, means:dict, a:int, b:int, ts=(0., .25, .5, .75, 1., 1.25, 1.5),
-                     y=None)->torch.Tensor: # a conditional VAE's class to decode under
+def class_arithmetic(model:VAE, means:dict, a:int, b:int, ts=(0., .25, .5, .75, 1., 1.25, 1.5), y=None)->torch.Tensor:
     "`(T, C, S, S)` decodes of `means[a] + t (means[b] - means[a])` for each `t` in `ts` (under the class `y`)."
     a, b, model = class_id(a), class_id(b), check_model(model)
     if not isinstance(means, dict) or 'mu' in means:
