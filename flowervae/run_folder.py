@@ -90,6 +90,8 @@ def prepare_run_dir(out:Path, resume:bool, overwrite:bool,
     if (out/'model.safetensors').exists():                            # its config.json would go, and the model with it
         raise FlowerVAEError(f"{out} holds a saved model (model.safetensors: save_pretrained's, or one bundled with flowervae), "
                              "not a run: train into another --out")
+    if odd := [f for f in RUN_FILES if '*' not in f and (out/f).exists() and not (out/f).is_file()]:   # found after an epoch
+        raise FlowerVAEError(f"{out/odd[0]} is not a file, and the run writes its {odd[0]} there: move it, or use another --out")
     kept = f": train into another --out (its best.pt stays usable: --ckpt {out/'best.pt'})" * (out/'best.pt').exists()
     if resume and not (out/'latest.pt').exists():                     # a run's best.pt alone: not to be deleted for a new run
         raise FlowerVAEError(f"cannot resume: {out} has no latest.pt{kept or ' (drop --resume)'}")
