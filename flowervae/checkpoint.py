@@ -118,9 +118,9 @@ def save_priors(ckpt:str|Path, # the checkpoint whose training codes `priors` we
         save_file(flat, str(tmp), metadata={'checkpoint_sha1': digest})
         os.chmod(tmp, Path(ckpt).stat().st_mode & 0o666)                # readable by whoever can read the checkpoint
         os.replace(tmp, path)
-    except (OSError, SafetensorError):                                  # read-only: fitted again next time, nothing lost
+    except (OSError, SafetensorError): return None                      # read-only: fitted again next time, nothing lost
+    finally:                                                            # renamed, or half-written when Ctrl-C came: gone
         with suppress(OSError): tmp.unlink(missing_ok=True)
-        return None
     return path
 
 def load_priors(ckpt:str|Path, digest:str, # the checkpoint, and `checkpoint_digest` of its bytes as loaded
