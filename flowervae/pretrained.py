@@ -14,7 +14,7 @@ import torch
 from .checkpoint import (built_fields, check_weights, checkpoint_model, disagreeing_field, draws_codes, flat_priors,
                                   lacking, model_from_record, model_kind, priors_from_flat, signals_deferred, train_config,
                                   weight_damage)
-from .core import FlowerVAEError, check_writable, described, not_regular, reason, write_atomically
+from .core import FlowerVAEError, check_flag, check_writable, described, not_regular, reason, write_atomically
 from .machine import pick_device
 from .learner import TrainConfig
 from .model import VAE, count_params
@@ -35,7 +35,8 @@ def bundled_names()->list:
 
 def bundled_folder(name)->Path|None:
     "The folder of the bundled model `name`, or None when no bundled model has that name."
-    return weights_dir()/str(name) if str(name) in bundled_names() else None
+    name = str(name).rstrip('/' + os.sep)                              # 'vae64/', as a shell completes a folder's name
+    return weights_dir()/name if name in bundled_names() else None
 
 # %% ../nbs/04e_pretrained.ipynb #e4e50006
 DEFAULT_MODEL = 'vae64'   # what `sample`, `reconstruct` and `eval` use without --ckpt, and the notebooks without $FLOWERVAE_CKPT
@@ -65,7 +66,7 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
                     priors:dict|None=None)->Path: # `{name: prior}` fitted to its training codes (05c_priors), kept beside it
     "Write `model` as `folder/config.json` and `folder/model.safetensors` (the Hugging Face layout); returns the folder."
     if isinstance(folder, VAE): raise FlowerVAEError("save_pretrained takes the model first, then the folder: (model, folder)")
-    folder = Path(folder).expanduser() if isinstance(folder, (str, Path)) and str(folder) else folder   # '~/x' as a shell has it
+    folder, half = Path(folder).expanduser() if isinstance(folder, (str, Path)) and str(folder) else folder, check_flag(half, 'half')
     if isinstance(folder, Path) and folder.resolve().is_relative_to(weights_dir().resolve()):
         raise FlowerVAEError(f"{folder} is inside flowervae's bundled models: save into a folder of your own")
     return _write_model(model, folder, half, priors)
