@@ -159,7 +159,7 @@ def flat_priors(priors:dict, half:bool=True)->dict:
         for k, v in prior.state_dict().items(): key, v = _pack(k, v, half); flat[f"{n}.{key}"] = v.contiguous()
     if half:                                                           # what float16 cannot hold: refused now, not when loaded
         try: priors_from_flat(flat)
-        except FlowerVAEError as e: raise FlowerVAEError(f"the priors do not survive float16 ({e}): save with half=False") from None
+        except FlowerVAEError as e: raise FlowerVAEError(f"the priors do not survive float16 ({e}): use half=False") from None
     return flat
 
 def _unpack(key:str, v:torch.Tensor)->tuple:

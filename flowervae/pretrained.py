@@ -66,7 +66,8 @@ def save_pretrained(model:VAE, folder, # a trained model, and the folder to writ
                     priors:dict|None=None)->Path: # `{name: prior}` fitted to its training codes (05c_priors), kept beside it
     "Write `model` as `folder/config.json` and `folder/model.safetensors` (the Hugging Face layout); returns the folder."
     if isinstance(folder, VAE): raise FlowerVAEError("save_pretrained takes the model first, then the folder: (model, folder)")
-    folder, half = Path(folder).expanduser() if isinstance(folder, (str, Path)) and str(folder) else folder, check_flag(half, 'half')
+    half = check_flag(half, 'half')
+    folder = Path(folder).expanduser() if isinstance(folder, (str, Path)) and str(folder) else folder   # '~/x' as a shell has it
     if isinstance(folder, Path) and folder.resolve().is_relative_to(weights_dir().resolve()):
         raise FlowerVAEError(f"{folder} is inside flowervae's bundled models: save into a folder of your own")
     return _write_model(model, folder, half, priors)
