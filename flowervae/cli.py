@@ -162,8 +162,8 @@ def cmd_eval(a:dict):
     if a['limit'] is not None and a['limit'] < 1: raise FlowerVAEError(f"--limit must be at least 1, got {a['limit']}")
     if not 1 <= a['batch_size'] <= 4096: raise FlowerVAEError(f"--batch-size must be 1 to 4096, got {a['batch_size']}")
     if a['out'] is not None: _check_out(a['out'], kind='json')    # before the work, not after it; never over a checkpoint
-    samples = {k: v for k, v in a.items() if k in SAMPLE_OPTIONS and v != SAMPLE_OPTIONS[k]}   # changed from their defaults
-    refuse_unused(samples, tuple(samples), '--fid (or --kid)', a['fid'] or a['kid'])
+    samples = {k: a[k] for k in SAMPLE_OPTIONS if k in a}              # typed, even at their defaults (else absent: SUPPRESS)
+    refuse_unused(samples, tuple(samples), '--fid (or --kid)', a['fid'] or a['kid']); a = {**SAMPLE_OPTIONS, **a}
     if a['fid'] or a['kid']: r = _eval_with_samples(a)
     else: r = evaluate(a['ckpt'], a['data'], a['root'], a['split'], a['batch_size'], a['device'], a['limit'],
                        progress=not a['quiet'])

@@ -164,12 +164,13 @@ def _eval_parser(sub):
     p.add_argument('--out', default=None, type=_path, help='also write the JSON to this .json file')
     p.add_argument('--fid', action='store_true', help='also the Fréchet distance and KID of prior samples to the reference split')
     p.add_argument('--kid', action='store_true', help='the same as --fid: both scores come from one set of features')
-    p.add_argument('--n-samples', type=int, default=5000, help='prior samples for --fid/--kid, 1000 or more (default 5000)')
-    p.add_argument('--ref-split', default='test', help='Flowers102 split of the real images for --fid/--kid (default test)')
-    p.add_argument('--inception-weights', default=None, type=_path,
+    hidden = argparse.SUPPRESS                                         # absent unless typed: `cmd_eval` knows what was given
+    p.add_argument('--n-samples', type=int, default=hidden, help='prior samples for --fid/--kid, 1000 or more (default 5000)')
+    p.add_argument('--ref-split', default=hidden, help='Flowers102 split of the real images for --fid/--kid (default test)')
+    p.add_argument('--inception-weights', default=hidden, type=_path,
                    help="torch-fidelity's Inception-v3 weights file (default: Inception-v3 where torch-fidelity has its "
                         "weights, else flowervae's own flowers classifier)")
-    p.add_argument('--cache-dir', default=None, type=_path,
+    p.add_argument('--cache-dir', default=hidden, type=_path,
                    help='folder of the caches, for --fid/--kid (default $FLOWERVAE_CACHE or ~/.cache/flowervae)')
 
 # %% ../nbs/12a_options.ipynb #12a0p004
