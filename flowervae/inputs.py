@@ -78,7 +78,11 @@ def check_latents(model, z, finite:bool=True)->torch.Tensor: # finite: refuse Na
 # %% ../nbs/02b_inputs.ipynb #in00000a
 def one_label_each(y, n:int)->torch.Tensor:
     "`y` as `(n,)` integer class numbers, one per image; else one line (one-hot rows would pass for other labels later)."
-    if (y := torch.as_tensor(y)).shape == (n,) and not (y.is_floating_point() or y.dtype == torch.bool): return y
+    try: y = torch.as_tensor(y)
+    except (TypeError, ValueError, RuntimeError):                      # names, mixed objects: no tensor at all
+        raise FlowerVAEError(f"labels are one class number per image, got {described(y)} (a name's number: "
+                             "classes.class_number)") from None
+    if y.shape == (n,) and not (y.is_floating_point() or y.dtype == torch.bool): return y
     raise FlowerVAEError(f"labels are one class number per image: ({n},) integers, got shape {tuple(y.shape)} of "
                          f"{str(y.dtype).removeprefix('torch.')} (one-hot rows: take .argmax(1))")
 
