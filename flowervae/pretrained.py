@@ -251,7 +251,7 @@ def table(rows:list|None=None)->str:
     cols = ['name', 'what it is', 'MB', 'test PSNR (dB)', 'FD, N(0, I)', 'FD, best prior', 'trained']
     lines = ['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)]
     for c in rows:
-        s = c.get('scores', {})
+        s = c.get('scores') or {}                                         # a card not yet scored: dashes
         t = s.get('mixture_temperature') if s.get('best_prior') == 'mixture' else None        # the mixture's chosen temperature
         best = f"{_num(s.get('fd_best'), 1)} ({s['best_prior']}{f', T {t:g}' if t else ''})" if s.get('best_prior') else '—'
         trained = f"{c['cpu_minutes']:.0f} CPU-min" if c.get('cpu_minutes') else '—'
