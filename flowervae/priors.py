@@ -49,12 +49,12 @@ def finite_floats(what:str, *ts)->tuple:
 
 MOST_DRAWS = 10**6   # codes drawn at once: a million codes of 256 numbers are 1 GB
 
-def check_draw_args(n:int, temperature, generator=None)->int:
+def check_draw_args(n:int, temperature, generator=None, most:int|None=None)->int: # most: a prior's cap on n
     "Check `n` (a whole number, at least 1), `temperature` (`check_temperature`: 0 to 10) and `generator`; return `n`."
     check_temperature(temperature)
     if generator is not None and not isinstance(generator, torch.Generator):
         raise FlowerVAEError(f"generator is a torch.Generator (or None), got {type(generator).__name__}")
-    if (n := check_count(n, 'n')) > MOST_DRAWS: raise FlowerVAEError(f"n is at most {MOST_DRAWS:,} codes at a time, got {n:,}")
+    if (n := check_count(n, 'n')) > (most or n): raise FlowerVAEError(f"n is at most {most:,} codes at a time, got {n:,}")
     return n
 
 def check_cholesky(L:torch.Tensor): # (..., Z, Z)
@@ -88,7 +88,7 @@ class FittedPrior:
 
     def draw(self, n:int, generator:torch.Generator|None=None, temperature:float=1.0)->torch.Tensor:
         "`(n, Z)` codes: mean + temperature·L·ε with ε ~ N(0, I) drawn on the CPU."
-        n = check_draw_args(n, temperature, generator)
+        n = check_draw_args(n, temperature, generator, MOST_DRAWS)
         return self.mean + temperature * torch.randn(n, len(self.mean), generator=generator) @ self.scale_tril.T
 
     def state_dict(self)->dict: return dict(mean=self.mean, scale_tril=self.scale_tril)
@@ -137,7 +137,7 @@ class MixturePrior:
     def draw(self, n:int, generator:torch.Generator|None=None, temperature:float=1.0,
              components:torch.Tensor|None=None)->torch.Tensor: # (n,) the component of each code; default: drawn by weight
         "`(n, Z)` codes: a component per code, then its mean + T·L·ε (T: `temperature` × the prior's own), all drawn on the CPU."
-        n = check_draw_args(n, temperature, generator)
+        n = check_draw_args(n, temperature, generator, MOST_DRAWS)
         K, own = len(self.weights), 1. if self.temperature is None else self.temperature
         if (temperature := temperature * own) > 10:                      # its own on top: 5 × 5 saturated every pixel
             raise FlowerVAEError(f"temperature × this mixture's own {own:g} must be at most 10: ask for at most "
