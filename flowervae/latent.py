@@ -60,7 +60,7 @@ def codes_of(model:VAE, ds, codes:dict|None=None)->dict:
 # %% ../nbs/05_latent.ipynb #2c9517a5
 def codes_part(codes:dict, key:str='mu')->torch.Tensor:
     "`codes[key]` as a tensor, `codes` being what `encode_dataset` returns; one line for a bare tensor or array of means."
-    if isinstance(codes, dict) and key in codes: return torch.as_tensor(codes[key]).detach()   # `model.encode`'s carry grad
+    if isinstance(codes, dict) and key in codes: return torch.as_tensor(codes[key]).detach().cpu()   # `model.encode`'s: grad
     raise FlowerVAEError(f"codes are what encode_dataset returns, a dict with {key!r}, got a {type(codes).__name__}")
 
 def finite_means(codes:dict)->torch.Tensor:
@@ -151,7 +151,7 @@ def image_scatter(points:np.ndarray, # (N, 2) positions
                   canvas:int=1600, # side of the output image in pixels
                  )->np.ndarray:
     "A `(canvas, canvas, 3)` picture with each thumbnail pasted at its point (later ones on top)."
-    points, images = np.asarray(points, dtype=np.float64), torch.as_tensor(images).detach()   # a decoder's output, say
+    points, images = np.asarray(torch.as_tensor(points).detach().cpu(), np.float64), torch.as_tensor(images).detach()   # grad
     shapes_fit = points.ndim == 2 and points.shape[1] == 2 and images.ndim == 4 and images.shape[1] in (1, 3)
     if not shapes_fit or len(points) != len(images) or not len(points):
         raise FlowerVAEError(f"image_scatter takes (N, 2) points and (N, 1 or 3, h, w) thumbnails, one each: got shapes "

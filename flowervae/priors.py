@@ -19,7 +19,7 @@ def check_codes(codes:dict)->tuple: # from `encode_dataset`: tensors, or NumPy a
     "`(μ, log σ²)` as `(N, Z)` float64 tensors, if they are finite and near N(0, I)'s scale (a diverged model's: NaN or 1e17)."
     if not isinstance(codes, dict) or not {'mu', 'logvar'} <= codes.keys():
         raise FlowerVAEError("a prior is fitted to codes as encode_dataset returns them: a dict with 'mu' and 'logvar'")
-    mu, logvar = (float_tensor(codes[k], f"codes['{k}']").detach().double() for k in ('mu', 'logvar'))   # encode's, with grad
+    mu, logvar = (float_tensor(codes[k], f"codes['{k}']").detach().cpu().double() for k in ('mu', 'logvar'))   # encode's
     if mu.ndim != 2 or mu.shape != logvar.shape or not mu.shape[1]:          # (40, 0): no latent dimension to fit
         raise FlowerVAEError(f"codes are (N, Z) μ and log σ², one shape, Z ≥ 1, got {tuple(mu.shape)} and {tuple(logvar.shape)}")
     if len(mu) < 2: raise FlowerVAEError(f"a prior is fitted to the codes of at least 2 images, got {len(mu)}")
@@ -39,11 +39,11 @@ def draw_codes(n:int, z_dim:int, generator:torch.Generator|None=None, temperatur
             raise FlowerVAEError(f"the prior draws codes of {d} numbers, this model decodes {z_dim}: fit one to its codes")
         if z.shape != (n, z_dim): raise FlowerVAEError(f"the prior drew {tuple(z.shape)} codes, ({n}, {z_dim}) were asked for")
         return z
-    return temperature * torch.randn(check_draw_args(n, temperature, generator), z_dim, generator=generator)
+    return temperature * torch.randn(check_draw_args(n, temperature, generator, MOST_DRAWS), z_dim, generator=generator)
 
 def finite_floats(what:str, *ts)->tuple:
     "Each of `ts` (a tensor, an array or a list) as a float32 tensor; one line naming `what` if any holds NaN or inf."
-    ts = tuple(float_tensor(t, what).detach() for t in ts)                    # numbers only, cut from any autograd graph
+    ts = tuple(float_tensor(t, what).detach().cpu() for t in ts)              # numbers on the CPU, cut from any autograd graph
     if not all(torch.isfinite(t).all() for t in ts): raise FlowerVAEError(f"{what} holds NaN or inf: fit it to finite codes")
     return ts
 
@@ -103,8 +103,8 @@ class MixturePrior:
                  temperature:float|None=None): # what every draw is scaled by, chosen on training images; None: not chosen (1)
         weights, means, scale_tril = finite_floats('a mixture prior', weights, means, scale_tril)
         k, z = means.shape if means.ndim == 2 else (0, 0)
-        if k == 0 or weights.shape != (k,) or scale_tril.shape != (k, z, z):
-            raise FlowerVAEError(f"a mixture of K components has (K,) weights, (K, Z) means and (K, Z, Z) scales: got shapes "
+        if k == 0 or z == 0 or weights.shape != (k,) or scale_tril.shape != (k, z, z):
+            raise FlowerVAEError(f"a mixture of K components has (K,) weights, (K, Z) means, (K, Z, Z) scales, Z ≥ 1: got shapes "
                                  f"{tuple(weights.shape)}, {tuple(means.shape)} and {tuple(scale_tril.shape)}")
         if not ((weights >= 0).all() and weights.sum() > 0): raise FlowerVAEError("a mixture's weights are at least 0, not all 0")
         check_cholesky(scale_tril)

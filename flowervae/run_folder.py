@@ -26,7 +26,7 @@ RUN_FILES = ('latest.pt', 'best.pt', 'best.priors.safetensors', 'config.json', '
 def check_not_run_file(path:str|Path, what:str='the file'): # what: how the caller names it (an option, say)
     "Refuse to write over a file of a run, a saved model or a results row: it would no longer load or report. One line."
     given = Path(path).expanduser()
-    for p in dict.fromkeys((given, given.resolve())):                # a link is written through: what it points at counts
+    for p in dict.fromkeys((given, Path(os.path.realpath(given)))):  # a link is written through: what it points at counts
         if any((p.parent/k).exists() for k in ('latest.pt', 'best.pt', 'model.safetensors')) and \
            any(p.match(pattern) for pattern in (*RUN_FILES, 'card.json', 'result.json', 'figure.png')):
             raise FlowerVAEError(f"{what} {path} is {'' if p == given else f'a link to {p}, '}a file of the run or model in "
@@ -90,8 +90,8 @@ def prepare_run_dir(out:Path, resume:bool, overwrite:bool,
     if (out/'model.safetensors').exists():                            # its config.json would go, and the model with it
         raise FlowerVAEError(f"{out} holds a saved model (model.safetensors: save_pretrained's, or one bundled with flowervae), "
                              "not a run: train into another --out")
-    if odd := [f for f in RUN_FILES if '*' not in f and (out/f).exists() and not (out/f).is_file()]:   # found after an epoch
-        raise FlowerVAEError(f"{out/odd[0]} is not a file, and the run writes its {odd[0]} there: move it, or use another --out")
+    if odd := [p for pattern in RUN_FILES for p in out.glob(pattern) if not p.is_file()]:   # else found after an epoch
+        raise FlowerVAEError(f"{odd[0]} is not a file, and the run writes its {odd[0].name} there: move it, or use another --out")
     kept = f": train into another --out (its best.pt stays usable: --ckpt {out/'best.pt'})" * (out/'best.pt').exists()
     if resume and not (out/'latest.pt').exists():                     # a run's best.pt alone: not to be deleted for a new run
         raise FlowerVAEError(f"cannot resume: {out} has no latest.pt{kept or ' (drop --resume)'}")
