@@ -35,6 +35,7 @@ def flowers_root(root:str|Path|None=None # folder holding `flowers-102/`; defaul
                 )->Path|None:
     "The Flowers102 root from `root` or the environment, or `None` if neither is set."
     root = root or os.environ.get(DATA_ENV)
+    if root and not isinstance(root, (str, os.PathLike)): raise FlowerVAEError(f"root is a folder's path, got {root!r}")
     return Path(root).expanduser() if root else None
 
 # %% ../nbs/01_data.ipynb #94815a35
@@ -76,7 +77,7 @@ def flower_transforms(size:int=64, # side of the square output
     from torchvision import transforms as T
     check_size(size)
     tfms = [T.Resize(size, antialias=True), T.CenterCrop(size)]
-    if train: tfms.append(T.RandomHorizontalFlip())
+    if check_flag(train, 'train'): tfms.append(T.RandomHorizontalFlip())   # 'no' would flip
     return T.Compose(tfms + [T.ToTensor()])
 
 # %% ../nbs/01_data.ipynb #03312859
@@ -84,7 +85,8 @@ SPLITS = {'train': ('train',), 'val': ('val',), 'test': ('test',), 'train+val': 
 
 def check_split(split:str)->tuple:
     "The official splits that make up `split`, or a `FlowerVAEError` listing the valid names."
-    if split not in SPLITS: raise FlowerVAEError(f"unknown split {split!r}: choose one of {', '.join(SPLITS)}")
+    if not isinstance(split, str) or split not in SPLITS:
+        raise FlowerVAEError(f"unknown split {split!r}: choose one of {', '.join(SPLITS)}")
     return SPLITS[split]
 
 # %% ../nbs/01_data.ipynb #a87d66a9
@@ -96,7 +98,7 @@ class Flowers102(ConcatDataset):
                  size:int=64, # side of the square images
                  train:bool|None=None, # random flips? (default: only for splits without 'test')
                  download:bool=False): # let torchvision download the data set
-        parts = check_split(split)
+        parts, download = check_split(split), check_flag(download, 'download')   # 'no' would download
         self.root, self.split, self.size = check_flowers_root(root, download), split, check_size(size)
         tfm = flower_transforms(size, train=('test' not in parts) if train is None else train)
         from torchvision import datasets
@@ -251,7 +253,7 @@ def make_loader(ds:Dataset, batch_size:int=64, # images per batch
                )->DataLoader:
     "A `DataLoader` over `ds` with defaults that fit this package."
     batch_size, shuffle = check_count(batch_size, 'batch_size'), check_flag(shuffle, 'shuffle')   # 'no' would shuffle
-    nw = default_workers() if num_workers is None else num_workers
+    nw = default_workers() if num_workers is None else check_count(num_workers, 'num_workers', least=0)
     return DataLoader(ds, batch_size=batch_size, shuffle=shuffle, drop_last=shuffle and len(ds) > batch_size,
                       num_workers=nw, persistent_workers=nw > 0, generator=generator,
                       pin_memory=(pin_memory is None or check_flag(pin_memory, 'pin_memory')) and torch.cuda.is_available())
@@ -262,6 +264,10 @@ def examples_per_class(ds:Dataset, # a data set with a `labels` list
                        k:int=6 # images per class
                       )->torch.Tensor:
     "The first `k` images of each class in `classes`, as one `(len(classes) * k, C, H, W)` batch."
+    k, classes = check_count(k, 'k'), list(classes)
+    if not classes: raise FlowerVAEError("examples_per_class shows the classes it is given: give at least one")
     idx = [[i for i, l in enumerate(ds.labels) if l == c][:k] for c in classes]
-    if any(len(o) < k for o in idx): raise FlowerVAEError(f"some class has fewer than {k} images in {ds!r}")
+    if short := [(c, len(o)) for c, o in zip(classes, idx) if len(o) < k]:          # (absent, or a name for a number)
+        raise FlowerVAEError(f"class {short[0][0]!r} has {short[0][1]} images in {ds!r}, fewer than {k} (classes are numbers: "
+                             "classes.class_number gives a name's)")
     return torch.stack([ds[i][0] for o in idx for i in o])
