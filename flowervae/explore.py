@@ -15,7 +15,7 @@ from PIL import Image
 from .core import (FlowerVAEError, as_number, check_count, check_seed, check_writable, to_float, unit_images,
                             write_atomically)
 from .classes import class_name, class_names
-from .inputs import check_class_names
+from .inputs import check_class_names, data_classes
 from .latent import (class_id, class_means, codes_of, decode_images, fit_pca, one_code, pca_directions,
                               top_kl_directions)
 from .model import VAE
@@ -53,7 +53,7 @@ def image_widget(px:int):
 # %% ../nbs/06_explore.ipynb #b0bf6648
 def label_names(model, ds)->list|None:
     "The names of `ds`'s labels: a folder's own classes where it has them, else `model`'s; a conditional model's must be those."
-    check_class_names(model, ds); own = getattr(ds, 'classes', None)
+    check_class_names(model, ds); own = data_classes(ds)                  # a `spread` of a folder names its classes too
     return list(own) if own is not None else class_names(model)
 
 class FollowsCode:

@@ -13,7 +13,7 @@ from .priors import check_draw_args
 
 # %% auto #0
 __all__ = ['UNSIGNED', 'LARGEST_CODE', 'check_draw', 'check_labels', 'check_images', 'check_latents', 'one_label_each',
-           'check_pairs', 'check_class_names']
+           'check_pairs', 'data_classes', 'check_class_names']
 
 # %% ../nbs/02b_inputs.ipynb #in000006
 UNSIGNED = tuple(getattr(torch, f"uint{b}") for b in (16, 32, 64) if hasattr(torch, f"uint{b}"))   # torch 2.3 and later
@@ -103,9 +103,14 @@ def check_pairs(ds, model=None): # model: a conditional one refuses images whose
     if model is not None: check_class_names(model, ds)
     return ds
 
+def data_classes(ds)->list|None:
+    "The class names of `ds`, or of the data set a `Subset` (of a `Subset`...) takes its images from; None where none are named."
+    while getattr(ds, 'classes', None) is None and isinstance(ds, torch.utils.data.Subset): ds = ds.dataset
+    return getattr(ds, 'classes', None)
+
 def check_class_names(model, ds):
     "Refuse images whose labels count other classes than the conditional `model`'s (a folder of some of them, or of others)."
-    own, known = getattr(ds, 'classes', None), class_names(model)
+    own, known = data_classes(ds), class_names(model)
     if own is not None and getattr(getattr(model, 'cfg', None), 'n_classes', 0) and not same_classes(own, known or []):
         raise FlowerVAEError(f"these images' classes ({few_names(own)}) are not this conditional model's "
                              f"({few_names(known) if known else 'numbers only'}), each in its order: their labels would name "
