@@ -48,6 +48,7 @@ def to_png(img:torch.Tensor, # (C, H, W) image in [0, 1]
 def image_widget(px:int):
     "An ipywidgets `Image` of `px`×`px` pixels, so that the layout never jumps."
     import ipywidgets as W
+    px = check_px(px, least=1)                                         # not a '-5px' or 'Nonepx' layout
     return W.Image(format='png', width=px, height=px, layout=W.Layout(width=f"{px}px", height=f"{px}px"))
 
 # %% ../nbs/06_explore.ipynb #b0bf6648
