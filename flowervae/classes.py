@@ -6,7 +6,7 @@
 from __future__ import annotations
 import difflib, unicodedata
 
-from .core import FlowerVAEError
+from .core import FlowerVAEError, printable
 
 # %% auto #0
 __all__ = ['flower_names', 'class_names', 'nfc', 'same_classes', 'class_number', 'class_name']
@@ -48,4 +48,5 @@ def class_number(label:str|int, # a class's number, or its name among `names`
 
 def class_name(label:int, names:list|None=None)->str:
     "How label `label` reads: `'53 (sunflower)'` where the classes have `names`, the bare number where they have none."
-    return f"{label} ({names[label]})" if names and 0 <= label < len(names) else str(label)    # -1 is no class, not the last
+    known = names and 0 <= label < len(names)                          # -1 is no class, not the last
+    return f"{label} ({printable(str(names[label]))})" if known else str(label)    # -1 is no class, not the last

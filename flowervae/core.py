@@ -217,8 +217,9 @@ def private_rng(device:torch.device):
 
 # %% ../nbs/00_core.ipynb #c0a1e014
 def printable(text:str)->str:
-    "Text a title can show: a name's bytes that are not UTF-8 (a Latin-1 'café' in a path) written out, as 'caf\\xe9'."
-    return text.encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')
+    "Text a title or a line can show: bytes that are not UTF-8 (a Latin-1 'café' in a path) and control characters written out."
+    text = text.encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')   # 'caf\\xe9'
+    return ''.join(c if c.isprintable() else repr(c)[1:-1] for c in text)        # a newline in a folder's name: '\\n'
 
 def not_regular(path, fix:str)->FlowerVAEError: # what to name instead
     "The error for a path that exists but is no regular file: reading or writing a FIFO would hang, a device or socket fails."
