@@ -4,7 +4,8 @@
 
 # %% ../nbs/04c_distributed.ipynb #d4c30004
 from __future__ import annotations
-import os
+import os, signal, threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
@@ -12,7 +13,7 @@ import torch
 from .core import FlowerVAEError
 
 # %% auto #0
-__all__ = ['Dist', 'setup_distributed', 'all_sum', 'join_processes', 'leave_distributed']
+__all__ = ['Dist', 'terminable', 'setup_distributed', 'all_sum', 'join_processes', 'leave_distributed']
 
 # %% ../nbs/04c_distributed.ipynb #d016187b
 @dataclass
@@ -31,13 +32,24 @@ class Dist:
         if not 0 <= d.rank < d.world: raise FlowerVAEError(f"RANK {d.rank} is not one of WORLD_SIZE {d.world} processes")
         return d
 
+@contextmanager
+def terminable():
+    "SIGTERM's default action while the block runs: torch waiting in C++ (for other ranks) never runs a Python handler."
+    if threading.current_thread() is not threading.main_thread(): yield; return   # only the main thread sets handlers
+    before = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try: yield
+    finally: signal.signal(signal.SIGTERM, before)
+
 def setup_distributed(device:torch.device)->tuple:
     "`(Dist, device)`: joins the process group when launched by torchrun, and gives each rank its own GPU."
     d = Dist.from_env()
     if d.world > 1:
         if device.type == 'cuda': device = torch.device('cuda', d.local_rank); torch.cuda.set_device(device)
+        if missing := [k for k in ('MASTER_ADDR', 'MASTER_PORT') if not os.environ.get(k)]:
+            raise FlowerVAEError(f"WORLD_SIZE {d.world} asks for several processes, but the environment lacks "
+                                 f"{' and '.join(missing)}: launch them with torchrun, which sets it all")
         if not torch.distributed.is_initialized():
-            torch.distributed.init_process_group('nccl' if device.type == 'cuda' else 'gloo')
+            with terminable(): torch.distributed.init_process_group('nccl' if device.type == 'cuda' else 'gloo')   # stoppable
     return d, device
 
 def all_sum(t:torch.Tensor, d:Dist)->torch.Tensor:
