@@ -171,8 +171,10 @@ def explore_images(model:VAE, n:int=1000, seed:int=0,
     check_count(n, 'n'); tc = trained_on(model)
     here = lambda: check_flowers_root(flowers_root_for(tc, root), hint="give root=DIR or set $FLOWERVAE_DATA to a copy "
                                       "(`flowervae train --download --root DIR` fetches one)")     # said for Python, not a shell
-    try: ds = CachedFlowers(here(), 'test', tc.size, local_cache(tc)) if tc.data == 'flowers102' else \
-        model_heldout(model, root=root, n_synthetic=min(n, most_sampled(tc.size)))   # synthetic flowers, or a folder's tenth
+    try:
+        ds = CachedFlowers(here(), 'test', tc.size, local_cache(tc)) if tc.data == 'flowers102' else \
+            model_heldout(model, root=root, n_synthetic=min(n, most_sampled(tc.size)))   # synthetic flowers, or a folder's tenth
+        if len(ds) < 2: raise FlowerVAEError(f"its test split holds {len(ds)} image{'s' * (len(ds) != 1)}, too few to explore")
     except FlowerVAEError as e:                                                  # no data here (a shared model): its samples,
         ds = sampled_images(model, min(n, most_sampled(tc.size)), seed); ds.why = str(e)   # and why, for the line that says so
         return ds
@@ -190,7 +192,7 @@ def explore_setup(ckpt:str|Path|None=None, # a checkpoint, folder or bundled nam
         where = f" (a relative path is read from {os.getcwd()}: give an absolute one)" * (bool(env) and not os.path.isabs(env))
         raise FlowerVAEError(f"$FLOWERVAE_CKPT: {e}{where}" if env else str(e)) from None
     ds = explore_images(model, n_images, root=root)
-    seen = seen_in_training(model.train_cfg, split='test', folder=getattr(model, 'folder_digest', None))   # `--split all`: yes
+    seen = seen_in_training(model.train_cfg, root=root, split='test', folder=getattr(model, 'folder_digest', None))
     kind = f"of its own samples (no test images: {ds.why})" if hasattr(ds, 'why') else \
         f"{'held-out' if seen is False else 'test'} images"
     print(f"exploring {ckpt} ({model.train_cfg.size} px, z_dim {model.cfg.z_dim}) from {len(ds)} {kind}")
