@@ -33,9 +33,11 @@ def local_cache(tc:TrainConfig)->str|None:
     return None if os.environ.get(CACHE_ENV) or not (tc.cache_dir and Path(tc.cache_dir).is_dir()) else tc.cache_dir
 
 def flowers_root_for(tc:TrainConfig, root=None):
-    "Where a model's Flowers102 images are here: `root` if given; else $FLOWERVAE_DATA where that folder exists; else its own."
-    env = flowers_root()
-    return root or (env if env is not None and env.is_dir() else None) or tc.root
+    "Where a model's Flowers102 images are here: `root` if given; else $FLOWERVAE_DATA where it holds them; else its own."
+    env, own = flowers_root(), tc.root
+    whole = lambda at: at is not None and Path(at).is_dir() and missing_flowers_file(at) is None
+    if root or whole(env) or not whole(own): return root or (env if env is not None and env.is_dir() else None) or own
+    return own                                                         # the run's own copy, where $FLOWERVAE_DATA holds none
 
 def training_images(tc:TrainConfig, progress:bool=True, # progress: a bar while a cache is first built
                     root:str|Path|None=None): # where its images are now, if not where it trained (or $FLOWERVAE_DATA)
