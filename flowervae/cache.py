@@ -201,8 +201,8 @@ class CachedImages(torch.utils.data.Dataset):
             meta = dict(fingerprint=fp, root=str(src.root), split=split)
             try: build_cache(src.files, src.labels, size, dest, meta, progress=progress, upright=isinstance(src, FolderImages))
             except OSError as e: raise FlowerVAEError(f"cache {self.path} is {problem} and cannot be written ({e.strerror}): "
-                                                      f"{'' if problem == 'missing' else 'delete it, '}give --cache-dir a "
-                                                      "writable folder, or train with --no-cache") from None
+                                                      f"{'' if problem == 'missing' else 'delete it, '}give a writable "
+                                                      "--cache-dir or $FLOWERVAE_CACHE (or train with --no-cache)") from None
             self.images, meta, problem = open_cache(dest, fp, self.labels, size)
             if problem: raise FlowerVAEError(f"cache {self.path} is {problem} just after it was built: is another process "
                                              "building it too? Let it finish, then run again")
