@@ -147,6 +147,9 @@ def check_compatible(ck:dict, cfg:TrainConfig):
     moved = moved or was.get('data') == 'flowers102' and not was.get('root')   # older runs kept no $FLOWERVAE_DATA: counted too
     data = {k: v for k, v in was.items() if k in RUN_DATA + RUN_LOSS and v != getattr(cfg, k) and not (k == 'root' and moved)}
     diff += [f"{k}: checkpoint {v!r}, now {getattr(cfg, k)!r}" for k, v in data.items()]
+    if diff and cfg.data == 'folder' and {d.split(':')[0] for d in diff} <= {'n_classes', 'class_names'}:   # no option changed:
+        raise FlowerVAEError(f"the classes of {cfg.root} changed since the run began ({'; '.join(diff)}): resume it on the "
+                             "folder as it was, or train afresh into another --out")                          # the folder did
     if diff: raise FlowerVAEError("the checkpoint was made for a different model, data or likelihood (" + '; '.join(diff) +
                                   "): leave those options out to resume it as it was, or train afresh into another --out")
 
