@@ -39,6 +39,9 @@ def class_number(label:str|int, # a class's number, or its name among `names`
     if s.lower() in lower: return lower.index(s.lower())
     if (s[1:] if s[:1] in ('+', '-') else s).isdecimal():             # not '²' nor '++5', which int() refuses
         if not 0 <= int(s) < n_classes: raise FlowerVAEError(f"class {s} is out of range: the labels are 0 to {n_classes - 1}")
+        if named := [i for i, n in enumerate(exact) if n.isdecimal() and int(n) == int(s)]:   # '05' with a folder named '5':
+            raise FlowerVAEError(f"{label!r} may be class {class_name(int(s), names)} or the class named {exact[named[0]]!r} "
+                                 f"(class {named[0]}): give the name as its folder spells it")
         return int(s)
     close = [n for n in lower if s.lower() in n.split()] or difflib.get_close_matches(s.lower(), lower, n=3, cutoff=0.6)   # lily
     hint = (f"did you mean {' or '.join(repr(c) for c in close)}?" if close else
