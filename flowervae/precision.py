@@ -54,8 +54,9 @@ def choose_amp(model:VAE, x:torch.Tensor, y, # a model and a batch on its device
     key = (name, x.device.type, torch.get_num_threads(), torch.__version__, asdict(model.cfg), len(x), cfg.recon,
            _step_clock(x.device).__name__)   # measured by another clock: measured again
     key = '|'.join(map(str, key))
-    path = cache_folder(cfg.cache_dir)/'amp_choices.json'
-    try: known = json.loads(path.read_text())
+    try: path = cache_folder(cfg.cache_dir)/'amp_choices.json'
+    except FlowerVAEError: path = None                                  # the cache is a file (--no-cache runs): not remembered
+    try: known = json.loads(path.read_text()) if path else {}
     except (OSError, ValueError): known = {}
     known = known if isinstance(known, dict) else {}                    # a damaged record is measured again, not trusted
     k = known.get(key)                                                  # a record of the right kinds, else measured again
@@ -65,8 +66,9 @@ def choose_amp(model:VAE, x:torch.Tensor, y, # a model and a batch on its device
             fp32, bf16 = _timed_steps(model, x, y, cfg)
         known[key] = dict(bf16=bf16 < fp32, bf16_s=round(bf16, 4), fp32_s=round(fp32, 4))
         record = lambda tmp: Path(tmp).write_text(json.dumps(known, indent=1))   # whole: two processes may write it at once
-        try: path.parent.mkdir(parents=True, exist_ok=True); write_atomically(path, record)
-        except (OSError, FlowerVAEError): pass                         # a read-only cache: measured again next time
+        if path is not None:
+            try: path.parent.mkdir(parents=True, exist_ok=True); write_atomically(path, record)
+            except (OSError, FlowerVAEError): pass                     # a read-only cache: measured again next time
     k = known[key]
     return k['bf16'], f"a step took {k['bf16_s']:.3f} s in bf16 and {k['fp32_s']:.3f} s in float32 on {name}"
 
