@@ -28,7 +28,7 @@ from .report import results_markdown
 from .results import run_seeds
 from .checkpoint import train_config, trained_on
 from .images import ImagesNotHere, flowers_root_for, held_out, model_heldout, seen_in_training, spread, spread_batch
-from .run_folder import check_not_run_file, run_path
+from .run_folder import check_not_run_file, is_inside, run_path
 from .runs import fit, resumable
 from .vaegan import Adversary, GANConfig
 
@@ -89,8 +89,7 @@ def _check_out(out:str, option:str='--out', kind:str='png')->Path:
 def _outside_images(out:str, model, root:str|None=None):
     "Refuse a picture written into the image folder `model` trained on (or `root`, where it is now): it would join its images."
     if getattr(tc := getattr(model, 'train_cfg', None), 'data', None) != 'folder': return   # Flowers102 reads its jpg/ only
-    folders = [f for f in (root, tc.root) if f]
-    if any(Path(os.path.realpath(out)).is_relative_to(os.path.realpath(f)) for f in folders):
+    if any(is_inside(out, f) for f in (root, tc.root) if f):
         raise FlowerVAEError(f"--out {out} is inside the folder of images the model learned from: the picture would join "
                              "them (and the model would no longer know its folder); write it elsewhere")
 

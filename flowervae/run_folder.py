@@ -12,7 +12,7 @@ from pathlib import Path
 from .core import FlowerVAEError, check_writable
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'run_path', 'check_not_run_file', 'run_lock', 'take_lock', 'prepare_run_dir']
+__all__ = ['RUN_FILES', 'run_path', 'check_not_run_file', 'run_lock', 'take_lock', 'is_inside', 'prepare_run_dir']
 
 # %% ../nbs/04h_run_folder.ipynb #rf000007
 def run_path(out:str)->str:
@@ -80,11 +80,15 @@ def take_lock(f, out:Path):
         raise FlowerVAEError(f"{out} is in use by another run ({holder}): wait for it to end, or choose another --out") from None
     f.seek(0); f.truncate(); f.write(f"pid {os.getpid()} on {socket.gethostname()}\n"); f.flush()
 
+def is_inside(path, folder)->bool:
+    "Is `path` within `folder`, as written or through links (a linked class folder, say)? A loop of links is no error here."
+    ways = lambda p: (Path(os.path.abspath(p)), Path(os.path.realpath(p)))
+    return any(o.is_relative_to(f) for o in ways(path) for f in ways(folder))
+
 def prepare_run_dir(out:Path, resume:bool, overwrite:bool,
                     root:str|None=None)->list: # the image folder the run trains on, if it trains on one
     "Refuse to resume a run that is not there or to start one over a run that is; the files an overwriting run must clear."
-    ways = lambda p: (Path(os.path.abspath(p)), Path(p).resolve())    # as written, and through links: a linked class folder
-    if root and any(o.is_relative_to(r) for o in ways(out) for r in ways(root)):   # its pictures would become training images
+    if root and is_inside(out, root):                                 # its pictures would become training images
         raise FlowerVAEError(f"--out {out} is inside --root {root}: the run's pictures would join its images; put runs elsewhere")
     if resume and overwrite: raise FlowerVAEError("--resume continues a run, --overwrite starts it again: choose one")
     if (out/'model.safetensors').exists():                            # its config.json would go, and the model with it
