@@ -34,10 +34,11 @@ def local_cache(tc:TrainConfig)->str|None:
 
 def flowers_root_for(tc:TrainConfig, root=None):
     "Where a model's Flowers102 images are here: `root` if given; else $FLOWERVAE_DATA where it holds them; else its own."
+    if root: return root
     env, own = flowers_root(), tc.root
     whole = lambda at: at is not None and Path(at).is_dir() and missing_flowers_file(at) is None
-    if root or whole(env) or not whole(own): return root or (env if env is not None and env.is_dir() else None) or own
-    return own                                                         # the run's own copy, where $FLOWERVAE_DATA holds none
+    if whole(own) and not whole(env): return own                       # the run's own copy, where $FLOWERVAE_DATA holds none
+    return (env if env is not None and env.is_dir() else None) or own
 
 def training_images(tc:TrainConfig, progress:bool=True, # progress: a bar while a cache is first built
                     root:str|Path|None=None): # where its images are now, if not where it trained (or $FLOWERVAE_DATA)
