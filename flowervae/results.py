@@ -161,7 +161,7 @@ def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:lis
     rows = _check_table(root, budget, out, rows, n_samples, overrides)
     root = str(check_flowers_root(root, hint="the table trains on the real flowers: give --root DIR or set $FLOWERVAE_DATA "
                                              "(flowervae train --download --root DIR fetches them)"))
-    cache_folder(cache_dir); make_folder(out)                                         # before the minutes of feature nets
+    make_folder(cache_folder(cache_dir), '--cache-dir'); make_folder(out)             # before the minutes of feature nets
     for f in ('results.json', 'results.md'): check_writable(Path(out)/f)           # not a folder, say, found after the work
     size = overrides.get('size', SHARED['size'])
     test_ds = CachedFlowers(root, 'test', size, cache_dir, progress)
