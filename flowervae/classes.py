@@ -6,7 +6,7 @@
 from __future__ import annotations
 import difflib, unicodedata
 
-from .core import FlowerVAEError, printable
+from .core import FlowerVAEError, one_line
 
 # %% auto #0
 __all__ = ['flower_names', 'class_names', 'nfc', 'same_classes', 'class_number', 'class_name']
@@ -52,4 +52,4 @@ def class_number(label:str|int, # a class's number, or its name among `names`
 def class_name(label:int, names:list|None=None)->str:
     "How label `label` reads: `'53 (sunflower)'` where the classes have `names`, the bare number where they have none."
     known = names and 0 <= label < len(names)                          # -1 is no class, not the last
-    return f"{label} ({printable(str(names[label]))})" if known else str(label)   # a newline in a folder's name: '\\n'
+    return f"{label} ({one_line(str(names[label]))})" if known else str(label)    # a newline in a folder's name: '\\n'

@@ -14,7 +14,7 @@ from .bench import bench, plot_bench
 from .classes import class_name, class_names, class_number
 from .inputs import check_draw
 from .cache import CachedFlowers, cache_folder
-from .core import (FlowerVAEError, check_size, check_writable, file_id, make_folder, per_size, printable, reason,
+from .core import (FlowerVAEError, check_size, check_writable, file_id, make_folder, one_line, per_size, reason,
                             write_atomically)
 from .machine import usable_cpus
 from .data import TENTH, check_flowers_root, check_split, download_flowers
@@ -218,7 +218,7 @@ def cmd_pretrained(a:dict):
     names = class_names(m)                                                          # a folder's, Flowers102's, or none
     if names is None: raise FlowerVAEError(f"{a['classes']}'s {m.cfg.n_classes} classes have no names: give --label a number "
                                            f"from 0 to {m.cfg.n_classes - 1}")
-    print(json.dumps(names, indent=1) if a['json'] else '\n'.join(f"{k:>4}  {printable(name)}" for k, name in enumerate(names)))
+    print(json.dumps(names, indent=1) if a['json'] else '\n'.join(f"{k:>4}  {one_line(name)}" for k, name in enumerate(names)))
 
 COMMANDS = dict(train=cmd_train, sample=cmd_sample, reconstruct=cmd_reconstruct, eval=cmd_eval, bench=cmd_bench,
                 results=cmd_results, pretrained=cmd_pretrained)

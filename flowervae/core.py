@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #c0a1e004
 from __future__ import annotations
-import collections.abc, contextlib, dataclasses, difflib, functools, numbers, os, secrets, typing, warnings
+import collections.abc, contextlib, dataclasses, difflib, functools, numbers, os, secrets, typing, unicodedata, warnings
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +14,8 @@ import torch
 __all__ = ['MIN_SIZE', 'MAX_SIZE', 'MOST_DECODED', 'FlowerVAEError', 'reason', 'described', 'few_names', 'check_size',
            'check_count', 'check_flag', 'check_seed', 'per_size', 'check_decoded', 'check_temperature', 'as_number',
            'float_tensor', 'check_types', 'note_changed', 'checked_again', 'check_image_kind', 'check_callbacks', 'rgb',
-           'to_float', 'unit_images', 'check_model', 'evaluating', 'in_eval', 'private_rng', 'printable', 'not_regular',
-           'check_writable', 'make_folder', 'file_id', 'write_atomically']
+           'to_float', 'unit_images', 'check_model', 'evaluating', 'in_eval', 'private_rng', 'printable', 'one_line',
+           'not_regular', 'check_writable', 'make_folder', 'file_id', 'write_atomically']
 
 # %% ../nbs/00_core.ipynb #f86eb1e0
 class FlowerVAEError(ValueError):
@@ -217,9 +217,12 @@ def private_rng(device:torch.device):
 
 # %% ../nbs/00_core.ipynb #c0a1e014
 def printable(text:str)->str:
-    "Text a title or a line can show: bytes that are not UTF-8 (a Latin-1 'café' in a path) and control characters written out."
-    text = text.encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')   # 'caf\\xe9'
-    return ''.join(c if c.isprintable() else repr(c)[1:-1] for c in text)        # a newline in a folder's name: '\\n'
+    "Text a title can show: a name's bytes that are not UTF-8 (a Latin-1 'café' in a path) written out, as 'caf\\xe9'."
+    return text.encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')
+
+def one_line(name:str)->str:
+    "`name` (a folder's, say) shown on one line: its control characters and line breaks written out ('\\n'), all else as it is."
+    return ''.join(repr(c)[1:-1] if unicodedata.category(c) in ('Cc', 'Zl', 'Zp') else c for c in printable(name))
 
 def not_regular(path, fix:str)->FlowerVAEError: # what to name instead
     "The error for a path that exists but is no regular file: reading or writing a FIFO would hang, a device or socket fails."
