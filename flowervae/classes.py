@@ -4,7 +4,7 @@
 
 # %% ../nbs/01e_classes.ipynb #cl000004
 from __future__ import annotations
-import difflib, unicodedata
+import difflib, numbers, unicodedata
 
 from .core import FlowerVAEError, one_line
 
@@ -33,13 +33,17 @@ def class_number(label:str|int, # a class's number, or its name among `names`
     "The label `label` names: `class_number('sunflower', 102, flower_names()) == 53`, `class_number('7', 102) == 7`."
     if not n_classes:
         raise FlowerVAEError(f"this model has no classes: only a conditional one (cvae64) takes a label, got {label!r}")
+    if isinstance(label, numbers.Integral) and not isinstance(label, bool):   # a number is a label (a tensor's `.tolist()`,
+        if not 0 <= label < n_classes:                                        # a range), never a folder's name
+            raise FlowerVAEError(f"class {label} is out of range: the labels are 0 to {n_classes - 1}")
+        return int(label)
     s, exact = nfc(str(label).strip()), [nfc(n) for n in names or []]   # 'café' typed, 'café' of a Mac's folder: one name
     if s in exact: return exact.index(s)                              # a name first (folders may be named '001'), exactly first
     lower = [n.lower() for n in exact]                                # ... then in any case: 'Rose' and 'rose' may both be there
     if s.lower() in lower: return lower.index(s.lower())
     if (s[1:] if s[:1] in ('+', '-') else s).isdecimal():             # not '²' nor '++5', which int() refuses
         if not 0 <= int(s) < n_classes: raise FlowerVAEError(f"class {s} is out of range: the labels are 0 to {n_classes - 1}")
-        if named := [i for i, n in enumerate(exact) if n.isdecimal() and int(n) == int(s)]:   # '05' with a folder named '5':
+        if named := [i for i, n in enumerate(exact) if n.isdecimal() and int(n) == int(s) and i != int(s)]:   # '05', folder '5'
             raise FlowerVAEError(f"{label!r} may be class {class_name(int(s), names)} or the class named {exact[named[0]]!r} "
                                  f"(class {named[0]}): give the name as its folder spells it")
         return int(s)
