@@ -45,10 +45,10 @@ def setup_distributed(device:torch.device)->tuple:
     d = Dist.from_env()
     if d.world > 1:
         if device.type == 'cuda': device = torch.device('cuda', d.local_rank); torch.cuda.set_device(device)
-        if missing := [k for k in ('MASTER_ADDR', 'MASTER_PORT') if not os.environ.get(k)]:
-            raise FlowerVAEError(f"WORLD_SIZE {d.world} asks for several processes, but the environment lacks "
-                                 f"{' and '.join(missing)}: launch them with torchrun, which sets it all")
-        if not torch.distributed.is_initialized():
+        if not torch.distributed.is_initialized():                     # a group made by the caller needs no rendezvous
+            if missing := [k for k in ('MASTER_ADDR', 'MASTER_PORT') if not os.environ.get(k)]:
+                raise FlowerVAEError(f"WORLD_SIZE {d.world} asks for several processes, but the environment lacks "
+                                     f"{' and '.join(missing)}: launch them with torchrun, which sets it all")
             with terminable(): torch.distributed.init_process_group('nccl' if device.type == 'cuda' else 'gloo')   # stoppable
     return d, device
 
