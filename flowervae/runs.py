@@ -147,9 +147,10 @@ def check_compatible(ck:dict, cfg:TrainConfig):
     moved = moved or was.get('data') == 'flowers102' and not was.get('root')   # older runs kept no $FLOWERVAE_DATA: counted too
     data = {k: v for k, v in was.items() if k in RUN_DATA + RUN_LOSS and v != getattr(cfg, k) and not (k == 'root' and moved)}
     diff += [f"{k}: checkpoint {v!r}, now {getattr(cfg, k)!r}" for k, v in data.items()]
-    if diff and cfg.data == 'folder' and {d.split(':')[0] for d in diff} <= {'n_classes', 'class_names'}:   # no option changed:
+    grown = cfg.data == 'folder' and saved.get('n_classes', 0) and now['n_classes']   # conditional then and now
+    if diff and grown and {d.split(':')[0] for d in diff} <= {'n_classes', 'class_names'}:   # no option changed: the folder did
         raise FlowerVAEError(f"the classes of {cfg.root} changed since the run began ({'; '.join(diff)}): resume it on the "
-                             "folder as it was, or train afresh into another --out")                          # the folder did
+                             "folder as it was, or train afresh into another --out")
     if diff: raise FlowerVAEError("the checkpoint was made for a different model, data or likelihood (" + '; '.join(diff) +
                                   "): leave those options out to resume it as it was, or train afresh into another --out")
 
