@@ -28,7 +28,7 @@ from .report import results_markdown
 from .results import run_seeds
 from .checkpoint import train_config, trained_on
 from .images import ImagesNotHere, flowers_root_for, held_out, model_heldout, seen_in_training, spread, spread_batch
-from .run_folder import check_not_run_file, is_inside, run_path
+from .run_folder import check_not_run_file, check_outside_images, run_path
 from .runs import fit, resumable
 from .vaegan import Adversary, GANConfig
 
@@ -86,13 +86,6 @@ def _check_out(out:str, option:str='--out', kind:str='png')->Path:
     if Path(out).suffix.lower() != f".{kind}": raise FlowerVAEError(f"{option} names a .{kind} file to write, got {out!r}")
     check_not_run_file(out, option); check_writable(out); return Path(out)
 
-def _outside_images(out:str, model, root:str|None=None):
-    "Refuse a picture written into the image folder `model` trained on (or `root`, where it is now): it would join its images."
-    if getattr(tc := getattr(model, 'train_cfg', None), 'data', None) != 'folder': return   # Flowers102 reads its jpg/ only
-    if any(is_inside(out, f) for f in (root, tc.root) if f):
-        raise FlowerVAEError(f"--out {out} is inside the folder of images the model learned from: the picture would join "
-                             "them (and the model would no longer know its folder); write it elsewhere")
-
 def check_grid(n:int, most:int, size:int, what:str):
     "Refuse `--n` above `most` images at 64 px, a quarter as many at each doubling of `size`: one PNG's memory grows with pixels."
     if n > (cap := per_size(most, size)):
@@ -103,7 +96,7 @@ def cmd_sample(a:dict):
     if not 1 <= a['n'] <= 4096: raise FlowerVAEError(f"--n must be 1 to 4096 (a grid of them is drawn), got {a['n']}")
     if not 0 <= a['seed'] < 2**63: raise FlowerVAEError(f"--seed must be 0 to 2**63 - 1, got {a['seed']}")
     _check_out(a['out'])
-    m = load_model(a['ckpt'], a['device']); _outside_images(a['out'], m, a['root'])
+    m = load_model(a['ckpt'], a['device']); check_outside_images(a['out'], m, a['root'])
     check_grid(a['n'], 4096, m.cfg.img_size, 'one grid of them')
     check_draw(m, a['n'], a['temperature'])                         # the model's own checks, before a prior is fitted
     if a['root'] is not None and a['prior'] == 'standard':                # never read: refused
@@ -129,7 +122,7 @@ def cmd_reconstruct(a:dict):
     if not 1 <= a['n'] <= 2048:
         raise FlowerVAEError(f"--n must be 1 to 2048 (a grid of them and their reconstructions), got {a['n']}")
     _check_out(a['out'])
-    m = load_model(a['ckpt'], a['device']); _outside_images(a['out'], m, a['root'])
+    m = load_model(a['ckpt'], a['device']); check_outside_images(a['out'], m, a['root'])
     check_grid(a['n'], 2048, m.cfg.img_size, 'one grid of them and their reconstructions')
     ds = model_heldout(m, a['data'], a['root'], a['split'])
     x, y = spread_batch(ds, a['n'])                                                  # spread over the class-sorted split

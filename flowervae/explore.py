@@ -20,7 +20,7 @@ from .latent import (class_id, class_means, codes_of, decode_images, fit_pca, on
                               top_kl_directions)
 from .model import VAE
 from .priors import draw_codes
-from .run_folder import check_not_run_file
+from .run_folder import check_not_run_file, check_outside_images
 
 # %% auto #0
 __all__ = ['check_px', 'to_png', 'image_widget', 'label_names', 'FollowsCode', 'LatentExplorer', 'image_index']
@@ -184,7 +184,7 @@ def render(self:LatentExplorer, z:torch.Tensor|None=None)->torch.Tensor:
 @patch
 def save(self:LatentExplorer, path:str|Path)->Path:
     "Write the current image as a PNG at `path` ('~' is the home folder, as a shell reads it)."
-    check_writable(path); check_not_run_file(path)                               # a run's loss.png stays the run's
+    check_writable(path); check_not_run_file(path); check_outside_images(path, self.model, what='save to')   # nor its images
     if Path(path).suffix.lower() != '.png': raise FlowerVAEError(f"save writes a PNG: name a .png file, got {str(path)!r}")
     png = to_png(self.render(), self.px)
     return write_atomically(path, lambda tmp: Path(tmp).write_bytes(png))

@@ -12,7 +12,8 @@ from pathlib import Path
 from .core import FlowerVAEError, check_writable
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'run_path', 'check_not_run_file', 'run_lock', 'take_lock', 'is_inside', 'prepare_run_dir']
+__all__ = ['RUN_FILES', 'run_path', 'check_not_run_file', 'run_lock', 'take_lock', 'is_inside', 'check_outside_images',
+           'prepare_run_dir']
 
 # %% ../nbs/04h_run_folder.ipynb #rf000007
 def run_path(out:str)->str:
@@ -84,6 +85,13 @@ def is_inside(path, folder)->bool:
     "Is `path` within `folder`, as written or through links (a linked class folder, say)? A loop of links is no error here."
     ways = lambda p: (Path(os.path.abspath(p)), Path(os.path.realpath(p)))
     return any(o.is_relative_to(f) for o in ways(path) for f in ways(folder))
+
+def check_outside_images(out, model, root:str|None=None, what:str='--out'):
+    "Refuse a file written into the image folder `model` trained on (or `root`, where it is now): it would join its images."
+    if getattr(tc := getattr(model, 'train_cfg', None), 'data', None) != 'folder': return   # Flowers102 reads its jpg/ only
+    if any(is_inside(out, f) for f in (root, tc.root) if f):
+        raise FlowerVAEError(f"{what} {out} is inside the folder of images the model learned from: the picture would join "
+                             "them (and the model would no longer know its folder); write it elsewhere")
 
 def prepare_run_dir(out:Path, resume:bool, overwrite:bool,
                     root:str|None=None)->list: # the image folder the run trains on, if it trains on one
