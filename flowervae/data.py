@@ -153,6 +153,7 @@ def strip_centre(im:Image.Image)->Image.Image:
 def check_folder(root)->Path:
     "`root` as a folder of images, or a `FlowerVAEError` saying what it is instead."
     if root is None: raise FlowerVAEError("--data folder needs --root DIR, the folder of your images")
+    if not isinstance(root, (str, os.PathLike)): raise FlowerVAEError(f"root is a folder's path, got {root!r}")
     root = Path(root).expanduser()
     if not root.exists(): raise FlowerVAEError(f"image folder {root} does not exist: give --root DIR, the folder of your images")
     if not root.is_dir(): raise FlowerVAEError(f"image folder {root} is a file, not a folder")
