@@ -28,13 +28,12 @@ def check_not_run_file(path:str|Path, what:str='the file'): # what: how the call
     "Refuse to write over a file of a run, a saved model or a results row: it would no longer load or report. One line."
     given = Path(path).expanduser()
     for p in dict.fromkeys((given, Path(os.path.realpath(given)))):  # a link is written through: what it points at counts
+        said = f"{what} {path} is {'' if p == given else f'a link to {p}, '}a file of the"
         if any((p.parent/k).exists() for k in ('latest.pt', 'best.pt', 'model.safetensors')) and \
            any(p.match(pattern) for pattern in (*RUN_FILES, 'card.json', 'result.json', 'figure.png')):
-            raise FlowerVAEError(f"{what} {path} is {'' if p == given else f'a link to {p}, '}a file of the run or model in "
-                                 f"{p.parent}: choose another name")
+            raise FlowerVAEError(f"{said} run or model in {p.parent}: choose another name")
         if p.name in ('results.json', 'results.md') and all((p.parent/k).exists() for k in ('results.json', 'results.md')):
-            raise FlowerVAEError(f"{what} {path} is {'' if p == given else f'a link to {p}, '}a file of the results table in "
-                                 f"{p.parent}: choose another name")
+            raise FlowerVAEError(f"{said} results table in {p.parent}: choose another name")
 
 @contextmanager
 def run_lock(out:Path):
