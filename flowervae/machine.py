@@ -5,6 +5,7 @@
 # %% ../nbs/00a_machine.ipynb #a0c1e004
 from __future__ import annotations
 import ctypes, ctypes.util, math, os, platform, time
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
@@ -13,8 +14,8 @@ from .core import FlowerVAEError
 
 # %% auto #0
 __all__ = ['BF16_PEAK', 'pick_device', 'cpuinfo', 'cpu_bf16_units', 'device_name', 'bf16_ok', 'autocast', 'idle_cores',
-           'usable_cpus', 'pick_threads', 'keep_freed_memory', 'peak_for_name', 'bf16_peak', 'cpu_clock_ghz',
-           'cpu_flops_per_cycle', 'gemm_flops', 'cpu_peak']
+           'usable_cpus', 'pick_threads', 'cpu_threads', 'keep_freed_memory', 'peak_for_name', 'bf16_peak',
+           'cpu_clock_ghz', 'cpu_flops_per_cycle', 'gemm_flops', 'cpu_peak']
 
 # %% ../nbs/00a_machine.ipynb #890fb2f8
 def pick_device(device:str|None=None)->torch.device:
@@ -92,6 +93,14 @@ def pick_threads(threads:int|None=None)->int:
     if os.environ.get('OMP_NUM_THREADS'): return torch.get_num_threads()
     usable, idle = usable_cpus(), idle_cores()
     return usable if idle is None else max(1, min(usable, round(idle)))
+
+# %% ../nbs/00a_machine.ipynb #c0a1e014
+@contextmanager
+def cpu_threads(n:int):
+    "Run the block on `n` CPU threads (`torch.set_num_threads`), then give back the count there was before."
+    before = torch.get_num_threads(); torch.set_num_threads(n)
+    try: yield n
+    finally: torch.set_num_threads(before)
 
 # %% ../nbs/00a_machine.ipynb #9ea397e2
 def keep_freed_memory()->bool:

@@ -201,7 +201,7 @@ def _results_parser(sub):
     p.add_argument('--root', default=None, type=_path, help='Flowers102 folder (default $FLOWERVAE_DATA)')
     p.add_argument('--budget', type=float, default=900., help='CPU seconds of training per model (default 900, as in 10_results)')
     p.add_argument('--threads', type=int, default=1,
-                   help='CPU threads per model (default 1, so that a CPU second buys the same work in every row)')
+                   help='CPU threads per model, to train and score it (default 1: a CPU second buys the same work in every row)')
     p.add_argument('--two-nets', action='store_true', help='also FD in a second, independently trained feature net (10_results)')
     p.add_argument('--amp', action=BoolFlag, default=None, help='bf16 in every row, --no-amp float32 (default: as train decides)')
     p.add_argument('--out', default='runs/results', type=_path, help="the rows' runs and the table (default runs/results)")

@@ -15,7 +15,7 @@ from .checkpoint import CKPT_FORMAT, build_model, check_weights, load_checkpoint
 from .run_folder import prepare_run_dir, run_lock
 from .core import (FlowerVAEError, check_callbacks, check_flag, checked_again, file_id, note_changed, reason, to_float,
                             write_atomically)
-from .machine import keep_freed_memory, pick_device, pick_threads
+from .machine import cpu_threads, keep_freed_memory, pick_device, pick_threads
 from .data import folder_digest
 from .grids import recon_rows, save_images
 from .distributed import join_processes, setup_distributed
@@ -26,9 +26,10 @@ from .precision import ChooseAmp
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['RUN_DATA', 'RUN_TRAINING', 'RUN_LOSS', 'RESUMED', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget', 'save_history',
-           'run_images', 'run_folder', 'checkpoint_of', 'save_settings', 'plot_history', 'check_resumable', 'resumable',
-           'check_compatible', 'check_left', 'Checkpoints', 'save_pictures', 'Pictures', 'make_learner', 'fit']
+__all__ = ['RUN_DATA', 'RUN_TRAINING', 'RUN_LOSS', 'HISTORY', 'RESUMED', 'SeedEachEpoch', 'StopOnNaN', 'CpuBudget',
+           'save_history', 'run_images', 'run_folder', 'checkpoint_of', 'save_settings', 'plot_history',
+           'check_resumable', 'resumable', 'check_compatible', 'check_left', 'Checkpoints', 'save_pictures', 'Pictures',
+           'make_learner', 'fit']
 
 # %% ../nbs/04b_runs.ipynb #9b3cadbe
 class SeedEachEpoch(Callback):
@@ -124,11 +125,15 @@ def plot_history(history:list, path=None):
 RUN_DATA = ('data', 'root', 'split', 'val_frac', 'n_synthetic', 'seed')   # what a resumed run must keep (size: with the model's)
 RUN_TRAINING = tuple('lr batch_size beta kl_warmup free_bits grad_clip shift schedule class_adv class_judge'.split())
 RUN_LOSS = ('recon',)                       # and its likelihood: the validation −ELBOs that choose best.pt must be of one kind
+HISTORY = {'epoch', 'train_loss', 'val_nelbo', 'train_kl', 'val_kl'}    # what each epoch's row of a history holds, at least
 RESUMED = dict(model_cfg=dict, train_cfg=dict, model=dict, opt=dict, epoch=int, step=int, history=list, best_val=(int, float))
 
 def check_resumable(ck:dict, path)->dict:
     "`ck` if it holds all that resuming reads (`RESUMED`), each of its type; else a `FlowerVAEError` naming the file `path`."
     bad = [k for k, t in RESUMED.items() if not isinstance(ck.get(k), t) or isinstance(ck.get(k), bool)]
+    bad += [k for k in ('epoch', 'step') if k not in bad and ck[k] < 0]              # counts: never below 0
+    if 'history' not in bad and not all(isinstance(h, dict) and isinstance(h.get('epoch'), int) and HISTORY <= h.keys()
+                                         for h in ck['history']): bad.append('history')   # loss.png plots these
     if bad: raise FlowerVAEError(f"{path} is a damaged checkpoint (no usable {', '.join(bad)}): it cannot be resumed; train "
                                  "afresh into another --out")
     return ck
@@ -272,11 +277,12 @@ def fit(cfg:TrainConfig, resume:bool=False, # continue the run in `cfg.out` from
     with run_lock(out) if d.rank == 0 else nullcontext():
         images = cfg.root if cfg.data == 'folder' else None               # a run may not write into the folder it learns from
         stale = prepare_run_dir(out, resume, overwrite, images) if d.rank == 0 else []
-        if device.type == 'cpu':
-            keep_freed_memory()                                        # 256 px steps 1.5× faster; see 00a_machine
-            torch.set_num_threads(pick_threads(cfg.threads))            # the idle cores: a busy core stalls every step
-        learn = make_learner(cfg, device, d, resume, progress, cbs)
-        learn.old_run = {f: file_id(f) for f in stale}                 # deleted when the new run saves its first epoch
-        model = learn.fit(); model.train_cfg = cfg                     # as a loaded one carries it: its data, size, likelihood,
+        if device.type == 'cpu': keep_freed_memory()                 # 256 px steps 1.5× faster; see 00a_machine
+        threads = cpu_threads(pick_threads(cfg.threads)) if device.type == 'cpu' else nullcontext()   # idle cores: 00a_machine
+        with threads:                                                  # for the run; the session's count again after it
+            learn = make_learner(cfg, device, d, resume, progress, cbs)
+            learn.old_run = {f: file_id(f) for f in stale}             # deleted when the new run saves its first epoch
+            model = learn.fit()
+        model.train_cfg = cfg                                          # as a loaded one carries it: its data, size, likelihood,
         model.folder_digest = getattr(learn, 'folder', None)           # and, for an image folder, the names of its images
         return model, learn.history
