@@ -27,7 +27,8 @@ from .pretrained import cards, load_model, table
 from .report import results_markdown
 from .results import run_seeds
 from .checkpoint import train_config, trained_on
-from .images import ImagesNotHere, flowers_root_for, held_out, model_heldout, seen_in_training, spread, spread_batch
+from .images import (ImagesNotHere, check_own_classes, flowers_root_for, held_out, model_heldout, seen_in_training,
+                              spread, spread_batch)
 from .run_folder import check_not_run_file, check_outside_images, run_path
 from .runs import fit, resumable
 from .vaegan import Adversary, GANConfig
@@ -134,6 +135,7 @@ def cmd_reconstruct(a:dict):
     few = ' (all the split holds)' + TENTH * folder_test
     n_x = f"{len(x)} image{'s' * (len(x) != 1)}{few * (len(x) < a['n'])}"
     print(f"wrote {n_x} and their reconstructions to {a['out']}")
+    if seen: print("note: the model learned from images of this split: these reconstructions are not held-out", file=sys.stderr)
 
 # %% ../nbs/12_cli.ipynb #c12c000d
 def _eval_with_samples(a:dict)->dict:
@@ -142,6 +144,7 @@ def _eval_with_samples(a:dict)->dict:
     tc = trained_on(model)
     if (a['data'] or tc.data) != 'flowers102':
         raise FlowerVAEError("--fid and --kid compare with real Flowers102 images: give --data flowers102 --root DIR")
+    check_own_classes(tc, a['data'], 'no Flowers102 FD or KID for its samples (leave out --fid and --kid)')
     if a['n_samples'] < 1000: raise FlowerVAEError(f"--n-samples must be at least 1000 (KID subsets), got {a['n_samples']}")
     check_split(a['ref_split'])                                     # a typo: named before a split's cache is built, not after
     root = check_flowers_root(flowers_root_for(tc, a['root']),
@@ -149,7 +152,8 @@ def _eval_with_samples(a:dict)->dict:
     ds = CachedFlowers(root, a['split'], tc.size, a['cache_dir'], progress=not a['quiet'])   # a bad split: before minutes of work
     if a['limit']: ds = spread(ds, a['limit'])
     scores = generative_scores(root, tc.size, a['ref_split'], a['inception_weights'], a['cache_dir'], progress=not a['quiet'])
-    try: priors = fit_priors(model, batch_size=a['batch_size'], progress=not a['quiet'], scores=scores, root=a['root'])
+    own = a['root'] if tc.data == 'flowers102' else None             # --root: the photos; a folder's model's images stay its own
+    try: priors = fit_priors(model, batch_size=a['batch_size'], progress=not a['quiet'], scores=scores, root=own)
     except ImagesNotHere as e: raise ImagesNotHere(f"{e}, or leave out --fid and --kid") from None
     r = evaluate_all(a['ckpt'], scores, ds, a['n_samples'], a['batch_size'], progress=not a['quiet'], priors=priors,
                      model=model)

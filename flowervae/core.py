@@ -123,6 +123,8 @@ def check_types(cfg): # a dataclass instance whose fields are annotated with pla
 
 def note_changed(was:dict, now:dict, what:str):
     "Warn where a resumed `what` trains on with settings other than its own: each key of `now` that `was` holds otherwise."
+    dist = torch.distributed
+    if dist.is_available() and dist.is_initialized() and dist.get_rank(): return    # torchrun: the first process speaks
     if d := [f"{k} {v!r} (it had {was[k]!r})" for k, v in now.items() if k in was and was[k] != v]:
         warnings.warn(f"resuming {what} with settings other than its own: {', '.join(d)}; give its own to keep them")
 

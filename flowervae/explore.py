@@ -14,7 +14,7 @@ from PIL import Image
 
 from .core import (FlowerVAEError, as_number, check_count, check_seed, check_writable, to_float, unit_images,
                             write_atomically)
-from .classes import class_name, class_names
+from .classes import class_name, class_names, class_number
 from .inputs import check_class_names, data_classes
 from .latent import (class_id, class_means, codes_of, decode_images, fit_pca, one_code, pca_directions,
                               top_kl_directions)
@@ -85,6 +85,7 @@ class LatentExplorer(FollowsCode):
         if len(ds) < 2: raise FlowerVAEError(f"the explorer needs at least 2 images to scale its sliders, got {len(ds)}")
         px, n_sliders = check_px(px), check_count(n_sliders, 'n_sliders')   # px: a picture, not a dot
         self.labels = getattr(ds, 'labels_are', 'class')                # a model's own samples: mixture components
+        self.sampled = getattr(ds, 'sampled', False)                    # its images: the model's samples, not photographs
         self.names = label_names(model, ds) if self.labels == 'class' else None   # Flowers102's, a folder's, or None: numbers
         self.model, self.ds, self.px, self.n_sliders = model, ds, px, n_sliders     # every decode runs in eval mode
         self.codes = codes_of(model, ds, codes)
@@ -169,12 +170,11 @@ def current_z(self:LatentExplorer)->torch.Tensor:
     return self.z0 + (self.offsets * self.sigmas) @ self.dirs
 
 @patch
-def set_class(self:LatentExplorer, c:int):
-    "Decode under class `c` (conditional models only): the same code, another kind of flower."
+def set_class(self:LatentExplorer, c:int|str):
+    "Decode under class `c`, a number or a name (conditional models only): the same code, another kind of flower."
     if not self.conditional: raise FlowerVAEError("this model is not conditional: it has no class to choose")
-    c = class_id(c)
-    if not 0 <= c < self.model.cfg.n_classes: raise FlowerVAEError(f"class {c} out of range 0..{self.model.cfg.n_classes - 1}")
-    self.decode_class = c; self._show()
+    c = c if isinstance(c, str) else class_id(c)                               # 'sunflower', as --label takes it, or 53
+    self.decode_class = class_number(c, self.model.cfg.n_classes, class_names(self.model)); self._show()
 @patch
 def render(self:LatentExplorer, z:torch.Tensor|None=None)->torch.Tensor:
     "`(C, S, S)` image decoded from `z` (default: the current code), under `decode_class` for a conditional model."
@@ -249,7 +249,7 @@ def widget(self:LatentExplorer):
     import ipywidgets as W
     if self._ui and 'root' in self._ui: return self._ui['root']          # built once (a build that failed is begun again)
     ui = self._ui = {}
-    image = 'test image' if self.labels == 'class' else "model's sample"   # the values stay; what they read as follows the data
+    image = "model's sample" if self.sampled else 'test image'          # the values stay; what they read as follows the data
     starts = [(image, 'test image'), (f"{self.labels} mean", 'class mean'), ('prior sample', 'prior sample')]
     ui['start'] = W.Dropdown(options=starts, description='start')
     labelled = lambda cs: [(class_name(c, self.names), c) for c in cs]                           # '53 (sunflower)'

@@ -24,8 +24,9 @@ from .pretrained import DEFAULT_MODEL, load_model
 
 # %% auto #0
 __all__ = ['MOST_SAMPLED', 'local_cache', 'flowers_root_for', 'training_images', 'ImagesNotHere', 'why_unreadable',
-           'heldout_dataset', 'check_same_images', 'check_folder_unchanged', 'model_heldout', 'seen_in_training',
-           'held_out', 'most_sampled', 'sampled_images', 'spread', 'spread_batch', 'explore_images', 'explore_setup']
+           'check_own_classes', 'heldout_dataset', 'check_same_images', 'check_folder_unchanged', 'model_heldout',
+           'seen_in_training', 'held_out', 'most_sampled', 'sampled_images', 'spread', 'spread_batch', 'explore_images',
+           'explore_setup']
 
 # %% ../nbs/04f_images.ipynb #a1e95ff6
 def local_cache(tc:TrainConfig)->str|None:
@@ -70,13 +71,18 @@ def why_unreadable(tc:TrainConfig, root=None, error:Exception|None=None)->str: #
                 f", and {at} is gone: put them back there or give --root DIR (root= in Python)")
     return f", which cannot be read now ({error})"
 
+def check_own_classes(tc:TrainConfig, data:str|None, fix:str|None=None):   # fix: what to do instead (default: its own --data)
+    "Refuse other data than its own for a conditional model trained with `tc`: their labels would name other classes."
+    if tc.conditional and (data or tc.data) != tc.data:
+        fix = fix or f"give --data {tc.data}"
+        raise FlowerVAEError(f"this conditional model knows the classes of its {tc.data} images: {fix}")
+
 def heldout_dataset(tc:TrainConfig, data:str|None=None, root:str|None=None, split:str='test', n_synthetic:int|None=None,
                     classes:tuple=(), # a conditional model's class names (`VAEConfig.class_names`): a folder must hold those
                     folder:str|None=None): # the `folder_digest` of its image folder when it trained: the folder must match it
     "Images to score a model trained with `tc` on: a Flowers102 or folder split (seen or not: `seen_in_training`), or synthetic."
     if data not in (None, *DATA_KINDS): raise FlowerVAEError(f"unknown data {data!r}: use {', '.join(DATA_KINDS)}")
-    if tc.conditional and (data or tc.data) != tc.data:           # other data's labels would name other classes, without a word
-        raise FlowerVAEError(f"this conditional model knows the classes of its {tc.data} images: give --data {tc.data}")
+    check_own_classes(tc, data)                                    # other data's labels would name other classes, without a word
     if (data or tc.data) == 'flowers102': return Flowers102(flowers_root_for(tc, root), split, size=tc.size, train=False)
     if (data or tc.data) == 'folder':
         ds = FolderImages(root or (tc.root if tc.data == 'folder' else None), split, tc.size)   # a Flowers102 root is no folder
@@ -157,6 +163,7 @@ def sampled_images(model:VAE, n:int=200, seed:int=0)->ArrayImages:
         x[i:i + len(c)] = draw(c).mul_(255).round_().byte().permute(0, 2, 3, 1).numpy()
     ds = ArrayImages(x, y.tolist())
     ds.labels_are = 'class' if cond else 'component'                    # what the explorers call the labels
+    ds.sampled = True                                                  # and what they call the images: samples, not photographs
     return ds
 
 def spread(ds, n:int)->Subset:

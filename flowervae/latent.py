@@ -101,11 +101,11 @@ def plot_kl_by_dim(codes:dict, threshold:float=0.01, ax=None):
 
 # %% ../nbs/05_latent.ipynb #49aee3aa
 def fit_pca(codes:dict, n_components:int=32):
-    "A scikit-learn `PCA` of the posterior means (at most as many components as dimensions and images allow)."
+    "A scikit-learn `PCA` of the posterior means (at most as many components as dimensions, and images less one, allow)."
     from sklearn.decomposition import PCA
     mu, n_components = finite_means(codes).numpy(), check_count(n_components, 'n_components')
     if len(mu) < 2: raise FlowerVAEError(f"principal components need 2 codes or more, got {len(mu)}")   # else NaN directions
-    return PCA(n_components=min(n_components, *mu.shape), svd_solver='full').fit(mu)  # exact: the same directions every run
+    return PCA(n_components=min(n_components, len(mu) - 1, mu.shape[1]), svd_solver='full').fit(mu)   # exact; N codes: N-1 dirs
 
 def plot_explained_variance(pca, ax=None):
     "Explained variance per component and cumulated; returns the axes."

@@ -25,8 +25,10 @@ def split_indices(n:int, cfg:TrainConfig)->tuple:
         raise FlowerVAEError(f"{what} holds {n} image{'s' * (n != 1)}: a run needs 2 or more, one to validate"
                              + TENTH * tenth)
     n_val = max(1, round(cfg.val_frac * n)); left = n - n_val
-    if left < cfg.batch_size: raise FlowerVAEError(f"{n} images leave {left} to train on ({n_val} validate), fewer than a batch "
-                                                   f"of {cfg.batch_size}: {'lower --batch-size' if left else 'add images'}")
+    if left < cfg.batch_size:
+        fix = 'lower --batch-size' if left else 'lower --val-frac, or add images'
+        raise FlowerVAEError(f"{n} images leave {left} to train on ({n_val} validate), fewer than a batch of {cfg.batch_size}: "
+                             + fix)
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(cfg.seed)).tolist()
     return perm[n_val:], perm[:n_val]
 

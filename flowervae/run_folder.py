@@ -9,7 +9,7 @@ from contextlib import contextmanager, suppress
 from fnmatch import fnmatch
 from pathlib import Path
 
-from .core import FlowerVAEError, check_writable
+from .core import FlowerVAEError, check_writable, not_regular
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'run_path', 'check_not_run_file', 'run_lock', 'take_lock', 'is_inside', 'check_outside_images',
@@ -42,6 +42,7 @@ def run_lock(out:Path):
     made = [p for p in (full, *full.parents) if not p.exists()]        # the folders this run creates, innermost first
     new_lock, before = not (full/'.lock').exists(), _run_files(full)
     if out.is_file(): raise FlowerVAEError(f"--out {out} is a file: name a folder for the run")
+    if (out/'.lock').exists() and not (out/'.lock').is_file(): raise not_regular(out/'.lock', 'delete it to train there')
     try: out.mkdir(parents=True, exist_ok=True); f = open(out/'.lock', 'a+')
     except OSError as e: raise FlowerVAEError(f"cannot write the run folder {out} ({e.strerror}): choose another --out") from None
     with f:
