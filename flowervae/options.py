@@ -130,7 +130,8 @@ def _sample_parser(sub):
     p.add_argument('--temperature', type=float, default=1.0,
                    help="spread of the prior draws, 0 to 10, times a mixture's own temperature (0: each draw a mean; default 1)")
     p.add_argument('--out', default='samples.png', type=_path, help='PNG to write (default samples.png)')
-    p.add_argument('--label', default=None, help="a conditional model's class, number or name (--ckpt cvae64 --label sunflower)")
+    p.add_argument('--label', default=None, help="a conditional model's class, number or name (--ckpt cvae64 --label sunflower); "
+                                                 "a class folder named '2' is that class, whatever its number")
     p.add_argument('--prior', choices=list(PRIORS), default='mixture',
                    help="mixture (default; the sharpest samples, 10_results), gaussian: fitted to the codes of the training "
                         "images (05c_priors; stored with a bundled model, and beside a checkpoint once fitted, else the training "
