@@ -142,9 +142,9 @@ def _eval_with_samples(a:dict)->dict:
     "`evaluate_all` of the checkpoint, with FD and KID of its samples against a Flowers102 split."
     model = load_model(a['ckpt'], a['device'])
     tc = trained_on(model)
+    check_own_classes(tc, 'flowers102', 'no Flowers102 FD or KID for its samples (leave out --fid and --kid)')
     if (a['data'] or tc.data) != 'flowers102':
         raise FlowerVAEError("--fid and --kid compare with real Flowers102 images: give --data flowers102 --root DIR")
-    check_own_classes(tc, a['data'], 'no Flowers102 FD or KID for its samples (leave out --fid and --kid)')
     if a['n_samples'] < 1000: raise FlowerVAEError(f"--n-samples must be at least 1000 (KID subsets), got {a['n_samples']}")
     check_split(a['ref_split'])                                     # a typo: named before a split's cache is built, not after
     root = check_flowers_root(flowers_root_for(tc, a['root']),
@@ -154,7 +154,9 @@ def _eval_with_samples(a:dict)->dict:
     scores = generative_scores(root, tc.size, a['ref_split'], a['inception_weights'], a['cache_dir'], progress=not a['quiet'])
     own = a['root'] if tc.data == 'flowers102' else None             # --root: the photos; a folder's model's images stay its own
     try: priors = fit_priors(model, batch_size=a['batch_size'], progress=not a['quiet'], scores=scores, root=own)
-    except ImagesNotHere as e: raise ImagesNotHere(f"{e}, or leave out --fid and --kid") from None
+    except ImagesNotHere as e:                                       # --root names the photos here: not a folder's way back
+        if own is None and tc.data == 'folder': e = f"its priors are fitted to its training images: put them back in {tc.root}"
+        raise ImagesNotHere(f"{e}, or leave out --fid and --kid") from None
     r = evaluate_all(a['ckpt'], scores, ds, a['n_samples'], a['batch_size'], progress=not a['quiet'], priors=priors,
                      model=model)
     seen = lambda split: held_out(tc, 'flowers102', root, split)                # by the model in training, or not

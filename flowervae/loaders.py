@@ -26,9 +26,9 @@ def split_indices(n:int, cfg:TrainConfig)->tuple:
                              + TENTH * tenth)
     n_val = max(1, round(cfg.val_frac * n)); left = n - n_val
     if left < cfg.batch_size:
-        fix = 'lower --batch-size' if left else 'lower --val-frac, or add images'
+        fix = ' or '.join(['--val-frac'] * (n_val > 1) + ['--batch-size'] * bool(left))   # fewer held out; a smaller batch
         raise FlowerVAEError(f"{n} images leave {left} to train on ({n_val} validate), fewer than a batch of {cfg.batch_size}: "
-                             + fix)
+                             f"lower {fix}, or add images")
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(cfg.seed)).tolist()
     return perm[n_val:], perm[:n_val]
 

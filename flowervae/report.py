@@ -51,8 +51,10 @@ def results_markdown(results:list)->str:
         second = f"; second net: {s['extractor_2']}" if 'extractor_2' in s else ''
         lines.append(f"\nSample scores (FD: Fréchet distance; KID: kernel distance, unscaled): {s.get('n_samples', '?')} samples "
                      f"per prior against {s.get('n_real', '?')} test images, features of {s['extractor']}{second}.")
-    if len(kinds := {r['precision'] for r in results if r.get('precision')}) > 1:   # a table merged from calls of other --amp
-        lines.append("\nTrained in " + '; '.join(f"{p}: {', '.join(r['row'] for r in results if r.get('precision') == p)}"
+    if len(kinds := {p for r in results if isinstance(p := r.get('precision'), str)}) > 1:   # rows of calls of other --amp
+        seeds = len({r.get('seed', 0) for r in results}) > 1
+        name = lambda r: f"{r.get('row', '—')}" + f" (seed {r.get('seed', 0)})" * seeds
+        lines.append("\nTrained in " + '; '.join(f"{p}: {', '.join(name(r) for r in results if r.get('precision') == p)}"
                                                  for p in sorted(kinds)) + ": rows of another precision train other epochs.")
     targets = targets_markdown(results)
     return '\n'.join(lines) + '\n' + (f"\nThe targets:\n\n{targets}" if targets else '')

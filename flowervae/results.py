@@ -106,6 +106,9 @@ def _saved_settings(run:Path)->list:
 def _check_row(run:Path, cfg:TrainConfig, gan:GANConfig|None):
     "Refuse a row folder trained with other settings: a table's rows share one budget and seed, and a run's schedule its own."
     want = row_settings(asdict(cfg), gan and asdict(gan))
+    if not gan and (run/'latest.pt').is_file() and not (run/'best.pt').exists() and not (run/'result.json').exists() and \
+       load_checkpoint(run/'latest.pt').get('cpu_seconds', 0.) >= cfg.budget:                   # nothing left to train, or score
+        raise FlowerVAEError(f"{run} spent its budget but lacks best.pt: delete the folder {run} to train the row again")
     saved = next((s for s in _saved_settings(run) if any(k in s and s[k] != want[k] for k in want)), {})
     if not (diff := [k for k in want if k in saved and saved[k] != want[k]]): return
     if diff == ['budget'] and saved['budget']:
@@ -142,12 +145,11 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     if spent < cfg.budget:                                                     # else: trained, not yet scored
         fit(cfg, resume=started, overwrite=not started, progress=progress, cbs=[Adversary(gan)] if gan else [])
     ck, kept = load_checkpoint(run/'latest.pt'), run/('latest.pt' if gan else 'best.pt')
-    if not kept.is_file(): raise FlowerVAEError(f"{run} spent its budget but lacks {kept.name}: delete it to train the row again")
     model = load_model(kept)
     priors = fit_priors(model, progress=False, scores=scores)                  # fitted once: scores and figure
     r = {'row': name, **{k: getattr(cfg, k) for k in RECIPE}, **row_settings({}, gan and asdict(gan)),
          'epochs': ck['epoch'], 'steps': ck['step'], 'cpu_seconds': round(ck['cpu_seconds'], 1),
-         'precision': 'bf16' if ck.get('amp') else 'float32',                   # how fast a CPU second trained: a machine's
+         'precision': {True: 'bf16', False: 'float32'}.get(ck.get('amp')),      # how fast a CPU second trained (older: None)
          'scored_epoch': load_checkpoint(kept)['epoch'], 'settings': row_settings(asdict(cfg), gan and asdict(gan)),
          **evaluate_all(kept, scores, test_ds, n_samples, progress=progress, priors=priors, model=model),
          'held_out': held_out(cfg, 'flowers102', root, getattr(test_ds, 'split', None))}   # the images given: seen by the row?
@@ -167,11 +169,11 @@ def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:lis
     make_folder(cache_folder(cache_dir), '--cache-dir'); make_folder(out)             # before the minutes of feature nets
     for f in ('results.json', 'results.md'): check_writable(Path(out)/f)           # not a folder, say, found after the work
     size = overrides.get('size', SHARED['size'])
-    with cpu_threads(pick_threads(overrides.get('threads'))):                   # the rows' threads, for scoring too (00a_machine)
-        test_ds = CachedFlowers(root, 'test', size, cache_dir, progress)
-        scores = generative_scores(root, size, cache_dir=cache_dir, progress=progress)
-        scores2 = second_net_scores(root, size, cache_dir, progress) if two_nets else None
-        overrides = {**overrides, 'cache_dir': cache_dir} if cache_dir else overrides  # the rows' caches go there too
+    test_ds = CachedFlowers(root, 'test', size, cache_dir, progress)
+    scores = generative_scores(root, size, cache_dir=cache_dir, progress=progress)      # feature nets: on every idle core
+    scores2 = second_net_scores(root, size, cache_dir, progress) if two_nets else None
+    overrides = {**overrides, 'cache_dir': cache_dir} if cache_dir else overrides  # the rows' caches go there too
+    with cpu_threads(pick_threads(overrides.get('threads'))):                   # the rows' threads, to score them too
         return _table(root, budget, out, rows, n_samples, scores, test_ds, progress, overrides, scores2)
 
 def _check_table(root, budget:float, out, rows, n_samples:int, overrides:dict)->list:

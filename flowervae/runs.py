@@ -4,7 +4,7 @@
 
 # %% ../nbs/04b_runs.ipynb #d4b20004
 from __future__ import annotations
-import csv, json, math
+import csv, json, math, numbers
 from contextlib import nullcontext
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
@@ -128,12 +128,16 @@ RUN_LOSS = ('recon',)                       # and its likelihood: the validation
 HISTORY = {'epoch', 'train_loss', 'val_nelbo', 'train_kl', 'val_kl'}    # what each epoch's row of a history holds, at least
 RESUMED = dict(model_cfg=dict, train_cfg=dict, model=dict, opt=dict, epoch=int, step=int, history=list, best_val=(int, float))
 
+def _plottable(h)->bool:   # an epoch's row of a history: a whole epoch and a number for each curve of loss.png
+    number = lambda v, t: isinstance(v, t) and not isinstance(v, bool)
+    return isinstance(h, dict) and number(h.get('epoch'), int) and all(number(h.get(k), numbers.Real)
+                                                                       for k in HISTORY - {'epoch'})
+
 def check_resumable(ck:dict, path)->dict:
     "`ck` if it holds all that resuming reads (`RESUMED`), each of its type; else a `FlowerVAEError` naming the file `path`."
     bad = [k for k, t in RESUMED.items() if not isinstance(ck.get(k), t) or isinstance(ck.get(k), bool)]
     bad += [k for k in ('epoch', 'step') if k not in bad and ck[k] < 0]              # counts: never below 0
-    if 'history' not in bad and not all(isinstance(h, dict) and isinstance(h.get('epoch'), int) and HISTORY <= h.keys()
-                                         for h in ck['history']): bad.append('history')   # loss.png plots these
+    if 'history' not in bad and not all(map(_plottable, ck['history'])): bad.append('history')      # loss.png plots it
     if bad: raise FlowerVAEError(f"{path} is a damaged checkpoint (no usable {', '.join(bad)}): it cannot be resumed; train "
                                  "afresh into another --out")
     return ck
