@@ -20,8 +20,8 @@ from .learner import TrainConfig
 from .model import VAE, count_params
 
 # %% auto #0
-__all__ = ['DEFAULT_MODEL', 'PRETRAINED_FORMAT', 'weights_dir', 'bundled_names', 'bundled_folder', 'card', 'cards', 'load',
-           'save_pretrained', 'from_pretrained', 'load_model', 'table', 'half_is_lossless', 'publish']
+__all__ = ['DEFAULT_MODEL', 'PRETRAINED_FORMAT', 'weights_dir', 'bundled_names', 'bundled_folder', 'BundledName', 'card', 'cards',
+           'load', 'save_pretrained', 'from_pretrained', 'load_model', 'table', 'half_is_lossless', 'publish']
 
 # %% ../nbs/04e_pretrained.ipynb #b0d1e002
 def weights_dir()->Path:
@@ -39,7 +39,10 @@ def bundled_folder(name)->Path|None:
     return weights_dir()/name if name in bundled_names() else None
 
 # %% ../nbs/04e_pretrained.ipynb #e4e50006
-DEFAULT_MODEL = 'vae64'   # what `sample`, `reconstruct` and `eval` use without --ckpt, and the notebooks without $FLOWERVAE_CKPT
+class BundledName(str):
+    "A bundled model's name that no file or folder of that name in the working folder stands for: a default nobody typed."
+
+DEFAULT_MODEL = BundledName('vae64')   # what sample, reconstruct, eval use without --ckpt; notebooks without $FLOWERVAE_CKPT
 
 def card(name:str)->dict:
     "What is known about the bundled model `name`: its `card.json`, with its name, file size and parameter count."
@@ -227,6 +230,7 @@ def load_model(path:str|Path, # a checkpoint written by `fit`, a folder written 
     "The model saved at `path`, in eval mode, on `device`, with its `train_cfg`."
     if not isinstance(path, (str, Path)) or path == '':
         raise FlowerVAEError(f"load_model takes a path or a name, got {described(path)}")
+    if isinstance(path, BundledName): return load(path, device)                       # the default: never a local 'vae64'
     path = Path(path).expanduser() if str(path).startswith('~') else path              # '~/runs/x/best.pt', as a shell has it
     if Path(path).is_symlink() and not Path(path).exists():                            # not the bundled model of that name
         raise FlowerVAEError(f"{path} is a link that leads to no file (to {os.readlink(path)}: missing, or a loop of links)")
