@@ -248,14 +248,15 @@ def _hints(parser, command:str, args:list, extra:list)->str:
     "What the words `extra` were likely meant as: a near option of `command`, or what the first bare word was (`_bare_hint`)."
     known = set(option_strings(parser, command).values())
     bare = [w for k, w in enumerate(extra) if not w.startswith('-') and not (k and extra[k - 1].startswith('--'))]
-    given = any(len(o := w.split('=')[0]) > 2 and '--ckpt'.startswith(o) for w in args)       # --ckpt, --c, --ckpt=NAME
-    classes = any('--classes'.startswith(w.split('=')[0]) and len(w) > 3 for w in args)       # given: no hint towards it
+    given = any(w.split('=')[0] == '--ckpt' for w in args)                                   # --ckpt NAME, --ckpt=NAME
+    classes = '--classes' in (w.split('=')[0] for w in args)                                 # given: no hint towards it
     hint = _bare_hint(bare[0], command, known, given, classes) if bare else ''
     return ''.join(_near_hint(w, command, args, known) for w in extra if w.startswith('--')) + hint
 
 def _near_hint(word:str, command:str, args:list, known:set)->str:
     "A near option's name for a misspelt `word`; for a right one in the wrong place (`flowervae --json pretrained`): where to."
     option = word.split('=')[0]
+    if (command, option) == ('eval', '--n'): return " (eval scores --limit N images; --n-samples N samples, with --fid)"
     near = difflib.get_close_matches(option, known, 1, 0.75)
     if not near: return ''
     if near[0] != option: return f" (did you mean {near[0]}?)"
@@ -273,10 +274,11 @@ def _bare_hint(word:str, command:str, known:set, ckpt_given:bool, classes_given:
 
 def make_parser(prog:str='flowervae')->argparse.ArgumentParser:
     "The `flowervae` argument parser; `prog` is how its usage lines and errors name the command."
-    ap = _Parser(prog=prog, description='Variational autoencoders on Oxford Flowers102.')
+    ap = _Parser(prog=prog, description='Variational autoencoders on Oxford Flowers102.', allow_abbrev=False)
     ap.add_argument('--version', action='version', version=f"%(prog)s {__version__}")
     sub = ap.add_subparsers(dest='command', required=True,        # every sub-command shows a switch as `--amp, --no-amp`
-                            parser_class=functools.partial(argparse.ArgumentParser, formatter_class=HelpFormatter))
+                            parser_class=functools.partial(argparse.ArgumentParser, formatter_class=HelpFormatter,
+                                                           allow_abbrev=False))   # `eval --n 100` is not --n-samples
     for add in (_train_parser, _sample_parser, _reconstruct_parser, _eval_parser, _bench_parser, _results_parser,
                 _pretrained_parser): add(sub)
     return ap
