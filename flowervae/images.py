@@ -193,6 +193,7 @@ def explore_images(model:VAE, n:int=1000, seed:int=0,
 def explore_setup(ckpt:str|Path|None=None, # a checkpoint, folder or bundled name; default $FLOWERVAE_CKPT, else the bundled VAE
                   n_images:int=1000, # images to explore from
                   root:str|None=None, # where the model's images are here, if not where it trained (or $FLOWERVAE_DATA)
+                  conditional:bool=True, # False: refuse a conditional model (the cells that follow decode without a class)
                  )->tuple:
     "`(model, images, what was loaded)` for exploring a latent space, with a line that says which model and which images."
     check_count(n_images, 'n_images'); env = not ckpt and os.environ.get('FLOWERVAE_CKPT')
@@ -201,6 +202,9 @@ def explore_setup(ckpt:str|Path|None=None, # a checkpoint, folder or bundled nam
     except FlowerVAEError as e:                                                           # where it came from, and a hint
         where = f" (a relative path is read from {os.getcwd()}: give an absolute one)" * (bool(env) and not os.path.isabs(env))
         raise FlowerVAEError(f"$FLOWERVAE_CKPT: {e}{where}" if env else str(e)) from None
+    if model.cfg.n_classes and not conditional:
+        raise FlowerVAEError(f"{ckpt} is a conditional model, and these cells decode without a class: 07_cvae explores it"
+                             + " (or unset $FLOWERVAE_CKPT)" * bool(env))
     ds = explore_images(model, n_images, root=root)
     seen = seen_in_training(model.train_cfg, root=root, split='test', folder=getattr(model, 'folder_digest', None))
     kind = f"of its own samples (no test images: {ds.why})" if hasattr(ds, 'why') else \
