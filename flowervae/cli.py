@@ -17,7 +17,7 @@ from .cache import CachedFlowers, cache_folder
 from .core import (FlowerVAEError, check_size, check_writable, file_id, make_folder, one_line, per_size, reason,
                             write_atomically)
 from .machine import usable_cpus
-from .data import TENTH, check_flowers_root, check_split, download_flowers
+from .data import TENTH, check_flowers_root, check_split, download_flowers, flowers_root
 from .grids import recon_rows, save_images
 from .distributed import Dist, leave_distributed
 from .learner import RECIPES, TrainConfig
@@ -74,6 +74,9 @@ def cmd_train(a:dict):
     refuse_unused(a, ('n_synthetic',), '--data synthetic', cfg.data == 'synthetic')                  # read, not drawn
     if a.get('num_workers') and cfg.cache:                          # a note, not a refusal: scripts that pass it still run
         print("note: --num-workers is read only with --no-cache: a cache is read without worker processes", file=sys.stderr)
+    if 'data' not in a and not ck and cfg.data == 'synthetic' and (env := flowers_root()) is not None and env.exists():
+        print("note: training on synthetic flowers, the default; $FLOWERVAE_DATA holds Flowers102: add --data flowers102 to "
+              "learn from them", file=sys.stderr)                          # as preset() in Python would
     if (cfg.threads or 0) > (cores := usable_cpus()):                   # two threads on a core: each step waits for the slower
         print(f"note: --threads {cfg.threads} on {cores} usable cores: a step can run tens of times slower", file=sys.stderr)
     refuse_unused({'download': 1} if flags['download'] else {}, ('download',), '--data flowers102', cfg.data == 'flowers102')
