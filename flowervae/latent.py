@@ -115,8 +115,7 @@ def plot_explained_variance(pca, ax=None):
     ax.bar(np.arange(1, len(r) + 1), r, label='per component')
     ax.plot(np.arange(1, len(r) + 1), np.cumsum(r), 'k.-', label='cumulative')
     ax.set(xlabel='principal component', ylabel='fraction of variance', ylim=(0, 1), title='PCA of the posterior means')
-    ax.legend()
-    return ax
+    ax.legend(); return ax
 
 # %% ../nbs/05_latent.ipynb #88ac7834
 def tsne_2d(codes:dict, n_pca:int=50, perplexity:float=30., seed:int=0)->np.ndarray:
@@ -234,8 +233,9 @@ def interpolate(model:VAE, z0:torch.Tensor, z1:torch.Tensor, n:int=8, mode:str='
 def one_code(model:VAE, z, name:str='z')->torch.Tensor:
     "`z` as one `(Z,)` float code of `model`'s size (a tensor, array or list), or a `FlowerVAEError` naming `name`."
     check_model(model)                                             # arguments swapped (z0, z1, model), or a name: one line
-    try: z = torch.as_tensor(z, dtype=torch.float32)
-    except (TypeError, ValueError, RuntimeError):                  # model.encode(x) itself, say: a (means, log-variances) pair
+    pair = isinstance(z, (tuple, list)) and any(map(torch.is_tensor, z))   # model.encode(x) itself: (means, log-variances)
+    try: z = torch.as_tensor(None if pair else z, dtype=torch.float32)      # (torch would warn of their gradients first)
+    except (TypeError, ValueError, RuntimeError):
         raise FlowerVAEError(f"{name} is one code: numbers in a tensor, array or list (model.encode(x)[0][i])") from None
     if z.shape != (model.cfg.z_dim,):
         raise FlowerVAEError(f"{name} must be one code of {model.cfg.z_dim} numbers, got shape {tuple(z.shape)}")
