@@ -20,7 +20,7 @@ from .data import (TENTH, FolderImages, Flowers102, check_flowers_root, check_sp
 from .synthetic import SyntheticFlowers
 from .learner import DATA_KINDS, TrainConfig
 from .model import VAE, decode_batches
-from .pretrained import DEFAULT_MODEL, load_model
+from .pretrained import DEFAULT_MODEL, bundled_names, load_model
 
 # %% auto #0
 __all__ = ['MOST_SAMPLED', 'local_cache', 'flowers_root_for', 'training_images', 'ImagesNotHere', 'why_unreadable',
@@ -201,6 +201,7 @@ def explore_setup(ckpt:str|Path|None=None, # a checkpoint, folder or bundled nam
     try: model = load_model(ckpt)
     except FlowerVAEError as e:                                                           # where it came from, and a hint
         where = f" (a relative path is read from {os.getcwd()}: give an absolute one)" * (bool(env) and not os.path.isabs(env))
+        if env and (near := env.strip().lower()) in bundled_names() and near != env: where = f" (the bundled model is {near!r})"
         raise FlowerVAEError(f"$FLOWERVAE_CKPT: {e}{where}" if env else str(e)) from None
     if model.cfg.n_classes and not conditional:
         raise FlowerVAEError(f"{ckpt} is a conditional model, and these cells decode without a class: 07_cvae explores it"
