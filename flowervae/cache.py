@@ -41,8 +41,10 @@ CACHE_ENV = 'FLOWERVAE_CACHE'
 
 def cache_folder(path:str|Path|None=None)->Path:
     "Where caches live: `path`, else $FLOWERVAE_CACHE, else ~/.cache/flowervae."
-    if not path and (env := os.environ.get(CACHE_ENV)) and not env.strip():   # ' ': a folder named by a space, made where one is
-        raise FlowerVAEError(f"${CACHE_ENV} is blank: name a folder, or unset it for ~/.cache/flowervae")
+    given = str(path) if path else os.environ.get(CACHE_ENV)
+    if given and given != given.strip():                            # ' ', ' /tmp/x': a folder named by spaces, where one runs
+        raise FlowerVAEError(f"the cache folder {given!r} ({'--cache-dir' if path else '$' + CACHE_ENV}) starts or ends with a "
+                             "space: name a folder without, or unset it for ~/.cache/flowervae")
     folder = Path(path or os.environ.get(CACHE_ENV) or Path.home()/'.cache'/'flowervae').expanduser()
     if folder.is_file(): raise FlowerVAEError(f"the cache folder {folder} is a file: give --cache-dir (or ${CACHE_ENV}) a folder")
     return folder

@@ -74,13 +74,14 @@ def cmd_train(a:dict):
     refuse_unused(a, ('n_synthetic',), '--data synthetic', cfg.data == 'synthetic')                  # read, not drawn
     if a.get('num_workers') and cfg.cache:                          # a note, not a refusal: scripts that pass it still run
         print("note: --num-workers is read only with --no-cache: a cache is read without worker processes", file=sys.stderr)
-    if 'data' not in a and not ck and cfg.data == 'synthetic' and (env := flowers_root()) is not None and env.exists():
-        print("note: training on synthetic flowers, the default; $FLOWERVAE_DATA holds Flowers102: add --data flowers102 to "
-              "learn from them", file=sys.stderr)                          # as preset() in Python would
     if (cfg.threads or 0) > (cores := usable_cpus()):                   # two threads on a core: each step waits for the slower
         print(f"note: --threads {cfg.threads} on {cores} usable cores: a step can run tens of times slower", file=sys.stderr)
     refuse_unused({'download': 1} if flags['download'] else {}, ('download',), '--data flowers102', cfg.data == 'flowers102')
     if flags['download'] and cfg.data == 'flowers102': download_flowers(cfg.root, cfg.split)
+    if not ({'data', 'n_synthetic'} & a.keys() or ck) and cfg.data == 'synthetic' and os.environ.get('RANK', '0') == '0' and \
+       (env := flowers_root()) is not None and (env/'flowers-102').is_dir():          # as preset() in Python would take them
+        print("note: training on synthetic flowers, the default; $FLOWERVAE_DATA holds Flowers102: add --data flowers102 to "
+              "learn from them", file=sys.stderr)
     fit(cfg, resume=flags['resume'], overwrite=flags['overwrite'], progress=not flags['quiet'], cbs=cbs)
     if Dist.from_env().rank == 0: print(f"done: checkpoints and pictures in {out}/")
 

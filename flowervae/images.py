@@ -14,7 +14,7 @@ from torch.utils.data import Subset
 from .cache import CACHE_ENV, ArrayImages, CachedFlowers, CachedFolder
 from .classes import same_classes
 from .checkpoint import trained_on
-from .core import FlowerVAEError, check_count, check_seed, few_names, in_eval, per_size, to_float
+from .core import FlowerVAEError, check_count, check_flag, check_seed, few_names, in_eval, per_size, to_float
 from .data import (TENTH, FolderImages, Flowers102, check_flowers_root, check_split, flowers_root, folder_digest,
                             missing_flowers_file)
 from .synthetic import SyntheticFlowers
@@ -196,7 +196,7 @@ def explore_setup(ckpt:str|Path|None=None, # a checkpoint, folder or bundled nam
                   conditional:bool=True, # False: refuse a conditional model (the cells that follow decode without a class)
                  )->tuple:
     "`(model, images, what was loaded)` for exploring a latent space, with a line that says which model and which images."
-    check_count(n_images, 'n_images'); env = not ckpt and os.environ.get('FLOWERVAE_CKPT')
+    check_count(n_images, 'n_images'); check_flag(conditional, 'conditional'); env = not ckpt and os.environ.get('FLOWERVAE_CKPT')
     ckpt = ckpt or env or DEFAULT_MODEL
     try: model = load_model(ckpt)
     except FlowerVAEError as e:                                                           # where it came from, and a hint

@@ -233,7 +233,7 @@ def interpolate(model:VAE, z0:torch.Tensor, z1:torch.Tensor, n:int=8, mode:str='
 def one_code(model:VAE, z, name:str='z')->torch.Tensor:
     "`z` as one `(Z,)` float code of `model`'s size (a tensor, array or list), or a `FlowerVAEError` naming `name`."
     check_model(model)                                             # arguments swapped (z0, z1, model), or a name: one line
-    pair = isinstance(z, (tuple, list)) and any(map(torch.is_tensor, z))   # model.encode(x) itself: (means, log-variances)
+    pair = isinstance(z, (tuple, list)) and any(torch.is_tensor(t) and t.ndim for t in z)   # model.encode(x) itself
     try: z = torch.as_tensor(None if pair else z, dtype=torch.float32)      # (torch would warn of their gradients first)
     except (TypeError, ValueError, RuntimeError):
         raise FlowerVAEError(f"{name} is one code: numbers in a tensor, array or list (model.encode(x)[0][i])") from None

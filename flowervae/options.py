@@ -257,6 +257,8 @@ def _near_hint(word:str, command:str, args:list, known:set)->str:
     "A near option's name for a misspelt `word`; for a right one in the wrong place (`flowervae --json pretrained`): where to."
     option = word.split('=')[0]
     if (command, option) == ('eval', '--n'): return " (eval scores --limit N images; --n-samples N samples, with --fid)"
+    if option not in known and len(whole := [k for k in known if k.startswith(option)]) == 1 and len(option) > 2:
+        return f" (options are not abbreviated: {whole[0]})"
     near = difflib.get_close_matches(option, known, 1, 0.75)
     if not near: return ''
     if near[0] != option: return f" (did you mean {near[0]}?)"

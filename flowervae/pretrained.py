@@ -51,9 +51,7 @@ def card(name:str)->dict:
     c = json.loads((folder/'card.json').read_text()) if (folder/'card.json').is_file() else {}
     return dict(name=name, megabytes=round(sum(p.stat().st_size for p in folder.iterdir()) / 1e6, 1), **c)
 
-def cards()->list:
-    "The card of every bundled model."
-    return [card(n) for n in bundled_names()]
+def cards()->list: return [card(n) for n in bundled_names()]   # the card of every bundled model
 
 def load(name:str, # a bundled model's name: see `cards()`
          device:str|torch.device|None=None)->VAE:
@@ -155,7 +153,7 @@ def _pretrained_folder(where)->Path:
     if not isinstance(where, (str, os.PathLike)) or not str(where):
         raise FlowerVAEError(f"from_pretrained takes a folder, a bundled model's name or owner/name, got {described(where)}")
     path = Path(where).expanduser()
-    if path.is_dir(): return path
+    if path.is_dir() and not isinstance(where, BundledName): return path     # a folder here; the default: the bundled one
     if path.is_file(): raise FlowerVAEError(f"{where} is a file, not a saved model's folder: a checkpoint loads with load_model")
     if bundled := bundled_folder(str(where).rstrip('/')): return bundled                  # 'vae64/', as a shell completes
     if str(where).startswith(('.', '/', '~')) or str(path.parent) != '.' and path.parent.is_dir():   # a path here, mistyped
@@ -234,6 +232,8 @@ def load_model(path:str|Path, # a checkpoint written by `fit`, a folder written 
     path = Path(path).expanduser() if str(path).startswith('~') else path              # '~/runs/x/best.pt', as a shell has it
     if Path(path).is_symlink() and not Path(path).exists():                            # not the bundled model of that name
         raise FlowerVAEError(f"{path} is a link that leads to no file (to {os.readlink(path)}: missing, or a loop of links)")
+    if bundled_folder(path) and Path(path).exists() and os.sep not in str(path):     # typed, and a local one wins: said
+        warnings.warn(f"{path} is the {'folder' if Path(path).is_dir() else 'file'} here, not the bundled model of that name")
     if Path(path).is_dir() or (not Path(path).exists() and bundled_folder(path)):   # a file of a bundled name wins
         return from_pretrained(path, device)
     saved = Path(path).parent/'model.safetensors'                                       # beside it: a saved model's folder
