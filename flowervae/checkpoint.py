@@ -238,7 +238,7 @@ def weight_damage(model:VAE, state)->str|None:
     own = model.state_dict()
     for k, v in state.items() if isinstance(state, dict) else ():     # other damage: `load_state_dict` names it
         if not isinstance(v, torch.Tensor) or (k in own and not own[k].is_floating_point()): continue   # counters are integers
-        if not v.is_floating_point() and (k in own or k.endswith(('.weight', '.bias'))):   # an older layout's name too
+        if not v.is_floating_point():                                 # under any name: an older layout's is renamed on loading
             return f"its weight {k} is stored as {str(v.dtype)[6:]} numbers"
         if not v.isfinite().all(): return f"its weight {k} holds NaN or infinite values"
 
