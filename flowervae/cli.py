@@ -159,8 +159,8 @@ def _eval_with_samples(a:dict)->dict:
     own = a['root'] if tc.data == 'flowers102' else None             # --root: the photos; a folder's model's images stay its own
     try: priors = fit_priors(model, batch_size=a['batch_size'], progress=not a['quiet'], scores=scores, root=own)
     except ImagesNotHere as e:                                       # --root names the photos here: not a folder's way back
-        if own is None and tc.data == 'folder': e = f"its priors are fitted to its training images: put them back in {tc.root}"
-        raise ImagesNotHere(f"{e}, or leave out --fid and --kid") from None
+        why = f"its priors are fitted to its training images: put them back in {tc.root}" if tc.data == 'folder' else e
+        raise ImagesNotHere(f"{why}, or leave out --fid and --kid") from None
     r = evaluate_all(a['ckpt'], scores, ds, a['n_samples'], a['batch_size'], progress=not a['quiet'], priors=priors,
                      model=model)
     seen = lambda split: held_out(tc, 'flowers102', root, split)                # by the model in training, or not
