@@ -223,7 +223,7 @@ def tune_temperature(model, prior, # a `MixturePrior` of `model`: its `temperatu
     if not isinstance(reference, GenerativeScores):
         raise FlowerVAEError(f"reference is a GenerativeScores of the training images, got {described(reference)}")
     n = check_count(n, 'n')
-    if isinstance(temperatures, (str, bytes)) or not hasattr(temperatures, '__iter__'):
+    if isinstance(temperatures, (str, bytes)) or not hasattr(temperatures, '__iter__') or getattr(temperatures, 'ndim', 1) == 0:
         raise FlowerVAEError(f"temperatures is a list of numbers, got {temperatures!r}")
     if not (temperatures := [check_temperature(t) for t in temperatures]): raise FlowerVAEError("no temperatures to try")
     before, prior.temperature, fd = prior.temperature, None, {}
