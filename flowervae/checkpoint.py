@@ -193,7 +193,7 @@ def model_kind(model:VAE)->str:
                          f"got a {type(model).__name__}: register its class in checkpoint.MODEL_KINDS")
 
 def train_config(d:dict, source='the checkpoint')->TrainConfig: # source: the file it came from, for messages
-    "The `TrainConfig` a checkpoint saved, in either format: 0/1 flags become booleans (`'false'` is refused), other configurations' fields go."
+    "The `TrainConfig` a checkpoint saved, in either format: 0/1 flags become booleans ('false' is refused), others' fields go."
     if not isinstance(d, dict): raise FlowerVAEError(f"{source} holds no table of training settings (train_cfg): it is damaged")
     kinds = {f.name: f.type for f in fields(TrainConfig)}                       # older runs: no shift, flags saved as 0/1
     saved = {'shift': 0., **{k: bool(v) if 'bool' in kinds[k] and v in (0, 1) else v for k, v in d.items() if k in kinds}}
