@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 
 from .augment import train_batch
-from .cache import BatchLoader, CachedFlowers
+from .cache import FIX_FLOWERS, BatchLoader, CachedFlowers
 from .core import FlowerVAEError, check_size, reason, write_atomically
 from .machine import autocast, bf16_peak, cpu_peak, device_name, keep_freed_memory, pick_device
 from .data import IMAGE_ERRORS, Flowers102, check_flowers_root, default_workers
@@ -126,7 +126,7 @@ def memory_batches(root, split:str, size:int, batch_size:int, seed:int=0):
     def decoded(i):                                                          # a damaged file named, as training names it
         try: return ds[i][0]
         except IMAGE_ERRORS as e:
-            raise FlowerVAEError(f"cannot read image {ds._image_files[i]} ({reason(e)}); replace or delete the file") from None
+            raise FlowerVAEError(f"cannot read image {ds._image_files[i]} ({reason(e)}); {FIX_FLOWERS}") from None
     images = torch.stack([decoded(i) for i in range(len(ds))])                 # (N, 3, S, S) uint8, decoded once
     g = torch.Generator().manual_seed(seed)
     while True:

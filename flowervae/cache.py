@@ -20,12 +20,15 @@ from .machine import usable_cpus
 from .data import IMAGE_ERRORS, FolderImages, Flowers102, make_loader, strip_centre
 
 # %% auto #0
-__all__ = ['CACHE_ENV', 'STALE_ELSEWHERE', 'load_square', 'cache_folder', 'fingerprint', 'content_hash', 'builder_tag',
-           'lock_temporary', 'sweep_temporaries', 'check_free_space', 'reserve_blocks', 'build_cache', 'open_cache',
-           'CachedImages', 'cache_stem', 'CachedFlowers', 'CachedFolder', 'BatchLoader', 'image_batches', 'ArrayImages']
+__all__ = ['FIX_FOLDER', 'FIX_FLOWERS', 'CACHE_ENV', 'STALE_ELSEWHERE', 'load_square', 'cache_folder', 'fingerprint',
+           'content_hash', 'builder_tag', 'lock_temporary', 'sweep_temporaries', 'check_free_space', 'reserve_blocks',
+           'build_cache', 'open_cache', 'CachedImages', 'cache_stem', 'CachedFlowers', 'CachedFolder', 'BatchLoader',
+           'image_batches', 'ArrayImages']
 
 # %% ../nbs/01b_cache.ipynb #27fe42df
-def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
+FIX_FOLDER, FIX_FLOWERS = 'replace or delete the file', 'replace the file or download again'   # what to do with a bad photo
+
+def load_square(path:str|Path, size:int, upright:bool=False, fix:str=FIX_FOLDER)->np.ndarray:
     "`(size, size, 3)` uint8 array of the image at `path`: turned as its EXIF says if `upright`, resized, centre-cropped, RGB."
     from torchvision import transforms as T                                                 # here: its import takes seconds
     try:
@@ -34,7 +37,7 @@ def load_square(path:str|Path, size:int, upright:bool=False)->np.ndarray:
             im = strip_centre(im)                                                          # a 1×100000 strip: its centre
             return np.asarray(T.CenterCrop(size)(T.Resize(size)(rgb(im))), dtype=np.uint8)   # (S, S, 3)
     except IMAGE_ERRORS as e:
-        raise FlowerVAEError(f"cannot read image {path} ({reason(e)}); replace or delete the file") from None
+        raise FlowerVAEError(f"cannot read image {path} ({reason(e)}); {fix}") from None
 
 # %% ../nbs/01b_cache.ipynb #f46909a2
 CACHE_ENV = 'FLOWERVAE_CACHE'
@@ -49,18 +52,18 @@ def cache_folder(path:str|Path|None=None)->Path:
     if folder.is_file(): raise FlowerVAEError(f"the cache folder {folder} is a file: give --cache-dir (or ${CACHE_ENV}) a folder")
     return folder
 
-def _stat_image(f)->os.stat_result:
+def _stat_image(f, fix:str=FIX_FOLDER)->os.stat_result:
     "`os.stat` of an image file, or a `FlowerVAEError` naming it when it is missing or not a regular file (a FIFO would hang)."
     try: st = os.stat(f)
-    except OSError as e: raise FlowerVAEError(f"cannot read image {f} ({e.strerror}); replace or delete the file") from None
+    except OSError as e: raise FlowerVAEError(f"cannot read image {f} ({e.strerror}); {fix}") from None
     if not Path(f).is_file(): raise not_regular(f"image {f}", 'replace it with the JPEG')
     return st
 
-def fingerprint(files:list, split:str, size:int)->str:
+def fingerprint(files:list, split:str, size:int, fix:str=FIX_FOLDER)->str: # fix: the advice for a missing file
     "A short hash of the split, the size and each file's name, size and modification time (and how transparency is read)."
     h = hashlib.sha1(f"{split}|{size}".encode())
     for f in files:
-        st = _stat_image(f)
+        st = _stat_image(f, fix)
         h.update(f"|{Path(f).name}:{st.st_size}:{st.st_mtime_ns}".encode('utf-8', 'surrogateescape'))   # any byte name
     if {Path(f).suffix.lower() for f in files} & {'.png', '.gif', '.webp', '.avif', '.tif', '.tiff'}: h.update(b'|alpha, 16-bit')
     return h.hexdigest()[:16]
@@ -74,9 +77,9 @@ def content_hash(images:np.ndarray, labels:list, chunk:int=256)->str:
 # %% ../nbs/01b_cache.ipynb #0c1bb712
 def _decode_chunk(args)->tuple:
     "`(block (n, S, S, 3) uint8, paths that would not decode (left black), the first one's error, how many were enlarged)`."
-    paths, size, upright = args; block, bad, first, small = np.zeros((len(paths), size, size, 3), np.uint8), [], None, 0
+    paths, size, upright, fix = args; block, bad, first, small = np.zeros((len(paths), size, size, 3), np.uint8), [], None, 0
     for k, p in enumerate(paths):
-        try: block[k] = load_square(p, size, upright)
+        try: block[k] = load_square(p, size, upright, fix)
         except FlowerVAEError as e: bad.append(str(p)); first = first or str(e); continue
         with Image.open(p) as im: small += min(im.size) < size                     # its header only: enlarged, so blurred
     return block, bad, first, small
@@ -144,7 +147,8 @@ def reserve_blocks(path:Path):
             if e.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS): raise   # ENOSPC: a full disk; others: no such call
 
 def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers:int|None=None, progress:bool=True,
-                upright:bool=False)->Path: # turn photos as their EXIF orientation says (your own images; Flowers102 has none)
+                upright:bool=False, # turn photos as their EXIF orientation says (your own images; Flowers102 has none)
+                fix:str=FIX_FOLDER)->Path: # what to do with a photo that will not decode: delete it from a folder of one's own
     "Decode `files` once into `dest`.npy (uint8, (N, size, size, 3)) with `dest`.json, atomically; returns the .npy path."
     dest.parent.mkdir(parents=True, exist_ok=True)
     sweep_temporaries(dest)
@@ -152,7 +156,7 @@ def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers
     if npy.exists() and not js.exists(): npy.unlink()          # a build that died before its record: of no use, but its space
     check_free_space(dest, len(files) * size * size * 3)
     tmp = dest.with_name(f".{dest.name}.{builder_tag()}.tmp.npy")
-    chunks = [(files[i:i + 64], size, upright) for i in range(0, len(files), 64)]
+    chunks = [(files[i:i + 64], size, upright, fix) for i in range(0, len(files), 64)]
     ex = ProcessPoolExecutor(workers or usable_cpus(), initializer=_die_with_parent)
     lock, bad, first, small = lock_temporary(tmp), [], None, 0   # the lock: held until the build ends, however it ends
     try:
@@ -161,8 +165,9 @@ def build_cache(files:list, labels:list, size:int, dest:Path, meta:dict, workers
         with tqdm(total=len(files), desc=f"caching {dest.name}", disable=not progress) as bar:
             for i, (block, broken, why, few) in enumerate(ex.map(_decode_chunk, chunks)):
                 arr[i * 64:i * 64 + len(block)] = block; bar.update(len(block)); bad += broken; first = first or why; small += few
-        if bad: raise FlowerVAEError(first if len(bad) == 1 else f"{len(bad)} images cannot be read; replace or delete them: "
-                                     + ', '.join(bad[:20]) + (f" and {len(bad) - 20} more" if len(bad) > 20 else ''))
+        if bad: raise FlowerVAEError(first if len(bad) == 1 else f"{len(bad)} images cannot be read; "
+                                     f"{fix.replace('the file', 'them')}: " + ', '.join(bad[:20])
+                                     + (f" and {len(bad) - 20} more" if len(bad) > 20 else ''))
         ex.shutdown()
         arr.flush(); content = content_hash(arr, labels); del arr
         os.replace(tmp, npy)                                  # the pixels first, then the record that vouches for them
@@ -196,14 +201,16 @@ class CachedImages(torch.utils.data.Dataset):
     def __init__(self, src, name:str, cache_dir:str|Path|None=None, progress:bool=True):
         split, size = src.split, src.size
         self.root, self.split, self.size, self.labels = src.root, split, size, src.labels
-        self.fingerprint = fp = fingerprint(src.files, split, size)
+        fix = FIX_FOLDER if isinstance(src, FolderImages) else FIX_FLOWERS    # Flowers102 lists every photo: none may go
+        self.fingerprint = fp = fingerprint(src.files, split, size, fix)
         dest = cache_folder(cache_dir)/name
         self.path = dest.with_suffix('.npy')
         self.images, meta, problem = open_cache(dest, fp, self.labels, size)
         if problem:
             if problem != 'missing' and progress: print(f"cache {self.path} is {problem}: building it again", file=sys.stderr)
             meta = dict(fingerprint=fp, root=str(src.root), split=split)
-            try: build_cache(src.files, src.labels, size, dest, meta, progress=progress, upright=isinstance(src, FolderImages))
+            try: build_cache(src.files, src.labels, size, dest, meta, progress=progress, upright=isinstance(src, FolderImages),
+                                 fix=fix)
             except OSError as e: raise FlowerVAEError(f"cache {self.path} is {problem} and cannot be written ({e.strerror}): "
                                                       f"{'' if problem == 'missing' else 'delete it, '}give a writable "
                                                       "--cache-dir or $FLOWERVAE_CACHE (or train with --no-cache)") from None
