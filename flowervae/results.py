@@ -4,14 +4,14 @@
 
 # %% ../nbs/10_results.ipynb #031c64e8
 from __future__ import annotations
-import json, math, sys, time
+import json, math, os, sys, time
 from dataclasses import asdict, fields
 from pathlib import Path
 
 import torch
 
 from .cache import CachedFlowers, cache_folder
-from .core import FlowerVAEError, check_writable, make_folder, reason, write_atomically
+from .core import FlowerVAEError, check_seed, check_writable, described, make_folder, reason, write_atomically
 from .data import check_flowers_root
 from .grids import recon_rows, save_images
 from .images import held_out, spread_batch
@@ -87,6 +87,10 @@ def read_result(path:Path)->dict:
     if r.get('checkpoint'): r['checkpoint'] = str(Path(path).parent/Path(r['checkpoint']).name)   # where the folder is now
     return r
 
+def _latest(run:Path)->dict:
+    "A row's `latest.pt`; if it is damaged, one line that says how to train the row again (`results` takes no checkpoint)."
+    return load_checkpoint(run/'latest.pt', advice=f"delete the folder {run} to train the row again")
+
 def _saved_settings(run:Path)->list:
     "What each file of a row folder says its run was trained with: result.json (an older one: its recipe), then latest.pt."
     r = read_result(run/'result.json') if (run/'result.json').exists() else {}
@@ -94,7 +98,7 @@ def _saved_settings(run:Path)->list:
     kept = RECIPE + tuple(f.name for f in fields(GANConfig))
     found = [r['settings'] if isinstance(r.get('settings'), dict) else {k: v for k, v in r.items() if k in kept}]
     if (run/'latest.pt').exists():
-        try: ck = load_checkpoint(run/'latest.pt')
+        try: ck = _latest(run)
         except FlowerVAEError:
             if r: return found                                       # scored: a damaged latest.pt is no matter
             raise
@@ -107,7 +111,7 @@ def _check_row(run:Path, cfg:TrainConfig, gan:GANConfig|None):
     "Refuse a row folder trained with other settings: a table's rows share one budget and seed, and a run's schedule its own."
     want = row_settings(asdict(cfg), gan and asdict(gan))
     if not gan and (run/'latest.pt').is_file() and not (run/'best.pt').exists() and not (run/'result.json').exists() and \
-       load_checkpoint(run/'latest.pt').get('cpu_seconds', 0.) >= cfg.budget:                   # nothing left to train, or score
+       _latest(run).get('cpu_seconds', 0.) >= cfg.budget:                   # nothing left to train, or score
         raise FlowerVAEError(f"{run} spent its budget but lacks best.pt: delete the folder {run} to train the row again")
     saved = next((s for s in _saved_settings(run) if any(k in s and s[k] != want[k] for k in want)), {})
     if not (diff := [k for k in want if k in saved and saved[k] != want[k]]): return
@@ -141,10 +145,10 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
         if scores2 is None or r.get('extractor_2') == scores2.label: return r     # and in the second net's, if asked
         r = second_opinion([r], scores2, n_samples, progress, test_ds)[0]; _write_json(r, done)
         return r
-    spent = load_checkpoint(run/'latest.pt').get('cpu_seconds', 0.) if (started := (run/'latest.pt').exists()) else 0.
+    spent = _latest(run).get('cpu_seconds', 0.) if (started := (run/'latest.pt').exists()) else 0.
     if spent < cfg.budget:                                                     # else: trained, not yet scored
         fit(cfg, resume=started, overwrite=not started, progress=progress, cbs=[Adversary(gan)] if gan else [])
-    ck, kept = load_checkpoint(run/'latest.pt'), run/('latest.pt' if gan else 'best.pt')
+    ck, kept = _latest(run), run/('latest.pt' if gan else 'best.pt')
     model = load_model(kept)
     priors = fit_priors(model, progress=False, scores=scores)                  # fitted once: scores and figure
     r = {'row': name, **{k: getattr(cfg, k) for k in RECIPE}, **row_settings({}, gan and asdict(gan)),
@@ -178,28 +182,47 @@ def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:lis
 
 def _check_table(root, budget:float, out, rows, n_samples:int, overrides:dict)->list:
     "The rows to run, each once, after every check that can fail before minutes of work: the budget, the rows, their folders."
-    if not 0 < budget < math.inf: raise FlowerVAEError(f"the budget is CPU seconds per row, above 0: got {budget}")
-    if n_samples < 1000: raise FlowerVAEError(f"n_samples must be at least 1000 (KID subsets), got {n_samples}")
+    if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not 0 < budget < math.inf:
+        raise FlowerVAEError(f"the budget is CPU seconds per row, above 0: got {described(budget)}")
+    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1000:
+        raise FlowerVAEError(f"n_samples must be a whole number of at least 1000 (KID subsets), got {described(n_samples)}")
+    _check_out(out)
     rows = list(ROWS) if rows is None else list(dict.fromkeys([rows] if isinstance(rows, str) else rows))   # each row once
     if not rows: raise FlowerVAEError(f"no rows to run: choose from {', '.join(ROWS)}")
     for name in rows: cfg, gan = row_config(name, root, budget, out, **overrides); _check_row(Path(cfg.out), cfg, gan)
     return rows
 
-def run_seeds(root:str, seeds:list, budget:float=900., out:str|Path='runs/results', **kw)->list:
-    "`run_table` for each of `seeds`, in folders `out/seedS` when there are several; all their rows, in `out`'s table too."
+def _check_out(out)->Path:
+    "The table's folder `out` as a `Path`, if it names one; else one line."
+    if not isinstance(out, (str, os.PathLike)) or not str(out):
+        raise FlowerVAEError(f"out names the table's folder, got {described(out)}")
+    return Path(out)
+
+def _check_seeds(seeds)->list:
+    "`seeds` as a list of seeds (whole numbers), each once and at least one; else one line."
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, '__iter__'):
+        raise FlowerVAEError(f"seeds is a list of whole numbers, got {described(seeds)}")
+    if not (seeds := [check_seed(s) for s in seeds]): raise FlowerVAEError("no seeds given: give at least one")
     if dup := [s for k, s in enumerate(seeds) if s in seeds[:k]]:                 # `--seed 0 0`: one seed, or two?
         raise FlowerVAEError(f"seed {dup[0]} is given twice: give each seed once")
+    return seeds
+
+def run_seeds(root:str, seeds:list, budget:float=900., out:str|Path='runs/results', **kw)->list:
+    "`run_table` for each of `seeds`, in folders `out/seedS` when there are several; all their rows, in `out`'s table too."
+    seeds, out = _check_seeds(seeds), _check_out(out)
     one = [n for n in ROWS if (Path(out)/n).is_dir()]                            # rows' folders: `seed` and `seed_mse` too
     several = [p.name for p in sorted(Path(out).glob('seed*')) if p.is_dir() and p.name[4:].isdigit()]   # seeds' folders
     if len(seeds) > 1 and one:                                                    # its rows would be trained again, for hours
         raise FlowerVAEError(f"{out} holds a one-seed table (rows {', '.join(one[:3])}): move them to seedS, or another --out")
-    if len(seeds) == 1 and several:                                               # its table would shrink to one seed's
+    if several and (len(seeds) == 1 or any(int(f[4:]) not in seeds for f in several)):   # its table would lose seeds
         raise FlowerVAEError(f"{out} holds a table of several seeds ({', '.join(several)}): give them all, or another --out")
     overrides = {k: v for k, v in kw.items() if k not in ('rows', 'n_samples', 'cache_dir', 'progress', 'two_nets')}
     for s in seeds:                                                               # every seed's folders, before any work
         _check_table(root, budget, Path(out)/f"seed{s}" if len(seeds) > 1 else out, kw.get('rows'), kw.get('n_samples', 5000),
                      {**overrides, 'seed': s})
     if len(seeds) == 1: return run_table(root, budget, out, seed=seeds[0], **kw)
+    make_folder(out)
+    for f in ('results.json', 'results.md'): check_writable(Path(out)/f)           # before the seeds' work, as `run_table` does
     results = [r for s in seeds for r in run_table(root, budget, Path(out)/f"seed{s}", seed=s, **kw)]
     _write_json(results, Path(out)/'results.json')
     write_atomically(Path(out)/'results.md', lambda tmp: Path(tmp).write_text(results_markdown(results)))
