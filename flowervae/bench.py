@@ -4,14 +4,14 @@
 
 # %% ../nbs/11_bench.ipynb #a00ab37b
 from __future__ import annotations
-import itertools, json, subprocess, sys, time
+import itertools, json, math, subprocess, sys, time
 from pathlib import Path
 
 import torch
 
 from .augment import train_batch
 from .cache import FIX_FLOWERS, BatchLoader, CachedFlowers
-from .core import FlowerVAEError, check_size, reason, write_atomically
+from .core import FlowerVAEError, check_count, check_size, described, reason, write_atomically
 from .machine import autocast, bf16_peak, cpu_peak, device_name, keep_freed_memory, pick_device
 from .data import IMAGE_ERRORS, Flowers102, check_flowers_root, default_workers
 from .learner import TrainConfig
@@ -20,10 +20,10 @@ from .loss import vae_loss
 from .model import VAE, VAEConfig
 
 # %% auto #0
-__all__ = ['USUAL', 'MEMORY', 'FAST', 'BENCH_PANELS', 'usual_loader', 'fast_loader', 'prepare', 'images_per_second',
-           'time_loading', 'make_step', 'time_training', 'train_flops_per_image', 'usual_figures', 'in_fresh_process',
-           'memory_batches', 'memory_figures', 'peak_rss_gb', 'reset_peak_rss', 'fast_figures', 'compute_figures',
-           'bench', 'format_row', 'plot_bench']
+__all__ = ['USUAL_SPLITS', 'USUAL', 'MEMORY', 'FAST', 'BENCH_PANELS', 'usual_loader', 'fast_loader', 'prepare',
+           'images_per_second', 'time_loading', 'make_step', 'time_training', 'train_flops_per_image', 'usual_figures',
+           'in_fresh_process', 'memory_batches', 'memory_figures', 'peak_rss_gb', 'reset_peak_rss', 'fast_figures',
+           'compute_figures', 'bench', 'format_row', 'plot_bench']
 
 # %% ../nbs/11_bench.ipynb #4ffed41e
 def usual_loader(root, split:str, size:int, batch_size:int, num_workers:int|None=None):
@@ -184,6 +184,16 @@ def compute_figures(size:int, width:int, dev:torch.device, r:dict)->dict:
     return out | (dict(peak_flops=peak, peak_how=how, peak_fraction=flops * r['train_fast'] / peak) if peak else {})
 
 # %% ../nbs/11_bench.ipynb #7d645148
+USUAL_SPLITS = ('train', 'val', 'test')   # what torchvision's Flowers102, the usual pipeline, reads (no 'train+val')
+
+def _check_rounds(split:str, counts:dict, seconds:dict):
+    "One line for a split the usual pipeline cannot read, a count below 1, or seconds that are not finite and >= 0."
+    if split not in USUAL_SPLITS: raise FlowerVAEError(f"split must be one of {', '.join(USUAL_SPLITS)}, got {described(split)}")
+    for k, v in counts.items(): check_count(v, k)
+    for k, v in seconds.items():                                                      # NaN fails the comparison too
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < math.inf:
+            raise FlowerVAEError(f"{k} must be finite, >= 0, got {described(v)}")
+
 def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
           sizes=(64, 128, 256), split:str='train', batch_size:int=64,
           load_batches:int=20, # batches timed for data loading, in rounds...
@@ -196,6 +206,8 @@ def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
          )->dict:
     "Images per second of the usual pipeline, the in-memory loop and flowervae's, for loading and training, at each size."
     sizes = list(dict.fromkeys(VAEConfig(img_size=check_size(s), width=width).img_size for s in sizes))   # once each, checked
+    _check_rounds(split, dict(batch_size=batch_size, load_batches=load_batches, train_batches=train_batches),
+                  dict(load_seconds=load_seconds, train_seconds=train_seconds))
     hint = ("bench measures the real flowers: give --root DIR or set $FLOWERVAE_DATA "
             "(flowervae train --download --root DIR fetches them)")
     root, dev = check_flowers_root(root, hint=hint), pick_device(device)
