@@ -174,6 +174,12 @@ def _files_under(folder:Path, root:Path)->list:
         seen.add(real); out += [Path(top)/f for f in files if not _links_within(os.path.join(top, f), root)]
     return sorted(out)
 
+_warned = set()   # what `_warn_once` said in this process
+
+def _warn_once(msg:str):
+    "`warnings.warn(msg)` the first time only: a run reads its folder twice, and other code resets Python's own memory of it."
+    if msg not in _warned: _warned.add(msg); warnings.warn(msg)
+
 def _class_dirs(root:Path)->tuple:
     "`((name, images), ...)`: the sub-folders of `root` that hold images, with their images, sorted; a flat folder: `root`."
     def images(d):                                                                          # one walk of each folder
@@ -186,7 +192,7 @@ def _class_dirs(root:Path)->tuple:
     found = [(d, images(d)) for d in sorted(root.iterdir()) if d.is_dir() and not _links_within(d, root)]
     subs = tuple((printable(d.name), ims) for d, ims in found if ims)
     if subs and (bare := [printable(d.name) for d, ims in found if not ims and d.name[0] not in '._']):   # not .git, __MACOSX
-        warnings.warn(f"{root}: no images in {', '.join(b + '/' for b in bare)}, so no class of {'them' if bare[1:] else 'it'}")
+        _warn_once(f"{root}: no images in {', '.join(b + '/' for b in bare)}, so no class of {'them' if bare[1:] else 'it'}")
     if subs and any(_is_image(f) for f in root.iterdir()):
         raise FlowerVAEError(f"{root} holds images beside sub-folders of images: give the loose ones a sub-folder (a class) of "
                              "their own, or point --root at one folder of images")
