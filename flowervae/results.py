@@ -4,14 +4,14 @@
 
 # %% ../nbs/10_results.ipynb #031c64e8
 from __future__ import annotations
-import json, math, os, sys, time
+import json, math, numbers, os, sys, time
 from dataclasses import asdict, fields
 from pathlib import Path
 
 import torch
 
 from .cache import CachedFlowers, cache_folder
-from .core import FlowerVAEError, check_seed, check_writable, described, make_folder, reason, write_atomically
+from .core import FlowerVAEError, as_number, check_seed, check_writable, described, make_folder, reason, write_atomically
 from .data import check_flowers_root
 from .grids import recon_rows, save_images
 from .images import held_out, spread_batch
@@ -87,9 +87,9 @@ def read_result(path:Path)->dict:
     if r.get('checkpoint'): r['checkpoint'] = str(Path(path).parent/Path(r['checkpoint']).name)   # where the folder is now
     return r
 
-def _latest(run:Path)->dict:
-    "A row's `latest.pt`; if it is damaged, one line that says how to train the row again (`results` takes no checkpoint)."
-    return load_checkpoint(run/'latest.pt', advice=f"delete the folder {run} to train the row again")
+def _latest(run:Path, name:str='latest.pt')->dict:
+    "A row's checkpoint `name`; if it is damaged, one line that says how to train the row again (`results` takes no checkpoint)."
+    return load_checkpoint(run/name, advice=f"delete the folder {run} to train the row again")
 
 def _saved_settings(run:Path)->list:
     "What each file of a row folder says its run was trained with: result.json (an older one: its recipe), then latest.pt."
@@ -149,12 +149,13 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
     if spent < cfg.budget:                                                     # else: trained, not yet scored
         fit(cfg, resume=started, overwrite=not started, progress=progress, cbs=[Adversary(gan)] if gan else [])
     ck, kept = _latest(run), run/('latest.pt' if gan else 'best.pt')
+    scored = ck if gan else _latest(run, 'best.pt')                            # read before the model: a damaged one said so
     model = load_model(kept)
     priors = fit_priors(model, progress=False, scores=scores)                  # fitted once: scores and figure
     r = {'row': name, **{k: getattr(cfg, k) for k in RECIPE}, **row_settings({}, gan and asdict(gan)),
          'epochs': ck['epoch'], 'steps': ck['step'], 'cpu_seconds': round(ck['cpu_seconds'], 1),
          'precision': {True: 'bf16', False: 'float32'}.get(ck.get('amp')),      # how fast a CPU second trained (older: None)
-         'scored_epoch': load_checkpoint(kept)['epoch'], 'settings': row_settings(asdict(cfg), gan and asdict(gan)),
+         'scored_epoch': scored['epoch'], 'settings': row_settings(asdict(cfg), gan and asdict(gan)),
          **evaluate_all(kept, scores, test_ds, n_samples, progress=progress, priors=priors, model=model),
          'held_out': held_out(cfg, 'flowers102', root, getattr(test_ds, 'split', None))}   # the images given: seen by the row?
     if scores2 is not None: r.update(fds_in(scores2, model, priors, n_samples, progress, test_ds))
@@ -167,7 +168,8 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
 def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:list|None=None, n_samples:int=5000,
               cache_dir:str|None=None, progress:bool=True, two_nets:bool=False, **overrides)->list:
     "Train and score every row of `ROWS` (or `rows`) for `budget` CPU seconds each; write results.json and results.md in `out`."
-    rows = _check_table(root, budget, out, rows, n_samples, overrides)
+    out = _check_out(out); rows = _check_table(root, budget, out, rows, n_samples, overrides)
+    budget, n_samples = float(budget), int(n_samples)                            # NumPy's numbers too, as JSON will want
     root = str(check_flowers_root(root, hint="the table trains on the real flowers: give --root DIR or set $FLOWERVAE_DATA "
                                              "(flowervae train --download --root DIR fetches them)"))
     make_folder(cache_folder(cache_dir), '--cache-dir'); make_folder(out)             # before the minutes of feature nets
@@ -182,9 +184,9 @@ def run_table(root:str, budget:float=900., out:str|Path='runs/results', rows:lis
 
 def _check_table(root, budget:float, out, rows, n_samples:int, overrides:dict)->list:
     "The rows to run, each once, after every check that can fail before minutes of work: the budget, the rows, their folders."
-    if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not 0 < budget < math.inf:
+    if isinstance(budget, bool) or not isinstance(budget, numbers.Real) or not 0 < budget < math.inf:
         raise FlowerVAEError(f"the budget is CPU seconds per row, above 0: got {described(budget)}")
-    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1000:
+    if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral) or n_samples < 1000:
         raise FlowerVAEError(f"n_samples must be a whole number of at least 1000 (KID subsets), got {described(n_samples)}")
     _check_out(out)
     rows = list(ROWS) if rows is None else list(dict.fromkeys([rows] if isinstance(rows, str) else rows))   # each row once
@@ -193,16 +195,16 @@ def _check_table(root, budget:float, out, rows, n_samples:int, overrides:dict)->
     return rows
 
 def _check_out(out)->Path:
-    "The table's folder `out` as a `Path`, if it names one; else one line."
-    if not isinstance(out, (str, os.PathLike)) or not str(out):
+    "The table's folder `out` as a `Path` (`~` expanded, as a shell would), if it names one; else one line."
+    if not isinstance(out, (str, os.PathLike)) or not str(out).strip():
         raise FlowerVAEError(f"out names the table's folder, got {described(out)}")
-    return Path(out)
+    return Path(os.path.expanduser(out))
 
 def _check_seeds(seeds)->list:
     "`seeds` as a list of seeds (whole numbers), each once and at least one; else one line."
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, '__iter__'):
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, '__iter__') or getattr(seeds, 'ndim', 1) == 0:
         raise FlowerVAEError(f"seeds is a list of whole numbers, got {described(seeds)}")
-    if not (seeds := [check_seed(s) for s in seeds]): raise FlowerVAEError("no seeds given: give at least one")
+    if not (seeds := [check_seed(as_number(s)) for s in seeds]): raise FlowerVAEError("no seeds given: give at least one")
     if dup := [s for k, s in enumerate(seeds) if s in seeds[:k]]:                 # `--seed 0 0`: one seed, or two?
         raise FlowerVAEError(f"seed {dup[0]} is given twice: give each seed once")
     return seeds
@@ -210,8 +212,8 @@ def _check_seeds(seeds)->list:
 def run_seeds(root:str, seeds:list, budget:float=900., out:str|Path='runs/results', **kw)->list:
     "`run_table` for each of `seeds`, in folders `out/seedS` when there are several; all their rows, in `out`'s table too."
     seeds, out = _check_seeds(seeds), _check_out(out)
-    one = [n for n in ROWS if (Path(out)/n).is_dir()]                            # rows' folders: `seed` and `seed_mse` too
-    several = [p.name for p in sorted(Path(out).glob('seed*')) if p.is_dir() and p.name[4:].isdigit()]   # seeds' folders
+    one = [n for n in ROWS if (out/n).is_dir()]                                  # rows' folders: `seed` and `seed_mse` too
+    several = [p.name for p in sorted(out.glob('seed*')) if p.is_dir() and p.name[4:].isascii() and p.name[4:].isdigit()]
     if len(seeds) > 1 and one:                                                    # its rows would be trained again, for hours
         raise FlowerVAEError(f"{out} holds a one-seed table (rows {', '.join(one[:3])}): move them to seedS, or another --out")
     if several and (len(seeds) == 1 or any(int(f[4:]) not in seeds for f in several)):   # its table would lose seeds
@@ -221,8 +223,8 @@ def run_seeds(root:str, seeds:list, budget:float=900., out:str|Path='runs/result
         _check_table(root, budget, Path(out)/f"seed{s}" if len(seeds) > 1 else out, kw.get('rows'), kw.get('n_samples', 5000),
                      {**overrides, 'seed': s})
     if len(seeds) == 1: return run_table(root, budget, out, seed=seeds[0], **kw)
-    make_folder(out)
-    for f in ('results.json', 'results.md'): check_writable(Path(out)/f)           # before the seeds' work, as `run_table` does
+    if out.is_dir():                                                               # before the seeds' work, as `run_table` does
+        for f in ('results.json', 'results.md'): check_writable(out/f)
     results = [r for s in seeds for r in run_table(root, budget, Path(out)/f"seed{s}", seed=s, **kw)]
     _write_json(results, Path(out)/'results.json')
     write_atomically(Path(out)/'results.md', lambda tmp: Path(tmp).write_text(results_markdown(results)))
