@@ -4,16 +4,16 @@
 
 # %% ../nbs/11_bench.ipynb #a00ab37b
 from __future__ import annotations
-import itertools, json, math, subprocess, sys, time
+import itertools, json, math, numbers, subprocess, sys, time
 from pathlib import Path
 
 import torch
 
 from .augment import train_batch
-from .cache import FIX_FLOWERS, BatchLoader, CachedFlowers
+from .cache import BatchLoader, CachedFlowers
 from .core import FlowerVAEError, check_count, check_size, described, reason, write_atomically
 from .machine import autocast, bf16_peak, cpu_peak, device_name, keep_freed_memory, pick_device
-from .data import IMAGE_ERRORS, Flowers102, check_flowers_root, default_workers
+from .data import FIX_FLOWERS, IMAGE_ERRORS, Flowers102, check_flowers_root, default_workers
 from .learner import TrainConfig
 from .precision import choose_amp
 from .loss import vae_loss
@@ -23,7 +23,7 @@ from .model import VAE, VAEConfig
 __all__ = ['USUAL_SPLITS', 'USUAL', 'MEMORY', 'FAST', 'BENCH_PANELS', 'usual_loader', 'fast_loader', 'prepare',
            'images_per_second', 'time_loading', 'make_step', 'time_training', 'train_flops_per_image', 'usual_figures',
            'in_fresh_process', 'memory_batches', 'memory_figures', 'peak_rss_gb', 'reset_peak_rss', 'fast_figures',
-           'compute_figures', 'bench', 'format_row', 'plot_bench']
+           'compute_figures', 'check_rounds', 'bench', 'format_row', 'plot_bench']
 
 # %% ../nbs/11_bench.ipynb #4ffed41e
 def usual_loader(root, split:str, size:int, batch_size:int, num_workers:int|None=None):
@@ -186,13 +186,16 @@ def compute_figures(size:int, width:int, dev:torch.device, r:dict)->dict:
 # %% ../nbs/11_bench.ipynb #7d645148
 USUAL_SPLITS = ('train', 'val', 'test')   # what torchvision's Flowers102, the usual pipeline, reads (no 'train+val')
 
-def _check_rounds(split:str, counts:dict, seconds:dict):
-    "One line for a split the usual pipeline cannot read, a count below 1, or seconds that are not finite and >= 0."
+def check_rounds(split:str, **values)->list:
+    "`values` as Python numbers, counts of at least 1 and `*_seconds` finite and >= 0, for a split the usual pipeline reads."
     if split not in USUAL_SPLITS: raise FlowerVAEError(f"split must be one of {', '.join(USUAL_SPLITS)}, got {described(split)}")
-    for k, v in counts.items(): check_count(v, k)
-    for k, v in seconds.items():                                                      # NaN fails the comparison too
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < math.inf:
+    checked = []
+    for k, v in values.items():
+        if not k.endswith('_seconds'): checked.append(check_count(v, k)); continue
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not 0 <= v < math.inf:   # NaN fails the comparison too
             raise FlowerVAEError(f"{k} must be finite, >= 0, got {described(v)}")
+        checked.append(float(v))
+    return checked
 
 def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
           sizes=(64, 128, 256), split:str='train', batch_size:int=64,
@@ -206,8 +209,9 @@ def bench(root=None, # Flowers102 root (default $FLOWERVAE_DATA)
          )->dict:
     "Images per second of the usual pipeline, the in-memory loop and flowervae's, for loading and training, at each size."
     sizes = list(dict.fromkeys(VAEConfig(img_size=check_size(s), width=width).img_size for s in sizes))   # once each, checked
-    _check_rounds(split, dict(batch_size=batch_size, load_batches=load_batches, train_batches=train_batches),
-                  dict(load_seconds=load_seconds, train_seconds=train_seconds))
+    batch_size, load_batches, train_batches, load_seconds, train_seconds = check_rounds(   # NumPy's numbers too: JSON for a child
+        split, batch_size=batch_size, load_batches=load_batches, train_batches=train_batches, load_seconds=load_seconds,
+        train_seconds=train_seconds)
     hint = ("bench measures the real flowers: give --root DIR or set $FLOWERVAE_DATA "
             "(flowervae train --download --root DIR fetches them)")
     root, dev = check_flowers_root(root, hint=hint), pick_device(device)

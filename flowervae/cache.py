@@ -17,16 +17,16 @@ from tqdm.auto import tqdm
 
 from .core import FlowerVAEError, check_count, check_flag, check_size, not_regular, reason, rgb, unit_images, write_atomically
 from .machine import usable_cpus
-from .data import IMAGE_ERRORS, FolderImages, Flowers102, make_loader, strip_centre
+from .data import FIX_FLOWERS, IMAGE_ERRORS, FolderImages, Flowers102, make_loader, strip_centre
 
 # %% auto #0
-__all__ = ['FIX_FOLDER', 'FIX_FLOWERS', 'CACHE_ENV', 'STALE_ELSEWHERE', 'load_square', 'cache_folder', 'fingerprint',
-           'content_hash', 'builder_tag', 'lock_temporary', 'sweep_temporaries', 'check_free_space', 'reserve_blocks',
-           'build_cache', 'open_cache', 'CachedImages', 'cache_stem', 'CachedFlowers', 'CachedFolder', 'BatchLoader',
-           'image_batches', 'ArrayImages']
+__all__ = ['FIX_FOLDER', 'CACHE_ENV', 'STALE_ELSEWHERE', 'load_square', 'cache_folder', 'fingerprint', 'content_hash',
+           'builder_tag', 'lock_temporary', 'sweep_temporaries', 'check_free_space', 'reserve_blocks', 'build_cache',
+           'open_cache', 'CachedImages', 'cache_stem', 'CachedFlowers', 'CachedFolder', 'BatchLoader', 'image_batches',
+           'ArrayImages']
 
 # %% ../nbs/01b_cache.ipynb #27fe42df
-FIX_FOLDER, FIX_FLOWERS = 'replace or delete the file', 'replace the file or download again'   # what to do with a bad photo
+FIX_FOLDER = 'replace or delete the file'   # for a photo of one's own that will not decode (Flowers102's: FIX_FLOWERS)
 
 def load_square(path:str|Path, size:int, upright:bool=False, fix:str=FIX_FOLDER)->np.ndarray:
     "`(size, size, 3)` uint8 array of the image at `path`: turned as its EXIF says if `upright`, resized, centre-cropped, RGB."

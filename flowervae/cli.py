@@ -10,7 +10,7 @@ from pathlib import Path
 
 import torch
 
-from .bench import bench, plot_bench
+from .bench import bench, check_rounds, plot_bench
 from .classes import class_name, class_names, class_number
 from .inputs import check_draw
 from .cache import CachedFlowers, cache_folder
@@ -192,6 +192,8 @@ def cmd_eval(a:dict):
 # %% ../nbs/12_cli.ipynb #c12c000e
 def cmd_bench(a:dict):
     "`flowervae bench` (11_bench)."
+    check_rounds(a['split'], **{k: a[k] for k in ('batch_size', 'load_batches', 'train_batches', 'load_seconds',
+                                                  'train_seconds')})   # before the cache folder is made
     if a['plot']: _check_out(a['plot'], '--plot')                 # before the minutes of measuring, not after
     make_folder(cache_folder(a['cache_dir']), '--cache-dir')
     r = bench(a['root'], a['sizes'], a['split'], a['batch_size'], load_batches=a['load_batches'], load_seconds=a['load_seconds'],

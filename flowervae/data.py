@@ -21,11 +21,11 @@ IMAGE_ERRORS = (OSError, SyntaxError, ValueError, Image.DecompressionBombError) 
 if TYPE_CHECKING: import torchvision    # annotations only: torchvision takes seconds to import, so functions import it where used
 
 # %% auto #0
-__all__ = ['IMAGE_ERRORS', 'DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'NETWORK_ERRORS', 'IMAGE_SUFFIXES', 'UNREADABLE_PHOTOS',
-           'FOLDER_SPLITS', 'TENTH', 'flowers_root', 'missing_flowers_file', 'check_flowers_root', 'flower_transforms',
-           'check_split', 'Flowers102', 'download_flowers', 'strip_centre', 'check_folder', 'folder_index',
-           'folder_classes', 'folder_digest', 'folder_split', 'FolderImages', 'default_workers', 'make_loader',
-           'examples_per_class']
+__all__ = ['IMAGE_ERRORS', 'DATA_ENV', 'FLOWERS_FILES', 'SPLITS', 'FIX_FLOWERS', 'NETWORK_ERRORS', 'IMAGE_SUFFIXES',
+           'UNREADABLE_PHOTOS', 'FOLDER_SPLITS', 'TENTH', 'flowers_root', 'missing_flowers_file', 'check_flowers_root',
+           'flower_transforms', 'check_split', 'Flowers102', 'download_flowers', 'strip_centre', 'check_folder',
+           'folder_index', 'folder_classes', 'folder_digest', 'folder_split', 'FolderImages', 'default_workers',
+           'make_loader', 'examples_per_class']
 
 # %% ../nbs/01_data.ipynb #bd8d1e9d
 DATA_ENV = 'FLOWERVAE_DATA'
@@ -90,6 +90,9 @@ def check_split(split:str)->tuple:
     return SPLITS[split]
 
 # %% ../nbs/01_data.ipynb #a87d66a9
+FIX_FLOWERS = ("replace the file from a fresh copy of 102flowers.tgz, or download the data set again into a new root "
+               "(a download skips a root that has its photos)")   # not deletion: the label files list every photo
+
 class Flowers102(ConcatDataset):
     "Oxford Flowers102 `split` (official or a union) as `(image, label)` pairs, images `(3, size, size)` in [0, 1]."
     n_classes = 102
@@ -115,7 +118,7 @@ class Flowers102(ConcatDataset):
         # torchvision makes every file RGB; one it cannot decode (truncated, corrupt, missing) is named here, not PIL's error
         try: return super().__getitem__(i)
         except IMAGE_ERRORS as e:
-            raise FlowerVAEError(f"cannot read image {self.files[i]} ({reason(e)}); replace the file or download again") from None
+            raise FlowerVAEError(f"cannot read image {self.files[i]} ({reason(e)}); {FIX_FLOWERS}") from None
 
 # %% ../nbs/01_data.ipynb #d1d10002
 NETWORK_ERRORS = (urllib.error.URLError, ConnectionError, TimeoutError, ssl.SSLError, http.client.HTTPException)   # by type
@@ -178,7 +181,7 @@ _warned = set()   # what `_warn_once` said in this process
 
 def _warn_once(msg:str):
     "`warnings.warn(msg)` the first time only: a run reads its folder twice, and other code resets Python's own memory of it."
-    if msg not in _warned: _warned.add(msg); warnings.warn(msg)
+    if msg not in _warned: warnings.warn(msg); _warned.add(msg)   # an error (-W error) is said again
 
 def _class_dirs(root:Path)->tuple:
     "`((name, images), ...)`: the sub-folders of `root` that hold images, with their images, sorted; a flat folder: `root`."
