@@ -122,8 +122,9 @@ def _start(self:LatentExplorer, z:torch.Tensor, what:str, index:int|None=None):
 @patch
 def start_from_image(self:LatentExplorer, i:int):
     "Start from the posterior mean of image `i` of the data set."
-    i = image_index(i, len(self.codes['mu']))
-    self._start(self.codes['mu'][i], f"image {i} ({self.labels} {int(self.codes['labels'][i])})", i)
+    i, labels = image_index(i, len(self.codes['mu'])), self.codes['labels']
+    self._start(self.codes['mu'][i], f"image {i} ({self.labels} {int(labels[i])})", i)
+    self.start_key = ('test image', int(labels[i]), int((labels[:i] == labels[i]).sum()))   # the widget's: class, index in it
     if self.conditional: self.decode_class = int(self.codes['labels'][i])        # at first, decode it as what it is
     self._show()
 
@@ -136,7 +137,7 @@ def start_from_class(self:LatentExplorer, c:int, k:int=0):
         raise FlowerVAEError(f"k counts the images of the class, a whole number (None: the class mean), got {k!r}")
     if k is None:
         if self.conditional: self.decode_class = c                   # decoded as the class whose mean it is
-        self._start(self.means[c], f"mean of {self.labels} {c}"); return self._show()
+        self._start(self.means[c], f"mean of {self.labels} {c}"); self.start_key = ('class mean', c); return self._show()
     idx = (self.codes['labels'] == c).nonzero()[:, 0]
     self.start_from_image(int(idx[k % len(idx)]))
 
@@ -145,7 +146,8 @@ def start_from_prior(self:LatentExplorer, seed:int=0):
     "Start from a draw of the model's mixture prior where it carries one (`05c_priors`), else of N(0, I)."
     g, prior = torch.Generator().manual_seed(check_seed(seed)), getattr(self.model, 'priors', {}).get('mixture')
     z = draw_codes(1, self.codes['mu'].shape[1], g, prior=prior)[0]                                   # (Z,)
-    self._start(z, f"prior sample (seed {seed}, {'N(0, I)' if prior is None else 'mixture'})"); self._show()
+    self._start(z, f"prior sample (seed {seed}, {'N(0, I)' if prior is None else 'mixture'})")
+    self.start_key = ('prior sample', int(seed)); self._show()
 
 # %% ../nbs/06_explore.ipynb #68180e51
 @patch
@@ -206,9 +208,13 @@ def _refresh(self:LatentExplorer):
 
 @patch
 def _set_controls(self:LatentExplorer):
-    "The widget's mode and class as the explorer has them (`FollowsCode._show`)."
-    self._ui['mode'].value = self.mode
-    if 'as_cls' in self._ui: self._ui['as_cls'].value = self.decode_class
+    "The widget's start, mode and class as the explorer has them (`FollowsCode._show`)."
+    ui, (kind, *at) = self._ui, self.start_key                       # ('test image', class, index), ('class mean', class), ...
+    ui['mode'].value, ui['start'].value = self.mode, kind
+    if kind == 'prior sample': ui['seed'].value = at[0]
+    else: ui['cls'].value = at[0]
+    if kind == 'test image': ui['idx'].value = at[1]
+    if 'as_cls' in ui: ui['as_cls'].value = self.decode_class
 
 @patch
 def _redraw(self:LatentExplorer): self._build_sliders(); self._refresh()     # sliders where the explorer has them
@@ -234,7 +240,7 @@ def _on_start(self:LatentExplorer, *_):
     if ui['start'].value == 'test image': self.start_from_class(ui['cls'].value, ui['idx'].value)
     elif ui['start'].value == 'class mean': self.start_from_class(ui['cls'].value, None)
     else: self.start_from_prior(ui['seed'].value)
-    if 'as_cls' in ui: ui['as_cls'].value = self.decode_class     # show the class the image came with
+    self._set_controls()                          # the class the image came with; an index counted round its class
     self._build_sliders(); self._refresh()          # fresh sliders at 0: one decode, however many sliders
 
 @patch
@@ -254,8 +260,8 @@ def widget(self:LatentExplorer):
     ui['start'] = W.Dropdown(options=starts, description='start')
     labelled = lambda cs: [(class_name(c, self.names), c) for c in cs]                           # '53 (sunflower)'
     ui['cls'] = W.Dropdown(options=labelled(self.classes), description=self.labels)
-    ui['idx'] = W.BoundedIntText(0, min=0, max=999, description='index')
-    ui['seed'] = W.BoundedIntText(0, min=0, max=10**6, description='seed')
+    ui['idx'] = W.BoundedIntText(0, min=0, max=len(self.ds), description='index')
+    ui['seed'] = W.BoundedIntText(0, min=0, max=2**53 - 1, description='seed')        # as far as JavaScript counts exactly
     ui['mode'] = W.ToggleButtons(options=['pca', 'kl'], value=self.mode, description='sliders')
     if self.conditional:
         ui['as_cls'] = W.Dropdown(options=labelled(range(self.model.cfg.n_classes)), value=self.decode_class,
@@ -276,7 +282,7 @@ def widget(self:LatentExplorer):
                        W.HBox(list(buttons.values()))])
     images = [W.VBox([W.Label('decoded'), ui['image']]), W.VBox([W.Label('started from'), ui['source']])]
     ui['root'] = W.VBox([W.HBox([*images, ui['slider_box']]), controls, ui['status']])
-    self.start_from_class(ui['cls'].value, 0)                          # drawn by `_show`
+    self._show()                                                        # where code left it: start, sliders, class
     return ui['root']
 
 @patch

@@ -72,6 +72,13 @@ def _end_png(self:InterpolationExplorer, end:int)->bytes:
     return to_png(img if img is not None else torch.full((3, 4, 4), 0.9), self.px // 2)
 
 @patch
+def _valid_ends(self:InterpolationExplorer, by:str, a:int, b:int)->tuple:
+    "`(a, b)` where each names an end of kind `by` (an image, or a class of the data set), else the first two of that kind."
+    ok = (lambda e: e in self.means) if by == 'class' else (lambda e: 0 <= e < len(self.codes['mu']))
+    first = sorted(self.means)[:2] if by == 'class' else [0, 1]
+    return a if ok(a) else first[0], b if ok(b) else first[-1]
+
+@patch
 def widget(self:InterpolationExplorer):
     "Endpoint selectors, lerp/slerp, a slider for t, the decoded image and the two ends beside it."
     import ipywidgets as W
@@ -84,9 +91,11 @@ def widget(self:InterpolationExplorer):
                          t=W.FloatSlider(0.5, min=0., max=1., step=0.05, description='t', continuous_update=False),
                          image=image_widget(self.px), end_a=image_widget(self.px // 2), end_b=image_widget(self.px // 2),
                          status=W.Label())
-    def take(*_):                                                     # a control moved: the explorer takes its values
+    def take(ch=None):                                                # a control moved: the explorer takes its values
+        if ch and ch['owner'] is ui['by']:                            # ends of the new kind: these numbers, where they name one
+            ui['a'].value, ui['b'].value = self._valid_ends(ch['new'], ui['a'].value, ui['b'].value)
         try: self.set_mode(ui['mode'].value); self.set_ends(ui['a'].value, ui['b'].value, ui['by'].value)
-        except FlowerVAEError as e: ui['status'].value = str(e); return
+        except FlowerVAEError as e: self._set_controls(); ui['status'].value = str(e); return   # the controls as drawn
         self._redraw()
     for k in ('by', 'a', 'b', 'mode', 't'): ui[k].observe(self._from_ui(take), names='value')
     pictures = [W.VBox([W.Label(s), ui[k]]) for s, k in (('A', 'end_a'), ('at t', 'image'), ('B', 'end_b'))]
