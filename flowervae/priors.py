@@ -39,7 +39,9 @@ def draw_codes(n:int, z_dim:int, generator:torch.Generator|None=None, temperatur
             raise FlowerVAEError(f"the prior draws codes of {d} numbers, this model decodes {z_dim}: fit one to its codes")
         if z.shape != (n, z_dim): raise FlowerVAEError(f"the prior drew {tuple(z.shape)} codes, ({n}, {z_dim}) were asked for")
         return z
-    return temperature * torch.randn(check_draw_args(n, temperature, generator, MOST_DRAWS), z_dim, generator=generator)
+    n, z_dim = check_draw_args(n, temperature, generator, MOST_DRAWS), check_count(z_dim, 'z_dim')
+    if n * z_dim > MOST_DRAWS * 256: raise FlowerVAEError(f"{n:,} codes of {z_dim:,} numbers are over 1 GB: draw fewer at a time")
+    return temperature * torch.randn(n, z_dim, generator=generator)
 
 def finite_floats(what:str, *ts)->tuple:
     "Each of `ts` (a tensor, an array or a list) as a float32 tensor; one line naming `what` if any holds NaN or inf."
