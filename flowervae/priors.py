@@ -136,6 +136,12 @@ class MixturePrior:
         w, m = torch.from_numpy(gm.weights_).float(), torch.from_numpy(gm.means_).float()
         return cls(w, m, torch.linalg.cholesky(covs).float())
 
+    def _components(self, n:int, generator:torch.Generator|None=None)->torch.Tensor:
+        "`(n,)` components by weight, from a stream of their own: a seed's first k codes are the same whatever `n`."
+        own = torch.Generator().manual_seed(int(torch.randint(2**62, (1,), generator=generator)))   # one draw, whatever n
+        cum, u = self.weights.double().cumsum(0), torch.rand(n, generator=own, dtype=torch.float64)      # (K,), (n,)
+        return torch.searchsorted(cum, u * cum[-1], right=True).clamp_max(len(cum) - 1)            # by inverse CDF
+
     def draw(self, n:int, generator:torch.Generator|None=None, temperature:float=1.0,
              components:torch.Tensor|None=None)->torch.Tensor: # (n,) the component of each code; default: drawn by weight
         "`(n, Z)` codes: a component per code, then its mean + T·L·ε (T: `temperature` × the prior's own), all drawn on the CPU."
@@ -144,7 +150,7 @@ class MixturePrior:
         if (temperature := temperature * own) > 10:                      # its own on top: 5 × 5 saturated every pixel
             raise FlowerVAEError(f"temperature × this mixture's own {own:g} must be at most 10: ask for at most "
                                  f"{math.floor(1000 / own) / 100:g}")
-        if components is None: k = torch.multinomial(self.weights, n, replacement=True, generator=generator)        # (n,)
+        if components is None: k = self._components(n, generator)                                                  # (n,)
         else:
             try: k = torch.as_tensor(components)                                  # a tensor, an array or a list
             except (TypeError, ValueError, RuntimeError):                         # text, objects
