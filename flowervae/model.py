@@ -14,7 +14,7 @@ from fastcore.basics import patch
 
 from .blocks import BalancedConvTranspose2d, ResBlock, ResizeConv, down, norm, up
 from .core import FlowerVAEError, as_number, check_count, check_decoded, check_size, check_types, in_eval
-from .inputs import check_draw, check_images, check_latents
+from .inputs import check_draw, check_images, check_labels, check_latents
 from .priors import draw_codes
 
 # %% auto #0
@@ -209,8 +209,7 @@ def decode_batches(model:VAE, z:torch.Tensor, # (N, Z) codes, on any device
                    batch:int=256)->torch.Tensor:
     "`(N, C, S, S)` images in [0, 1] on the model's device, decoded `batch` codes at a time: bounded memory for any N."
     p, shape, z = next(model.parameters()), (model.cfg.in_ch, model.cfg.img_size, model.cfg.img_size), check_latents(model, z)
-    batch, y = check_count(batch, 'batch'), None if y is None else torch.as_tensor(y)   # a list of classes too
-    if y is not None and len(y) != len(z): raise FlowerVAEError(f"{len(z)} codes and {len(y)} classes: give one class per code")
+    batch, y = check_count(batch, 'batch'), None if y is None else check_labels(model, len(z), y)   # one for all, or one each
     ys = [None] * len(z) if y is None else y.to(p.device).split(batch)
     out = [torch.sigmoid(model.decode(zi, yi).float()) for zi, yi in zip(z.to(p.device, p.dtype).split(batch), ys)]
     return torch.cat(out) if out else torch.zeros(0, *shape, device=p.device)
