@@ -235,8 +235,9 @@ def _build_sliders(self:LatentExplorer):
 
 # %% ../nbs/06_explore.ipynb #f2bc3ac8
 @patch
-def _on_start(self:LatentExplorer, *_):
-    ui = self._ui
+def _on_start(self:LatentExplorer, ch=None):
+    ui, reads = self._ui, {'test image': ('cls', 'idx'), 'class mean': ('cls',), 'prior sample': ('seed',)}
+    if ch and not any(ch['owner'] is ui[k] for k in ('start', *reads[ui['start'].value])): return   # a control it does not read
     if ui['start'].value == 'test image': self.start_from_class(ui['cls'].value, ui['idx'].value)
     elif ui['start'].value == 'class mean': self.start_from_class(ui['cls'].value, None)
     else: self.start_from_prior(ui['seed'].value)
@@ -274,8 +275,7 @@ def widget(self:LatentExplorer):
     for k in ('start', 'cls', 'idx', 'seed'): ui[k].observe(self._from_ui(self._on_start), names='value')
     ui['mode'].observe(self._from_ui(self._on_mode), names='value')
     buttons['reset'].on_click(lambda _: self.reset())                 # a call as from code: `_show` redraws
-    def new_sample(_): ui['start'].value, ui['seed'].value = 'prior sample', ui['seed'].value + 1
-    buttons['new sample'].on_click(new_sample)
+    buttons['new sample'].on_click(lambda _: self.start_from_prior((ui['seed'].value + 1) % (ui['seed'].max + 1)))   # one decode
     buttons['save PNG'].on_click(self._save_click)
     self._build_sliders()
     controls = W.VBox([ui['start'], ui['cls'], ui['idx'], ui['seed'], ui['mode'], *([ui['as_cls']] if self.conditional else []),

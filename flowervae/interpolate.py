@@ -73,10 +73,11 @@ def _end_png(self:InterpolationExplorer, end:int)->bytes:
 
 @patch
 def _valid_ends(self:InterpolationExplorer, by:str, a:int, b:int)->tuple:
-    "`(a, b)` where each names an end of kind `by` (an image, or a class of the data set), else the first two of that kind."
+    "`(a, b)` where each names an end of kind `by` (an image, or a class of the data set), else the first of that kind (not A)."
     ok = (lambda e: e in self.means) if by == 'class' else (lambda e: 0 <= e < len(self.codes['mu']))
-    first = sorted(self.means)[:2] if by == 'class' else [0, 1]
-    return a if ok(a) else first[0], b if ok(b) else first[-1]
+    kind = sorted(self.means) if by == 'class' else range(len(self.codes['mu']))
+    a = a if ok(a) else kind[0]
+    return a, b if ok(b) else next((e for e in kind if e != a), a)                 # not A again, where there is another
 
 @patch
 def widget(self:InterpolationExplorer):
