@@ -137,7 +137,7 @@ class MixturePrior:
         return cls(w, m, torch.linalg.cholesky(covs).float())
 
     def _components(self, n:int, generator:torch.Generator|None=None)->torch.Tensor:
-        "`(n,)` components by weight, from a stream of their own: a seed's first k are the same whatever `n` (and so its codes)."
+        "`(n,)` components by weight, from a stream of their own: a seed's first k are the same whatever `n`."
         own = torch.Generator().manual_seed(int(torch.randint(2**62, (1,), generator=generator)))   # one draw, whatever n
         cum, u = self.weights.double().cumsum(0), torch.rand(n, generator=own, dtype=torch.float64)      # (K,), (n,)
         return torch.searchsorted(cum, u * cum[-1], right=True).clamp_max(len(cum) - 1)            # by inverse CDF
