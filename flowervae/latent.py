@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 
 from .core import (FlowerVAEError, as_number, check_count, check_decoded, check_model, check_seed, described, float_tensor,
                             in_eval, private_rng, to_float, unit_images)
-from .inputs import check_images, check_labels, check_latents, check_pairs, one_label_each
+from .inputs import check_images, check_latents, check_pairs, one_label_each
 from .loss import kl_per_dim
 from .model import VAE, decode_batches
 
@@ -214,9 +214,7 @@ def slerp(z0:torch.Tensor, z1:torch.Tensor, t)->torch.Tensor:
 def decode_images(model:VAE, z:torch.Tensor, y=None)->torch.Tensor:
     "`(B, C, S, S)` images in [0, 1] decoded from the latents `z` `(B, Z)` (under the classes `y` `(B,)`, for a conditional VAE)."
     z = check_latents(model, z); check_decoded(len(z), model.cfg.img_size, 'decode_images')
-    if y is not None and not getattr(model.cfg, 'n_classes', 0): raise FlowerVAEError("this model has no classes: leave y out")
-    y = None if y is None else check_labels(model, len(z), y)                       # one class for all, or one per code
-    return decode_batches(model, z, y).cpu()
+    return decode_batches(model, z, y).cpu()                                         # y: one class for all, or one per code
 
 def path_function(mode:str):
     "`lerp` for `mode` 'lerp' and `slerp` for 'slerp': the one place a path is chosen by name; one line for any other."
