@@ -125,7 +125,7 @@ def start_from_image(self:LatentExplorer, i:int):
     i, labels = image_index(i, len(self.codes['mu'])), self.codes['labels']
     self._start(self.codes['mu'][i], f"image {i} ({self.labels} {int(labels[i])})", i)
     self.start_key = ('test image', int(labels[i]), int((labels[:i] == labels[i]).sum()))   # the widget's: class, index in it
-    if self.conditional: self.decode_class = int(self.codes['labels'][i])        # at first, decode it as what it is
+    if self.conditional: self.decode_class = int(labels[i])                     # at first, decode it as what it is
     self._show()
 
 @patch
@@ -241,13 +241,11 @@ def _on_start(self:LatentExplorer, ch=None):
     if ui['start'].value == 'test image': self.start_from_class(ui['cls'].value, ui['idx'].value)
     elif ui['start'].value == 'class mean': self.start_from_class(ui['cls'].value, None)
     else: self.start_from_prior(ui['seed'].value)
-    self._set_controls()                          # the class the image came with; an index counted round its class
-    self._build_sliders(); self._refresh()          # fresh sliders at 0: one decode, however many sliders
+    self._set_controls(); self._redraw()    # the class the image came with, an index counted round its class; sliders at 0
 
 @patch
 def _on_mode(self:LatentExplorer, ch):
-    self.set_mode(ch['new']); self._start(self.z0, self.start, self.start_index)
-    self._build_sliders(); self._refresh()
+    self.set_mode(ch['new']); self._start(self.z0, self.start, self.start_index); self._redraw()
 
 # %% ../nbs/06_explore.ipynb #fd848b63
 @patch
