@@ -23,7 +23,7 @@ from .priors import draw_codes
 from .run_folder import check_not_run_file, check_outside_images
 
 # %% auto #0
-__all__ = ['check_px', 'to_png', 'image_widget', 'label_names', 'FollowsCode', 'LatentExplorer', 'image_index']
+__all__ = ['SEED_MAX', 'check_px', 'to_png', 'image_widget', 'label_names', 'FollowsCode', 'LatentExplorer', 'image_index']
 
 # %% ../nbs/06_explore.ipynb #441a81b3
 def check_px(px, least:int=16)->int:
@@ -141,10 +141,14 @@ def start_from_class(self:LatentExplorer, c:int, k:int=0):
     idx = (self.codes['labels'] == c).nonzero()[:, 0]
     self.start_from_image(int(idx[k % len(idx)]))
 
+SEED_MAX = 2**53 - 1                                                 # the seed box's top: as far as JavaScript counts exactly
+
 @patch
 def start_from_prior(self:LatentExplorer, seed:int=0):
     "Start from a draw of the model's mixture prior where it carries one (`05c_priors`), else of N(0, I)."
-    g, prior = torch.Generator().manual_seed(check_seed(seed)), getattr(self.model, 'priors', {}).get('mixture')
+    if (seed := check_seed(seed)) > SEED_MAX:                            # the widget's box could not show it
+        raise FlowerVAEError(f"the explorer's seeds go up to 2**53 - 1, as far as its seed box counts; got {seed}")
+    g, prior = torch.Generator().manual_seed(seed), getattr(self.model, 'priors', {}).get('mixture')
     z = draw_codes(1, self.codes['mu'].shape[1], g, prior=prior)[0]                                   # (Z,)
     self._start(z, f"prior sample (seed {seed}, {'N(0, I)' if prior is None else 'mixture'})")
     self.start_key = ('prior sample', int(seed)); self._show()
@@ -260,7 +264,7 @@ def widget(self:LatentExplorer):
     labelled = lambda cs: [(class_name(c, self.names), c) for c in cs]                           # '53 (sunflower)'
     ui['cls'] = W.Dropdown(options=labelled(self.classes), description=self.labels)
     ui['idx'] = W.BoundedIntText(0, min=0, max=len(self.ds), description='index')
-    ui['seed'] = W.BoundedIntText(0, min=0, max=2**53 - 1, description='seed')        # as far as JavaScript counts exactly
+    ui['seed'] = W.BoundedIntText(0, min=0, max=SEED_MAX, description='seed')
     ui['mode'] = W.ToggleButtons(options=['pca', 'kl'], value=self.mode, description='sliders')
     if self.conditional:
         ui['as_cls'] = W.Dropdown(options=labelled(range(self.model.cfg.n_classes)), value=self.decode_class,
