@@ -151,7 +151,7 @@ def start_from_prior(self:LatentExplorer, seed:int=0):
     g, prior = torch.Generator().manual_seed(seed), getattr(self.model, 'priors', {}).get('mixture')
     z = draw_codes(1, self.codes['mu'].shape[1], g, prior=prior)[0]                                   # (Z,)
     self._start(z, f"prior sample (seed {seed}, {'N(0, I)' if prior is None else 'mixture'})")
-    self.start_key = ('prior sample', int(seed)); self._show()
+    self.start_key = ('prior sample', seed); self._show()
 
 # %% ../nbs/06_explore.ipynb #68180e51
 @patch
