@@ -23,17 +23,18 @@ __all__ = ['PER_STAGE', 'PerceptualConfig', 'FeatureTaps', 'perceptual_term', 'P
 # %% ../nbs/08a_perceptual.ipynb #pc0a0006
 @dataclass
 class PerceptualConfig:
-    weight: float = 1.0           # w: the features' say beside the pixels' (1: as much); 0: no term
-    start: float = 0.5            # fraction of the run (of its epochs or CPU budget) before the term joins
-    stages: int = 3               # the loss net's first stages compared (3 at 64 px: activations at 64, 32 and 16 px)
-    width: int = 24               # the loss net: the flowers classifier of `09a_features` of this width ...
-    seed: int = 2                 # ... and seed (neither judge of `10_results` has them)
+    perceptual: float = 1.0       # weight w of the term: the features' say beside the pixels' (1: as much); 0: no term
+    perceptual_start: float = 0.5 # fraction of the run (of its epochs or CPU budget) before the term joins
+    perceptual_stages: int = 3    # the loss net's first stages compared (3 at 64 px: activations at 64, 32 and 16 px)
+    perceptual_width: int = 24    # the loss net: the flowers classifier of `09a_features` of this width ...
+    perceptual_seed: int = 2      # ... and seed (neither judge of `10_results` has them)
 
     def __post_init__(self):
         check_types(self)
-        if not 0 <= self.weight < math.inf: raise FlowerVAEError(f"weight must be a number >= 0, got {self.weight}")
-        if not 0 <= self.start < 1: raise FlowerVAEError(f"start is a fraction of the run, in [0, 1), got {self.start}")
-        if not 1 <= self.stages <= 4: raise FlowerVAEError(f"stages must be 1 to 4 (the classifier has 4), got {self.stages}")
+        w, start, stages = self.perceptual, self.perceptual_start, self.perceptual_stages
+        if not 0 <= w < math.inf: raise FlowerVAEError(f"perceptual is a weight, a number >= 0, got {w}")
+        if not 0 <= start < 1: raise FlowerVAEError(f"perceptual_start is a fraction of the run, in [0, 1), got {start}")
+        if not 1 <= stages <= 4: raise FlowerVAEError(f"perceptual_stages must be 1 to 4 (the classifier has 4), got {stages}")
 
 # %% ../nbs/08a_perceptual.ipynb #pc0a000a
 PER_STAGE = 7                     # layers of a `FeatureNet` stage: conv, norm, ReLU, conv, norm, ReLU, max-pool
@@ -69,7 +70,7 @@ def perceptual_term(taps:FeatureTaps, x:torch.Tensor, # (B, 3, S, S) the images,
 
 # %% ../nbs/08a_perceptual.ipynb #pc0a0012
 class Perceptual(Callback):
-    "The perceptual term as a `Learner` callback: w·`perceptual_term` added to the loss from `start` of the run on."
+    "The perceptual term as a `Learner` callback: w·`perceptual_term` added to the loss from `perceptual_start` of the run on."
     name, order = 'perceptual', 5           # `name`: its key in checkpoints
     def __init__(self, cfg:PerceptualConfig|None=None, net:nn.Module|None=None): # the loss net; default: `flowers_net`
         self.cfg, self.net = checked_again(cfg or PerceptualConfig(), PerceptualConfig, 'Perceptual'), net
@@ -77,20 +78,20 @@ class Perceptual(Callback):
 
     def before_fit(self, learn):
         net = self.net if self.net is not None else self.flowers_net(learn.cfg)
-        self.taps = FeatureTaps(net, self.cfg.stages).to(learn.device)
+        self.taps = FeatureTaps(net, self.cfg.perceptual_stages).to(learn.device)
     def before_batch(self, learn):
-        if log_step(learn): self.active = self.cfg.weight > 0 and run_fraction(learn) >= self.cfg.start
+        if log_step(learn): self.active = self.cfg.perceptual > 0 and run_fraction(learn) >= self.cfg.perceptual_start
         self.joined |= self.active
     def after_loss(self, learn):
         term = torch.zeros((), device=learn.x.device)
         if self.active:
             with autocast(learn.x.device, learn.amp):
                 term = perceptual_term(self.taps, learn.x, torch.sigmoid(learn.logits.float()))     # (B, 3, S, S) reconstructions
-            learn.loss = learn.loss + self.cfg.weight * term
+            learn.loss = learn.loss + self.cfg.perceptual * term
         learn.terms['perceptual'] = term.detach()
     def after_fit(self, learn):
-        if self.cfg.weight > 0 and not self.joined and (learn.stop or learn.epoch >= learn.cfg.epochs):
-            warnings.warn(f"the perceptual term never joined: the run ended before start {self.cfg.start:g} of it")
+        if self.cfg.perceptual > 0 and not self.joined and (learn.stop or learn.epoch >= learn.cfg.epochs):
+            warnings.warn(f"the perceptual term never joined: the run ended before {self.cfg.perceptual_start:g} of it")
 
     def state_dict(self)->dict: return dict(cfg=asdict(self.cfg), joined=self.joined)
     def load_state_dict(self, sd:dict):
@@ -103,4 +104,4 @@ def flowers_net(self:Perceptual, cfg)->nn.Module:
     if cfg.data != 'flowers102':
         raise FlowerVAEError(f"the perceptual term's loss net is a classifier of Flowers102: for --data {cfg.data}, give "
                              "Perceptual(net=...) a classifier of your own images")
-    return feature_net(cfg.root, cfg.size, width=self.cfg.width, seed=self.cfg.seed)
+    return feature_net(cfg.root, cfg.size, width=self.cfg.perceptual_width, seed=self.cfg.perceptual_seed)
