@@ -25,6 +25,7 @@ from .pretrained import load_model
 from .report import results_markdown
 from .runs import fit
 from .vaegan import Adversary, GANConfig
+from .perceptual import Perceptual, PerceptualConfig
 
 # %% auto #0
 __all__ = ['ROWS', 'SHARED', 'MACHINE', 'RECIPE', 'row_config', 'row_figure', 'row_settings', 'read_result', 'run_row',
@@ -50,15 +51,18 @@ ROWS = {
     'vaegan_light':     dict(gan=0.5, disc_width=16, arch='light'),          # ... on the light network, which it leaves smoother
     'vaegan_light_no_shift': dict(gan=0.5, disc_width=16, arch='light', shift=0.),  # ... without random shifts: vaegan64
     'vaegan_whole':     dict(gan=0.5, disc_width=16, arch='light', gan_prior=1.),  # ... judging a whole batch of prior draws
+    'perceptual':       dict(perceptual=1.),                                 # ... with the perceptual term of 08a, from half-way
 }
 SHARED = dict(data='flowers102', split='train+val', size=64, epochs=100_000, image_every=1000)   # the budget ends every row
 
 def row_config(name:str, root:str, budget:float, out:str|Path, **overrides)->tuple:
-    "`(TrainConfig, GANConfig or None)` of table row `name`: the shared settings, the row's own, then `overrides`."
+    "`(TrainConfig, GANConfig or None, PerceptualConfig or None)` of row `name`: the shared settings, the row's, `overrides`."
     if name not in ROWS: raise FlowerVAEError(f"unknown row {name!r}: choose from {', '.join(ROWS)}")
     kw = {**SHARED, 'root': root, 'budget': budget, 'out': str(Path(out)/name), **ROWS[name], **overrides}
     gan = {f.name: kw.pop(f.name) for f in fields(GANConfig) if f.name in kw}   # the adversary's settings are its own
-    return TrainConfig(**kw), GANConfig(**gan) if gan.get('gan') else None
+    perc = {f.name: kw.pop(f.name) for f in fields(PerceptualConfig) if f.name in kw}   # and so are the perceptual term's
+    return (TrainConfig(**kw), GANConfig(**gan) if gan.get('gan') else None,
+            PerceptualConfig(**perc) if perc.get('perceptual') else None)
 
 # %% ../nbs/10_results.ipynb #9e8a0562
 def row_figure(model, test_ds, path:Path, priors:dict|None=None, n:int=8, seed:int=0, title:str|None=None):
@@ -73,9 +77,9 @@ def row_figure(model, test_ds, path:Path, priors:dict|None=None, n:int=8, seed:i
 MACHINE = ('root', 'device', 'num_workers', 'threads', 'cache', 'cache_dir', 'amp', 'compile', 'image_every', 'out')
 RECIPE = ('arch', 'recon', 'beta', 'lr', 'schedule', 'conditional', 'seed', 'budget')   # what a row's result.json keeps
 
-def row_settings(cfg:dict, gan:dict|None)->dict:
-    "What defines a row's run, as plain values: its training settings but where and how fast it ran, and its adversary's."
-    return {**{k: v for k, v in cfg.items() if k not in MACHINE}, **(gan or {'gan': 0.})}
+def row_settings(cfg:dict, gan:dict|None, perc:dict|None=None)->dict:
+    "What defines a row's run, as plain values: its training settings but where and how fast it ran, its adversary's, its term's."
+    return {**{k: v for k, v in cfg.items() if k not in MACHINE}, **(gan or {'gan': 0.}), **(perc or {'perceptual': 0.})}
 
 def read_result(path:Path)->dict:
     "A row's `result.json`, or a `FlowerVAEError` that names the damaged file."
@@ -95,7 +99,7 @@ def _saved_settings(run:Path)->list:
     "What each file of a row folder says its run was trained with: result.json (an older one: its recipe), then latest.pt."
     r = read_result(run/'result.json') if (run/'result.json').exists() else {}
     if r and r['row'] != run.name: raise FlowerVAEError(f"{run}/result.json holds row {r['row']!r}: delete it to score the row")
-    kept = RECIPE + tuple(f.name for f in fields(GANConfig))
+    kept = RECIPE + tuple(f.name for c in (GANConfig, PerceptualConfig) for f in fields(c))
     found = [r['settings'] if isinstance(r.get('settings'), dict) else {k: v for k, v in r.items() if k in kept}]
     if (run/'latest.pt').exists():
         try: ck = _latest(run)
@@ -104,13 +108,14 @@ def _saved_settings(run:Path)->list:
             raise
         if r and r.get('steps', ck['step']) != ck['step']:           # retrained or trained on since it was scored
             raise FlowerVAEError(f"{run}/latest.pt trained on after result.json was written: delete it to score the row again")
-        found.append(row_settings(ck['train_cfg'], ck.get('gan', {}).get('cfg')))
+        found.append(row_settings(ck['train_cfg'], ck.get('gan', {}).get('cfg'), ck.get('perceptual', {}).get('cfg')))
     return found
 
-def _check_row(run:Path, cfg:TrainConfig, gan:GANConfig|None):
+def _check_row(run:Path, cfg:TrainConfig, gan:GANConfig|None, perc:PerceptualConfig|None=None):
     "Refuse a row folder trained with other settings: a table's rows share one budget and seed, and a run's schedule its own."
-    want = row_settings(asdict(cfg), gan and asdict(gan))
-    if not gan and (run/'latest.pt').is_file() and not (run/'best.pt').exists() and not (run/'result.json').exists() and \
+    want = row_settings(asdict(cfg), gan and asdict(gan), perc and asdict(perc))
+    at_best = not (gan or perc)                                              # scored at best.pt, which it must have
+    if at_best and (run/'latest.pt').is_file() and not (run/'best.pt').exists() and not (run/'result.json').exists() and \
        _latest(run).get('cpu_seconds', 0.) >= cfg.budget:                   # nothing left to train, or score
         raise FlowerVAEError(f"{run} spent its budget but lacks best.pt: delete the folder {run} to train the row again")
     saved = next((s for s in _saved_settings(run) if any(k in s and s[k] != want[k] for k in want)), {})
@@ -138,24 +143,27 @@ def run_row(name:str, root:str, budget:float, out:str|Path, scores:GenerativeSco
             n_samples:int=5000, progress:bool=True,
             scores2:GenerativeScores|None=None, **overrides)->dict: # scores2: a second feature net (`second_opinion`)
     "Train (or resume) table row `name` for `budget` CPU seconds, score it on `test_ds`, save `result.json` and `figure.png`."
-    cfg, gan = row_config(name, root, budget, out, **overrides)
+    cfg, gan, perc = row_config(name, root, budget, out, **overrides)
     run = Path(cfg.out); done = run/'result.json'
-    _check_row(run, cfg, gan)
+    _check_row(run, cfg, gan, perc)
     if done.exists() and (r := _scored(done, n_samples, scores)):              # scored before, in these features
         if scores2 is None or r.get('extractor_2') == scores2.label: return r     # and in the second net's, if asked
         r = second_opinion([r], scores2, n_samples, progress, test_ds)[0]; _write_json(r, done)
         return r
     spent = _latest(run).get('cpu_seconds', 0.) if (started := (run/'latest.pt').exists()) else 0.
     if spent < cfg.budget:                                                     # else: trained, not yet scored
-        fit(cfg, resume=started, overwrite=not started, progress=progress, cbs=[Adversary(gan)] if gan else [])
-    ck, kept = _latest(run), run/('latest.pt' if gan else 'best.pt')
-    scored = ck if gan else _latest(run, 'best.pt')                            # read before the model: a damaged one said so
+        cbs = [Adversary(gan)] * bool(gan) + [Perceptual(perc)] * bool(perc)
+        fit(cfg, resume=started, overwrite=not started, progress=progress, cbs=cbs)
+    last = gan or perc                                  # trades pixel likelihood by design: scored where it ends, not at best.pt
+    ck, kept = _latest(run), run/('latest.pt' if last else 'best.pt')
+    scored = ck if last else _latest(run, 'best.pt')                           # read before the model: a damaged one said so
     model = load_model(kept)
     priors = fit_priors(model, progress=False, scores=scores)                  # fitted once: scores and figure
-    r = {'row': name, **{k: getattr(cfg, k) for k in RECIPE}, **row_settings({}, gan and asdict(gan)),
+    extra = gan and asdict(gan), perc and asdict(perc)
+    r = {'row': name, **{k: getattr(cfg, k) for k in RECIPE}, **row_settings({}, *extra),
          'epochs': ck['epoch'], 'steps': ck['step'], 'cpu_seconds': round(ck['cpu_seconds'], 1),
          'precision': {True: 'bf16', False: 'float32'}.get(ck.get('amp')),      # how fast a CPU second trained (older: None)
-         'scored_epoch': scored['epoch'], 'settings': row_settings(asdict(cfg), gan and asdict(gan)),
+         'scored_epoch': scored['epoch'], 'settings': row_settings(asdict(cfg), *extra),
          **evaluate_all(kept, scores, test_ds, n_samples, progress=progress, priors=priors, model=model),
          'held_out': held_out(cfg, 'flowers102', root, getattr(test_ds, 'split', None))}   # the images given: seen by the row?
     if scores2 is not None: r.update(fds_in(scores2, model, priors, n_samples, progress, test_ds))
@@ -190,7 +198,7 @@ def _check_table(root, budget:float, out, rows, n_samples:int, overrides:dict)->
         raise FlowerVAEError(f"n_samples must be a whole number of at least 1000 (KID subsets), got {described(n_samples)}")
     rows = list(ROWS) if rows is None else list(dict.fromkeys([rows] if isinstance(rows, str) else rows))   # each row once
     if not rows: raise FlowerVAEError(f"no rows to run: choose from {', '.join(ROWS)}")
-    for name in rows: cfg, gan = row_config(name, root, budget, out, **overrides); _check_row(Path(cfg.out), cfg, gan)
+    for name in rows: cfg, *extra = row_config(name, root, budget, out, **overrides); _check_row(Path(cfg.out), cfg, *extra)
     return rows
 
 def _check_out(out)->Path:
