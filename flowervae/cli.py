@@ -32,10 +32,11 @@ from .images import (ImagesNotHere, check_own_classes, flowers_root_for, held_ou
 from .run_folder import check_not_run_file, check_outside_images, run_path
 from .runs import fit, resumable
 from .vaegan import Adversary, GANConfig
+from .perceptual import Perceptual, PerceptualConfig
 
 # %% auto #0
-__all__ = ['GAN_FIELDS', 'SAMPLE_OPTIONS', 'COMMANDS', 'cmd_train', 'check_grid', 'cmd_sample', 'cmd_reconstruct', 'cmd_eval',
-           'cmd_bench', 'cmd_results', 'cmd_pretrained', 'main']
+__all__ = ['GAN_FIELDS', 'PERCEPTUAL_FIELDS', 'SAMPLE_OPTIONS', 'COMMANDS', 'cmd_train', 'check_grid', 'cmd_sample',
+           'cmd_reconstruct', 'cmd_eval', 'cmd_bench', 'cmd_results', 'cmd_pretrained', 'main']
 
 # %% ../nbs/12_cli.ipynb #c722f5a5
 GAN_FIELDS = tuple(f.name for f in fields(GANConfig))
@@ -53,10 +54,23 @@ def _gan_config(given:dict, ck:dict|None)->GANConfig|None:
     cfg = GANConfig(**{**(asdict(saved) if saved else {}), **given})
     return cfg if cfg.gan else None
 
+PERCEPTUAL_FIELDS = tuple(f.name for f in fields(PerceptualConfig))
+
+def _perceptual_config(given:dict, ck:dict|None)->PerceptualConfig|None:
+    "The perceptual term's settings: the resumed run's, overridden by the options given; None without the term."
+    saved = ck.get('perceptual', {}).get('cfg') if ck else None
+    if saved and given.get('perceptual') == 0:
+        raise FlowerVAEError("--perceptual 0 turns the term off: this run trains with it (train without it in another --out)")
+    if not saved and not given.get('perceptual'):
+        refuse_unused(given, PERCEPTUAL_FIELDS[1:], '--perceptual W', on=False)   # a setting of the term without the term
+        return None
+    return PerceptualConfig(**{**(saved or {}), **given})
+
 def cmd_train(a:dict):
     "`flowervae train`: the configurations from the options (and the run's own on --resume), then `fit`."
     flags = {k: a.pop(k, False) for k in ('download', 'resume', 'overwrite', 'quiet')}
     gan_given = {k: a.pop(k) for k in GAN_FIELDS if k in a}
+    perc_given = {k: a.pop(k) for k in PERCEPTUAL_FIELDS if k in a}
     out = Path(run_path(a.get('out', TrainConfig.out)))             # as TrainConfig has it: x/gone/../y is x/y
     ck = resumable(out/'latest.pt') if flags['resume'] and (out/'latest.pt').exists() else None   # damaged: one line
     if 'root' in a and 'data' not in a and not ck: a['data'] = 'flowers102'      # a --root means the flowers in it
@@ -69,6 +83,9 @@ def cmd_train(a:dict):
         start['root'] = None
     cfg = TrainConfig(**{**start, **a, 'out': str(out)})   # then the options: a bad one is found here
     cbs = [Adversary(gan)] if (gan := _gan_config(gan_given, ck)) else []
+    if perc := _perceptual_config(perc_given, ck):                      # its loss net is a flowers classifier
+        refuse_unused({'perceptual': 1}, ('perceptual',), '--data flowers102', cfg.data == 'flowers102')
+        cbs.append(Perceptual(perc))
     refuse_unused(a, ('class_adv', 'class_film', 'class_judge'), '--conditional', cfg.conditional)
     refuse_unused(a, ('root', 'split'), '--data flowers102 (or folder)', cfg.data != 'synthetic')   # drawn, not read
     refuse_unused(a, ('n_synthetic',), '--data synthetic', cfg.data == 'synthetic')                  # read, not drawn

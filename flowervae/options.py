@@ -16,6 +16,7 @@ from .learner import DATA_KINDS, RECIPES, TrainConfig
 from .pretrained import DEFAULT_MODEL
 from .results import ROWS
 from .vaegan import GANConfig
+from .perceptual import PerceptualConfig
 
 # %% auto #0
 __all__ = ['BoolFlag', 'HelpFormatter', 'add_config_options', 'refuse_unused', 'option_strings', 'as_option', 'make_parser']
@@ -108,6 +109,10 @@ def _train_parser(sub):
     add_config_options(p.add_argument_group('VAE-GAN (GANConfig, 08_vaegan): on when --gan is given'), GANConfig, ' with --gan',
                        dict(gan='weight g of the adversarial term, times the adaptive λ: giving it turns the VAE-GAN on '
                                 '(the vaegan row of 10_results: 0.4 with --disc-width 16)'))
+    add_config_options(p.add_argument_group('perceptual term (PerceptualConfig, 08a_perceptual): on when --perceptual is given'),
+                       PerceptualConfig, ' with --perceptual',
+                       dict(perceptual='weight w of the perceptual term: giving it turns the term on, for --data flowers102 '
+                                       '(the perceptual row of 10_results: 1)'))
     g = p.add_argument_group('what to do with the run folder')
     g.add_argument('--download', action='store_true', help='let torchvision download Flowers102 into --root')
     g.add_argument('--resume', action='store_true', help='continue the run in --out from latest.pt')
