@@ -22,7 +22,7 @@ __all__ = ['describe_run', 'untrained_classes', 'Header']
 
 # %% ../nbs/04i_header.ipynb #d4b2000e
 def describe_run(learn:Learner)->str:
-    "A few lines on the run `learn` will train: device, precision, data, model and run folder."
+    "A few lines on the run `learn` will train: device, precision, data, model, loss and run folder."
     cfg, m = learn.cfg, learn.model
     cores = f", {torch.get_num_threads()} of {os.cpu_count()} cores" if learn.device.type == 'cpu' else ''
     dev = device_name(learn.device) + cores
@@ -30,6 +30,7 @@ def describe_run(learn:Learner)->str:
     n_train, n_val = loader_images(learn.train_dl) * learn.world, loader_images(learn.val_dl)
     precision = getattr(learn, 'precision', 'bf16' if learn.amp else 'float32')
     model = f"{model_kind(m)} ({cfg.arch}, width {cfg.width}, z_dim {cfg.z_dim}), {count_params(m) / 1e6:.2f} M parameters"
+    terms = [f"           + {cb.describe()}" for cb in learn.cbs if hasattr(cb, 'describe')]   # an adversary, a perceptual term
     until = f"{cfg.epochs} epoch{'s' * (cfg.epochs != 1)}" + (f" or {cfg.budget:g} CPU seconds" if cfg.budget else '')
     unseen = untrained_classes(learn) if cfg.conditional and learn.world == 1 else []   # labels no step will train (a shard:
     unseen = [class_name(c, class_names(m)) for c in unseen]                              # another rank may see them)
@@ -37,7 +38,8 @@ def describe_run(learn:Learner)->str:
     warm = f"the KL weight warms up over {cfg.kl_warmup} epochs, more than the run's {cfg.epochs}" if short else ''
     return '\n'.join([f"device:    {learn.device.type} ({dev})", f"precision: {precision}",
                       f"data:      {data}, {cfg.size} px: {n_train:,} training and {n_val:,} validation images",
-                      f"model:     {model}", f"run:       {cfg.out}/ (checkpoints, pictures, history), {until}"]
+                      f"model:     {model}", f"loss:      {cfg.recon} reconstruction + {cfg.beta:g}·KL", *terms,
+                      f"run:       {cfg.out}/ (checkpoints, pictures, history), {until}"]
                      + [f"note:      {len(unseen)} class{'es' * (len(unseen) > 1)} without a training image, which the model "
                         f"cannot learn: {few_names(unseen, 5)}"] * bool(unseen)
                      + ([f"note:      {warm}: its last step weighs the KL term {cfg.beta * cfg.epochs / cfg.kl_warmup:.3g}, "

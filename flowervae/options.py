@@ -109,10 +109,10 @@ def _train_parser(sub):
     add_config_options(p.add_argument_group('VAE-GAN (GANConfig, 08_vaegan): on when --gan is given'), GANConfig, ' with --gan',
                        dict(gan='weight g of the adversarial term, times the adaptive λ: giving it turns the VAE-GAN on '
                                 '(the vaegan row of 10_results: 0.4 with --disc-width 16)'))
-    add_config_options(p.add_argument_group('perceptual term (PerceptualConfig, 08a_perceptual): on when --perceptual is given'),
-                       PerceptualConfig, ' with --perceptual',
-                       dict(perceptual='weight w of the perceptual term: giving it turns the term on, for --data flowers102 '
-                                       '(the perceptual row of 10_results: 1)'))
+    add_config_options(p.add_argument_group('perceptual term (PerceptualConfig, 08a_perceptual): part of the default recipe on '
+                                            'Flowers102; --perceptual 0 turns it off'), PerceptualConfig, ' with the term',
+                       dict(perceptual='weight w of the perceptual term, for --data flowers102: 1 in a new run of the default '
+                                       'recipe there without --gan or --conditional (the default row of 10_results), else 0'))
     g = p.add_argument_group('what to do with the run folder')
     g.add_argument('--download', action='store_true', help='let torchvision download Flowers102 into --root')
     g.add_argument('--resume', action='store_true', help='continue the run in --out from latest.pt')

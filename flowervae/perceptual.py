@@ -18,13 +18,13 @@ from .learner import Callback, log_step, run_fraction
 from .features import feature_net
 
 # %% auto #0
-__all__ = ['PER_STAGE', 'PerceptualConfig', 'FeatureTaps', 'perceptual_term', 'Perceptual']
+__all__ = ['PER_STAGE', 'LOSS_NET_MOST', 'PerceptualConfig', 'FeatureTaps', 'perceptual_term', 'Perceptual']
 
 # %% ../nbs/08a_perceptual.ipynb #pc0a0006
 @dataclass
 class PerceptualConfig:
     perceptual: float = 1.0       # weight w of the term: the features' say beside the pixels' (1: as much); 0: no term
-    perceptual_start: float = 0.5 # fraction of the run (of its epochs or CPU budget) before the term joins
+    perceptual_start: float = 0.7 # fraction of the run (of its epochs or CPU budget) before the term joins
     perceptual_stages: int = 3    # the loss net's first stages compared (3 at 64 px: activations at 64, 32 and 16 px)
     perceptual_width: int = 24    # the loss net: the flowers classifier of `09a_features` of this width ...
     perceptual_seed: int = 2      # ... and seed (neither judge of `10_results` has them)
@@ -72,6 +72,9 @@ def perceptual_term(taps:FeatureTaps, x:torch.Tensor, # (B, 3, S, S) the images,
 class Perceptual(Callback):
     "The perceptual term as a `Learner` callback: w·`perceptual_term` added to the loss from `perceptual_start` of the run on."
     name, order = 'perceptual', 5           # `name`: its key in checkpoints
+    def describe(self)->str:                # a line of the run's header (`04i_header`)
+        c = self.cfg
+        return f"the perceptual term (08a_perceptual), weight {c.perceptual:g}, from {c.perceptual_start:g} of the run"
     def __init__(self, cfg:PerceptualConfig|None=None, net:nn.Module|None=None): # the loss net; default: `flowers_net`
         self.cfg, self.net = checked_again(cfg or PerceptualConfig(), PerceptualConfig, 'Perceptual'), net
         self.active, self.joined, self.taps = False, False, None
@@ -98,10 +101,13 @@ class Perceptual(Callback):
         note_changed(sd.get('cfg', {}), asdict(self.cfg), 'the perceptual term'); self.joined = bool(sd.get('joined', True))
 
 # %% ../nbs/08a_perceptual.ipynb #pc0a0014
+LOSS_NET_MOST = 64                # px: a larger run's images are shrunk to this for the loss net
+
 @patch
 def flowers_net(self:Perceptual, cfg)->nn.Module:
-    "The flowers classifier of `09a_features` at `cfg.size`, of this term's width and seed (trained and cached the first time)."
+    "The flowers classifier of `09a_features` of this term's width and seed, at `cfg.size` up to 64 px (trained once, cached)."
     if cfg.data != 'flowers102':
         raise FlowerVAEError(f"the perceptual term's loss net is a classifier of Flowers102: for --data {cfg.data}, give "
                              "Perceptual(net=...) a classifier of your own images")
-    return feature_net(cfg.root, cfg.size, width=self.cfg.perceptual_width, seed=self.cfg.perceptual_seed)
+    return feature_net(cfg.root, min(cfg.size, LOSS_NET_MOST), cfg.cache_dir, width=self.cfg.perceptual_width,
+                       seed=self.cfg.perceptual_seed)

@@ -174,7 +174,7 @@ def check_left(ck:dict, cfg:TrainConfig, out):
 
 # %% ../nbs/04b_runs.ipynb #d4b2000a
 class Checkpoints(Callback):
-    "Resume from the checkpoint `resume` if given; after each epoch write `latest.pt`, `best.pt` if validation improved, history."
+    "Resume from the checkpoint `resume` if given; after each epoch write `latest.pt`, `best.pt` if it is the best yet, history."
     order = 20
     def __init__(self, out:Path, resume:dict|None=None): self.out, self.resume, self.best = Path(out), resume, math.inf
 
@@ -218,8 +218,10 @@ class Checkpoints(Callback):
 
     def after_epoch(self, learn):
         if learn.rank > 0: return
-        ck, better = checkpoint_of(learn, min(self.best, learn.val['nelbo'])), learn.val['nelbo'] < self.best
-        if better: self.best = learn.val['nelbo']; save_checkpoint(ck, self.out/'best.pt')
+        late = any(getattr(cb, 'joined', False) for cb in learn.cbs)    # a late term (adversary, perceptual) in the loss: the
+        if better := late or learn.val['nelbo'] < self.best: self.best = learn.val['nelbo']   # −ELBO no longer judges alone
+        ck = checkpoint_of(learn, self.best)
+        if better: save_checkpoint(ck, self.out/'best.pt')
         save_checkpoint(ck, self.out/'latest.pt')    # second: stopped between the two, latest.pt never names a newer best
         save_history(learn.history, self.out); save_settings(learn, self.out)
         for f, was in getattr(learn, 'old_run', {}).items():            # the replaced run's files this epoch did not write over

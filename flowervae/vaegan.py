@@ -98,6 +98,9 @@ class Adversary(Callback):
     def __init__(self, cfg:GANConfig|None=None):
         self.cfg = checked_again(cfg or GANConfig(), GANConfig, 'Adversary')        # a dict, or a field set since: one line
         self.active, self.joined, self.disc = False, False, None                     # joined: ever active
+    def describe(self)->str:                # a line of the run's header (`04i_header`)
+        c = self.cfg
+        return f"an adversary (08_vaegan), weight {c.gan:g}, discriminator width {c.disc_width}, from {c.gan_start:g} of the run"
 
     def setup(self, device:torch.device, lr:float, amp:bool=True)->'Adversary':
         "Build the discriminator on `device` and its optimiser."
