@@ -5,7 +5,7 @@
 # %% ../nbs/08a_perceptual.ipynb #pc0a0004
 from __future__ import annotations
 from dataclasses import asdict, dataclass
-import math, warnings
+import math
 
 import torch
 import torch.nn.functional as F
@@ -14,7 +14,7 @@ from torch import nn
 
 from .core import FlowerVAEError, check_types, checked_again, note_changed
 from .machine import autocast
-from .learner import Callback, log_step, run_fraction
+from .late import LateTerm
 from .features import feature_net
 
 # %% auto #0
@@ -69,9 +69,11 @@ def perceptual_term(taps:FeatureTaps, x:torch.Tensor, # (B, 3, S, S) the images,
     return torch.stack(logs).mean() * x[0].numel() / 2
 
 # %% ../nbs/08a_perceptual.ipynb #pc0a0012
-class Perceptual(Callback):
+class Perceptual(LateTerm):
     "The perceptual term as a `Learner` callback: w·`perceptual_term` added to the loss from `perceptual_start` of the run on."
     name, order = 'perceptual', 5           # `name`: its key in checkpoints
+    what, option = 'the perceptual term', '--perceptual-start'                       # joins late (`04j_late`)
+    start, weight = property(lambda self: self.cfg.perceptual_start), property(lambda self: self.cfg.perceptual)
     def describe(self)->str:                # a line of the run's header (`04i_header`)
         c = self.cfg
         return f"the perceptual term (08a_perceptual), weight {c.perceptual:g}, from {c.perceptual_start:g} of the run"
@@ -82,9 +84,6 @@ class Perceptual(Callback):
     def before_fit(self, learn):
         net = self.net if self.net is not None else self.flowers_net(learn.cfg)
         self.taps = FeatureTaps(net, self.cfg.perceptual_stages).to(learn.device)
-    def before_batch(self, learn):
-        if log_step(learn): self.active = self.cfg.perceptual > 0 and run_fraction(learn) >= self.cfg.perceptual_start
-        self.joined |= self.active
     def after_loss(self, learn):
         term = torch.zeros((), device=learn.x.device)
         if self.active:
@@ -92,9 +91,6 @@ class Perceptual(Callback):
                 term = perceptual_term(self.taps, learn.x, torch.sigmoid(learn.logits.float()))     # (B, 3, S, S) reconstructions
             learn.loss = learn.loss + self.cfg.perceptual * term
         learn.terms['perceptual'] = term.detach()
-    def after_fit(self, learn):
-        if self.cfg.perceptual > 0 and not self.joined and (learn.stop or learn.epoch >= learn.cfg.epochs):
-            warnings.warn(f"the perceptual term never joined: the run ended before {self.cfg.perceptual_start:g} of it")
 
     def state_dict(self)->dict: return dict(cfg=asdict(self.cfg), joined=self.joined)
     def load_state_dict(self, sd:dict):

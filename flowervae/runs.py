@@ -22,6 +22,7 @@ from .distributed import join_processes, setup_distributed
 from .learner import EVENTS, CancelEpoch, Callback, CosineLR, Learner, ProgressBar, Recorder, TrainConfig, busiest_cpu_seconds
 from .loaders import make_loaders
 from .header import Header
+from .late import LateTerm
 from .precision import ChooseAmp
 from .model import VAE, VAEConfig
 
@@ -218,7 +219,7 @@ class Checkpoints(Callback):
 
     def after_epoch(self, learn):
         if learn.rank > 0: return
-        late = any(getattr(cb, 'joined', False) for cb in learn.cbs)    # a late term (adversary, perceptual) in the loss: the
+        late = any(isinstance(cb, LateTerm) and cb.joined for cb in learn.cbs)   # a term that joined late (04j_late): the
         if better := late or learn.val['nelbo'] < self.best: self.best = learn.val['nelbo']   # −ELBO no longer judges alone
         ck = checkpoint_of(learn, self.best)
         if better: save_checkpoint(ck, self.out/'best.pt')

@@ -5,7 +5,7 @@
 # %% ../nbs/08_vaegan.ipynb #76fcd6f0
 from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
-import math, numbers, warnings
+import math, numbers
 
 import torch
 import torch.nn.functional as F
@@ -14,7 +14,7 @@ from torch import nn
 
 from .core import FlowerVAEError, check_types, checked_again, note_changed
 from .machine import autocast
-from .learner import Callback, log_step, run_fraction
+from .late import LateTerm
 from .blocks import norm
 from .model import batchnorm_eval
 
@@ -91,10 +91,12 @@ class GANConfig:
         return cls(**{**saved, 'gan_start': start, 'gan_prior': prior})
 
 # %% ../nbs/08_vaegan.ipynb #98a8265a
-class Adversary(Callback):
+class Adversary(LateTerm):
     "A VAE-GAN's discriminator side, as a `Learner` callback: the network, its optimiser, and the loss terms it adds to training."
     name, order = 'gan', 5                  # `name`: its key in checkpoints; before `Checkpoints`, which loads its state
     eager_only = "the adversary (--gan): its adaptive weight takes a second gradient through the graph"   # no --compile (`fit`)
+    what, option = 'the adversary', '--gan-start'                                    # joins late (`04j_late`)
+    start, weight = property(lambda self: self.cfg.gan_start), property(lambda self: self.cfg.gan)
     def __init__(self, cfg:GANConfig|None=None):
         self.cfg = checked_again(cfg or GANConfig(), GANConfig, 'Adversary')        # a dict, or a field set since: one line
         self.active, self.joined, self.disc = False, False, None                     # joined: ever active
@@ -112,13 +114,6 @@ class Adversary(Callback):
     def before_fit(self, learn):
         if learn.world > 1: raise FlowerVAEError("VAE-GAN training (--gan) runs in one process: launch it without torchrun")
         self.setup(learn.device, learn.cfg.lr, learn.amp)
-    def before_batch(self, learn):                          # checked as often as the budget, and at each epoch's last step
-        if log_step(learn): self.active = run_fraction(learn) >= self.cfg.gan_start
-        self.joined |= self.active
-    def after_fit(self, learn):                              # a run too short for its gan_start, at its end: said
-        if not self.joined and (learn.stop or learn.epoch >= learn.cfg.epochs):
-            warnings.warn(f"the adversary never joined: the run ended before gan_start {self.cfg.gan_start:g} of it; lower "
-                          "--gan-start or train longer")
     def after_loss(self, learn):
         learn.loss = learn.loss + self.generator_loss(learn.model, learn.x, learn.logits, learn.terms, learn.y)
     def after_step(self, learn): self.discriminator_step(learn.x, learn.logits, learn.terms)
