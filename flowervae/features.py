@@ -115,7 +115,8 @@ def train_feature_net(train_ds, test_ds, # array-backed (uint8 image, label) dat
 def _train_and_keep(tr, te, path:Path, epochs:int, size:int, width:int, seed:int, progress:bool):
     "Train the extractor `feature_net` asks for, keeping each epoch beside `path`, then save it at `path`."
     partial = path.with_name(f"{path.stem}.partial.pt")
-    if progress: print(f"training the flowers feature net for FD, once ({epochs} epochs on {len(tr)} images, minutes on a CPU); "
+    if progress: print(f"training a flowers classifier (width {width}, seed {seed}) once: {epochs} epochs on {len(tr)} images, "
+                       f"minutes on a CPU; "
                        f"{'resuming it; ' if partial.exists() else ''}an interrupted training resumes from {partial}",
                        file=sys.stderr)                                       # a note, never in a command's JSON on stdout
     net, acc = train_feature_net(tr, te, 102, epochs=epochs, size=size, progress=progress, width=width, seed=seed, state=partial)
