@@ -84,7 +84,7 @@ def cmd_train(a:dict):
         start['root'] = None
     cfg = TrainConfig(**{**start, **a, 'out': str(out)})   # then the options: a bad one is found here
     cbs = [Adversary(gan)] if (gan := _gan_config(gan_given, ck)) else []
-    measured = preset == 'default' and cfg.data == 'flowers102' and not (gan or cfg.conditional)   # where the term is default
+    measured = preset == 'default' and cfg.data == 'flowers102' and not (gan or cfg.conditional) and Dist.from_env().world == 1
     if perc := _perceptual_config(perc_given, ck, measured):          # its loss net is a flowers classifier
         refuse_unused({'perceptual': 1}, ('perceptual',), '--data flowers102', cfg.data == 'flowers102')
         cbs.append(Perceptual(perc))

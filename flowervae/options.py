@@ -112,7 +112,8 @@ def _train_parser(sub):
     add_config_options(p.add_argument_group('perceptual term (PerceptualConfig, 08a_perceptual): part of the default recipe on '
                                             'Flowers102; --perceptual 0 turns it off'), PerceptualConfig, ' with the term',
                        dict(perceptual='weight w of the perceptual term, for --data flowers102: 1 in a new run of the default '
-                                       'recipe there without --gan or --conditional (the default row of 10_results), else 0'))
+                                       'recipe there without --gan, --conditional or torchrun (the default row of 10_results), '
+                                       'else 0'))
     g = p.add_argument_group('what to do with the run folder')
     g.add_argument('--download', action='store_true', help='let torchvision download Flowers102 into --root')
     g.add_argument('--resume', action='store_true', help='continue the run in --out from latest.pt')

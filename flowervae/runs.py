@@ -212,7 +212,7 @@ class Checkpoints(Callback):
         self.best, learn.cpu_before = self.kept_best(), ck.get('cpu_seconds', 0.)   # best.pt as it is, not as latest.pt saw it
 
     def kept_best(self)->float:
-        "The validation −ELBO of the run folder's `best.pt` now, which a resumed epoch must beat (inf if it was deleted)."
+        "The validation −ELBO in the run folder's `best.pt` (inf if deleted): what a resumed epoch must beat, until a term joins."
         if not (best := self.out/'best.pt').exists(): return math.inf       # deleted: the next epoch writes one again
         ck = load_checkpoint(best, advice='move it aside to resume the run (its next epoch writes a new best.pt)')
         return float(ck.get('best_val', math.inf))                          # an older latest.pt put back must not replace it
