@@ -87,7 +87,7 @@ def cmd_train(a:dict):
     measured = preset == 'default' and cfg.data == 'flowers102' and not (gan or cfg.conditional) and Dist.from_env().world == 1
     if perc := _perceptual_config(perc_given, ck, measured):          # its loss net is a flowers classifier
         refuse_unused({'perceptual': 1}, ('perceptual',), '--data flowers102', cfg.data == 'flowers102')
-        cbs.append(Perceptual(perc))
+        cbs.append(Perceptual(perc, progress=not flags['quiet']))
     refuse_unused(a, ('class_adv', 'class_film', 'class_judge'), '--conditional', cfg.conditional)
     refuse_unused(a, ('root', 'split'), '--data flowers102 (or folder)', cfg.data != 'synthetic')   # drawn, not read
     refuse_unused(a, ('n_synthetic',), '--data synthetic', cfg.data == 'synthetic')                  # read, not drawn

@@ -77,12 +77,14 @@ class Perceptual(LateTerm):
     def describe(self)->str:                # a line of the run's header (`04i_header`)
         c = self.cfg
         return f"the perceptual term (08a_perceptual), weight {c.perceptual:g}, from {c.perceptual_start:g} of the run"
-    def __init__(self, cfg:PerceptualConfig|None=None, net:nn.Module|None=None): # the loss net; default: `flowers_net`
+    def __init__(self, cfg:PerceptualConfig|None=None, net:nn.Module|None=None, # the loss net; default: `flowers_net`
+                 progress:bool=True): # bars while `flowers_net` trains its classifier the first time (on rank 0)
         self.cfg, self.net = checked_again(cfg or PerceptualConfig(), PerceptualConfig, 'Perceptual'), net
+        self.progress = progress
         self.active, self.joined, self.taps = False, False, None
 
     def before_fit(self, learn):
-        net = self.net if self.net is not None else self.flowers_net(learn.cfg)
+        net = self.net if self.net is not None else self.flowers_net(learn.cfg, self.progress and learn.rank == 0)
         self.taps = FeatureTaps(net, self.cfg.perceptual_stages).to(learn.device)
     def after_loss(self, learn):
         term = torch.zeros((), device=learn.x.device)
@@ -100,10 +102,10 @@ class Perceptual(LateTerm):
 LOSS_NET_MOST = 64                # px: a larger run's images are shrunk to this for the loss net
 
 @patch
-def flowers_net(self:Perceptual, cfg)->nn.Module:
+def flowers_net(self:Perceptual, cfg, progress:bool=True)->nn.Module:
     "The flowers classifier of `09a_features` of this term's width and seed, at `cfg.size` up to 64 px (trained once, cached)."
     if cfg.data != 'flowers102':
         raise FlowerVAEError(f"the perceptual term's loss net is a classifier of Flowers102: for --data {cfg.data}, give "
                              "Perceptual(net=...) a classifier of your own images")
     return feature_net(cfg.root, min(cfg.size, LOSS_NET_MOST), cfg.cache_dir, width=self.cfg.perceptual_width,
-                       seed=self.cfg.perceptual_seed)
+                       seed=self.cfg.perceptual_seed, progress=progress)
