@@ -41,13 +41,17 @@ __all__ = ['GAN_FIELDS', 'PERCEPTUAL_FIELDS', 'SAMPLE_OPTIONS', 'COMMANDS', 'cmd
 # %% ../nbs/12_cli.ipynb #c722f5a5
 GAN_FIELDS = tuple(f.name for f in fields(GANConfig))
 
+def _refuse_off(key:str, what:str, given:dict, saved:bool):
+    "One line for `--KEY 0` (`what` off) given with the term's other options, or in a run that trains with the term."
+    if given.get(key) == 0 and (len(given) > 1 or saved):          # off: alone, and not half-way through a run with it
+        why = f'this run trains with {what} (train without it in another --out)' if saved else \
+              'leave out ' + ', '.join('--' + k.replace('_', '-') for k in given if k != key)
+        raise FlowerVAEError(f"--{key} 0 turns {what} off: {why}, or give --{key} a weight above 0")
+
 def _gan_config(given:dict, ck:dict|None)->GANConfig|None:
     "The adversary's settings: the resumed run's, overridden by the options given; None for a plain VAE."
     saved = GANConfig.from_checkpoint(ck) if ck else None
-    if given.get('gan') == 0 and (len(given) > 1 or saved):       # off: alone, and not half-way through a VAE-GAN's run
-        why = 'this run trains with one (train without it in another --out)' if saved else \
-              'leave out ' + ', '.join('--' + k.replace('_', '-') for k in given if k != 'gan')
-        raise FlowerVAEError(f"--gan 0 turns the adversary off: {why}, or give --gan G above 0")
+    _refuse_off('gan', 'the adversary', given, saved is not None)
     if saved is None and 'gan' not in given:
         refuse_unused(given, GAN_FIELDS, '--gan G', on=False)         # a VAE-GAN setting without the adversary
         return None
@@ -59,8 +63,7 @@ PERCEPTUAL_FIELDS = tuple(f.name for f in fields(PerceptualConfig))
 def _perceptual_config(given:dict, ck:dict|None, default:bool=False)->PerceptualConfig|None:
     "The term's settings: the resumed run's, or a new run's (on if `default`), overridden by the options given; None: no term."
     saved = ck.get('perceptual', {}).get('cfg') if ck else None
-    if saved and given.get('perceptual') == 0:
-        raise FlowerVAEError("--perceptual 0 turns the term off: this run trains with it (train without it in another --out)")
+    _refuse_off('perceptual', 'the term', given, bool(saved))
     if default and not ck: given = {'perceptual': PerceptualConfig.perceptual, **given}   # the default recipe's, unless told
     if not saved and not given.get('perceptual'):
         refuse_unused(given, PERCEPTUAL_FIELDS[1:], '--perceptual W', on=False)   # a setting of the term without the term

@@ -74,14 +74,14 @@ class Perceptual(LateTerm):
     name, order = 'perceptual', 5           # `name`: its key in checkpoints
     what, option = 'the perceptual term', '--perceptual-start'                       # joins late (`04j_late`)
     start, weight = property(lambda self: self.cfg.perceptual_start), property(lambda self: self.cfg.perceptual)
-    def describe(self)->str:                # a line of the run's header (`04i_header`)
-        c = self.cfg
-        return f"the perceptual term (08a_perceptual), weight {c.perceptual:g}, from {c.perceptual_start:g} of the run"
     def __init__(self, cfg:PerceptualConfig|None=None, net:nn.Module|None=None, # the loss net; default: `flowers_net`
                  progress:bool=True): # bars while `flowers_net` trains its classifier the first time (on rank 0)
         self.cfg, self.net = checked_again(cfg or PerceptualConfig(), PerceptualConfig, 'Perceptual'), net
         self.progress = progress
         self.active, self.joined, self.taps = False, False, None
+    def describe(self)->str:                # a line of the run's header (`04i_header`)
+        c = self.cfg
+        return f"the perceptual term (08a_perceptual), weight {c.perceptual:g}, from {c.perceptual_start:g} of the run"
 
     def before_fit(self, learn):
         net = self.net if self.net is not None else self.flowers_net(learn.cfg, self.progress and learn.rank == 0)
