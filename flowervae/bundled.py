@@ -23,8 +23,7 @@ __all__ = ['BUNDLED', 'make_bundled', 'rescore_bundled']
 
 # %% ../nbs/10b_bundled.ipynb #b0d10002
 BUNDLED = {   # name: (the table row it is, what it is)
-    'vae64':    ('default', "VAE: the default recipe (σ-VAE, cosine schedule, the hybrid network, random shifts, a perceptual "
-                            "term from 0.7 of the run)"),
+    'vae64':    ('default', "VAE: the default recipe (σ-VAE, cosine schedule, the hybrid network, random shifts)"),
     'cvae64':   ('cvae_no_shift', "conditional VAE: the default recipe before random shifts, on the light network, told each "
                                   "flower's class at every decoder stage, its samples judged by a classifier (102 classes)"),
     'vaegan64': ('vaegan_light_no_shift', "VAE-GAN: the default recipe before random shifts, on the light network "

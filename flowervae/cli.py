@@ -60,11 +60,10 @@ def _gan_config(given:dict, ck:dict|None)->GANConfig|None:
 
 PERCEPTUAL_FIELDS = tuple(f.name for f in fields(PerceptualConfig))
 
-def _perceptual_config(given:dict, ck:dict|None, default:bool=False)->PerceptualConfig|None:
-    "The term's settings: the resumed run's, or a new run's (on if `default`), overridden by the options given; None: no term."
+def _perceptual_config(given:dict, ck:dict|None)->PerceptualConfig|None:
+    "The perceptual term's settings: the resumed run's, overridden by the options given; None without the term."
     saved = ck.get('perceptual', {}).get('cfg') if ck else None
     _refuse_off('perceptual', 'the term', given, bool(saved))
-    if default and not ck: given = {'perceptual': PerceptualConfig.perceptual, **given}   # the default recipe's, unless told
     if not saved and not given.get('perceptual'):
         refuse_unused(given, PERCEPTUAL_FIELDS[1:], '--perceptual W', on=False)   # a setting of the term without the term
         return None
@@ -79,7 +78,7 @@ def cmd_train(a:dict):
     ck = resumable(out/'latest.pt') if flags['resume'] and (out/'latest.pt').exists() else None   # damaged: one line
     if 'root' in a and 'data' not in a and not ck: a['data'] = 'flowers102'      # a --root means the flowers in it
     if ck and 'preset' in a: raise FlowerVAEError("--preset starts a new run; a resumed run keeps its recipe: leave --preset out")
-    recipe = RECIPES[preset := a.pop('preset', 'default')]
+    recipe = RECIPES[a.pop('preset', 'default')]
     start = asdict(train_config(ck['train_cfg'], out/'latest.pt')) if ck else recipe   # the run's, or the recipe's
     if ck and start.get('root') and not Path(start['root']).exists():                 # moved: --root, or $FLOWERVAE_DATA
         if start['data'] == 'folder' and 'root' not in a:
@@ -87,8 +86,7 @@ def cmd_train(a:dict):
         start['root'] = None
     cfg = TrainConfig(**{**start, **a, 'out': str(out)})   # then the options: a bad one is found here
     cbs = [Adversary(gan)] if (gan := _gan_config(gan_given, ck)) else []
-    measured = preset == 'default' and cfg.data == 'flowers102' and not (gan or cfg.conditional) and Dist.from_env().world == 1
-    if perc := _perceptual_config(perc_given, ck, measured):          # its loss net is a flowers classifier
+    if perc := _perceptual_config(perc_given, ck):                      # its loss net is a flowers classifier
         refuse_unused({'perceptual': 1}, ('perceptual',), '--data flowers102', cfg.data == 'flowers102')
         cbs.append(Perceptual(perc, progress=not flags['quiet']))
     refuse_unused(a, ('class_adv', 'class_film', 'class_judge'), '--conditional', cfg.conditional)

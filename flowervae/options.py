@@ -103,17 +103,16 @@ def _train_parser(sub):
     p = sub.add_parser('train', help='train a VAE', argument_default=argparse.SUPPRESS, usage='flowervae train [OPTIONS]',
                        description='Train a VAE; checkpoints, pictures and history go to --out.')
     p.add_argument('--preset', choices=list(RECIPES),
-                   help="recipe a new run's options start from: default (the best measured, 10_results: the defaults below, "
-                        "with the perceptual term on Flowers102; the default) or seed (the seed's 256 px BCE recipe)")
+                   help="recipe a new run's options start from: default (the best measured, 10_results: the defaults below; "
+                        "the default) or seed (the seed's 256 px BCE recipe)")
     add_config_options(p.add_argument_group('the run (TrainConfig, 04_train): defaults of --preset default'), TrainConfig)
     add_config_options(p.add_argument_group('VAE-GAN (GANConfig, 08_vaegan): on when --gan is given'), GANConfig, ' with --gan',
                        dict(gan='weight g of the adversarial term, times the adaptive λ: giving it turns the VAE-GAN on '
                                 '(the vaegan row of 10_results: 0.4 with --disc-width 16)'))
-    add_config_options(p.add_argument_group('perceptual term (PerceptualConfig, 08a_perceptual): part of the default recipe on '
-                                            'Flowers102; --perceptual 0 turns it off'), PerceptualConfig, ' with the term',
-                       dict(perceptual='weight w of the perceptual term, for --data flowers102: 1 in a new run of the default '
-                                       'recipe there without --gan, --conditional or torchrun (the default row of 10_results), '
-                                       'else 0'))
+    add_config_options(p.add_argument_group('perceptual term (PerceptualConfig, 08a_perceptual): on when --perceptual is given'),
+                       PerceptualConfig, ' with --perceptual',
+                       dict(perceptual='weight w of the perceptual term: giving it turns the term on, for --data flowers102 '
+                                       '(sharper by FD, with a fine grid: 10_results; the perceptual_late row: 1)'))
     g = p.add_argument_group('what to do with the run folder')
     g.add_argument('--download', action='store_true', help='let torchvision download Flowers102 into --root')
     g.add_argument('--resume', action='store_true', help='continue the run in --out from latest.pt')

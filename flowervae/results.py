@@ -36,9 +36,7 @@ _SEED = {k: v for k, v in RECIPES['seed'].items() if k not in ('size', 'epochs')
 ROWS = {
     'seed':             _SEED,                                               # BCE + KL, plain network, Adam 1e-4
     'seed_mse':         {**_SEED, 'recon': 'mse', 'beta': 0.1},              # the seed's other loss: summed MSE + 0.1·KL
-    'default':          dict(perceptual=1.),                                 # the recommended recipe: TrainConfig's defaults, and
-                                                                             # the perceptual term of 08a from 0.7 of the run
-    'default_pixels':   {},                                                  # TrainConfig's defaults: the default before 08a
+    'default':          {},                                                  # TrainConfig's defaults: the recommended recipe
     'default_no_shift': dict(shift=0.),                                      # ... with flips but no random shifts (before them)
     'default_plain':    dict(arch='plain'),                                  # ... on the seed's network, checkerboard and all
     'default_balanced': dict(arch='balanced'),                               # ... with every transposed convolution balanced
@@ -53,7 +51,8 @@ ROWS = {
     'vaegan_light':     dict(gan=0.5, disc_width=16, arch='light'),          # ... on the light network, which it leaves smoother
     'vaegan_light_no_shift': dict(gan=0.5, disc_width=16, arch='light', shift=0.),  # ... without random shifts: vaegan64
     'vaegan_whole':     dict(gan=0.5, disc_width=16, arch='light', gan_prior=1.),  # ... judging a whole batch of prior draws
-    'perceptual':       dict(perceptual=1., perceptual_start=0.5),           # the default with its term from half-way
+    'perceptual':       dict(perceptual=1., perceptual_start=0.5),           # ... with the perceptual term of 08a, from half-way
+    'perceptual_late':  dict(perceptual=1.),                                 # ... with it from 0.7: sharper by FD, with a grid
 }
 SHARED = dict(data='flowers102', split='train+val', size=64, epochs=100_000, image_every=1000)   # the budget ends every row
 
