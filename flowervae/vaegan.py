@@ -20,7 +20,7 @@ from .model import batchnorm_eval
 
 # %% auto #0
 __all__ = ['CHECKER_PERIODS', 'PatchDiscriminator', 'hinge_d_loss', 'generator_adv_loss', 'feature_match_loss', 'adaptive_weight',
-           'GANConfig', 'Adversary', 'stands_out', 'checkerboard']
+           'GANConfig', 'Adversary', 'stands_out', 'mean_power', 'checkerboard', 'excess_power']
 
 # %% ../nbs/08_vaegan.ipynb #7e9e88ac
 class PatchDiscriminator(nn.Module):
@@ -186,6 +186,13 @@ def stands_out(power:torch.Tensor, # (H, W) a power spectrum
     around = torch.cat([win[:mid], win[mid + 1:]]).median()
     return 0. if win[mid] == 0 else (win[mid] / around).item() if around > 0 else math.inf
 
+def mean_power(images:torch.Tensor)->torch.Tensor:
+    "`(N, C, H, W)` images -> `(H, W)`: their mean power spectrum, each channel's mean removed first."
+    if not torch.isfinite(images.float()).all():                                   # a diverged model's: not a pattern
+        raise FlowerVAEError("the images hold NaN or inf (a diverged model's?): they have no spectrum to judge")
+    x = images.float() - images.float().mean((-2, -1), keepdim=True)             # (N, C, H, W), each channel's mean removed
+    return torch.fft.fft2(x).abs().pow(2).mean((0, 1))                             # (H, W)
+
 def checkerboard(images:torch.Tensor, # (N, C, H, W) images
                  reach:int=2)->float: # the neighbourhood: frequencies up to `reach` steps away in each direction
     "How far stride-2 upsampling's patterns stand out: the largest `stands_out` over `CHECKER_PERIODS` in the mean spectrum."
@@ -195,9 +202,26 @@ def checkerboard(images:torch.Tensor, # (N, C, H, W) images
     if len(shape) != 4 or not shape[0] or not shape[1] or any(s % 4 or s < 4 * reach + 4 for s in shape[-2:]):
         raise FlowerVAEError(f"checkerboard needs a batch (N, C, H, W) with sides a multiple of 4 and at least "
                              f"{4 * reach + 4} px, got {shape or type(images).__name__}")
-    if not torch.isfinite(images.float()).all():                                   # a diverged model's: not a pattern
-        raise FlowerVAEError("the images hold NaN or inf (a diverged model's?): they have no spectrum to judge")
-    x = images.float() - images.float().mean((-2, -1), keepdim=True)             # (N, C, H, W), each channel's mean removed
-    power = torch.fft.fft2(x).abs().pow(2).mean((0, 1))                             # (H, W): the mean power spectrum
+    power = mean_power(images)                                                      # (H, W)
     H, W = power.shape
     return max(stands_out(power, H // a, W // b % W, reach) for a, b in CHECKER_PERIODS)
+
+# %% ../nbs/08_vaegan.ipynb #cb8a0008
+def excess_power(images:torch.Tensor, # (N, C, H, W) images: a model's samples or reconstructions
+                 photos:torch.Tensor, # (M, C, H, W) photographs of the same size, the reference
+                 finest:float=0.25)->tuple: # the band: frequencies above this many cycles per pixel (0.25: periods under 4 px)
+    "The largest ratio of `images`' mean power spectrum over `photos`' in the band, and where: `(ratio, (cycles down, across))`."
+    shapes = [tuple(t.shape) if torch.is_tensor(t) else type(t).__name__ for t in (images, photos)]
+    if any(isinstance(s, str) or len(s) != 4 or not s[0] for s in shapes) or shapes[0][1:] != shapes[1][1:]:
+        raise FlowerVAEError(f"excess_power compares two batches (N, C, H, W) of one image shape, got {shapes[0]} and "
+                             f"{shapes[1]}")
+    if isinstance(finest, bool) or not isinstance(finest, numbers.Real) or not 0 <= finest < 0.5:
+        raise FlowerVAEError(f"finest is a frequency in cycles per pixel, in [0, 0.5), got {finest!r}")
+    power, ref = mean_power(images), mean_power(photos)                              # (H, W) each
+    fy, fx = torch.meshgrid(*(torch.fft.fftfreq(n) for n in power.shape), indexing='ij')   # (H, W): cycles per pixel
+    band = (fy ** 2 + fx ** 2).sqrt() > finest
+    if not (ref[band] > 0).all():
+        raise FlowerVAEError("the photographs have no power at some frequencies of the band: flat images?")
+    ratio = torch.where(band, power / ref.clamp_min(1e-30), torch.zeros_like(power))
+    i = int(ratio.argmax()); y, x = fy.flatten()[i].item(), fx.flatten()[i].item()
+    return ratio.flatten()[i].item(), ((y, x) if y >= 0 else (-y, -x))               # a real image's spectrum is symmetric
