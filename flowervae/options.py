@@ -112,7 +112,7 @@ def _train_parser(sub):
     add_config_options(p.add_argument_group('perceptual term (PerceptualConfig, 08a_perceptual): on when --perceptual is given'),
                        PerceptualConfig, ' with --perceptual',
                        dict(perceptual='weight w of the perceptual term: giving it turns the term on, for --data flowers102 '
-                                       '(sharper by FD, with a fine grid: 10_results; the perceptual_late row: 1)'))
+                                       '(sharper by FD, with a hatch unless --perceptual-ceiling: 10_results)'))
     g = p.add_argument_group('what to do with the run folder')
     g.add_argument('--download', action='store_true', help='let torchvision download Flowers102 into --root')
     g.add_argument('--resume', action='store_true', help='continue the run in --out from latest.pt')

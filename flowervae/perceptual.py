@@ -16,9 +16,10 @@ from .core import FlowerVAEError, check_types, checked_again, note_changed
 from .machine import autocast
 from .late import LateTerm
 from .features import feature_net
+from .vaegan import mean_power
 
 # %% auto #0
-__all__ = ['PER_STAGE', 'LOSS_NET_MOST', 'PerceptualConfig', 'FeatureTaps', 'perceptual_term', 'Perceptual']
+__all__ = ['PER_STAGE', 'LOSS_NET_MOST', 'PerceptualConfig', 'FeatureTaps', 'perceptual_term', 'ceiling_term', 'Perceptual']
 
 # %% ../nbs/08a_perceptual.ipynb #pc0a0006
 @dataclass
@@ -28,6 +29,7 @@ class PerceptualConfig:
     perceptual_stages: int = 3    # the loss net's first stages compared (3 at 64 px: activations at 64, 32 and 16 px)
     perceptual_width: int = 24    # the loss net: the flowers classifier of `09a_features` of this width ...
     perceptual_seed: int = 2      # ... and seed (neither judge of `10_results` has them)
+    perceptual_ceiling: bool = False # hold the finest octave's power at the photographs' (`ceiling_term`): no hatch
 
     def __post_init__(self):
         check_types(self)
@@ -68,6 +70,18 @@ def perceptual_term(taps:FeatureTaps, x:torch.Tensor, # (B, 3, S, S) the images,
     logs = [torch.log((f.float() - r.float()).pow(2).mean().clamp_min(1e-12)) for f, r in zip(fake, real)]
     return torch.stack(logs).mean() * x[0].numel() / 2
 
+# %% ../nbs/08a_perceptual.ipynb #pc0a001a
+def ceiling_term(x:torch.Tensor, # (B, 3, S, S) the images, in [0, 1]
+                 recon:torch.Tensor, # (B, 3, S, S) their reconstructions, in [0, 1]
+                 finest:float=0.25)->torch.Tensor: # the band held down: frequencies above this many cycles per pixel
+    "(D/2)·Σ over the band of max(0, log of the batch's mean power over the images'): power beyond the photographs' costs."
+    power = mean_power(recon)                                                       # (S, S), with a gradient
+    with torch.no_grad(): ref = mean_power(x)
+    fy, fx = torch.meshgrid(*(torch.fft.fftfreq(n, device=x.device) for n in power.shape), indexing='ij')
+    band = (fy ** 2 + fx ** 2).sqrt() > finest                                      # (S, S): periods under 1/finest px
+    over = torch.log(power[band].clamp_min(1e-12)) - torch.log(ref[band].clamp_min(1e-12))
+    return over.clamp_min(0).sum() * x[0].numel() / 2
+
 # %% ../nbs/08a_perceptual.ipynb #pc0a0012
 class Perceptual(LateTerm):
     "The perceptual term as a `Learner` callback: w·`perceptual_term` added to the loss from `perceptual_start` of the run on."
@@ -81,7 +95,8 @@ class Perceptual(LateTerm):
         self.active, self.joined, self.taps = False, False, None
     def describe(self)->str:                # a line of the run's header (`04i_header`)
         c = self.cfg
-        return f"the perceptual term (08a_perceptual), weight {c.perceptual:g}, from {c.perceptual_start:g} of the run"
+        return (f"the perceptual term (08a_perceptual), weight {c.perceptual:g}, from {c.perceptual_start:g} of the run"
+                + ", its finest octave held at the photographs' power" * c.perceptual_ceiling)
 
     def before_fit(self, learn):
         net = self.net if self.net is not None else self.flowers_net(learn.cfg, self.progress and learn.rank == 0)
@@ -89,8 +104,10 @@ class Perceptual(LateTerm):
     def after_loss(self, learn):
         term = torch.zeros((), device=learn.x.device)
         if self.active:
+            recon = torch.sigmoid(learn.logits.float())                                # (B, 3, S, S) reconstructions
             with autocast(learn.x.device, learn.amp):
-                term = perceptual_term(self.taps, learn.x, torch.sigmoid(learn.logits.float()))     # (B, 3, S, S) reconstructions
+                term = perceptual_term(self.taps, learn.x, recon)
+                if self.cfg.perceptual_ceiling: term = term + ceiling_term(learn.x, recon)
             learn.loss = learn.loss + self.cfg.perceptual * term
         learn.terms['perceptual'] = term.detach()
 

@@ -52,7 +52,8 @@ ROWS = {
     'vaegan_light_no_shift': dict(gan=0.5, disc_width=16, arch='light', shift=0.),  # ... without random shifts: vaegan64
     'vaegan_whole':     dict(gan=0.5, disc_width=16, arch='light', gan_prior=1.),  # ... judging a whole batch of prior draws
     'perceptual':       dict(perceptual=1., perceptual_start=0.5),           # ... with the perceptual term of 08a, from half-way
-    'perceptual_late':  dict(perceptual=1.),                                 # ... with it from 0.7: sharper by FD, with a grid
+    'perceptual_late':  dict(perceptual=1.),                                 # ... with it from 0.7: sharper by FD, with a hatch
+    'perceptual_ceiling': dict(perceptual=1., perceptual_ceiling=True),      # ... its finest octave held at the photographs'
 }
 SHARED = dict(data='flowers102', split='train+val', size=64, epochs=100_000, image_every=1000)   # the budget ends every row
 

@@ -187,11 +187,15 @@ def stands_out(power:torch.Tensor, # (H, W) a power spectrum
     return 0. if win[mid] == 0 else (win[mid] / around).item() if around > 0 else math.inf
 
 def mean_power(images:torch.Tensor)->torch.Tensor:
-    "`(N, C, H, W)` images -> `(H, W)`: their mean power spectrum, each channel's mean removed first."
-    if not torch.isfinite(images.float()).all():                                   # a diverged model's: not a pattern
-        raise FlowerVAEError("the images hold NaN or inf (a diverged model's?): they have no spectrum to judge")
+    "`(N, C, H, W)` images -> `(H, W)`: their mean power spectrum, each channel's mean removed first (differentiable)."
     x = images.float() - images.float().mean((-2, -1), keepdim=True)             # (N, C, H, W), each channel's mean removed
     return torch.fft.fft2(x).abs().pow(2).mean((0, 1))                             # (H, W)
+
+def _finite(images:torch.Tensor)->torch.Tensor:
+    "`images`, or a `FlowerVAEError` if they hold NaN or inf: a diverged model's, whose spectrum says nothing of patterns."
+    if not torch.isfinite(images.float()).all():
+        raise FlowerVAEError("the images hold NaN or inf (a diverged model's?): they have no spectrum to judge")
+    return images
 
 def checkerboard(images:torch.Tensor, # (N, C, H, W) images
                  reach:int=2)->float: # the neighbourhood: frequencies up to `reach` steps away in each direction
@@ -202,7 +206,7 @@ def checkerboard(images:torch.Tensor, # (N, C, H, W) images
     if len(shape) != 4 or not shape[0] or not shape[1] or any(s % 4 or s < 4 * reach + 4 for s in shape[-2:]):
         raise FlowerVAEError(f"checkerboard needs a batch (N, C, H, W) with sides a multiple of 4 and at least "
                              f"{4 * reach + 4} px, got {shape or type(images).__name__}")
-    power = mean_power(images)                                                      # (H, W)
+    power = mean_power(_finite(images))                                              # (H, W)
     H, W = power.shape
     return max(stands_out(power, H // a, W // b % W, reach) for a, b in CHECKER_PERIODS)
 
@@ -217,7 +221,7 @@ def excess_power(images:torch.Tensor, # (N, C, H, W) images: a model's samples o
                              f"{shapes[1]}")
     if isinstance(finest, bool) or not isinstance(finest, numbers.Real) or not 0 <= finest < 0.5:
         raise FlowerVAEError(f"finest is a frequency in cycles per pixel, in [0, 0.5), got {finest!r}")
-    power, ref = mean_power(images), mean_power(photos)                              # (H, W) each
+    power, ref = mean_power(_finite(images)), mean_power(_finite(photos))              # (H, W) each
     fy, fx = torch.meshgrid(*(torch.fft.fftfreq(n) for n in power.shape), indexing='ij')   # (H, W): cycles per pixel
     band = (fy ** 2 + fx ** 2).sqrt() > finest
     if not (ref[band] > 0).all():
