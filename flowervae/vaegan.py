@@ -20,7 +20,7 @@ from .model import batchnorm_eval
 
 # %% auto #0
 __all__ = ['CHECKER_PERIODS', 'PatchDiscriminator', 'hinge_d_loss', 'generator_adv_loss', 'feature_match_loss', 'adaptive_weight',
-           'GANConfig', 'Adversary', 'stands_out', 'mean_power', 'checkerboard', 'excess_power']
+           'GANConfig', 'Adversary', 'stands_out', 'mean_power', 'frequencies', 'checkerboard', 'excess_power']
 
 # %% ../nbs/08_vaegan.ipynb #7e9e88ac
 class PatchDiscriminator(nn.Module):
@@ -191,6 +191,10 @@ def mean_power(images:torch.Tensor)->torch.Tensor:
     x = images.float() - images.float().mean((-2, -1), keepdim=True)             # (N, C, H, W), each channel's mean removed
     return torch.fft.fft2(x).abs().pow(2).mean((0, 1))                             # (H, W)
 
+def frequencies(shape:tuple, device=None)->tuple:
+    "`(fy, fx)`, each `(H, W)`: the cycles per pixel, down and across, of each entry of an `(H, W)` spectrum as `fft2` orders it."
+    return torch.meshgrid(*(torch.fft.fftfreq(n, device=device) for n in shape), indexing='ij')
+
 def _finite(images:torch.Tensor)->torch.Tensor:
     "`images`, or a `FlowerVAEError` if they hold NaN or inf: a diverged model's, whose spectrum says nothing of patterns."
     if not torch.isfinite(images.float()).all():
@@ -222,7 +226,7 @@ def excess_power(images:torch.Tensor, # (N, C, H, W) images: a model's samples o
     if isinstance(finest, bool) or not isinstance(finest, numbers.Real) or not 0 <= finest < 0.5:
         raise FlowerVAEError(f"finest is a frequency in cycles per pixel, in [0, 0.5), got {finest!r}")
     power, ref = mean_power(_finite(images)), mean_power(_finite(photos))              # (H, W) each
-    fy, fx = torch.meshgrid(*(torch.fft.fftfreq(n) for n in power.shape), indexing='ij')   # (H, W): cycles per pixel
+    fy, fx = frequencies(power.shape)                                                # (H, W) each: cycles per pixel
     band = (fy ** 2 + fx ** 2).sqrt() > finest
     if not (ref[band] > 0).all():
         raise FlowerVAEError("the photographs have no power at some frequencies of the band: flat images?")
