@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
-from .core import FlowerVAEError, check_types, checked_again, note_changed
+from .core import FlowerVAEError, check_types, checked_again, described, note_changed
 from .machine import autocast
 from .late import LateTerm
 from .blocks import norm
@@ -20,7 +20,8 @@ from .model import batchnorm_eval
 
 # %% auto #0
 __all__ = ['CHECKER_PERIODS', 'PatchDiscriminator', 'hinge_d_loss', 'generator_adv_loss', 'feature_match_loss', 'adaptive_weight',
-           'GANConfig', 'Adversary', 'stands_out', 'mean_power', 'frequencies', 'checkerboard', 'excess_power']
+           'GANConfig', 'Adversary', 'stands_out', 'mean_power', 'frequencies', 'checkerboard', 'excess_power',
+           'power_ratio', 'show_power_ratios']
 
 # %% ../nbs/08_vaegan.ipynb #7e9e88ac
 class PatchDiscriminator(nn.Module):
@@ -215,17 +216,20 @@ def checkerboard(images:torch.Tensor, # (N, C, H, W) images
     return max(stands_out(power, H // a, W // b % W, reach) for a, b in CHECKER_PERIODS)
 
 # %% ../nbs/08_vaegan.ipynb #cb8a0008
+def _spectra(images:torch.Tensor, photos:torch.Tensor, what:str)->tuple:
+    "The mean power spectra `(H, W)` of `images` and of `photos`, two batches `(N, C, H, W)` of one image shape; else one line."
+    shapes = [tuple(t.shape) if torch.is_tensor(t) else type(t).__name__ for t in (images, photos)]
+    if any(isinstance(s, str) or len(s) != 4 or not s[0] for s in shapes) or shapes[0][1:] != shapes[1][1:]:
+        raise FlowerVAEError(f"{what} compares two batches (N, C, H, W) of one image shape, got {shapes[0]} and {shapes[1]}")
+    return mean_power(_finite(images)), mean_power(_finite(photos))
+
 def excess_power(images:torch.Tensor, # (N, C, H, W) images: a model's samples or reconstructions
                  photos:torch.Tensor, # (M, C, H, W) photographs of the same size, the reference
                  finest:float=0.25)->tuple: # the band: frequencies above this many cycles per pixel (0.25: periods under 4 px)
     "The largest ratio of `images`' mean power spectrum over `photos`' in the band, and where: `(ratio, (cycles down, across))`."
-    shapes = [tuple(t.shape) if torch.is_tensor(t) else type(t).__name__ for t in (images, photos)]
-    if any(isinstance(s, str) or len(s) != 4 or not s[0] for s in shapes) or shapes[0][1:] != shapes[1][1:]:
-        raise FlowerVAEError(f"excess_power compares two batches (N, C, H, W) of one image shape, got {shapes[0]} and "
-                             f"{shapes[1]}")
     if isinstance(finest, bool) or not isinstance(finest, numbers.Real) or not 0 <= finest < 0.5:
         raise FlowerVAEError(f"finest is a frequency in cycles per pixel, in [0, 0.5), got {finest!r}")
-    power, ref = mean_power(_finite(images)), mean_power(_finite(photos))              # (H, W) each
+    power, ref = _spectra(images, photos, 'excess_power')                            # (H, W) each
     fy, fx = frequencies(power.shape)                                                # (H, W) each: cycles per pixel
     band = (fy ** 2 + fx ** 2).sqrt() > finest
     if not (ref[band] > 0).all():
@@ -233,3 +237,30 @@ def excess_power(images:torch.Tensor, # (N, C, H, W) images: a model's samples o
     ratio = torch.where(band, power / ref.clamp_min(1e-30), torch.zeros_like(power))
     i = int(ratio.argmax()); y, x = fy.flatten()[i].item(), fx.flatten()[i].item()
     return ratio.flatten()[i].item(), ((y, x) if y >= 0 else (-y, -x))               # a real image's spectrum is symmetric
+
+# %% ../nbs/08_vaegan.ipynb #cb8a000f
+def power_ratio(images:torch.Tensor, # (N, C, H, W) images: a model's samples or reconstructions
+                photos:torch.Tensor)->torch.Tensor: # (M, C, H, W) photographs of the same size, the reference
+    "`(H, W)`: log10 of `images`' mean power spectrum over `photos'`, the zero frequency in the middle (`torch.fft.fftshift`)."
+    power, ref = _spectra(images, photos, 'power_ratio')                               # (H, W) each
+    if not (ref > 0).flatten()[1:].all():                                             # the zero frequency: both means removed
+        raise FlowerVAEError("the photographs have no power at some frequencies: flat images?")
+    ratio = torch.log10(power.clamp_min(1e-30) / ref.clamp_min(1e-30))
+    ratio[0, 0] = 0.                                                                  # nothing to compare at the mean
+    return torch.fft.fftshift(ratio)
+
+def show_power_ratios(named:dict, # {title: (N, C, H, W) images}, one panel each
+                      photos:torch.Tensor, # (M, C, H, W) the photographs they are compared with
+                      most:float=2.): # the colour scale's ends, in powers of ten
+    "A row of `power_ratio` maps against `photos`, in cycles per pixel: red where the images carry more power, blue less."
+    import matplotlib.pyplot as plt
+    if not isinstance(named, dict) or not named:
+        raise FlowerVAEError(f"named is a dict {{title: images}} with at least one entry, got {described(named)}")
+    fig, axs = plt.subplots(1, len(named), figsize=(3.6 * len(named) + 1, 3.3), squeeze=False, layout='constrained')
+    for ax, (title, images) in zip(axs[0], named.items()):
+        im = ax.imshow(power_ratio(images, photos).cpu(), cmap='RdBu_r', vmin=-most, vmax=most, extent=(-.5, .5, .5, -.5))
+        ax.set(title=str(title), xlabel='cycles per pixel, across')
+        if ax is not axs[0, 0]: ax.tick_params(labelleft=False)                       # one scale down the side is enough
+    axs[0, 0].set_ylabel('cycles per pixel, down')
+    fig.colorbar(im, ax=axs[0].tolist(), label='log10 power over the photographs\'', shrink=0.85)
+    return fig
