@@ -256,6 +256,8 @@ def show_power_ratios(named:dict, # {title: (N, C, H, W) images}, one panel each
     import matplotlib.pyplot as plt
     if not isinstance(named, dict) or not named:
         raise FlowerVAEError(f"named is a dict {{title: images}} with at least one entry, got {described(named)}")
+    if isinstance(most, bool) or not isinstance(most, numbers.Real) or not 0 < most < math.inf:
+        raise FlowerVAEError(f"most is where the colour scale ends, in powers of ten, a number > 0: got {most!r}")
     fig, axs = plt.subplots(1, len(named), figsize=(3.6 * len(named) + 1, 3.3), squeeze=False, layout='constrained')
     for ax, (title, images) in zip(axs[0], named.items()):
         im = ax.imshow(power_ratio(images, photos).cpu(), cmap='RdBu_r', vmin=-most, vmax=most, extent=(-.5, .5, .5, -.5))
