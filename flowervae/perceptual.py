@@ -16,7 +16,7 @@ from .core import FlowerVAEError, check_types, checked_again, note_changed
 from .machine import autocast
 from .late import LateTerm
 from .features import feature_net
-from .vaegan import mean_power
+from .vaegan import frequencies, mean_power
 
 # %% auto #0
 __all__ = ['PER_STAGE', 'LOSS_NET_MOST', 'PerceptualConfig', 'FeatureTaps', 'perceptual_term', 'ceiling_term', 'Perceptual']
@@ -77,7 +77,7 @@ def ceiling_term(x:torch.Tensor, # (B, 3, S, S) the images, in [0, 1]
     "(D/2)·Σ over the band of max(0, log of the batch's mean power over the images'): power beyond the photographs' costs."
     power = mean_power(recon)                                                       # (S, S), with a gradient
     with torch.no_grad(): ref = mean_power(x)
-    fy, fx = torch.meshgrid(*(torch.fft.fftfreq(n, device=x.device) for n in power.shape), indexing='ij')
+    fy, fx = frequencies(power.shape, x.device)                                     # (S, S) each: cycles per pixel
     band = (fy ** 2 + fx ** 2).sqrt() > finest                                      # (S, S): periods under 1/finest px
     over = torch.log(power[band].clamp_min(1e-12)) - torch.log(ref[band].clamp_min(1e-12))
     return over.clamp_min(0).sum() * x[0].numel() / 2
