@@ -17,23 +17,22 @@ from tqdm.auto import tqdm
 
 from .cache import CachedFlowers, CachedFolder, image_batches
 from .inputs import check_pairs
-from .core import (MOST_DECODED, FlowerVAEError, check_count, check_model, check_seed, check_temperature, described, evaluating,
-                            per_size, private_rng, reason, to_float, unit_images)
+from .core import (FlowerVAEError, check_count, check_model, check_temperature, described, evaluating, private_rng, reason,
+                            to_float, unit_images)
 from .data import Flowers102, FolderImages, make_loader
 from .synthetic import SyntheticFlowers
 from .features import FeatureNet, cached_features, check_feature_net, feature_net, net_features
 from .latent import active_units, encode_dataset
 from .priors import PRIORS, fit_named_prior
 from .learner import loss_terms
-from .model import VAE
+from .model import VAE, sample_batches
 from .checkpoint import kept_priors, save_priors, trained_on
 from .pretrained import load_model
 from .images import ImagesNotHere, check_same_images, held_out, model_heldout, spread, training_images, why_unreadable
 
 # %% auto #0
-__all__ = ['real_batches', 'TEMPERATURES', 'evaluate', 'GenerativeScores', 'RealFeatures', 'inception_extractor',
-           'sample_batches', 'recon_batches', 'generative_scores', 'tune_temperature', 'fit_priors', 'fit_prior',
-           'check_fitted', 'evaluate_all']
+__all__ = ['real_batches', 'TEMPERATURES', 'evaluate', 'GenerativeScores', 'RealFeatures', 'inception_extractor', 'recon_batches',
+           'generative_scores', 'tune_temperature', 'fit_priors', 'fit_prior', 'check_fitted', 'evaluate_all']
 
 # %% ../nbs/09_metrics.ipynb #06c4ad2b
 def _described(ds)->tuple:
@@ -186,12 +185,6 @@ def inception_extractor(weights:str|Path|None=None)->tuple:
 
 # %% ../nbs/09_metrics.ipynb #c3e68cba
 real_batches = image_batches   # the real images' batches for `GenerativeScores` (01b_cache): uint8 from a cache, as they are
-
-def sample_batches(model, n:int, batch_size:int=250, seed:int=0, prior=None, temperature:float=1.0):
-    "`n` samples of `model` in batches, from one seeded generator (random classes for a CVAE); `prior`: see `VAE.sample`."
-    g, batch_size, n = torch.Generator().manual_seed(check_seed(seed)), check_count(batch_size, 'batch_size'), check_count(n, 'n')
-    batch_size = min(batch_size, per_size(MOST_DECODED, model.cfg.img_size, least=16))   # what `sample` holds at once
-    for i in range(0, n, batch_size): yield model.sample(min(batch_size, n - i), temperature, g, prior=prior).cpu()
 
 def recon_batches(model, ds, batch_size:int=256):
     "The reconstructions of every image of `ds` (with its class, for a CVAE), in batches on the CPU."

@@ -13,13 +13,14 @@ from torch import nn
 from fastcore.basics import patch
 
 from .blocks import BalancedConvTranspose2d, ResBlock, ResizeConv, down, norm, up
-from .core import FlowerVAEError, as_number, check_count, check_decoded, check_size, check_types, in_eval
+from .core import (MOST_DECODED, FlowerVAEError, as_number, check_count, check_decoded, check_seed, check_size, check_types,
+                            in_eval, per_size)
 from .inputs import check_draw, check_images, check_labels, check_latents
 from .priors import draw_codes
 
 # %% auto #0
 __all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder', 'PlainDecoder',
-           'VAE', 'decode_batches', 'batchnorm_eval', 'count_params']
+           'VAE', 'decode_batches', 'sample_batches', 'batchnorm_eval', 'count_params']
 
 # %% ../nbs/02_model.ipynb #ee901201
 ARCHS = ('resnet', 'plain', 'light', 'balanced', 'hybrid')
@@ -199,7 +200,7 @@ def sample(self:VAE, n:int, # number of images
     "`(n, C, S, S)` images in [0, 1] decoded from z ~ N(0, temperature² I), or from `prior` (or its name in `self.priors`)."
     n, temperature = as_number(n), as_number(temperature)                          # one-number tensors pass
     y, prior = check_draw(self, n, temperature, y, prior, generator)
-    check_decoded(n, self.cfg.img_size, 'model.sample (metrics.sample_batches yields more, a batch at a time)')   # held at once
+    check_decoded(n, self.cfg.img_size, 'model.sample (model.sample_batches yields more, a batch at a time)')   # held at once
     z = draw_codes(n, self.cfg.z_dim, generator, temperature, prior)   # (n, z_dim): N(0, T²I) or a fitted prior's (05c_priors)
     return decode_batches(self, z, y)
 
@@ -225,6 +226,17 @@ def reconstruct(self:VAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
     mu = self.encode(x, y)[0]                          # (B, Z); in eval mode `encode` moves x to the model's device and dtype
     if not torch.isfinite(mu).all(): raise FlowerVAEError("the model encodes these images to NaN or inf: its weights diverged")
     return torch.sigmoid(self.decode(mu, y).float())
+
+# %% ../nbs/02_model.ipynb #sb0a0002
+def sample_batches(model:VAE, n:int, batch_size:int=250, seed:int=0, prior=None, temperature:float=1.0):
+    "The images of `model.sample(n, ...)` from a generator seeded `seed`, yielded `batch_size` at a time: the same at any size."
+    g, batch_size, n = torch.Generator().manual_seed(check_seed(seed)), check_count(batch_size, 'batch_size'), check_count(n, 'n')
+    batch_size = min(batch_size, per_size(MOST_DECODED, model.cfg.img_size, least=16))   # what `sample` holds at once
+    _, prior = check_draw(model, n, temperature, None, prior, g)                         # a prior may be a name in model.priors
+    y = torch.randint(model.cfg.n_classes, (n,), generator=g) if model.cfg.n_classes else None   # (n,) as `CVAE.sample` does
+    z = draw_codes(n, model.cfg.z_dim, g, temperature, prior)                           # (n, Z): every code before any decoding
+    for i in range(0, n, batch_size):
+        yield decode_batches(model, z[i:i + batch_size], None if y is None else y[i:i + batch_size]).cpu()
 
 # %% ../nbs/02_model.ipynb #bne00002
 @contextmanager

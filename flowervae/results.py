@@ -17,9 +17,9 @@ from .grids import recon_rows, save_images
 from .images import held_out, spread_batch
 from .learner import RECIPES, TrainConfig
 from .machine import cpu_threads, pick_threads
+from .model import sample_batches
 from .features import feature_net
-from .metrics import (GenerativeScores, check_fitted, evaluate_all, fit_priors, generative_scores, recon_batches,
-                               sample_batches)
+from .metrics import GenerativeScores, check_fitted, evaluate_all, fit_priors, generative_scores, recon_batches
 from .checkpoint import load_checkpoint, save_priors
 from .pretrained import load_model
 from .report import results_markdown
