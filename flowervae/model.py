@@ -230,8 +230,8 @@ def reconstruct(self:VAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
 # %% ../nbs/02_model.ipynb #sb0a0002
 def sample_batches(model:VAE, n:int, batch_size:int=250, seed:int=0, prior=None, temperature:float=1.0):
     "The images of `model.sample(n, ...)` from a generator seeded `seed`, yielded `batch_size` at a time: the same at any size."
-    g, batch_size, n = torch.Generator().manual_seed(check_seed(seed)), check_count(batch_size, 'batch_size'), check_count(as_number(n), 'n')
-    batch_size = min(batch_size, per_size(MOST_DECODED, model.cfg.img_size, least=16))   # what `sample` holds at once
+    g, n = torch.Generator().manual_seed(check_seed(seed)), check_count(as_number(n), 'n')   # a one-number tensor passes
+    batch_size = min(check_count(batch_size, 'batch_size'), per_size(MOST_DECODED, model.cfg.img_size, least=16))   # as `sample`
     _, prior = check_draw(model, n, temperature, None, prior, g)                         # a prior may be a name in model.priors
     y = torch.randint(model.cfg.n_classes, (n,), generator=g) if model.cfg.n_classes else None   # (n,) as `CVAE.sample` does
     z = draw_codes(n, model.cfg.z_dim, g, temperature, prior)                           # (n, Z): every code before any decoding
