@@ -14,7 +14,7 @@ from .core import FlowerVAEError, as_number, check_count, check_decoded, check_m
 from .classes import class_names, class_number
 from .inputs import check_draw, check_labels, check_latents
 from .blocks import ResBlock
-from .model import VAE, VAEConfig, batchnorm_eval, decode_batches
+from .model import VAE, VAEConfig, batchnorm_eval, decode_batches, draw_classes
 from .priors import check_draw_args, draw_codes
 
 # %% auto #0
@@ -120,7 +120,7 @@ def sample(self:CVAE, n:int, temperature:float=1.0, generator:torch.Generator|No
     "`(n, C, S, S)` images in [0, 1] of the classes `y`, decoded from z ~ N(0, temperature² I) or from `prior`."
     n, temperature = as_number(n), as_number(temperature)                          # one-number tensors pass, as in `VAE.sample`
     y, prior = check_draw(self, n, temperature, y, prior, generator)
-    if y is None: y = torch.randint(self.cfg.n_classes, (n,), generator=generator)
+    if y is None: y = draw_classes(self, n, generator)                                # (n,), uniformly
     return VAE.sample(self, n, temperature, generator, y, prior)
 
 

@@ -20,7 +20,7 @@ from .priors import draw_codes
 
 # %% auto #0
 __all__ = ['ARCHS', 'LIMITS', 'VAEConfig', 'Encoder', 'Decoder', 'plain_layer', 'resize_layer', 'PlainEncoder', 'PlainDecoder',
-           'VAE', 'decode_batches', 'sample_batches', 'batchnorm_eval', 'count_params']
+           'VAE', 'decode_batches', 'draw_classes', 'sample_batches', 'batchnorm_eval', 'count_params']
 
 # %% ../nbs/02_model.ipynb #ee901201
 ARCHS = ('resnet', 'plain', 'light', 'balanced', 'hybrid')
@@ -228,12 +228,16 @@ def reconstruct(self:VAE, x:torch.Tensor, # (B, C, S, S) images in [0, 1]
     return torch.sigmoid(self.decode(mu, y).float())
 
 # %% ../nbs/02_model.ipynb #sb0a0002
+def draw_classes(model:VAE, n:int, generator:torch.Generator|None=None)->torch.Tensor|None:
+    "`(n,)` classes drawn uniformly for a conditional model, as `sample` decodes them when none are given; None for a plain one."
+    return torch.randint(model.cfg.n_classes, (n,), generator=generator) if model.cfg.n_classes else None
+
 def sample_batches(model:VAE, n:int, batch_size:int=250, seed:int=0, prior=None, temperature:float=1.0):
     "The images of `model.sample(n, ...)` from a generator seeded `seed`, yielded `batch_size` at a time: the same at any size."
     g, n = torch.Generator().manual_seed(check_seed(seed)), check_count(as_number(n), 'n')   # a one-number tensor passes
     batch_size = min(check_count(batch_size, 'batch_size'), per_size(MOST_DECODED, model.cfg.img_size, least=16))   # as `sample`
     _, prior = check_draw(model, n, temperature, None, prior, g)                         # a prior may be a name in model.priors
-    y = torch.randint(model.cfg.n_classes, (n,), generator=g) if model.cfg.n_classes else None   # (n,) as `CVAE.sample` does
+    y = draw_classes(model, n, g)                                                      # (n,) or None, as `sample` draws them
     z = draw_codes(n, model.cfg.z_dim, g, temperature, prior)                           # (n, Z): every code before any decoding
     for i in range(0, n, batch_size):
         yield decode_batches(model, z[i:i + batch_size], None if y is None else y[i:i + batch_size]).cpu()
